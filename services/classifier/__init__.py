@@ -1,0 +1,1 @@
+"""Classifier stage: a pure detection core and the consumer loop around it."""

@@ -1,0 +1,1 @@
+"""Shared plumbing: settings, logging, bus, state."""

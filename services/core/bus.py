@@ -1,0 +1,64 @@
+"""The bus contract the stages share; `KafkaBus` and `SqliteBus` implement it.
+
+At-least-once on purpose: a consumer hands out records, the stage makes its output
+durable, then calls `commit(records)`. Commits may arrive out of order (the notifier
+finishes channels at different speeds); the bus only ever commits the contiguous prefix
+of finished offsets per partition, so a crash redelivers whatever was not finished.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol, Self
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One message as a consumer sees it."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: str | None
+    value: bytes
+
+
+class Consumer(Protocol):
+    """A group member reading one or more topics."""
+
+    async def poll(self, timeout: float, max_records: int = 500) -> list[Record]:
+        """Return the next records, or [] after `timeout` seconds with none."""
+        ...
+
+    async def commit(self, records: Sequence[Record]) -> None:
+        """Mark records finished; the contiguous finished prefix is committed."""
+        ...
+
+    async def close(self) -> None:
+        """Commit what is finished and leave the group."""
+        ...
+
+
+class Bus(Protocol):
+    """Where stages publish and consume."""
+
+    async def start(self) -> None:
+        """Connect (and create topics where configured)."""
+        ...
+
+    async def close(self) -> None:
+        """Flush and disconnect."""
+        ...
+
+    async def send(self, topic: str, key: str | None, value: bytes) -> None:
+        """Publish one message; returns once the message is durable (acknowledged)."""
+        ...
+
+    async def consumer(self, topics: Sequence[str], group: str) -> Consumer:
+        """Join `group` on `topics`; the caller closes it."""
+        ...
+
+    async def __aenter__(self) -> Self:
+        ...
+
+    async def __aexit__(self, *exc: object) -> None:
+        ...

@@ -1,0 +1,1 @@
+"""Notifier stage: routing -> rendering -> pacing -> delivery -> delivery log."""

@@ -1,0 +1,1 @@
+"""Poller stage: fetch -> parse -> normalise -> dedupe -> publish."""
