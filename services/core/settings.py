@@ -50,10 +50,13 @@ class KafkaSettings(BaseModel):
     client_id: str = "redflag"
     topics: Topics = Topics()
     groups: Groups = Groups()
-    partitions: PositiveInt = Field(default=6, description="Partitions when redflag creates topics.")
+    partitions: PositiveInt = Field(
+        default=6, description="Partitions when redflag creates topics."
+    )
     create_topics: bool = True
     enable_idempotence: bool = Field(
-        default=True, description="Idempotent producer; turn off for brokers without InitProducerId."
+        default=True,
+        description="Idempotent producer; turn off for brokers without InitProducerId.",
     )
     session_timeout_ms: PositiveInt = 10_000
     heartbeat_interval_ms: PositiveInt = 3_000

@@ -1,0 +1,190 @@
+"""`redflag ...`: parse arguments, load settings, call a stage. Nothing else lives here."""
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from services import __version__
+from services.core.logging import configure_logging
+from services.core.settings import ConfigError, LogSettings, Settings, load_settings
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = load_settings(args.config)
+    configure_logging(settings.log)
+    return settings
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """All stages in one process (embedded)."""
+    from services.core.runner import run_embedded  # noqa: PLC0415 - keep `--help` fast
+
+    asyncio.run(run_embedded(_settings(args), once=args.once))
+    return EXIT_OK
+
+
+def cmd_stage(args: argparse.Namespace) -> int:
+    """One stage on Kafka."""
+    from services.core.runner import run_stage  # noqa: PLC0415
+
+    asyncio.run(run_stage(args.command, _settings(args)))
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Offline proof: built-in sample feeds through the embedded pipeline, alerts printed."""
+    from services.demo import run_demo  # noqa: PLC0415
+
+    configure_logging(LogSettings(level="warning"))
+    return run_demo(sys.stdout)
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    """JSON Lines in, one result line out per input line (the `classify` contract)."""
+    from services.classifier.core import load_rules  # noqa: PLC0415
+    from services.classifier.jsonl import classify_lines  # noqa: PLC0415
+
+    settings = _settings(args)
+    rules = load_rules(settings.watchlist)
+    stream = (
+        open(args.file, encoding="utf-8", errors="replace")  # noqa: SIM115 - closed below
+        if args.file and args.file != "-"
+        else sys.stdin
+    )
+    bad = False
+    out = sys.stdout
+    try:
+        for line, ok in classify_lines(stream, rules):
+            out.write(line + "\n")
+            bad = bad or not ok
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
+    out.flush()
+    return EXIT_FAILED if bad else EXIT_OK
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    """Fetch and parse one feed once; print its articles as JSON lines."""
+    from services.poller.stage import FeedError, fetch_articles  # noqa: PLC0415
+
+    settings = _settings(args)
+    try:
+        articles = asyncio.run(fetch_articles(args.url, settings))
+    except FeedError as exc:
+        print(f"redflag fetch: {args.url}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    for article in articles:
+        sys.stdout.write(article.model_dump_json() + "\n")
+    return EXIT_OK
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    """Validate the config; print every problem with its path."""
+    settings = load_settings(args.config)
+    print(
+        f"config ok: {len(settings.feeds)} feeds, {len(settings.watchlist)} watchlist companies, "
+        f"{len(settings.channels)} channels, state in {settings.state_dir}"
+    )
+    return EXIT_OK
+
+
+def cmd_feeds(args: argparse.Namespace) -> int:
+    """Each feed's health, from the poller's state."""
+    from services.poller.stage import feed_statuses  # noqa: PLC0415
+
+    for status in feed_statuses(_settings(args)):
+        print(status)
+    return EXIT_OK
+
+
+def cmd_channels(args: argparse.Namespace) -> int:
+    """Channels and their rules, URLs redacted."""
+    from services.notifier.stage import list_channels  # noqa: PLC0415
+
+    lines = list_channels(_settings(args))
+    print("\n".join(lines) if lines else "no channels configured: alerts print to the console")
+    return EXIT_OK
+
+
+def cmd_test_channel(args: argparse.Namespace) -> int:
+    """Send a sample alert to one channel."""
+    from services.notifier.stage import NotifyError, test_channel  # noqa: PLC0415
+
+    try:
+        print(asyncio.run(test_channel(_settings(args), args.name)))
+    except NotifyError as exc:
+        print(f"redflag test-channel: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    """Exit 0 when the stages in this state dir are beating."""
+    from services.core.health import check  # noqa: PLC0415
+
+    problems = check(Path(load_settings(args.config).state_dir), args.max_age)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return EXIT_FAILED if problems else EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The `redflag` command line."""
+    parser = argparse.ArgumentParser(
+        prog="redflag", description="Alerts on recalls, crashes and target changes in the news."
+    )
+    parser.add_argument("--version", action="version", version=f"redflag {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help_: str):  # type: ignore[no-untyped-def]
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.add_argument("--config", "-c", help="YAML config file (default: $REDFLAG_CONFIG)")
+        p.set_defaults(func=func)
+        return p
+
+    add("run", cmd_run, "run every stage in this process (embedded)").add_argument(
+        "--once", action="store_true", help="poll each feed once, handle the alerts, exit"
+    )
+    for stage in ("poller", "classifier", "notifier"):
+        add(stage, cmd_stage, f"run the {stage} on Kafka")
+    add("demo", cmd_demo, "show alerts from built-in sample feeds (offline)")
+    add("classify", cmd_classify, "classify JSON Lines articles from FILE or stdin").add_argument(
+        "file", nargs="?", help="JSON Lines file ('-' or none: stdin)"
+    )
+    add("fetch", cmd_fetch, "fetch one feed and print its articles as JSON lines").add_argument(
+        "url", help="http(s)://, file:// URL or a path"
+    )
+    add("check-config", cmd_check_config, "validate the config and list every problem")
+    add("feeds", cmd_feeds, "list feeds with their polling health")
+    add("channels", cmd_channels, "list channels and their routing rules")
+    add("test-channel", cmd_test_channel, "send a sample alert to one channel").add_argument(
+        "name", help="channel name from the config"
+    )
+    add("health", cmd_health, "exit 0 when the running stage is healthy").add_argument(
+        "--max-age", type=float, default=60.0, help="seconds a heartbeat may be old"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `redflag` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except ConfigError as exc:
+        print(f"{exc.source}: invalid config", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,197 @@
+"""The Kafka bus: aiokafka producer and group consumers with manual, contiguous commits.
+
+Auto-commit is off (aiokafka docs, consumer.rst: it is only safe one message at a time):
+a stage commits a record after its output is durable, and we commit the contiguous
+finished prefix per partition. On revocation we commit what is finished and forget the
+rest; the partition's new owner re-reads it, and the downstream dedupe absorbs that.
+"""
+
+import asyncio
+from collections.abc import Sequence
+from typing import Self
+
+import structlog
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from aiokafka.structs import OffsetAndMetadata
+
+from services.core.bus import Record
+from services.core.offsets import PartitionProgress
+from services.core.settings import KafkaSettings
+
+log = structlog.get_logger(__name__)
+
+KAFKA_TOPIC_CREATE_FAILED = "kafka_topic_create_failed"
+KAFKA_PARTITIONS_REVOKED = "kafka_partitions_revoked"
+KAFKA_PARTITIONS_ASSIGNED = "kafka_partitions_assigned"
+
+
+class KafkaBus:
+    """Implements `services.core.bus.Bus` on a Kafka cluster."""
+
+    def __init__(self, settings: KafkaSettings) -> None:
+        self._settings = settings
+        self._producer: AIOKafkaProducer | None = None
+
+    async def start(self) -> None:
+        """Create the topics (where configured) and start the producer."""
+        if self._settings.create_topics:
+            await self.ensure_topics()
+        if self._producer is None:
+            producer = AIOKafkaProducer(
+                bootstrap_servers=self._settings.bootstrap_servers,
+                client_id=self._settings.client_id,
+                acks="all",
+                enable_idempotence=self._settings.enable_idempotence,
+                linger_ms=5,
+            )
+            await producer.start()
+            self._producer = producer
+
+    async def ensure_topics(self) -> None:
+        """Create redflag's topics if missing; an existing topic is left as it is."""
+        topics = self._settings.topics
+        admin = AIOKafkaAdminClient(
+            bootstrap_servers=self._settings.bootstrap_servers, client_id=self._settings.client_id
+        )
+        await admin.start()
+        try:
+            existing = set(await admin.list_topics())
+            wanted = [
+                NewTopic(name, self._settings.partitions, 1)
+                for name in (topics.articles, topics.alerts, topics.deadletter)
+                if name not in existing
+            ]
+            if wanted:
+                try:
+                    await admin.create_topics(wanted)
+                except TopicAlreadyExistsError:
+                    pass  # another replica created it first
+                except KafkaError as exc:
+                    log.warning(KAFKA_TOPIC_CREATE_FAILED, error=str(exc))
+        finally:
+            await admin.close()
+
+    async def close(self) -> None:
+        """Flush pending sends and stop the producer."""
+        if self._producer is not None:
+            await self._producer.stop()
+            self._producer = None
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def send(self, topic: str, key: str | None, value: bytes) -> None:
+        """Produce and wait for the broker's acknowledgement (acks=all)."""
+        if self._producer is None:
+            raise RuntimeError("KafkaBus used before start()")
+        await self._producer.send_and_wait(
+            topic, value=value, key=key.encode() if key is not None else None
+        )
+
+    async def consumer(self, topics: Sequence[str], group: str) -> "KafkaConsumer":
+        """Join `group` on `topics`, starting from the earliest record when it has no offset."""
+        consumer = KafkaConsumer(self._settings, group)
+        await consumer.start(topics)
+        return consumer
+
+
+class KafkaConsumer:
+    """A group member; `commit` records finished work, per partition, in order."""
+
+    def __init__(self, settings: KafkaSettings, group: str) -> None:
+        self._progress: dict[TopicPartition, PartitionProgress] = {}
+        self._max_batch = settings.max_batch
+        self._consumer = AIOKafkaConsumer(
+            bootstrap_servers=settings.bootstrap_servers,
+            client_id=settings.client_id,
+            group_id=group,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            session_timeout_ms=settings.session_timeout_ms,
+            heartbeat_interval_ms=settings.heartbeat_interval_ms,
+            max_poll_records=settings.max_batch,
+        )
+
+    async def start(self, topics: Sequence[str]) -> None:
+        """Connect and subscribe."""
+        await self._consumer.start()
+        self._consumer.subscribe(list(topics), listener=_Rebalance(self))
+
+    async def poll(self, timeout: float, max_records: int = 500) -> list[Record]:
+        """Fetch up to `max_records`, waiting up to `timeout` seconds."""
+        batches = await self._consumer.getmany(
+            timeout_ms=int(timeout * 1000), max_records=min(max_records, self._max_batch)
+        )
+        out: list[Record] = []
+        for tp, messages in batches.items():
+            progress = self._progress.setdefault(tp, PartitionProgress())
+            for msg in messages:
+                progress.handed_out(msg.offset)
+                key = msg.key.decode("utf-8", "replace") if msg.key is not None else None
+                out.append(Record(tp.topic, tp.partition, msg.offset, key, msg.value or b""))
+        return out
+
+    async def commit(self, records: Sequence[Record]) -> None:
+        """Mark records finished; commit each partition's finished prefix."""
+        touched: set[TopicPartition] = set()
+        for record in records:
+            tp = TopicPartition(record.topic, record.partition)
+            progress = self._progress.get(tp)
+            if progress is None:
+                continue  # partition was revoked meanwhile: its new owner re-reads it
+            progress.finished(record.offset)
+            touched.add(tp)
+        await self._commit(touched)
+
+    async def _commit(self, partitions: set[TopicPartition]) -> None:
+        offsets: dict[TopicPartition, OffsetAndMetadata] = {}
+        for tp in partitions:
+            nxt = self._progress[tp].committable() if tp in self._progress else None
+            if nxt is not None:
+                offsets[tp] = OffsetAndMetadata(nxt, "")
+        if offsets:
+            await self._consumer.commit(offsets)
+
+    async def revoked(self, partitions: set[TopicPartition]) -> None:
+        """Commit what is finished on partitions we lose, then forget them."""
+        try:
+            await self._commit(partitions & set(self._progress))
+        except KafkaError as exc:
+            log.warning(KAFKA_PARTITIONS_REVOKED, error=str(exc))
+        for tp in partitions:
+            self._progress.pop(tp, None)
+
+    @property
+    def pending(self) -> int:
+        """Records handed out and not finished."""
+        return sum(p.pending for p in self._progress.values())
+
+    async def close(self) -> None:
+        """Commit what is finished and leave the group."""
+        try:
+            await self._commit(set(self._progress))
+        except KafkaError:
+            pass  # uncommitted work is redelivered; dedupe absorbs it
+        finally:
+            await self._consumer.stop()
+
+
+class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, owner: KafkaConsumer) -> None:
+        self._owner = owner
+
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        await self._owner.revoked(set(revoked))
+
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        log.info(
+            KAFKA_PARTITIONS_ASSIGNED,
+            partitions=sorted(f"{t.topic}-{t.partition}" for t in assigned),
+        )
+        await asyncio.sleep(0)

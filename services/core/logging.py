@@ -1,0 +1,97 @@
+"""structlog set up as its docs advise: console on a TTY, JSON otherwise, secrets masked.
+
+Every value of every log line, ours and stdlib's (aiokafka, apprise), passes through
+`redact`, so a chat URL that slips into an exception message still never reaches a log.
+"""
+
+import logging
+import sys
+from collections.abc import Callable, MutableMapping
+from typing import Any, TextIO
+
+import structlog
+
+from services.core.settings import LogSettings
+
+Redactor = Callable[[str], str]
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+def redactor() -> Redactor:
+    """The project's URL/token redactor (lives with the notifier, which owns the secrets)."""
+    try:
+        from services.notifier.redact import redact_urls  # noqa: PLC0415 - avoid import cycle
+    except ImportError:  # pragma: no cover - only while the notifier package is incomplete
+        return _identity
+    return redact_urls
+
+
+def _scrub(value: Any, redact: Redactor) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, BaseException):
+        return redact(f"{type(value).__name__}: {value}")
+    if isinstance(value, dict):
+        return {k: _scrub(v, redact) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_scrub(v, redact) for v in value]
+    return value
+
+
+def make_redact_processor(redact: Redactor) -> structlog.types.Processor:
+    """A processor that masks secrets in every field, including rendered tracebacks."""
+
+    def processor(
+        _logger: Any, _name: str, event_dict: MutableMapping[str, Any]
+    ) -> MutableMapping[str, Any]:
+        for key, value in event_dict.items():
+            event_dict[key] = _scrub(value, redact)
+        return event_dict
+
+    return processor
+
+
+def configure_logging(settings: LogSettings, stream: TextIO | None = None) -> None:
+    """Install structlog and route stdlib logging through the same processors."""
+    stream = stream or sys.stderr
+    console = settings.format == "console" or (settings.format == "auto" and stream.isatty())
+    redact = make_redact_processor(redactor())
+    shared: list[structlog.types.Processor] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.processors.format_exc_info,
+        redact,
+    ]
+    renderer: structlog.types.Processor = (
+        structlog.dev.ConsoleRenderer(colors=stream.isatty())
+        if console
+        else structlog.processors.JSONRenderer()
+    )
+    structlog.configure(
+        processors=[
+            structlog.stdlib.filter_by_level,
+            *shared,
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=False,
+    )
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=shared,
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+        )
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(settings.level.upper())
+    # chatty libraries: their warnings matter, their debug chatter does not
+    for noisy in ("aiokafka", "apprise", "kafka"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
