@@ -1,15 +1,16 @@
 """Liveness for Compose: a running stage touches a heartbeat file; `redflag health` reads it."""
 
 import asyncio
+import socket
 import time
 from pathlib import Path
 
 HEALTH_DIR = "health"
 
 
-def heartbeat_path(state_dir: Path, stage: str) -> Path:
-    """Where `stage` writes its heartbeat."""
-    return state_dir / HEALTH_DIR / stage
+def heartbeat_path(state_dir: Path, stage: str, host: str | None = None) -> Path:
+    """Where `stage` on this host writes its heartbeat (replicas may share a volume)."""
+    return state_dir / HEALTH_DIR / f"{stage}@{host or socket.gethostname()}"
 
 
 async def beat_forever(state_dir: Path, stage: str, interval: float = 5.0) -> None:
@@ -24,12 +25,14 @@ async def beat_forever(state_dir: Path, stage: str, interval: float = 5.0) -> No
         await asyncio.sleep(interval)
 
 
-def check(state_dir: Path, max_age: float, now: float | None = None) -> list[str]:
-    """Problems with the heartbeats under `state_dir` (empty list = healthy)."""
+def check(
+    state_dir: Path, max_age: float, now: float | None = None, host: str | None = None
+) -> list[str]:
+    """Problems with this host's heartbeats under `state_dir` (empty list = healthy)."""
     now = time.time() if now is None else now
-    files = sorted((state_dir / HEALTH_DIR).glob("*"))
+    files = sorted((state_dir / HEALTH_DIR).glob(f"*@{host or socket.gethostname()}"))
     if not files:
-        return [f"no heartbeat under {state_dir / HEALTH_DIR}: no stage is running"]
+        return [f"no heartbeat under {state_dir / HEALTH_DIR}: no stage is running here"]
     return [
         f"{f.name}: last heartbeat {now - f.stat().st_mtime:.0f}s ago (limit {max_age:.0f}s)"
         for f in files

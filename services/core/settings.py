@@ -131,10 +131,10 @@ def expand_env(value: Any, env: Mapping[str, str], path: tuple[int | str, ...] =
 
         def sub(match: re.Match[str]) -> str:
             name, default = match.group(1), match.group(2)
+            if default is not None:  # POSIX `:-`: the default also replaces an empty value
+                return env.get(name) or default
             if name in env:
                 return env[name]
-            if default is not None:
-                return default
             raise ConfigError("", [f"{field_path(path)}: environment variable {name} is not set"])
 
         return _ENV_REF.sub(sub, value)

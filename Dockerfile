@@ -1,0 +1,73 @@
+# syntax=docker/dockerfile:1
+# One image, many commands: `docker run redflag poller|classifier|notifier|run|...`.
+# Compose picks the stage with `command:` (see deploy/docker-compose.yml, docs/deploy.md).
+
+# Pin the minor version and the Debian release; bump both on purpose (docs/deploy.md, "Upgrading").
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+
+# --- builder: a venv at /opt/venv holding redflag and its pinned dependencies ----------------
+FROM ${PYTHON_IMAGE} AS builder
+
+ENV PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PYTHONDONTWRITEBYTECODE=1
+
+# Same path as in the final stage: a venv's scripts carry its absolute path in their shebangs.
+RUN python -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+
+WORKDIR /src
+
+# Dependencies first, from the lock alone, so a source change does not re-download them.
+COPY constraints.txt ./
+RUN pip install -r constraints.txt
+
+# Then redflag itself, as a wheel, resolved against the same lock (`-c`) and offline
+# (`--no-index`): a dependency the lock does not pin, or pins outside pyproject's range, fails
+# the build here instead of being fetched unpinned.
+COPY pyproject.toml README.md ./
+COPY schemas ./schemas
+COPY services ./services
+RUN pip wheel --no-deps --wheel-dir /wheels . \
+    && pip install --no-index -c constraints.txt /wheels/redflag-*.whl \
+    && pip check
+
+# --- runtime: the venv, a non-root user, nothing else ----------------------------------------
+FROM ${PYTHON_IMAGE} AS runtime
+
+LABEL org.opencontainers.image.title="redflag" \
+      org.opencontainers.image.description="News-event alerting: recalls, crashes and target changes." \
+      org.opencontainers.image.licenses="Apache-2.0"
+
+# A fixed numeric uid/gid so volume ownership survives rebuilds and `runAsNonRoot` can check it.
+ARG UID=10001
+ARG GID=10001
+RUN groupadd --system --gid "${GID}" redflag \
+    && useradd --system --uid "${UID}" --gid redflag --home-dir /var/lib/redflag \
+       --no-create-home --shell /usr/sbin/nologin redflag \
+    && install -d -o redflag -g redflag -m 0750 /var/lib/redflag \
+    && install -d -m 0755 /etc/redflag
+
+COPY --from=builder /opt/venv /opt/venv
+# A default config so the image starts on its own; deployments mount their own over it.
+COPY deploy/config/redflag.example.yaml /etc/redflag/redflag.yaml
+
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    REDFLAG_CONFIG=/etc/redflag/redflag.yaml \
+    REDFLAG_STATE_DIR=/var/lib/redflag
+
+# Created above owned by redflag: a new named volume copies that ownership, so the non-root
+# process can write its state (seen ids, delivery log, heartbeat) without a chown at start.
+VOLUME ["/var/lib/redflag"]
+WORKDIR /var/lib/redflag
+USER 10001:10001
+
+# `redflag health` exits 0 while this stage's heartbeat file in the state dir is fresh.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
+    CMD ["redflag", "health"]
+
+# Stages drain on SIGTERM (Docker's default stop signal); give them `stop_grace_period`.
+ENTRYPOINT ["redflag"]
+CMD ["run"]

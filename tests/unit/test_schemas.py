@@ -1,0 +1,60 @@
+"""Committed JSON Schema files equal the models; messages are strict and round-trip."""
+
+from datetime import UTC, datetime
+
+import pytest
+from pydantic import ValidationError
+
+from schemas import Alert, Article, Event, Facts
+from schemas.alert import alert_id
+from schemas.generate import JSON_DIR, MODELS, render
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_committed_schema_file_equals_model(name: str) -> None:
+    committed = (JSON_DIR / name).read_text(encoding="utf-8")
+    assert committed == render(MODELS[name]), f"run `python -m schemas.generate` ({name} is stale)"
+
+
+def test_article_rejects_unknown_fields_and_naive_dates() -> None:
+    with pytest.raises(ValidationError, match="extra"):
+        Article.model_validate({"id": "a", "feed": "f", "colour": "red"})
+    with pytest.raises(ValidationError, match="timezone"):
+        Article(id="a", feed="f", published=datetime(2026, 1, 1))  # noqa: DTZ001
+
+
+def test_alert_round_trips_through_json() -> None:
+    event = Event(
+        type="target_change",
+        confidence=0.9,
+        company="BYD",
+        tickers=("1211.HK",),
+        facts=Facts(metric="sales", direction="raise", old=5_000_000, new=5_500_000),
+    )
+    alert = Alert(
+        id=alert_id("art-1", event),
+        event=event,
+        article_id="art-1",
+        published=datetime(2026, 11, 19, tzinfo=UTC),
+    )
+    assert Alert.model_validate_json(alert.model_dump_json()) == alert
+
+
+def test_alert_id_is_stable_and_distinguishes_events() -> None:
+    recall = Event(type="recall", confidence=0.9, company="Toyota")
+    crash = Event(type="crash", confidence=0.9, company="Toyota")
+    assert alert_id("a", recall) == alert_id("a", recall.model_copy(update={"confidence": 0.5}))
+    assert alert_id("a", recall) != alert_id("a", crash)
+    assert alert_id("a", recall) != alert_id("b", recall)
+
+
+def test_contract_omits_unset_facts_and_keeps_numbers_numeric() -> None:
+    event = Event(type="recall", confidence=0.91234, facts=Facts(units=116887))
+    assert event.contract() == {
+        "type": "recall",
+        "confidence": 0.912,
+        "company": None,
+        "tickers": [],
+        "facts": {"units": 116887},
+        "evidence": "",
+    }
