@@ -183,6 +183,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `redflag fetch URL | head`: the reader left, which is fine
+        sys.stderr.close()
+        return EXIT_OK
     return code
 
 

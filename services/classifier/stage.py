@@ -18,6 +18,7 @@ log = structlog.get_logger(__name__)
 ARTICLE_CLASSIFIED = "article_classified"
 ARTICLE_REJECTED = "article_rejected"
 CLASSIFIER_STARTED = "classifier_started"
+CLASSIFIER_STOPPED = "classifier_stopped"
 
 
 def alerts_for(article: Article, rules: Rules, min_confidence: float, now: datetime) -> list[Alert]:
@@ -58,6 +59,7 @@ async def run(settings: Settings, bus: Bus, stop: StopSignal) -> None:
             await consumer.commit(records)
     finally:
         await consumer.close()
+        log.info(CLASSIFIER_STOPPED)
 
 
 async def _handle(record: Record, settings: Settings, bus: Bus, rules: Rules) -> None:

@@ -1,0 +1,89 @@
+"""The Compose file's wiring, run for real: each service's command and environment from
+deploy/docker-compose.yml, started as a local process against the test broker, with the
+host name `kafka` mapped to it and the mounted config file mapped to its source."""
+
+import asyncio
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.e2e.stories import BASIC, rss
+from tests.support.feedserver import FeedServer
+from tests.support.procs import Stage, stage_env
+
+pytestmark = [pytest.mark.kafka, pytest.mark.slow]
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+COMPOSE = DEPLOY / "docker-compose.yml"
+STAGES = ("poller", "classifier", "notifier")
+_INTERPOLATION = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}")
+
+
+def interpolate(value: str, env: dict[str, str]) -> str:
+    """Compose's `${VAR}` / `${VAR:-default}` interpolation."""
+    return _INTERPOLATION.sub(lambda m: env.get(m.group(1)) or m.group(2) or "", value)
+
+
+def service_process(
+    name: str, service: dict[str, object], bootstrap: str, state: Path
+) -> tuple[list[str], dict[str, str]]:
+    """The command and environment Compose would give `name`, mapped onto this machine."""
+    command = service["command"]
+    assert isinstance(command, list)
+    environment = service["environment"]
+    assert isinstance(environment, dict)
+    mounts: dict[str, Path] = {}
+    for volume in service.get("volumes", []):  # type: ignore[attr-defined]
+        source, target, *_ = str(volume).split(":")
+        if source.startswith("."):
+            mounts[target] = (DEPLOY / source).resolve()
+    env: dict[str, str] = {}
+    for key, raw in environment.items():
+        value = interpolate(str(raw), dict(os.environ))
+        value = str(mounts.get(value, value))  # a mounted file: its source on this host
+        env[key] = value.replace("kafka:9092", bootstrap)  # the service name `kafka` -> broker
+    env["REDFLAG_STATE_DIR"] = str(state / name)  # the image's VOLUME, here a temp dir
+    return [str(c) for c in command], env
+
+
+async def test_compose_services_wired_as_written_produce_alerts(
+    tmp_path: Path, kafka_bootstrap: str
+) -> None:
+    compose = yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
+    services = compose["services"]
+    async with FeedServer() as feeds:
+        feeds.set("/wire.xml", rss(BASIC))
+        # test-only overrides: a loopback feed instead of the internet, and (on Tansu, which
+        # has no InitProducerId) no idempotent producer
+        overrides = {
+            "REDFLAG_FEEDS": json.dumps([{"name": "wire", "url": feeds.url("/wire.xml")}]),
+            "REDFLAG_LOG__FORMAT": "json",
+        }
+        if not os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
+            overrides["REDFLAG_KAFKA__ENABLE_IDEMPOTENCE"] = "false"
+        stages = {}
+        for name in STAGES:
+            command, env = service_process(name, services[name], kafka_bootstrap, tmp_path)
+            assert command == [name]
+            assert Path(env["REDFLAG_CONFIG"]).is_file(), env["REDFLAG_CONFIG"]
+            stages[name] = Stage(
+                command, stage_env({**env, **overrides}), tmp_path / f"{name}.log"
+            ).start()
+        try:
+            events = [s for s in BASIC if s.type]
+            deadline = asyncio.get_running_loop().time() + 120
+            while not all(s.title in stages["notifier"].log for s in events):
+                assert asyncio.get_running_loop().time() < deadline, stages["notifier"].log[-3000:]
+                for stage in stages.values():
+                    assert stage.proc is not None
+                    assert stage.proc.poll() is None, stage.log[-3000:]
+                await asyncio.sleep(0.3)
+        finally:
+            codes = {name: stage.stop() for name, stage in stages.items()}
+    notifier_log = stages["notifier"].log
+    assert all(s.title not in notifier_log for s in BASIC if s.type is None)
+    assert codes == dict.fromkeys(STAGES, 0)

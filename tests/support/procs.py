@@ -1,0 +1,71 @@
+"""Start `redflag` stages as real OS processes, as Compose would, and kill them hard."""
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SITEHOOK = Path(__file__).parent / "sitehook"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Stage:
+    """One `redflag <command>` process with its own log file."""
+
+    args: list[str]
+    env: dict[str, str]
+    log_path: Path
+    proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    def start(self) -> "Stage":
+        """Launch the process (again, after a kill)."""
+        out = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "services.cli", *self.args],
+            env=self.env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        out.close()
+        return self
+
+    def kill9(self) -> None:
+        """SIGKILL: no cleanup, no commit, no goodbye."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self) -> int | None:
+        """SIGTERM and wait; returns the exit status."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        return self.proc.returncode
+
+    @property
+    def log(self) -> str:
+        """Everything the process printed so far."""
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def stage_env(extra: Mapping[str, str], chat_url: str | None = None) -> dict[str, str]:
+    """The parent's environment plus `extra`, with the apprise redirect hook when chat_url."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REDFLAG_")}
+    env.update(extra)
+    if chat_url:
+        env["REDFLAG_TEST_CHAT_URL"] = chat_url
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(SITEHOOK), str(ROOT), env.get("PYTHONPATH", "")) if p
+        )
+    return env
