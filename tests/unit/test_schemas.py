@@ -20,7 +20,7 @@ def test_article_rejects_unknown_fields_and_naive_dates() -> None:
     with pytest.raises(ValidationError, match="extra"):
         Article.model_validate({"id": "a", "feed": "f", "colour": "red"})
     with pytest.raises(ValidationError, match="timezone"):
-        Article(id="a", feed="f", published=datetime(2026, 1, 1))  # noqa: DTZ001
+        Article(id="a", feed="f", published=datetime(2026, 1, 1))
 
 
 def test_alert_round_trips_through_json() -> None:

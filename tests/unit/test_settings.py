@@ -66,7 +66,7 @@ def test_env_vars_override_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPa
             f"channels: [{{name: a, url: '{SLACK}', events: [recal]}}]",
             "channels[0].events[0]: Input should be 'recall', 'crash' or 'target_change'",
         ),
-        ("feeds: [{name: a, url: 'http://x', interval: soon}]", "feeds[0].interval: not a duration"),
+        ("feeds: [{name: a, url: 'http://x', interval: soon}]", "feeds[0].interval: not a dur"),
         ("feeds: [{name: a}]", "feeds[0].url: Field required"),
         ("kafka: {partitions: 0}", "kafka.partitions: Input should be greater than 0"),
         ("bogus: 1", "bogus: unknown field"),
