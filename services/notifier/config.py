@@ -1,12 +1,18 @@
-"""Config of the notifier: channels (apprise URLs) and their routing rules."""
+"""Config of the notifier: channels (apprise URLs), their routing rules, pacing and quiet hours."""
 
 import re
+from datetime import time
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, SecretStr, field_validator
 
 from schemas.alert import EventType
+from services.core.durations import PositiveSeconds
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*)://")
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*\.?\d*)\s*(ms|s|sec|m|min|h)\s*$")
+_RATE_UNITS = {"ms": 0.001, "s": 1.0, "sec": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}
 #: Built-in pseudo-channels that are not apprise services.
 LOCAL_SCHEMES = frozenset({"console"})
 
@@ -15,7 +21,65 @@ def apprise_schemes() -> frozenset[str]:
     """Every URL scheme the installed apprise can deliver to."""
     from apprise.manager_plugins import NotificationManager  # noqa: PLC0415 - slow import
 
-    return frozenset(s.lower() for s in NotificationManager().schemas())
+    manager = NotificationManager()  # type: ignore[no-untyped-call]
+    return frozenset(s.lower() for s in manager.schemas())  # type: ignore[no-untyped-call]
+
+
+def parse_rate(value: str) -> tuple[int, float] | None:
+    """'20/min' -> (20, 60.0); 'off' -> None (no limit)."""
+    if value.strip().lower() in {"off", "none", "unlimited"}:
+        return None
+    match = _RATE.match(value)
+    if not match:
+        raise ValueError(f"not a rate: {value!r} (use e.g. '1/s', '20/min', '5/2s' or 'off')")
+    count, span, unit = int(match.group(1)), match.group(2), match.group(3)
+    seconds = float(span or 1) * _RATE_UNITS[unit]
+    if count < 1 or seconds <= 0:
+        raise ValueError(f"not a rate: {value!r} (count and period must be positive)")
+    return count, seconds
+
+
+class FactThresholds(BaseModel):
+    """Minimum figures an alert must carry; each applies only to the event type that has it.
+
+    `units` gates recalls, `fatalities`/`injuries` gate crashes, `change_pct` gates target
+    changes. An alert whose event lacks the gated figure does not pass.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    units: int | None = Field(default=None, ge=0)
+    fatalities: int | None = Field(default=None, ge=0)
+    injuries: int | None = Field(default=None, ge=0)
+    change_pct: float | None = Field(default=None, ge=0)
+
+
+class QuietHours(BaseModel):
+    """A daily window (local time) in which only critical alerts are sent; the rest wait."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start: time
+    end: time
+    timezone: str = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+
+class DigestConfig(BaseModel):
+    """Gather non-critical alerts into one message every `every` (e.g. '30m')."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    every: PositiveSeconds = 1800.0
+    max_items: PositiveInt = 25
 
 
 class ChannelConfig(BaseModel):
@@ -28,6 +92,19 @@ class ChannelConfig(BaseModel):
     events: tuple[EventType, ...] = ("recall", "crash", "target_change")
     watchlist_only: bool = False
     min_confidence: float = Field(default=0.0, ge=0.0, le=1.0)
+    companies: tuple[str, ...] = Field(
+        default=(), description="Only these companies (case-insensitive); empty = any."
+    )
+    tickers: tuple[str, ...] = Field(default=(), description="Only these tickers; empty = any.")
+    languages: tuple[str, ...] = Field(
+        default=(), description="Only articles in these languages ('en' matches 'en-GB')."
+    )
+    min_facts: FactThresholds = FactThresholds()
+    quiet_hours: QuietHours | None = None
+    digest: DigestConfig | None = None
+    rate_limit: str | None = Field(
+        default=None, description="Override the service's pacing, e.g. '1/s', '20/min', 'off'."
+    )
 
     @field_validator("url")
     @classmethod
@@ -41,6 +118,13 @@ class ChannelConfig(BaseModel):
             raise ValueError(f"unknown apprise scheme '{scheme}'")
         return value
 
+    @field_validator("rate_limit")
+    @classmethod
+    def _valid_rate(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_rate(value)
+        return value
+
 
 class NotifierSettings(BaseModel):
     """Delivery behaviour shared by every channel."""
@@ -50,3 +134,16 @@ class NotifierSettings(BaseModel):
     max_attempts: int = Field(default=5, ge=1)
     backoff_base: float = Field(default=1.0, gt=0)
     backoff_max: float = Field(default=60.0, gt=0)
+    pacing: bool = Field(
+        default=True, description="Pace each destination at its service's rate limits."
+    )
+    max_pending: PositiveInt = Field(
+        default=5000, description="Alerts in flight before the notifier stops reading more."
+    )
+    on_uncertain: Literal["skip", "resend"] = Field(
+        default="skip",
+        description="An alert whose send began but was never confirmed (crash mid-send): "
+        "'skip' never sends twice, 'resend' never loses one.",
+    )
+    critical_units: int = Field(default=100_000, ge=0, description="Recalls this big are critical.")
+    critical_fatalities: int = Field(default=1, ge=0, description="Crashes this deadly: critical.")

@@ -1,8 +1,10 @@
 """Config of the poller: the feeds and how politely to poll them."""
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt
+from typing import Self
 
-from services.core.durations import PositiveSeconds
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
+
+from services.core.durations import PositiveSeconds, Seconds
 
 
 class FeedConfig(BaseModel):
@@ -17,6 +19,26 @@ class FeedConfig(BaseModel):
     )
     lang: str | None = Field(default=None, description="Language when the feed does not say.")
     enabled: bool = True
+
+
+class WebSubSettings(BaseModel):
+    """WebSub (W3C Recommendation 2018): pushes from hubs that feeds advertise; off by default."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    enabled: bool = False
+    listen_host: str = "127.0.0.1"
+    listen_port: int = Field(default=8089, ge=0, le=65535)
+    callback_base_url: str = Field(
+        default="", description="Public base URL hubs call back, e.g. https://poller.example.com."
+    )
+    secret: str | None = Field(
+        default=None, description="HMAC secret for X-Hub-Signature; pushes are unsigned without."
+    )
+    lease_seconds: PositiveInt = 86400 * 5
+    allow_private_hubs: bool = Field(
+        default=False, description="Subscribe to hubs on loopback/private addresses (tests)."
+    )
 
 
 class PollerSettings(BaseModel):
@@ -41,3 +63,38 @@ class PollerSettings(BaseModel):
     max_future_skew: PositiveSeconds = Field(
         default=86400.0, description="Dates further ahead than this are treated as unknown."
     )
+    jitter: float = Field(
+        default=0.1, ge=0, le=0.5, description="Each delay is spread by +/- this fraction."
+    )
+    adaptive: bool = Field(
+        default=False, description="Poll busy feeds more often: 7 days / entries of last week."
+    )
+    parse_workers: PositiveInt | None = Field(
+        default=None, description="Parser processes; the number of cores when unset."
+    )
+    parse_timeout: PositiveSeconds = 20.0
+    parse_memory_mb: PositiveInt = Field(
+        default=1024, description="Address-space cap of each parser process."
+    )
+    max_entries: PositiveInt = Field(
+        default=5000, description="Entries read per poll; the rest of a huge feed is dropped."
+    )
+    shutdown_grace: Seconds = Field(
+        default=15.0, description="How long a stop waits for polls in hand before cancelling."
+    )
+    replica_index: int = Field(default=0, ge=0, description="This replica, 0-based.")
+    replica_count: PositiveInt = Field(
+        default=1, description="Replicas sharing the feeds by rendezvous hashing of their URLs."
+    )
+    websub: WebSubSettings = WebSubSettings()
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        if self.replica_index >= self.replica_count:
+            raise ValueError(
+                f"replica_index {self.replica_index} must be below replica_count "
+                f"{self.replica_count}"
+            )
+        if self.min_interval > self.max_interval:
+            raise ValueError("min_interval must not exceed max_interval")
+        return self

@@ -1,0 +1,222 @@
+"""Which company an event is about: the watchlist first, else the subject the sentence names.
+
+News names the company of a recall or a target change as the subject of its verb ("Toyota
+recalls ...", "Honda raises ..."), an analyst's price target by its object ("lifts Target to
+$160"), and the company in a crash as the operator or maker of the vehicle ("an Amtrak train",
+"SpaceX's Starship", "operated by Smoky Mountain Helicopters").
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from services.classifier.config import Company
+from services.classifier.lexicon import CompanyLex, Lexicon
+
+# A capitalised name: "Toyota", "Li Auto", "J&J's", "Metro-North", "3M", "Step2".
+_TOKEN = r"(?:[A-Z][A-Za-z0-9&'.-]*|[0-9]+[A-Za-z][A-Za-z0-9-]*)"
+_RUN = re.compile(rf"{_TOKEN}(?:\s(?:&\s)?{_TOKEN})*")
+# After a name, a model designation: "Tesla Model S", "Falcon 9", "Boeing 737-500", "SU7".
+_MODEL_AFTER = re.compile(r"\s+(?:Models?\s+\w+|\d[\w-]*|[A-Z]{1,4}\d[\w-]*)")
+_MODEL_TOKEN = re.compile(r"^(?:Models?|[A-Z]{1,4}\d[\w-]*)$")
+_LOWER_WORD = re.compile(r"(?<![A-Za-z'-])[a-z][a-z-]+")
+_PLACE_WORDS = re.compile(
+    r"\b(?:Lake|River|Sea|Ocean|Mount|Mountains?|Bay|Island|Islands|County|Street|St|Avenue|Road|"
+    r"Highway|Interstate|Airport|Station|Canyon|Valley|Park|Bridge|Tunnel|Expressway|Strip|"
+    r"Beach|Harbou?r|Pass|Province|State|City|Town|District|Region)\b"
+)
+_LEGAL = re.compile(r"(?:\((?:中国|北京|上海)\))?(?:股份有限公司|有限责任公司|有限公司)$")
+_ZH_NAME = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()（）·]{2,20}")
+_ZH_STOP = re.compile(
+    r"^(?:\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月\d{1,2}日|近日|日前|今天|今日|昨日|昨天|本周|近期|目前|"
+    r"据悉|据了解|其中|此外|同时|另外|而|但|其|据|由)+"
+)
+_ZH_CUT = re.compile(r"(?:向|对|在|于|按照|根据|自|从|将|已|宣布|决定|表示|称|发布|已经|正在|启动|计划|因|再次|也|又|备案|提交|旗下|的)")
+_ZH_GENERIC = re.compile(r"券商|[a-zA-Z]股|汽车股|银行股|港银|公用股|板块|行业|概念股|多家|两家|企业$|车企$|等")
+_MAX_NAME = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A company named for an event: its name, tickers and whether it is on the watchlist."""
+
+    name: str
+    tickers: tuple[str, ...] = ()
+    on_watchlist: bool = False
+
+
+class Watchlist:
+    """The configured companies, indexed by every name and alias."""
+
+    def __init__(self, companies: Sequence[Company]) -> None:
+        self.by_name: dict[str, Company] = {}
+        for company in companies:
+            for name in (company.company, *company.aliases):
+                self.by_name.setdefault(name.casefold(), company)
+        parts = [
+            re.escape(name) if _is_cjk(name) else rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])"
+            for name in sorted(self.by_name, key=len, reverse=True)
+        ]
+        self.pattern = re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+    def find(self, text: str) -> list[tuple[int, Company]]:
+        """(position, company) of each mention; a mention must be capitalised ("Target", not "target")."""
+        if self.pattern is None:
+            return []
+        return [
+            (m.start(), self.by_name[m.group().casefold()])
+            for m in self.pattern.finditer(text)
+            if not m.group()[0].islower()
+        ]
+
+    def lookup(self, name: str) -> Company | None:
+        """The watched company a name (or its first words) stands for."""
+        key = name.casefold()
+        if key in self.by_name:
+            return self.by_name[key]
+        return next((c for k, c in self.by_name.items() if key.startswith(k + " ")), None)
+
+
+class Names:
+    """What one article tells about its capitalised words: which are places, which plain words."""
+
+    def __init__(self, texts: Sequence[str], lex: CompanyLex) -> None:
+        self.texts, self.lex = texts, lex
+
+    @cached_property
+    def lower_words(self) -> frozenset[str]:
+        return frozenset(w for t in self.texts for w in _LOWER_WORD.findall(t))
+
+    @cached_property
+    def places(self) -> frozenset[str]:
+        found: set[str] = set()
+        for text in self.texts:
+            for m in _RUN.finditer(text):
+                before = text[max(0, m.start() - 14) : m.start()].lower()
+                preposition = re.search(rf"(?:{self.lex.place_before.pattern})\s+(?:the\s+)?$", before)
+                state = re.match(r", ([A-Z][a-z]+(?: [A-Z][a-z]+)?)", text[m.end() :])
+                known = bool(state and self.lex.not_company.fullmatch(state.group(1).lower()))
+                if known or (preposition and before.endswith("the ")):
+                    found.add(_clean_run(m.group()))
+        return frozenset(found)
+
+    def plain(self, name: str) -> bool:
+        """A name made only of words this article also writes in lowercase ("Tour", "Charter")."""
+        return all(w.lower() in self.lower_words for w in name.split())
+
+    def place(self, name: str) -> bool:
+        """A name this article uses as a place."""
+        return bool(_PLACE_WORDS.search(name)) or any(
+            name == p or name in p.split(" ") or p.startswith(name + " ") for p in self.places
+        )
+
+
+def acceptable(name: str, initial: bool, names: Names, lex: CompanyLex) -> bool:
+    """A name that can be a company: not a stop word, regulator, place or (opening) plain word."""
+    low = name.lower()
+    return bool(
+        name
+        and not lex.not_company.fullmatch(low)
+        and not (initial and names.plain(name))
+        and not (names.place(name) and not lex.org_suffix.search(low))
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A capitalised run of words: where it stands and what surrounds it."""
+
+    start: int
+    end: int
+    name: str
+    possessive: bool  # "SpaceX's", "Orbital Sciences'"
+    model: bool  # a model designation follows ("Tesla Model S", "Falcon 9")
+    initial: bool  # opens the sentence, where any word is capitalised
+
+
+def runs(text: str, product: re.Pattern[str] | None = None, plain: frozenset[str] = frozenset()) -> list[Run]:
+    """Capitalised runs; "X's Product" is cut to its possessor when a product noun follows.
+
+    In a Title Case headline every word is capitalised: there a run also ends at a word the
+    article writes in lowercase elsewhere ("Xiaomi Recalls Over ..." -> "Xiaomi").
+    """
+    title_case = bool(plain) and _title_case(text)
+    found = []
+    for m in _RUN.finditer(text):
+        tokens = m.group().split(" ")
+        if title_case:
+            stop = next((i for i, t in enumerate(tokens) if i and t.lower() in plain), None)
+            tokens = tokens[:stop]
+        model = bool(_MODEL_AFTER.match(text, m.end()))
+        cut = next((i for i, t in enumerate(tokens) if i and _MODEL_TOKEN.match(t)), None)
+        if cut is not None:
+            tokens, model = tokens[:cut], True
+        for i, token in enumerate(tokens[:-1]):
+            if token.endswith(("'s", "s'")) and product is not None:
+                rest = text[m.start() + len(" ".join(tokens[: i + 1])) :].lower()
+                if product.match(rest.lstrip()) or product.match(rest[len(" ".join(tokens[i + 1 :])) + 1 :].lstrip()):
+                    tokens = tokens[: i + 1]
+                    break
+        raw = " ".join(tokens)
+        name = _clean_run(raw)
+        if name:
+            initial = not text[: m.start()].strip(" \"'")
+            possessive = raw.endswith(("'s", "s'"))
+            found.append(Run(m.start(), m.start() + len(raw), name, possessive, model, initial))
+    return found
+
+
+def _title_case(text: str) -> bool:
+    words = [w for w in re.findall(r"[A-Za-z]{4,}", text)]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
+def _clean_run(raw: str) -> str:
+    raw = re.sub(r"'s$|'$", "", raw.strip()).rstrip(".,")
+    tokens = [t for t in raw.split(" ") if t]
+    out: list[str] = []
+    for token in tokens:
+        if token.lower().endswith(("-based", "-led", "-owned", "-backed")):
+            out = []
+            continue
+        out.append(token)
+    return " ".join(out[:_MAX_NAME])
+
+
+def strip_leading(run: Run, names: Names, lex: CompanyLex) -> str:
+    """Drop leading stop words (and plain words opening a sentence): "The FDA" -> "FDA"."""
+    tokens = run.name.split()
+    while len(tokens) > 1 and (
+        lex.not_company.fullmatch(tokens[0].lower())
+        or lex.modifiers.fullmatch(tokens[0].lower())
+        or (run.initial and tokens[0].lower() in names.lower_words)
+    ):
+        tokens.pop(0)
+    return " ".join(tokens)
+
+
+def zh_subject(text: str, end: int, lex: Lexicon) -> str | None:
+    """The Chinese subject before position `end`: the name that opens its clause."""
+    clause = re.split(r"[,，。;；:：!！?？\s、]", text[:end])[-1]
+    clause = _ZH_STOP.sub("", clause)
+    clause = _ZH_CUT.split(clause, maxsplit=1)[0]
+    broker = lex.target.brokers.match(clause)
+    if broker and broker.end() < len(clause):  # "高盛上调..." but not "中信证券" standing alone
+        clause = clause[broker.end() :]
+    return zh_name(clause, lex)
+
+
+def zh_name(raw: str, lex: Lexicon) -> str | None:
+    """A Chinese company name from a fragment, or None for generic words ("两企业", "多家车企")."""
+    m = _ZH_NAME.search(raw)
+    if not m:
+        return None
+    name = _LEGAL.sub("", m.group()).strip("()（）")
+    if len(name) < 2 or _ZH_GENERIC.search(name) or lex.companies.not_company.fullmatch(name):
+        return None
+    return name
+
+
+def _is_cjk(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" for ch in text)

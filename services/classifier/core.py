@@ -1,0 +1,174 @@
+"""The pure detection core: `load_rules(watchlist)` once, then `classify(article, rules)`.
+
+One precompiled regex of every anchor word runs over the lowercased article first: most
+articles hold none and return at once. Only then is the page cleaned and cut into sentences,
+and each sentence read by the recall, crash and target rules of its script's lexicon. The
+sentences that report one event type become one `Event`: its confidence from the strongest
+sentence (headline and lead weigh most), its figures and company from those sentences.
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol
+
+from schemas.alert import Event, EventType, Facts
+from services.classifier.companies import Watchlist
+from services.classifier.config import Company
+from services.classifier.crash import crash_hit
+from services.classifier.evidence import Hit
+from services.classifier.lexicon import LEXICON_DIR, Lexicon, load_lexicons
+from services.classifier.naming import name_event
+from services.classifier.recall import recall_hit
+from services.classifier.target import target_hit
+from services.classifier.text import Zone, lower, sentences
+
+#: Events below this confidence are not reported (the stage may ask for more).
+MIN_CONFIDENCE = 0.5
+ZONE_WEIGHT = {Zone.TITLE: 1.0, Zone.SUMMARY: 0.95, Zone.LEAD: 0.9, Zone.BODY: 0.6}
+CORROBORATION, MAX_CONFIDENCE = 0.05, 0.99
+RECALL_BACKGROUND = 0.5  # an accident told inside a recall sentence is its reason, not news
+EVIDENCE_CHARS = 400
+TYPES: tuple[EventType, ...] = ("recall", "crash", "target_change")
+_APPROX_LOW, _APPROX_HIGH = 0.85, 1.3
+
+
+class Text(Protocol):
+    """What the classifier reads of an article (`schemas.Article` satisfies it)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def content(self) -> str: ...
+    @property
+    def lang(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Compiled lexicons, the anchor prefilter and the watchlist index; build once, reuse."""
+
+    lexicons: tuple[Lexicon, ...]
+    prefilter: re.Pattern[str]
+    watchlist: Watchlist
+
+    @property
+    def by_script(self) -> dict[bool, Lexicon]:
+        """The lexicon for Latin (False) and CJK (True) sentences."""
+        latin = next((lex for lex in self.lexicons if not lex.cjk), self.lexicons[0])
+        cjk = next((lex for lex in self.lexicons if lex.cjk), latin)
+        return {False: latin, True: cjk}
+
+
+@lru_cache(maxsize=4)
+def _lexicons() -> tuple[Lexicon, ...]:
+    return load_lexicons(LEXICON_DIR)
+
+
+def load_rules(watchlist: Sequence[Company] = ()) -> Rules:
+    """Compile the lexicons (once per process) and index the watchlist."""
+    lexicons = _lexicons()
+    sources = [src for lex in lexicons for src in lex.anchor_sources()]
+    prefilter = re.compile("|".join(f"(?:{src})" for src in sources))
+    return Rules(lexicons, prefilter, Watchlist(watchlist))
+
+
+def classify(article: Text, rules: Rules) -> list[Event]:
+    """The events an article reports, strongest evidence first within each type."""
+    title, summary, content = article.title or "", article.summary or "", article.content or ""
+    if not rules.prefilter.search(lower(f"{title}\n{summary}\n{content}")):
+        return []
+    by_script = rules.by_script
+    pages = [lex.page for lex in rules.lexicons]
+    hits: dict[EventType, list[Hit]] = {t: [] for t in TYPES}
+    for s in sentences(title, summary, content, pages):
+        if not rules.prefilter.search(s.low):
+            continue
+        lex = by_script[s.cjk]
+        recall = recall_hit(s, lex)
+        crash = crash_hit(s, lex)
+        target = target_hit(s, lex)
+        if recall and crash:
+            crash.strength *= RECALL_BACKGROUND
+        for hit in (recall, crash, target):
+            if hit is not None:
+                hit.strength *= ZONE_WEIGHT[s.zone]
+                hits[hit.type].append(hit)
+    events = []
+    for kind in TYPES:
+        event = _event(kind, hits[kind], rules, by_script)
+        if event is not None:
+            events.append(event)
+    return events
+
+
+def _event(
+    kind: EventType, hits: list[Hit], rules: Rules, by_script: dict[bool, Lexicon]
+) -> Event | None:
+    ranked = sorted(hits, key=lambda h: (-h.strength, h.sentence.index))
+    if not ranked or ranked[0].strength < MIN_CONFIDENCE:
+        return None
+    strong = [h for h in ranked if h.strength >= MIN_CONFIDENCE * 0.8]
+    confidence = min(MAX_CONFIDENCE, ranked[0].strength + CORROBORATION * min(2, len(strong) - 1))
+    best = ranked[0]
+    if best.role == "price_target":
+        strong = [h for h in strong if h.role == "price_target"] or strong
+    named = name_event(strong, rules.watchlist, by_script)
+    return Event(
+        type=kind,
+        confidence=round(confidence, 3),
+        company=named.name if named else None,
+        tickers=named.tickers if named else (),
+        facts=_facts(kind, strong),
+        evidence=_evidence(best),
+        on_watchlist=bool(named and named.on_watchlist),
+    )
+
+
+def _facts(kind: EventType, hits: list[Hit]) -> Facts:
+    if kind == "recall":
+        return Facts(units=_units(hits))
+    if kind == "crash":
+        found: dict[str, object] = {}
+        for hit in sorted(hits, key=lambda h: h.sentence.index):
+            for key in ("fatalities", "injuries"):
+                found.setdefault(key, hit.facts.get(key))
+                if found[key] is None:
+                    found[key] = hit.facts.get(key)
+        return Facts.model_validate({k: v for k, v in found.items() if v is not None})
+    figures = next((h for h in hits if h.facts.get("new") is not None), hits[0])
+    merged = {k: v for k, v in figures.facts.items() if v is not None}
+    for hit in hits:
+        if hit.facts.get("direction") in {merged.get("direction"), None}:
+            for key in ("metric", "period", "direction"):
+                if merged.get(key) is None and hit.facts.get(key) is not None:
+                    merged[key] = hit.facts[key]
+    return Facts.model_validate(merged)
+
+
+def _units(hits: list[Hit]) -> int | None:
+    """Units recalled: the strongest sentence's count; a rounded headline count gives way to
+    a precise count near it ("over 110,000" -> "116,887")."""
+    counted = [h for h in hits if isinstance(h.facts.get("units"), int)]
+    if not counted:
+        return None
+    units = counted[0].facts["units"]
+    assert isinstance(units, int)
+    if counted[0].facts.get("approx"):
+        for hit in sorted(counted, key=lambda h: h.sentence.index):
+            precise = hit.facts["units"]
+            assert isinstance(precise, int)
+            if not hit.facts.get("approx") and _APPROX_LOW * units <= precise <= _APPROX_HIGH * units:
+                return precise
+    return units
+
+
+def _evidence(hit: Hit) -> str:
+    text = hit.sentence.text
+    if len(text) <= EVIDENCE_CHARS:
+        return text
+    start = max(0, min(hit.anchor[0] - EVIDENCE_CHARS // 2, len(text) - EVIDENCE_CHARS))
+    return ("…" if start else "") + text[start : start + EVIDENCE_CHARS].strip() + "…"

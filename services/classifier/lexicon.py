@@ -1,0 +1,301 @@
+"""Per-language lexicons: YAML files in `lexicons/` compiled into regexes once.
+
+Each file holds the words and phrases of one language (see `lexicons/en.yaml` for the layout);
+this module only validates and compiles them. An analyst extends a lexicon without code.
+"""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from services.classifier.numbers import NumberGrammar, build_grammar
+
+LEXICON_DIR = Path(__file__).parent / "lexicons"
+DIRECTIONS = ("raise", "cut", "withdraw", "set", "neutral")
+
+
+class LexiconError(ValueError):
+    """A lexicon file is missing a key or holds a bad regex; the message names both."""
+
+
+Pattern = re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class PageLex:
+    """Lines of a scraped page that are not the article."""
+
+    footer: Pattern
+    drop: Pattern
+
+
+@dataclass(frozen=True, slots=True)
+class RecallLex:
+    """Recall words, their other senses and their context."""
+
+    anchors: Pattern
+    active: Pattern
+    not_: Pattern
+    context_not: Pattern
+    product: Pattern
+    regulators: Pattern
+    weak: Pattern
+    units: Pattern
+    weights: Pattern
+
+
+@dataclass(frozen=True, slots=True)
+class CrashLex:
+    """Accident words, vehicles, the contexts that cancel them and casualty words."""
+
+    strong: Pattern
+    weak: Pattern
+    vehicles: Pattern
+    scene: Pattern
+    not_: Pattern
+    context_not: Pattern
+    background: Pattern
+    casualties: Pattern
+    person: Pattern
+    people: Pattern
+    fatalities: tuple[Pattern, ...]
+    injuries: tuple[Pattern, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TargetLex:
+    """Target nouns, change verbs by direction, metrics and brokers."""
+
+    nouns: Pattern
+    anchors: Pattern
+    price_target: Pattern
+    verbs: Pattern  # one named group per direction in DIRECTIONS
+    expect: Pattern
+    hold: Pattern
+    warning: Pattern
+    earlier: Pattern  # matches right before a verb (use with endpos)
+    not_: Pattern
+    context_not: Pattern
+    metrics: Pattern  # one named group per metric, in the lexicon's order
+    unit_metrics: frozenset[str]
+    brokers: Pattern
+    roles: tuple[tuple[str, Pattern], ...]  # (old|new|delta, regex ending where a figure starts)
+    quarters: tuple[tuple[int, Pattern], ...]
+    fiscal_end: Pattern
+    fiscal: Pattern
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyLex:
+    """What is and is not a company name in this language."""
+
+    not_company: Pattern
+    org_suffix: Pattern
+    org_after: Pattern
+    operator: Pattern
+    owner_after: Pattern
+    speaks_after: Pattern
+    place_before: Pattern
+    modifiers: Pattern
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """One language's compiled lexicon."""
+
+    language: str
+    cjk: bool
+    page: PageLex
+    recall: RecallLex
+    crash: CrashLex
+    target: TargetLex
+    companies: CompanyLex
+    numbers: NumberGrammar
+
+    def anchor_sources(self) -> list[str]:
+        """The regexes that can start a detection: together they make the prefilter."""
+        return [
+            self.recall.anchors.pattern,
+            self.crash.strong.pattern,
+            self.crash.weak.pattern,
+            self.target.nouns.pattern,
+            self.target.anchors.pattern,
+            self.target.warning.pattern,
+        ]
+
+
+def load_lexicons(directory: Path = LEXICON_DIR) -> tuple[Lexicon, ...]:
+    """Every `*.yaml` lexicon in `directory`, compiled; Latin-script languages first."""
+    lexicons = [_compile(path) for path in sorted(directory.glob("*.yaml"))]
+    if not lexicons:
+        raise LexiconError(f"{directory}: no lexicon files")
+    return tuple(sorted(lexicons, key=lambda lex: lex.cjk))
+
+
+class _Reader:
+    """Reads one YAML file's keys, naming the file and key path in every error."""
+
+    def __init__(self, path: Path, data: Mapping[str, object], cjk: bool) -> None:
+        self.path, self.data, self.cjk = path, data, cjk
+
+    def get(self, dotted: str) -> object:
+        node: object = self.data
+        for part in dotted.split("."):
+            if not isinstance(node, Mapping) or part not in node:
+                raise LexiconError(f"{self.path.name}: missing key {dotted!r}")
+            node = node[part]
+        return node
+
+    def words(self, dotted: str, *, bare: bool = False) -> Pattern:
+        """A list (or string) of regexes as one alternation; whole words in Latin scripts."""
+        value = self.get(dotted)
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise LexiconError(f"{self.path.name}: {dotted} must be a string or list of strings")
+        alternation = "|".join(f"(?:{i})" for i in items if i) or "(?!x)x"
+        source = alternation if bare or self.cjk else rf"(?<![a-z0-9])(?:{alternation})(?![a-z0-9])"
+        return self._compile(dotted, source)
+
+    def templates(self, dotted: str, **fill: str) -> tuple[Pattern, ...]:
+        """A list of regexes with {placeholders} filled in, each compiled on its own."""
+        value = self.get(dotted)
+        if not isinstance(value, list) or not all(isinstance(i, str) for i in value):
+            raise LexiconError(f"{self.path.name}: {dotted} must be a list of strings")
+        out = []
+        for item in value:
+            source = item
+            for key, sub in fill.items():
+                source = source.replace("{" + key + "}", f"(?:{sub})")
+            out.append(self._compile(dotted, source))
+        return tuple(out)
+
+    def suffixes(self, dotted: str) -> tuple[tuple[str, Pattern], ...]:
+        """A mapping name -> regex compiled to match at the end of the text before a figure."""
+        mapping = self.get(dotted)
+        if not isinstance(mapping, Mapping):
+            raise LexiconError(f"{self.path.name}: {dotted} must be a mapping")
+        return tuple(
+            (str(name), self._compile(f"{dotted}.{name}", rf"(?:{value})$"))
+            for name, value in mapping.items()
+        )
+
+    def numbered(self, dotted: str) -> tuple[tuple[int, Pattern], ...]:
+        """A mapping number -> regex, each compiled as whole words."""
+        mapping = self.get(dotted)
+        if not isinstance(mapping, Mapping):
+            raise LexiconError(f"{self.path.name}: {dotted} must be a mapping")
+        out = []
+        for key, value in mapping.items():
+            source = str(value) if self.cjk else rf"(?<![a-z0-9])(?:{value})(?![a-z0-9])"
+            out.append((int(str(key)), self._compile(f"{dotted}.{key}", source)))
+        return tuple(out)
+
+    def lines(self, dotted: str) -> Pattern:
+        """Regexes that must match a whole (stripped, lowercased) line."""
+        inner = self.words(dotted, bare=True).pattern
+        return self._compile(dotted, rf"^\s*(?:{inner})\s*$")
+
+    def groups(self, dotted: str, names: list[str] | None = None) -> Pattern:
+        """A mapping name -> regex as one alternation with one named group per name."""
+        mapping = self.get(dotted)
+        if not isinstance(mapping, Mapping):
+            raise LexiconError(f"{self.path.name}: {dotted} must be a mapping")
+        parts = []
+        for name in names or list(mapping):
+            if name not in mapping:
+                raise LexiconError(f"{self.path.name}: missing key {dotted}.{name}")
+            inner = self.words(f"{dotted}.{name}").pattern
+            parts.append(f"(?P<{name}>{inner})")
+        return self._compile(dotted, "|".join(parts))
+
+    def _compile(self, dotted: str, source: str) -> Pattern:
+        try:
+            return re.compile(source)
+        except re.error as exc:
+            raise LexiconError(f"{self.path.name}: {dotted}: bad regex: {exc}") from exc
+
+
+def _number_words(numbers: Mapping[str, object]) -> str:
+    words = numbers.get("words")
+    names = sorted(words, key=len, reverse=True) if isinstance(words, Mapping) else []
+    return "|".join([r"\d[\d,]*", *(re.escape(str(n)) for n in names)])
+
+
+def _compile(path: Path) -> Lexicon:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, Mapping):
+        raise LexiconError(f"{path.name}: not a mapping")
+    script = data.get("script")
+    if script not in {"latin", "cjk"}:
+        raise LexiconError(f"{path.name}: script must be 'latin' or 'cjk'")
+    r = _Reader(path, data, cjk=script == "cjk")
+    target_verbs = {d: r.get(f"target_change.{d}") for d in DIRECTIONS}
+    unit_metrics = r.get("target_change.unit_metrics")
+    numbers = r.get("numbers")
+    if not isinstance(unit_metrics, list) or not isinstance(numbers, Mapping):
+        raise LexiconError(f"{path.name}: bad target_change.unit_metrics or numbers")
+    person = r.words("crash.person", bare=True).pattern
+    num = _number_words(numbers)
+    return Lexicon(
+        language=str(r.get("language")),
+        cjk=r.cjk,
+        page=PageLex(footer=r.lines("page.footer"), drop=r.lines("page.drop")),
+        recall=RecallLex(
+            anchors=r.words("recall.anchors"),
+            active=r.words("recall.active"),
+            not_=r.words("recall.not"),
+            context_not=r.words("recall.context_not"),
+            product=r.words("recall.product"),
+            regulators=r.words("recall.regulators"),
+            weak=r.words("recall.weak"),
+            units=r.words("recall.units"),
+            weights=r.words("recall.weights"),
+        ),
+        crash=CrashLex(
+            strong=r.words("crash.anchors.strong"),
+            weak=r.words("crash.anchors.weak"),
+            vehicles=r.words("crash.vehicles"),
+            scene=r.words("crash.scene"),
+            not_=r.words("crash.not"),
+            context_not=r.words("crash.context_not"),
+            background=r.words("crash.background"),
+            casualties=r.words("crash.casualties"),
+            person=r.words("crash.person"),
+            people=r.words("crash.people"),
+            fatalities=r.templates("crash.fatalities", num=num, person=person),
+            injuries=r.templates("crash.injuries", num=num, person=person),
+        ),
+        target=TargetLex(
+            nouns=r.words("target_change.nouns"),
+            anchors=r.words("target_change.anchors"),
+            price_target=r.words("target_change.price_target"),
+            verbs=r.groups("target_change", [d for d in DIRECTIONS if target_verbs[d]]),
+            expect=r.words("target_change.expect"),
+            hold=r.words("target_change.hold"),
+            warning=r.words("target_change.warning"),
+            earlier=re.compile(r.words("target_change.earlier").pattern + r"\s*(?:been\s+)?$"),
+            not_=r.words("target_change.not"),
+            context_not=r.words("target_change.context_not"),
+            metrics=r.groups("target_change.metrics"),
+            unit_metrics=frozenset(str(m) for m in unit_metrics),
+            brokers=r.words("target_change.brokers"),
+            roles=r.suffixes("target_change.roles"),
+            quarters=r.numbered("target_change.quarters"),
+            fiscal_end=r.words("target_change.fiscal_end"),
+            fiscal=r.words("target_change.fiscal"),
+        ),
+        companies=CompanyLex(
+            not_company=r.words("companies.not_company"),
+            org_suffix=r.words("companies.org_suffix"),
+            org_after=r.words("companies.org_after"),
+            operator=r.words("companies.operator"),
+            owner_after=r.words("companies.owner_after"),
+            speaks_after=r.words("companies.speaks_after"),
+            place_before=r.words("companies.place_before"),
+            modifiers=r.words("companies.modifiers"),
+        ),
+        numbers=build_grammar(numbers, cjk=r.cjk),
+    )

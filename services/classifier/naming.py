@@ -1,0 +1,232 @@
+"""Pick the one company an event is about, from the sentences that reported it.
+
+A watched company named in those sentences wins (the subject before the verb, the object of
+an analyst's move). Else each sentence proposes names with a score: the subject of the verb,
+the agent ("recalled by X"), the operator of what crashed ("an Amtrak train", "SpaceX's
+Starship", "operated by X"), the stock a price target is on; the best score names the event.
+"""
+
+import re
+from collections.abc import Sequence
+
+from services.classifier.companies import (
+    Named,
+    Names,
+    Run,
+    Watchlist,
+    acceptable,
+    runs,
+    strip_leading,
+    zh_name,
+    zh_subject,
+)
+from services.classifier.evidence import Hit
+from services.classifier.lexicon import Lexicon
+from services.classifier.text import Zone
+
+OPERATOR, SUBJECT, POSSESSOR, VEHICLE_NAME, OBJECT, MODIFIER, MENTION = 3.5, 3.0, 2.5, 2.0, 1.5, 1.5, 1.0
+SUFFIX_BONUS, TITLE_BONUS, LATER_PENALTY = 1.5, 0.5, 0.25
+_REACH = 50
+_EN_CLAUSE = re.compile(r"[;:]|\s[-—–]\s|\b(?:as|after|while|but|amid|when)\s")
+# Between a subject and its verb: auxiliaries, adverbs, an appositive, "'s ... unit".
+_APPOSITIVE = re.compile(
+    r",[^,]{0,80},|\bof [A-Z][\w.]*(?:,? [A-Z][\w.]*)*,?|'s? (?:[a-z-]+ ){0,3}(?:unit|arm|division|"
+    r"subsidiary|plant|affiliate|brand|business)\b"
+)
+_AUX = re.compile(
+    r"^(?:\s*(?:is|are|was|were|has|have|had|will|would|to|said|says|it|they|also|now|been|"
+    r"again|agreed|agrees|plans|set|expects|began|begins|started|starts|could|may|must|"
+    r"should|announced|announces|confirmed|[a-z]+ly)\b)*\s*$"
+)
+_PERSON_BEFORE = re.compile(r"\b(?:analysts?|strategists?|ceo|chief executive|chairman|founder|said|says)\s+$")
+_MOVE_BEFORE = re.compile(
+    r"\b(?:upgrad|downgrad|initiat|rais|lift|cut|lower|trim|boost|hik|nudg|ups|reiterat|resum|"
+    r"slash|bump)\w*\s+$"
+)
+_HEADLINE_VERB = re.compile(r"\s+[a-z]+(?:s|ed)\b")
+_ACCIDENT_AFTER = re.compile(r"\s+(?:crash|derailment|collision|accident|explosion|wreck|fire)\b")
+_FUNCTION = r"(?:of|an?|the|to|in|on|with|for|from|by|and|at|as|that|which|who)\b"
+
+
+def name_event(hits: Sequence[Hit], watchlist: Watchlist, lexicons: dict[bool, Lexicon]) -> Named | None:
+    """The company of an event: a watched company its sentences name, else the best-named one."""
+    for hit in hits:
+        found = _watched(hit, watchlist, lexicons[hit.sentence.cjk])
+        if found:
+            return found
+    texts = [h.sentence.text for h in hits]
+    scored: list[tuple[float, int, str]] = []
+    per_script = {cjk: Names(texts, lex.companies) for cjk, lex in lexicons.items()}
+    for order, hit in enumerate(hits):
+        lex = lexicons[hit.sentence.cjk]
+        names = per_script[hit.sentence.cjk]
+        bonus = TITLE_BONUS if hit.sentence.zone == Zone.TITLE else 0.0
+        for score, name in _candidates(hit, lex, names):
+            scored.append((score + bonus, -order, name))
+    if not scored:
+        return None
+    name = max(scored)[2]
+    company = watchlist.lookup(name)
+    if company:
+        return Named(company.company, company.tickers, True)
+    return Named(name)
+
+
+def _watched(hit: Hit, watchlist: Watchlist, lex: Lexicon) -> Named | None:
+    mentions = watchlist.find(hit.sentence.text)
+    if not mentions:
+        return None
+    low = hit.sentence.low
+    if hit.role == "price_target":
+        lo, hi = hit.object_hint or (hit.anchor[1], hit.anchor[1] + _REACH)
+        inside = [c for p, c in mentions if lo <= p <= hi]
+        others = [c for p, c in mentions if not lex.target.brokers.match(low, p)]
+        pick = (inside or others or [mentions[0][1]])[0]
+    else:
+        verb = hit.verb[0] if hit.verb else hit.anchor[0]
+        before = [c for p, c in mentions if p < verb]
+        pick = before[0] if before else mentions[0][1]
+    return Named(pick.company, pick.tickers, True)
+
+
+def _candidates(hit: Hit, lex: Lexicon, names: Names) -> list[tuple[float, str]]:
+    if hit.sentence.cjk:
+        return _zh_candidates(hit, lex)
+    product = re.compile(rf"(?:{lex.crash.vehicles.pattern}|{lex.recall.units.pattern})")
+    found = []
+    for run in runs(hit.sentence.text, product, names.lower_words):
+        name = _ok(run, lex, names)
+        if name:
+            found.append((run, name))
+    if hit.role == "price_target":
+        return _object(hit, found)
+    if hit.type == "crash":
+        return _operator(hit, lex, found)
+    return _subject(hit, lex, found)
+
+
+def _ok(run: Run, lex: Lexicon, names: Names) -> str | None:
+    name = strip_leading(run, names, lex.companies)
+    low = name.lower()
+    if (
+        not acceptable(name, run.initial, names, lex.companies)
+        or lex.target.brokers.fullmatch(low)
+        or lex.crash.vehicles.fullmatch(low.split()[0])
+        or lex.crash.scene.fullmatch(low)
+        or lex.target.metrics.fullmatch(low)
+    ):
+        return None
+    return name
+
+
+def _subject(hit: Hit, lex: Lexicon, found: list[tuple[Run, str]]) -> list[tuple[float, str]]:
+    """Recall and target: the subject of the verb, else an agent, a possessor or an object."""
+    text, low = hit.sentence.text, hit.sentence.low
+    verb = hit.verb[0] if hit.verb else hit.anchor[0]
+    clauses = [m.end() for m in _EN_CLAUSE.finditer(text, 0, verb)]
+    clause = clauses[-1] if clauses else 0
+    operator = re.compile(rf"(?:{lex.companies.operator.pattern})\s*$")
+    out: list[tuple[float, str]] = []
+    subjects = 0
+    speaks = re.compile(rf"\s+(?:{lex.companies.speaks_after.pattern})")
+    for run, name in found:
+        if operator.search(low[max(0, run.start - 30) : run.start]):
+            out.append((OPERATOR, name))
+        elif run.start < verb and speaks.match(low, run.end):
+            out.append((SUBJECT, name))
+        elif run.start < verb:
+            gap = _APPOSITIVE.sub(" ", text[run.end : verb])
+            score = SUBJECT if _AUX.match(gap) and not hit.passive else MODIFIER
+            score -= 0.5 if run.start < clause else 0.0
+            if run.initial and not hit.passive and _HEADLINE_VERB.match(text, run.end):
+                score = max(score, SUBJECT - 0.5)  # "Daimler cuts ... after Germany orders recall"
+            out.append((score - LATER_PENALTY * subjects, name))
+            subjects += 1
+        elif run.possessive and run.start - verb < _REACH:
+            out.append((POSSESSOR - 1, name))
+        elif run.start - verb < _REACH:
+            out.append((OBJECT, name))
+    return out
+
+
+def _object(hit: Hit, found: list[tuple[Run, str]]) -> list[tuple[float, str]]:
+    """Price target: the stock it is on, never the broker or the analyst."""
+    text = hit.sentence.text
+    lo, hi = hit.object_hint or (hit.anchor[1], hit.anchor[1] + _REACH)
+    out: list[tuple[float, str]] = []
+    for run, name in found:
+        before = text[max(0, run.start - 20) : run.start].lower()
+        if _PERSON_BEFORE.search(before) or text.startswith(" said", run.end):
+            continue
+        on = re.search(r"\b(?:on|for)\s+$", before)
+        if lo <= run.start <= hi or (on and 0 <= run.start - hit.anchor[1] <= _REACH):
+            out.append((SUBJECT, name))
+        elif _MOVE_BEFORE.search(before):
+            out.append((VEHICLE_NAME, name))
+        else:
+            out.append((MENTION, name))
+    return out
+
+
+def _operator(hit: Hit, lex: Lexicon, found: list[tuple[Run, str]]) -> list[tuple[float, str]]:
+    """Crash: who operates or makes what crashed ("an Amtrak train", "SpaceX's Starship")."""
+    low = hit.sentence.low
+    vehicle_after = re.compile(
+        rf"(?:'s?)?\s+(?:(?!{_FUNCTION})[a-z0-9-]+\s+){{0,2}}(?:{lex.crash.vehicles.pattern})"
+    )
+    operator = re.compile(rf"(?:{lex.companies.operator.pattern})\s*$")
+    owner = re.compile(rf",?\s+(?:the\s+|its\s+)?(?:[\w'-]+\s+){{0,5}}?(?:{lex.companies.owner_after.pattern})")
+    listed = re.compile(r"\s+(?:shares|stock)\b")
+    out: list[tuple[float, str]] = []
+    for run, name in found:
+        suffix = SUFFIX_BONUS if lex.companies.org_suffix.fullmatch(name.lower().split()[-1]) else 0.0
+        if operator.search(low[max(0, run.start - 30) : run.start]) or owner.match(low, run.end):
+            out.append((OPERATOR + suffix, name))
+        elif run.possessive and vehicle_after.match(low, run.end):
+            out.append((OPERATOR, name))
+        elif vehicle_after.match(low, run.end) or _ACCIDENT_AFTER.match(low, run.end):
+            out.append((VEHICLE_NAME + suffix, name))
+        elif run.model:
+            out.append((MODIFIER, name))
+        elif listed.match(low, run.end):
+            out.append((VEHICLE_NAME, name))
+    return out
+
+
+def _zh_candidates(hit: Hit, lex: Lexicon) -> list[tuple[float, str]]:
+    text, low = hit.sentence.text, hit.sentence.low
+    a = hit.anchor[0]
+    out: list[tuple[float, str]] = []
+    if hit.role == "price_target":
+        for verb in lex.target.verbs.finditer(low):
+            for noun in lex.target.nouns.finditer(low, verb.end()):
+                if noun.start() - verb.end() > 14:
+                    break
+                name = zh_name(re.split(r"[、,，]", text[verb.end() : noun.start()])[0], lex)
+                if name:
+                    out.append((SUBJECT, name))
+        for noun in lex.target.price_target.finditer(low):
+            before = zh_subject(text, noun.start(), lex)
+            if before:
+                out.append((POSSESSOR, before))
+        return out
+    if hit.type == "recall":
+        subjects = (zh_subject(text, m.start(), lex) for m in lex.recall.anchors.finditer(low))
+        return [(SUBJECT, name) for name in subjects if name][:1]
+    if hit.type != "crash":
+        subject = zh_subject(text, min(a, hit.verb[0] if hit.verb else a), lex)
+        return [(SUBJECT, subject)] if subject else []
+    suffix = lex.companies.org_suffix.pattern
+    for m in re.finditer(rf"([\u4e00-\u9fffA-Za-z]{{2,10}}?)(?:{lex.companies.operator.pattern})", text):
+        name = zh_name(m.group(1), lex)
+        if name:
+            out.append((OPERATOR, name))
+    for m in re.finditer(rf"[\u4e00-\u9fffA-Za-z]{{2,10}}?(?:{suffix})", text):
+        name = zh_name(m.group(), lex)
+        if name:
+            out.append((VEHICLE_NAME, name))
+    for m in re.finditer(rf"([\u4e00-\u9fffA-Za-z]{{2,8}})(?:{lex.companies.org_after.pattern})", text):
+        name = zh_name(re.split(r"\s", m.group(1))[-1], lex)
+        if name:
+            out.append((MENTION, name))
+    return out

@@ -1,0 +1,195 @@
+"""Numbers as news writes them: "116,887", "1.2 million", "2.5m", "40万辆", "HK$60", "$3.85-$4.00".
+
+The grammar (hedges, scale words, currencies, number words) comes from each language's lexicon;
+this module only turns it into one regex and the matches into exact `Decimal` values.
+"""
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
+
+_YEAR_MIN, _YEAR_MAX = 1900, 2099
+# Between two amounts of a range: "30,000-32,000", "$3.85 to $4.00", "3～5".
+_RANGE_GAP = re.compile(r"\s*(?:-|–|—|~|～|to|至)\s*")
+_FROM_BEFORE = re.compile(r"(?:from|by|由|从)\s*(?:a |an |the |its |their )?\S*\s*$")
+# The high end of a range is at most this many times its low end ("$905 million-$915 million").
+_RANGE_SPREAD = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """One number in a text, with its span and what news wrote around it."""
+
+    value: Decimal
+    start: int
+    end: int
+    raw: str
+    currency: str | None = None
+    percent: bool = False
+    approx: bool = False
+    scaled: bool = False
+    high: Decimal | None = None
+    year: bool = False
+
+    def number(self) -> int | float:
+        """The value as JSON wants it: an int when written as a whole count, else a float."""
+        if not self.scaled and not self.percent and "." not in self.raw:
+            return int(self.value)
+        return float(self.value)
+
+    @property
+    def money(self) -> bool:
+        """A currency amount."""
+        return self.currency is not None and not self.percent
+
+
+@dataclass(frozen=True, slots=True)
+class NumberGrammar:
+    """A language's number grammar compiled into one regex."""
+
+    pattern: re.Pattern[str]
+    scales: Mapping[str, Decimal]
+    words: Mapping[str, int]
+    currencies: tuple[tuple[str, re.Pattern[str]], ...]
+
+    def currency_of(self, symbol: str) -> str | None:
+        """The ISO code a currency symbol or word stands for."""
+        text = symbol.strip()
+        for code, pattern in self.currencies:
+            if pattern.fullmatch(text):
+                return code
+        return None
+
+    def word_number(self, word: str) -> int | None:
+        """A small number written as a word ("five", "两"), else None."""
+        if word.isdigit():
+            return int(word)
+        return self.words.get(word)
+
+
+def build_grammar(spec: Mapping[str, object], *, cjk: bool) -> NumberGrammar:
+    """Compile a lexicon's `numbers:` section."""
+    hedges = str(spec["hedges"])
+    scales = {str(k): Decimal(str(v)) for k, v in _mapping(spec["scales"]).items()}
+    words = {str(k): int(str(v)) for k, v in _mapping(spec["words"]).items()}
+    before: list[str] = []
+    after: list[str] = []
+    currencies: list[tuple[str, re.Pattern[str]]] = []
+    for code, forms in _mapping(spec["currencies"]).items():
+        forms_map = _mapping(forms)
+        symbols = [*_strings(forms_map.get("before", [])), *_strings(forms_map.get("after", []))]
+        before.extend(_strings(forms_map.get("before", [])))
+        after.extend(_strings(forms_map.get("after", [])))
+        currencies.append((str(code), re.compile("|".join(symbols))))
+    scale_words = "|".join(sorted(scales, key=len, reverse=True))
+    before_alt = "|".join(sorted(before, key=len, reverse=True))
+    after_alt = "|".join(sorted(after, key=len, reverse=True))
+    if cjk:
+        body = (
+            rf"(?P<hedge>(?:{hedges}))?(?P<cur>(?:{before_alt}))?\s?"
+            r"(?<![a-z0-9_.])(?<![a-z]-)(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)(?![0-9])"
+            rf"(?P<scale>{scale_words})?(?P<hedge2>余|多)?(?P<pct>%|％)?"
+            rf"(?P<after>{after_alt})?"
+        )
+    else:
+        body = (
+            rf"(?:(?<![a-z])(?P<hedge>{hedges})\s+)?(?<![a-z0-9_.])(?<![a-z]-)"
+            rf"(?P<cur>(?:{before_alt}))?\s?"
+            r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+            rf"(?:\s?(?P<scale>{scale_words})(?![a-z]))?"
+            r"(?P<pct>\s?(?:%|per ?cent(?![a-z])|pct(?![a-z])))?"
+            rf"(?:\s(?P<after>{after_alt})(?![a-z]))?(?![a-z0-9])"
+        )
+    return NumberGrammar(re.compile(body), scales, words, tuple(currencies))
+
+
+def find_amounts(text: str, grammar: NumberGrammar) -> list[Amount]:
+    """Every amount in lowercased `text`, ranges ("$3.85-$4.00") merged into one."""
+    found: list[Amount] = []
+    for m in grammar.pattern.finditer(text):
+        raw = m["num"]
+        try:
+            value = Decimal(raw.replace(",", ""))
+        except InvalidOperation:  # pragma: no cover - the regex only admits digits
+            continue
+        scale_word = m["scale"]
+        if scale_word:
+            value *= grammar.scales[scale_word]
+        symbol = m["cur"] or m["after"]
+        whole = "," not in raw and "." not in raw
+        found.append(
+            Amount(
+                value=value,
+                start=m.start(),
+                end=m.end(),
+                raw=raw,
+                currency=grammar.currency_of(symbol) if symbol else None,
+                percent=bool(m["pct"]),
+                approx=bool(m["hedge"] or m.groupdict().get("hedge2")),
+                scaled=bool(scale_word),
+                year=whole and not scale_word and not symbol and not m["pct"]
+                and len(raw) == 4 and _YEAR_MIN <= int(raw) <= _YEAR_MAX,
+            )
+        )
+    return _merge_ranges(text, found)
+
+
+def _merge_ranges(text: str, amounts: Sequence[Amount]) -> list[Amount]:
+    merged: list[Amount] = []
+    i = 0
+    while i < len(amounts):
+        low = amounts[i]
+        if i + 1 < len(amounts):
+            high = amounts[i + 1]
+            gap = text[low.end : high.start]
+            if (
+                _RANGE_GAP.fullmatch(gap)
+                and low.percent == high.percent
+                and not (gap.strip() in {"to", "至"} and _FROM_BEFORE.search(text[: low.start]))
+                and _plausible_range(low, high)
+            ):
+                merged.append(_join(low, high))
+                i += 2
+                continue
+        merged.append(low)
+        i += 1
+    return merged
+
+
+def _plausible_range(low: Amount, high: Amount) -> bool:
+    low_value = low.value
+    if high.scaled and not low.scaled:
+        low_value *= high.value / Decimal(high.raw.replace(",", ""))
+    return low_value <= high.value <= low_value * _RANGE_SPREAD
+
+
+def _join(low: Amount, high: Amount) -> Amount:
+    """A range: the low end as the value, the scale and currency of either end."""
+    value = low.value
+    scaled = low.scaled
+    if high.scaled and not low.scaled:
+        factor = high.value / Decimal(high.raw.replace(",", ""))
+        value = low.value * factor
+        scaled = True
+    return replace(
+        low,
+        value=value,
+        end=high.end,
+        currency=low.currency or high.currency,
+        scaled=scaled,
+        high=high.value,
+        year=low.year and high.year,
+    )
+
+
+def _mapping(value: object) -> Mapping[str, object]:
+    if not isinstance(value, Mapping):
+        raise TypeError(f"expected a mapping, got {type(value).__name__}")
+    return value
+
+
+def _strings(value: object) -> list[str]:
+    if not isinstance(value, list):
+        raise TypeError(f"expected a list, got {type(value).__name__}")
+    return [str(v) for v in value]

@@ -1,0 +1,124 @@
+"""Recall: a recall word in a product context, not another sense of it; and its unit count.
+
+News writes a recall as a subject, a recall verb and a product ("Toyota recalls 1,398 Tundra
+pickups", "召回5836辆"), or as a noun with a regulator or a product ("a Class I recall of 21,000
+pads"). The other senses (remember, recall elections, recalling ambassadors) have no product.
+"""
+
+import re
+
+from services.classifier.evidence import Hit, Span, covered, spans
+from services.classifier.lexicon import Lexicon
+from services.classifier.numbers import Amount, find_amounts
+from services.classifier.text import Sentence
+
+ACTIVE, NOUN, WEAK, BARE = 0.85, 0.75, 0.35, 0.5
+_UNITS_BONUS = 0.07
+_PAST_FACTOR = 0.8
+# Between a recall verb and its count: "recalls", "is recalling about", "recall of", "covering".
+_EN_VERB_GAP = re.compile(r"^(?:s|ed|ing)?(?: back)?\s+(?:[a-z-]+\s+){0,3}$")
+_ZH_VERB_GAP = re.compile(r"^.{0,24}?(?:共计?|合计|总计|涉及(?:车辆)?)?$")
+_EN_NOUN_GAP = re.compile(r"^\s+(?:[a-z0-9&'./-]+\s+){0,6}?$")
+_EN_JOIN = re.compile(r"\b(?:and|plus|as well as)\b(?:\s+(?:[a-z-]+\s+){0,2})?$")
+_ZH_JOIN = re.compile(r"(?:另有|以及|及|和|、)\s*$")
+_PART_OF = re.compile(r"includ|among|of which|such as|led by|其中|包括|包含")
+_ZH_TOTAL = re.compile(r"(?:共计?|合计|总计)\s*$")
+# "... fans recalled over injury hazard": a participle, its product before it.
+_PASSIVE = re.compile(
+    r"recalled(?:\s+(?:over|for|after|due|because|in|by|amid|on|as|following|across|at|from|"
+    r"since|this|last|nationwide|worldwide)\b|\s*[,.;:]|\s*$)"
+)
+
+
+def recall_hit(s: Sentence, lex: Lexicon) -> Hit | None:
+    """The recall this sentence reports, if any."""
+    r = lex.recall
+    blocked = spans(r.not_, s.low)
+    anchors = [m.span() for m in r.anchors.finditer(s.low) if not covered(m.span(), blocked)]
+    if not anchors:
+        return None
+    product = bool(r.product.search(s.low) or r.regulators.search(s.low))
+    if r.context_not.search(s.low) and not product:
+        return None
+    weak = [w for w in spans(r.weak, s.low) if covered(w, anchors)]
+    strong = [a for a in anchors if not covered(a, weak)]
+    anchor = strong[0] if strong else anchors[0]
+    active = [a.span() for a in r.active.finditer(s.low) if covered(a.span(), [anchor])]
+    strength = ACTIVE if active else NOUN
+    if not product:
+        strength = BARE
+    if not strong:
+        strength = WEAK
+    elif any(not covered(w, anchors) for w in spans(r.weak, s.low)):
+        strength *= _PAST_FACTOR  # "in 2014", "years ago": a recall told as history
+    units = recall_units(s, anchor, lex)
+    hit = Hit("recall", strength, s, anchor, "recall", passive=bool(_PASSIVE.match(s.low, anchor[0])))
+    if units is not None:
+        hit.strength = min(1.0, hit.strength + _UNITS_BONUS)
+        hit.facts["units"] = units[0]
+        hit.facts["approx"] = units[1]
+    return hit
+
+
+def recall_units(s: Sentence, anchor: Span, lex: Lexicon) -> tuple[int, bool] | None:
+    """Units recalled in this sentence and whether the figure is rounded or hedged."""
+    amounts = [a for a in find_amounts(s.low, lex.numbers) if _countable(a)]
+    counted = [a for a in amounts if _is_units(s, a, anchor, lex)]
+    if not counted:
+        return _worded_units(s, anchor, lex)
+    totals = [a for a in counted if _ZH_TOTAL.search(s.low[: a.start])]
+    after = [a for a in counted if a.start >= anchor[1]]
+    first = totals[0] if totals else (after[0] if after else counted[-1])
+    total = first.value
+    approx = first.approx or first.scaled
+    for nxt in counted[counted.index(first) + 1 :]:
+        gap = s.low[first.end : nxt.start]
+        if not _additive(gap, lex) or _PART_OF.search(s.low[anchor[0] : nxt.start]) or totals:
+            break
+        total += nxt.value
+        approx = approx or nxt.approx
+        first = nxt
+    return int(total), approx
+
+
+def _worded_units(s: Sentence, anchor: Span, lex: Lexicon) -> tuple[int, bool] | None:
+    """A small count in words after the verb: "recall software on three test vehicles"."""
+    for m in re.finditer(r"[a-z]+", s.low[anchor[1] : anchor[1] + 60]):
+        n = lex.numbers.word_number(m.group())
+        if n is None or n < 2:  # "a"/"one" are articles more often than counts
+            continue
+        tail = s.low[anchor[1] + m.end() : anchor[1] + m.end() + 40]
+        noun = lex.recall.units.search(tail)
+        if noun and _EN_NOUN_GAP.match(tail[: noun.start()] + " ") and noun.start() < 25:
+            return n, False
+    return None
+
+
+def _countable(a: Amount) -> bool:
+    return not (a.percent or a.money or a.year) and a.value >= 1
+
+
+def _is_units(s: Sentence, a: Amount, anchor: Span, lex: Lexicon) -> bool:
+    """The amount counts recalled things: a unit noun follows it, or it follows the verb."""
+    tail = s.low[a.end : a.end + 40]
+    if lex.cjk:
+        if lex.recall.weights.match(tail):
+            return False
+        if lex.recall.units.match(tail):
+            return True
+        return a.start >= anchor[1] and bool(_ZH_VERB_GAP.match(s.low[anchor[1] : a.start]))
+    if re.match(rf"\s+(?:[a-z-]+\s+)?(?:{lex.recall.weights.pattern})", tail):
+        return False
+    noun = lex.recall.units.search(tail)
+    if noun and _EN_NOUN_GAP.match(tail[: noun.start()] + " "):
+        return True
+    return 0 <= a.start - anchor[1] <= 30 and bool(_EN_VERB_GAP.match(s.low[anchor[1] : a.start]))
+
+
+def _additive(gap: str, lex: Lexicon) -> bool:
+    """Two counts joined as parts of one recall ("200,000 ... and more than 150,000 ...")."""
+    if lex.recall.anchors.search(gap):
+        return False
+    if lex.cjk:
+        return bool(_ZH_JOIN.search(gap)) and len(gap) <= 60
+    return bool(_EN_JOIN.search(gap)) and len(gap) <= 80

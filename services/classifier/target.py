@@ -1,0 +1,189 @@
+"""Target change: a target noun bound to a change verb, a new guidance figure, a broker's move.
+
+News writes a target change as a change verb on a target noun ("raises its 2025 delivery
+target", "目标价由78港元上调至80港元"), as a new figure against an old one ("now expects $2.08
+billion, down from $2.10 billion"), as a broker moving a stock ("Truist raises Target to $160"),
+or as a profit warning. A target kept ("reaffirms", "维持") or another "target" (audiences,
+inflation, missiles, Target Corp) is not one.
+"""
+
+import re
+
+from services.classifier.evidence import Hit, Span, covered, spans
+from services.classifier.lexicon import Lexicon
+from services.classifier.target_facts import target_facts
+from services.classifier.text import Sentence
+
+PAIRED, EXPECT, EXPECT_SET, BROKER, WARNING = 0.85, 0.8, 0.72, 0.85, 0.68
+FIGURE_BONUS = 0.07
+SET_WITHOUT_FIGURE = 0.45  # "gave second-quarter guidance": issuing a target is news with its figure
+EARLIER_FACTOR = 0.5
+_EN_BREAK = re.compile(r"[;:]|\s[-—–]\s|\b(?:but|while|whereas|after|as|amid|although)\b")
+_ZH_BREAK = re.compile(r"[,，。;；:：!！?？\s]")
+_PASSIVE = re.compile(r"^\s*(?:was|were|is|are|has been|have been|had been|being|got|now)?\s*$")
+_TARGET_WORD = re.compile(r"targets?")
+# Before "target" in lowercase use: what makes a capitalised "Target" a noun, not Target Corp.
+_NOUN_BEFORE = re.compile(
+    r"(?:price|delivery|deliveries|sales|production|output|revenue|earnings|profit|eps|margin|"
+    r"growth|volume|its|the|their|a|an|new|annual|full-year|year|\d{4})\s+$"
+)
+_EN_GAP, _EN_AFTER, _ZH_GAP = 70, 30, 14
+_EXPECT_REACH = 160
+# "expects fiscal 2023 revenue of $2.08 billion", "guides 2024 output of 57,000": a stated figure.
+_STATED = re.compile(
+    r"\s*(?:to\s+)?(?P<metric>(?:[a-z0-9$'-]+\s+){0,5}?)(?:of|at|to|around|about)\s+(?:about\s+|up to\s+)?[$€£¥\d]"
+)
+# "up from 25,000 a year earlier": a comparison with last year's actual, not with an old target.
+_YEAR_AGO = re.compile(
+    r"a year (?:earlier|ago|before)|last year|year-(?:ago|earlier)|prior[- ]year|same (?:period|quarter)"
+    r"|in (?:19|20)\d\d|a quarter (?:earlier|ago)|previous quarter|year on year|year-on-year"
+)
+
+
+def target_hit(s: Sentence, lex: Lexicon) -> Hit | None:
+    """The target change this sentence reports, if any."""
+    t = lex.target
+    blocked = spans(t.not_, s.low)
+    nouns = [n for n in _nouns(s, lex) if not covered(n, blocked)]
+    verbs = [(m.span(), str(m.lastgroup)) for m in t.verbs.finditer(s.low)]
+    verbs = [(v, d) for v, d in verbs if not covered(v, blocked)]
+    holds = spans(t.hold, s.low)
+    found = [_paired(s, lex, nouns, verbs, holds), _expected(s, lex), _broker(s, lex, verbs)]
+    hits = [h for h in found if h is not None]
+    if not hits:
+        warning = t.warning.search(s.low)
+        if warning is None:
+            return None
+        hits = [Hit("target_change", WARNING, s, warning.span(), "target_change")]
+        hits[0].facts["direction"] = "cut"
+    if t.context_not.search(s.low) and hits[0].role != "price_target" and not _business(s, lex):
+        return None
+    for hit in hits:
+        target_facts(hit, lex)
+        if hit.facts.get("new") is not None:
+            hit.strength = min(1.0, hit.strength + FIGURE_BONUS)
+        elif hit.facts.get("direction") == "set":
+            hit.strength = min(hit.strength, SET_WITHOUT_FIGURE)
+    # The first reading that gives the figures; a price target before an earnings forecast.
+    return max(hits, key=lambda h: (h.role == "price_target", h.facts.get("new") is not None, h.strength))
+
+
+def _nouns(s: Sentence, lex: Lexicon) -> list[Span]:
+    """Target nouns; a capitalised "Target" names the retailer unless a noun-maker precedes it."""
+    out = []
+    for m in lex.target.nouns.finditer(s.low):
+        if not lex.cjk and _TARGET_WORD.fullmatch(m.group()) and s.text[m.start()] == "T":
+            before = s.low[: m.start()]
+            at_start = not before.strip()
+            if (at_start and not s.low.startswith("price", m.end() + 1)) or not (
+                _NOUN_BEFORE.search(before)
+            ):
+                continue
+        out.append(m.span())
+    return out
+
+
+def _paired(
+    s: Sentence,
+    lex: Lexicon,
+    nouns: list[Span],
+    verbs: list[tuple[Span, str]],
+    holds: list[Span],
+) -> Hit | None:
+    """A change verb bound to a target noun, before it ("raises its target") or after it.
+
+    The first such pair names the change, but an analyst's price target wins over the
+    earnings forecast the same sentence says the analyst cut.
+    """
+    pairs: list[Hit] = []
+    for verb, direction in verbs:
+        for noun in nouns:
+            if not _bound(s, lex, verb, noun) or _held(verb, noun, holds):
+                continue
+            hit = Hit("target_change", PAIRED, s, noun, "target_change", verb=verb)
+            hit.facts["direction"] = direction
+            if lex.target.price_target.fullmatch(s.low[noun[0] : noun[1]]) or _price_context(
+                s, lex, noun
+            ):
+                hit.role = "price_target"
+                before = verb[0] < noun[0]
+                hit.object_hint = (verb[1], noun[0]) if before else (noun[1], noun[1] + 40)
+            if lex.target.earlier.search(s.low, max(0, verb[0] - 12), verb[0]):
+                hit.strength *= EARLIER_FACTOR  # "此前公布的目标", "had cut its target"
+            pairs.append(hit)
+    return next((h for h in pairs if h.role == "price_target"), pairs[0] if pairs else None)
+
+
+def _bound(s: Sentence, lex: Lexicon, verb: Span, noun: Span) -> bool:
+    """The verb governs the noun: close to it, in the same clause."""
+    if lex.cjk:
+        lo, hi = (verb[1], noun[0]) if verb[0] < noun[0] else (noun[1], verb[0])
+        return 0 <= hi - lo <= _ZH_GAP and not _ZH_BREAK.search(s.low[lo:hi])
+    if verb[0] < noun[0]:
+        gap = s.low[verb[1] : noun[0]]
+        return len(gap) <= _EN_GAP and not _EN_BREAK.search(gap) and "," not in gap
+    gap = s.low[noun[1] : verb[0]]
+    return len(gap) <= _EN_AFTER and bool(_PASSIVE.match(gap))
+
+
+def _held(verb: Span, noun: Span, holds: list[Span]) -> bool:
+    """A keep-verb stands between the change verb and the noun ("raised ... but kept its target")."""
+    lo, hi = min(verb[0], noun[0]), max(verb[1], noun[1])
+    return any(lo <= h[0] < hi for h in holds)
+
+
+def _price_context(s: Sentence, lex: Lexicon, noun: Span) -> bool:
+    """A bare "target" moved by a broker or an analyst is a price target."""
+    word = s.low[noun[0] : noun[1]]
+    return bool(_TARGET_WORD.fullmatch(word) and lex.target.brokers.search(s.low[: noun[0]]))
+
+
+def _expected(s: Sentence, lex: Lexicon) -> Hit | None:
+    """A stated figure against a former one: "now expects ... of $X, down from $Y"."""
+    for m in lex.target.expect.finditer(s.low):
+        if lex.cjk:
+            return None
+        reach = s.low[m.end() : m.end() + _EXPECT_REACH]
+        cut = _EN_BREAK.search(reach)
+        reach = reach[: cut.start()] if cut else reach
+        if lex.target.brokers.search(s.low[: m.start()]) or lex.target.earlier.search(
+            s.low, max(0, m.start() - 12), m.start()
+        ):
+            continue  # analysts' expectations, or guidance given before
+        old = re.search(r"\b(up|down) from\b[^,;]*", reach)
+        if old and not _YEAR_AGO.search(old.group()):
+            hit = Hit("target_change", EXPECT, s, m.span(), "target_change", verb=m.span())
+            hit.facts["direction"] = "raise" if old.group(1) == "up" else "cut"
+            hit.facts["by_figures"] = True  # "up from" a smaller loss is a cut
+            return hit
+        stated = _STATED.match(reach)
+        if stated and lex.target.metrics.search(stated.group("metric")):
+            hit = Hit("target_change", EXPECT_SET, s, m.span(), "target_change", verb=m.span())
+            hit.facts["direction"] = "set"
+            return hit
+    return None
+
+
+def _broker(s: Sentence, lex: Lexicon, verbs: list[tuple[Span, str]]) -> Hit | None:
+    """A broker moving a stock's target in shorthand: "Truist raises Target to $160"."""
+    if lex.cjk:
+        return None
+    head = lex.target.brokers.search(s.low[:40])
+    if head is None:
+        return None
+    for verb, direction in verbs:
+        if direction not in {"raise", "cut"} or verb[0] < head.end():
+            continue
+        m = re.match(r"\s+(?:[A-Z][\w&.'-]*\s+){1,4}(?:shares\s+)?to\s+[$€£¥]", s.text[verb[1] :])
+        if m:
+            hit = Hit("target_change", BROKER, s, verb, "price_target")
+            hit.facts["direction"] = direction
+            hit.verb = verb
+            hit.object_hint = (verb[1], verb[1] + m.end())
+            return hit
+    return None
+
+
+def _business(s: Sentence, lex: Lexicon) -> bool:
+    """A company metric is named: the sentence is about business, not policy or war."""
+    return bool(lex.target.metrics.search(s.low))

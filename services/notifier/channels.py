@@ -1,0 +1,180 @@
+"""Channels as built once at start-up: the apprise object, how to render for it, its limits.
+
+`build(config, settings)` turns a `ChannelConfig` into a `Channel` or raises `ChannelError`
+(apprise returned None: the URL is misconfigured). `deliver(channel, message)` is blocking
+(apprise uses `requests`), so the stage calls it through `asyncio.to_thread`.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any, TextIO
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import apprise
+from apprise import AppriseAsset, NotifyFormat, NotifyType
+
+from services.notifier.config import ChannelConfig, NotifierSettings, parse_rate
+from services.notifier.pacing import Limit
+from services.notifier.redact import MASK, redact_urls, register_secret
+from services.notifier.render import Kind, Rendered
+
+#: Slack looks best as Block Kit without apprise's footer; the URL can still say otherwise.
+_SLACK_DEFAULTS = {"blocks": "yes", "footer": "no", "image": "no"}
+_LEVELS = {"info": NotifyType.INFO, "warning": NotifyType.WARNING, "failure": NotifyType.FAILURE}
+
+
+class ChannelError(Exception):
+    """A channel that cannot be used; the message never contains the URL's secrets."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One send: `ok`, and when not, why (redacted, for logs and dead letters)."""
+
+    ok: bool
+    reason: str = ""
+
+
+@dataclass
+class Channel:
+    """A configured destination, ready to send."""
+
+    config: ChannelConfig
+    kind: Kind | None  # None: the console pseudo-channel
+    service: Any = None  # apprise NotifyBase (apprise ships no stubs)
+    notifier: apprise.Apprise | None = None
+    display_url: str = ""
+    limits: tuple[tuple[Limit, int], ...] = ()
+    max_length: int | None = None
+    out: TextIO | None = None
+
+    @property
+    def name(self) -> str:
+        """The channel's configured name."""
+        return self.config.name
+
+    @property
+    def pause_keys(self) -> list[str]:
+        """Destinations a failure of this channel pauses: its own, never a shared bot's."""
+        return [limit.key for limit, _ in self.limits if not limit.key.endswith(":bot")]
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(repr(value).encode()).hexdigest()[:12]
+
+
+def with_slack_defaults(url: str) -> str:
+    """Add `blocks=yes&footer=no&image=no` to a Slack URL unless it sets them itself."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    missing = {k: v for k, v in _SLACK_DEFAULTS.items() if k not in query}
+    if not missing:
+        return url
+    joined = "&".join(p for p in (parts.query, urlencode(missing)) if p)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, joined, parts.fragment))
+
+
+def kind_of(service: Any) -> Kind:
+    """How to render for an apprise service: by plugin, else by the format it resolves to."""
+    protocol = str(getattr(service, "secure_protocol", "") or "")
+    if protocol == "slack":
+        return "slack"
+    if protocol == "tgram":
+        return "telegram"
+    resolved = service.resolve_format(NotifyFormat.MARKDOWN)
+    if resolved == NotifyFormat.MARKDOWN:
+        return "markdown"
+    return "html" if resolved == NotifyFormat.HTML else "text"
+
+
+def default_limits(service: Any, kind: Kind) -> list[tuple[Limit, int]]:
+    """The service's published limits, one window per destination this URL posts to."""
+    ident = _digest(service.url_identifier)
+    if kind == "slack":
+        targets = list(getattr(service, "channels", None) or [None])
+        return [(Limit(f"slack:{ident}:{t or '-'}", 1, 1.0), 1) for t in targets]
+    if kind == "telegram":
+        chats = [str(chat) for chat, _topic in getattr(service, "targets", None) or []]
+        limits = [(Limit(f"tgram:{ident}:bot", 30, 1.0), max(1, len(chats)))]
+        for chat in chats:
+            limits.append((Limit(f"tgram:{ident}:{chat}", 1, 1.0), 1))
+            if chat.startswith("-"):  # groups and channels: 20 messages a minute
+                limits.append((Limit(f"tgram:{ident}:{chat}:group", 20, 60.0), 1))
+        return limits
+    return []
+
+
+def build(config: ChannelConfig, settings: NotifierSettings, out: TextIO | None = None) -> Channel:
+    """Instantiate the channel's apprise service once; raise ChannelError if misconfigured."""
+    raw = config.url.get_secret_value().strip()
+    if raw.lower().startswith("console://"):
+        return Channel(config, None, display_url="console://", out=out)
+    register_secret(raw)
+    url = raw
+    if raw.lower().startswith("slack://") or "hooks.slack.com/" in raw.lower():
+        url = with_slack_defaults(raw)
+        register_secret(url)
+    # memory: no apprise state files; async_mode off and no service timeout: the send runs
+    # in our worker thread (one per channel), bounded by the URL's `cto`/`rto` timeouts,
+    # instead of queueing in apprise's shared pool, which a slow service could fill.
+    asset = AppriseAsset(storage_mode="memory", async_mode=False, service_timeout=0)
+    service = apprise.Apprise.instantiate(url, asset=asset)
+    if service is None:
+        raise ChannelError(
+            f"channel {config.name!r}: apprise cannot use its URL "
+            f"({raw.split('://', 1)[0]}://{MASK}): check the tokens and options"
+        )
+    kind = kind_of(service)
+    if config.rate_limit is not None:
+        rate = parse_rate(config.rate_limit)
+        limits = [] if rate is None else [(Limit(f"channel:{config.name}", *rate), 1)]
+    else:
+        limits = default_limits(service, kind) if settings.pacing else []
+    if limits or not settings.pacing or config.rate_limit is not None:
+        # redflag paces this destination itself; apprise's own per-object sleep (Slack:
+        # 1.2 s) would stack on top and cap the rate below the configured limit.
+        service.request_rate_per_sec = 0
+    notifier = apprise.Apprise(asset=asset)
+    notifier.add(service)
+    limit = int(getattr(service, "body_maxlen", 0) or 0) or None
+    return Channel(
+        config,
+        kind,
+        service=service,
+        notifier=notifier,
+        display_url=str(service.url(privacy=True)).split("?", 1)[0],  # type: ignore[no-untyped-call]
+        limits=tuple(limits),
+        max_length=limit,
+    )
+
+
+def deliver(channel: Channel, message: Rendered) -> Outcome:
+    """Send one message through apprise (blocking); never raises for a failed send."""
+    if channel.notifier is None:
+        if channel.out is not None:
+            channel.out.write(message.body)
+            channel.out.flush()
+        return Outcome(True)
+    try:
+        result = channel.notifier.notify(
+            body=message.body,
+            title=message.title,
+            body_format=NotifyFormat(message.body_format),
+            notify_type=_LEVELS[message.level],
+        )
+    except Exception as exc:  # any plugin crash is a failed, retryable send
+        return Outcome(False, redact_urls(f"{type(exc).__name__}: {exc}"))
+    if result:
+        return Outcome(True)
+    return Outcome(False, _reason(result))
+
+
+def _reason(result: Any) -> str:
+    """A human line for a failed result: apprise's status and its warning lines, redacted."""
+    status = getattr(getattr(result, "status", None), "name", "FAILURE")
+    lines: list[str] = []
+    for entry in result.logs() if hasattr(result, "logs") else ():
+        if entry.level in {"WARNING", "ERROR", "CRITICAL"} and entry.message not in lines:
+            lines.append(str(entry.message))
+    detail = "; ".join(lines[-3:])
+    return redact_urls(f"{status.lower()}: {detail}" if detail else status.lower())

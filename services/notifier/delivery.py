@@ -1,0 +1,172 @@
+"""One worker per channel: in order, paced, retried, logged, dead-lettered; never twice.
+
+Each channel has its own FIFO queue and task, so a failing or slow channel only ever holds up
+its own queue. A job's life: wait for the pacer -> write `attempting` -> send (in a thread)
+-> write `delivered` (or `failed`, back off, retry; after `max_attempts`: dead-letter, write
+`dead`) -> tell the stage the job is done (it commits the offset when all channels are).
+"""
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import structlog
+
+from schemas import DeadLetter
+from schemas.alert import Alert
+from services.core.bus import Bus, Record
+from services.core.deadletter import dead_letter
+from services.core.lifecycle import StopSignal
+from services.core.settings import Settings
+from services.notifier.channels import Channel, Outcome, deliver
+from services.notifier.deliverylog import ATTEMPTING, DEAD, DELIVERED, FAILED, FINAL, DeliveryLog
+from services.notifier.pacing import Pacer, backoff
+from services.notifier.redact import redact_urls
+from services.notifier.render import Rendered
+
+log = structlog.get_logger(__name__)
+
+ALERT_DELIVERED = "alert_delivered"
+DELIVERY_FAILED = "delivery_failed"
+DELIVERY_DEAD_LETTERED = "delivery_dead_lettered"
+STAGE = "notifier"
+
+
+@dataclass
+class Ticket:
+    """One consumed record; committed once every channel it was routed to is finished."""
+
+    record: Record | None
+    remaining: int
+
+
+@dataclass
+class Job:
+    """One message for one channel: an alert, or a digest of held alerts (`batch`)."""
+
+    key: str  # delivery-log key: the alert id, or 'digest:<batch>'
+    message: Rendered
+    ticket: Ticket | None = None
+    alert: Alert | None = None
+    batch: str | None = None
+    alerts: tuple[Alert, ...] = field(default=())
+
+
+Done = Callable[[str, Job, str], Awaitable[None]]  # (channel name, job, final state)
+
+
+class ChannelWorker:
+    """Delivers one channel's jobs in order."""
+
+    def __init__(
+        self,
+        channel: Channel,
+        *,
+        settings: Settings,
+        bus: Bus,
+        deliveries: DeliveryLog,
+        pacer: Pacer,
+        stop: StopSignal,
+        executor: ThreadPoolExecutor,
+        done: Done,
+    ) -> None:
+        self.channel = channel
+        self.queue: asyncio.Queue[Job] = asyncio.Queue()
+        self.busy = False
+        self._closing = False
+        self._settings = settings
+        self._bus = bus
+        self._log = deliveries
+        self._pacer = pacer
+        self._stop = stop
+        self._executor = executor
+        self._done = done
+        self.task = asyncio.create_task(self._loop(), name=f"notifier:{channel.name}")
+
+    @property
+    def pending(self) -> int:
+        """Jobs queued or in hand."""
+        return self.queue.qsize() + (1 if self.busy else 0)
+
+    async def _loop(self) -> None:
+        while not (self._stop.stopping or self._closing):
+            job = await self.queue.get()
+            if self._stop.stopping:
+                return
+            self.busy = True
+            try:
+                await self._deliver(job)
+            finally:
+                self.busy = False
+
+    async def close(self) -> None:
+        """Stop taking jobs; a send in progress finishes (and is logged) first."""
+        self._closing = True
+        if not self.busy:
+            self.task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.task
+
+    async def _send(self, message: Rendered) -> Outcome:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, deliver, self.channel, message)
+
+    async def _deliver(self, job: Job) -> None:
+        name, cfg = self.channel.name, self._settings.notifier
+        bound = structlog.contextvars.bound_contextvars(alert_id=job.key, channel=name)
+        with bound:
+            state = self._log.state(job.key, name)
+            if state in FINAL:  # the same alert twice in the topic: the first copy won
+                await self._done(name, job, state)
+                return
+            attempt = self._log.attempts(job.key, name)
+            while True:
+                if not await self._pacer.acquire(list(self.channel.limits), self._stop):
+                    return  # stopping: not committed, so it comes back after a restart
+                attempt += 1
+                self._log.mark(job.key, name, ATTEMPTING)
+                outcome = await self._send(job.message)
+                if outcome.ok:
+                    self._log.mark(job.key, name, DELIVERED)
+                    log.info(ALERT_DELIVERED, attempt=attempt, kind=self.channel.kind)
+                    await self._done(name, job, DELIVERED)
+                    return
+                self._log.mark(job.key, name, FAILED, outcome.reason)
+                if attempt >= cfg.max_attempts:
+                    await self._give_up(job, attempt, outcome.reason)
+                    return
+                delay = backoff(attempt, cfg.backoff_base, cfg.backoff_max)
+                self._pacer.pause(self.channel.pause_keys, delay)
+                log.warning(
+                    DELIVERY_FAILED,
+                    attempt=attempt,
+                    retry_in=round(delay, 2),
+                    reason=outcome.reason,
+                )
+                if await self._stop.wait(delay):
+                    return
+
+    async def _give_up(self, job: Job, attempts: int, last: str) -> None:
+        reason = redact_urls(
+            f"channel {self.channel.name!r}: not delivered after {attempts} attempts: {last}"
+        )
+        topic = self._settings.kafka.topics.deadletter
+        if job.ticket is not None and job.ticket.record is not None:
+            await dead_letter(self._bus, topic, STAGE, job.ticket.record, reason)
+        else:
+            payload = "[" + ",".join(a.model_dump_json() for a in job.alerts) + "]"
+            letter = DeadLetter(
+                stage=STAGE,
+                reason=reason,
+                topic=self._settings.kafka.topics.alerts,
+                key=job.key,
+                payload=payload,
+                at=datetime.now(UTC),
+            )
+            await self._bus.send(topic, job.key, letter.model_dump_json().encode())
+        self._log.mark(job.key, self.channel.name, DEAD, reason)
+        log.error(DELIVERY_DEAD_LETTERED, attempts=attempts, reason=reason)
+        await self._done(self.channel.name, job, DEAD)

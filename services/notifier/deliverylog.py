@@ -1,0 +1,216 @@
+"""The delivery log: one row per (alert id, channel), written before the offset is committed.
+
+States: `attempting` (written just before the chat API is called), `delivered` (written as
+soon as apprise reports success), `failed` (a try failed; retry), `dead` (given up and
+dead-lettered), `uncertain` (found `attempting` at start-up: the process died between
+calling the API and recording the outcome; see docs/notifier.md for the policy).
+
+Held alerts (digest mode, quiet hours) live in `held` until their digest is sent, so they
+survive restarts and their offsets can be committed once they are stored here.
+"""
+
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from schemas.alert import Alert
+
+ATTEMPTING, DELIVERED, FAILED, DEAD, UNCERTAIN = (
+    "attempting",
+    "delivered",
+    "failed",
+    "dead",
+    "uncertain",
+)
+#: States after which an (alert, channel) pair is never sent again.
+FINAL = frozenset({DELIVERED, DEAD, UNCERTAIN})
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS deliveries (
+    alert_id TEXT NOT NULL, channel TEXT NOT NULL, state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0, reason TEXT NOT NULL DEFAULT '',
+    updated_at REAL NOT NULL,
+    PRIMARY KEY (alert_id, channel)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS held (
+    channel TEXT NOT NULL, alert_id TEXT NOT NULL, alert TEXT NOT NULL,
+    held_at REAL NOT NULL, batch TEXT,
+    PRIMARY KEY (channel, alert_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS digests (
+    channel TEXT PRIMARY KEY, last_sent_at REAL NOT NULL
+) WITHOUT ROWID;
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Uncertain:
+    """A send that began in an earlier run and was never confirmed."""
+
+    alert_id: str
+    channel: str
+    since: float
+
+
+class DeliveryLog:
+    """SQLite-backed; all calls are short and run on the caller's thread."""
+
+    def __init__(self, path: Path | str) -> None:
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        # WAL + NORMAL: a committed row survives a process crash (kill -9), which is the
+        # failure this log exists for; FULL would add an fsync per send for power loss.
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.execute("PRAGMA busy_timeout=5000")
+        self._conn.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        """Close the file."""
+        self._conn.close()
+
+    def state(self, alert_id: str, channel: str) -> str | None:
+        """The recorded state of one pair, or None if never seen."""
+        row = self._conn.execute(
+            "SELECT state FROM deliveries WHERE alert_id = ? AND channel = ?", (alert_id, channel)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def attempts(self, alert_id: str, channel: str) -> int:
+        """How many sends were tried for one pair."""
+        row = self._conn.execute(
+            "SELECT attempts FROM deliveries WHERE alert_id = ? AND channel = ?",
+            (alert_id, channel),
+        ).fetchone()
+        return 0 if row is None else int(row[0])
+
+    def mark(self, alert_id: str, channel: str, state: str, reason: str = "") -> None:
+        """Record a state; `attempting` also counts an attempt."""
+        bump = 1 if state == ATTEMPTING else 0
+        self._conn.execute(
+            "INSERT INTO deliveries (alert_id, channel, state, attempts, reason, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (alert_id, channel) DO UPDATE SET "
+            "state = excluded.state, attempts = attempts + ?, reason = excluded.reason, "
+            "updated_at = excluded.updated_at",
+            (alert_id, channel, state, bump, reason, time.time(), bump),
+        )
+
+    def take_uncertain(self, *, resend: bool = False) -> list[Uncertain]:
+        """Settle every leftover `attempting` row (start-up) and return them.
+
+        Policy `skip` (default) marks them `uncertain`, which is final: never sent twice.
+        Policy `resend` marks them `failed`, so a redelivery sends them again.
+        """
+        rows = self._conn.execute(
+            "SELECT alert_id, channel, updated_at FROM deliveries WHERE state = ?", (ATTEMPTING,)
+        ).fetchall()
+        self._conn.execute(
+            "UPDATE deliveries SET state = ?, reason = ? WHERE state = ?",
+            (
+                FAILED if resend else UNCERTAIN,
+                "send began before a restart and was never confirmed",
+                ATTEMPTING,
+            ),
+        )
+        return [Uncertain(str(a), str(c), float(t)) for a, c, t in rows]
+
+    def counts(self) -> dict[str, int]:
+        """Rows per state, for reports and tests."""
+        rows = self._conn.execute("SELECT state, COUNT(*) FROM deliveries GROUP BY state")
+        return {str(state): int(n) for state, n in rows}
+
+    # -- held alerts (digest / quiet hours) -------------------------------------------
+
+    def hold(self, channel: str, alert: Alert) -> None:
+        """Store an alert for the channel's next digest (idempotent)."""
+        self._conn.execute(
+            "INSERT OR IGNORE INTO held (channel, alert_id, alert, held_at) VALUES (?, ?, ?, ?)",
+            (channel, alert.id, alert.model_dump_json(), time.time()),
+        )
+
+    def is_held(self, channel: str, alert_id: str) -> bool:
+        """True when the alert waits in the channel's digest."""
+        row = self._conn.execute(
+            "SELECT 1 FROM held WHERE channel = ? AND alert_id = ?", (channel, alert_id)
+        ).fetchone()
+        return row is not None
+
+    def held_channels(self) -> list[str]:
+        """Channels with alerts waiting."""
+        return [str(r[0]) for r in self._conn.execute("SELECT DISTINCT channel FROM held")]
+
+    def open_batch(self, channel: str, batch: str, limit: int) -> list[Alert]:
+        """Assign up to `limit` waiting alerts (oldest first) to `batch`; return the batch.
+
+        A batch assigned in an earlier run and never finished is returned again first.
+        """
+        with self._conn:
+            self._conn.execute("BEGIN IMMEDIATE")
+            old = self._conn.execute(
+                "SELECT batch FROM held WHERE channel = ? AND batch IS NOT NULL LIMIT 1",
+                (channel,),
+            ).fetchone()
+            if old is None:
+                self._conn.execute(
+                    "UPDATE held SET batch = ? WHERE channel = ? AND alert_id IN ("
+                    "SELECT alert_id FROM held WHERE channel = ? AND batch IS NULL "
+                    "ORDER BY held_at, alert_id LIMIT ?)",
+                    (batch, channel, channel, limit),
+                )
+            else:
+                batch = str(old[0])
+            rows = self._conn.execute(
+                "SELECT alert FROM held WHERE channel = ? AND batch = ? ORDER BY held_at, alert_id",
+                (channel, batch),
+            ).fetchall()
+            self._conn.execute("COMMIT")
+        return [Alert.model_validate_json(r[0]) for r in rows]
+
+    def batch_id(self, channel: str) -> str | None:
+        """The batch currently open for `channel`, if any."""
+        row = self._conn.execute(
+            "SELECT batch FROM held WHERE channel = ? AND batch IS NOT NULL LIMIT 1", (channel,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def close_batch(self, channel: str, batch: str, state: str) -> None:
+        """The digest was sent (or given up): log each alert and drop the batch."""
+        now = time.time()
+        with self._conn:
+            self._conn.execute("BEGIN IMMEDIATE")
+            ids = [
+                str(r[0])
+                for r in self._conn.execute(
+                    "SELECT alert_id FROM held WHERE channel = ? AND batch = ?", (channel, batch)
+                )
+            ]
+            self._conn.executemany(
+                "INSERT INTO deliveries (alert_id, channel, state, attempts, reason, updated_at) "
+                "VALUES (?, ?, ?, 0, ?, ?) ON CONFLICT (alert_id, channel) DO UPDATE SET "
+                "state = excluded.state, reason = excluded.reason, "
+                "updated_at = excluded.updated_at",
+                [(i, channel, state, f"digest {batch}", now) for i in ids],
+            )
+            self._conn.execute("DELETE FROM held WHERE channel = ? AND batch = ?", (channel, batch))
+            self._conn.execute(
+                "INSERT INTO digests (channel, last_sent_at) VALUES (?, ?) "
+                "ON CONFLICT (channel) DO UPDATE SET last_sent_at = excluded.last_sent_at",
+                (channel, now),
+            )
+            self._conn.execute("COMMIT")
+
+    def last_digest(self, channel: str) -> float | None:
+        """When the channel's last digest went out (epoch seconds)."""
+        row = self._conn.execute(
+            "SELECT last_sent_at FROM digests WHERE channel = ?", (channel,)
+        ).fetchone()
+        return None if row is None else float(row[0])
+
+    def first_held_at(self, channel: str) -> float | None:
+        """When the oldest waiting alert of `channel` was stored."""
+        row = self._conn.execute(
+            "SELECT MIN(held_at) FROM held WHERE channel = ?", (channel,)
+        ).fetchone()
+        return None if row is None or row[0] is None else float(row[0])

@@ -1,0 +1,125 @@
+"""Held alerts (digest mode, quiet hours) -> one digest message per channel when due.
+
+Held alerts are rows in the delivery log's `held` table, stored before their offsets are
+committed, so they survive restarts. A digest is due `every` after the oldest alert waiting
+in it (digest mode), or as soon as quiet hours end (quiet hours only), and never during quiet
+hours. Its alerts are first assigned to a batch id, then the batch is sent like any alert
+(key 'digest:<batch>': paced, retried, logged before and after); a restart finds an
+unfinished batch and finishes it under the same exactly-once policy as single alerts.
+"""
+
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import structlog
+
+from services.core.lifecycle import StopSignal
+from services.core.settings import Settings
+from services.notifier.channels import Channel
+from services.notifier.console import format_alert
+from services.notifier.delivery import ChannelWorker, Job
+from services.notifier.deliverylog import DELIVERED, UNCERTAIN, DeliveryLog
+from services.notifier.render import Rendered, render_digest
+from services.notifier.routing import in_quiet_hours, is_critical
+from services.notifier.view import view
+
+log = structlog.get_logger(__name__)
+
+DIGEST_QUEUED = "digest_queued"
+DIGEST_CLOSED = "digest_closed"
+#: Quiet hours without a digest: send what waited in batches of this many.
+QUIET_BATCH = 50
+TICK = 1.0
+
+
+class Digests:
+    """Decides when each channel's held alerts go out, and hands them to its worker."""
+
+    def __init__(
+        self,
+        channels: list[Channel],
+        workers: dict[str, ChannelWorker],
+        deliveries: DeliveryLog,
+        settings: Settings,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._channels = [
+            c for c in channels if c.config.digest is not None or c.config.quiet_hours is not None
+        ]
+        self._workers = workers
+        self._log = deliveries
+        self._settings = settings
+        self._clock = clock
+        self._open: set[str] = set()
+
+    @property
+    def active(self) -> bool:
+        """True when any channel can hold alerts."""
+        return bool(self._channels)
+
+    async def run(self, stop: StopSignal) -> None:
+        """Check every `TICK` seconds until stopped."""
+        while not stop.stopping:
+            self.flush_due()
+            if await stop.wait(TICK):
+                return
+
+    def flush_due(self) -> int:
+        """Queue every digest that is due now; returns how many were queued."""
+        queued = 0
+        for channel in self._channels:
+            if channel.name not in self._open and self._due(channel):
+                queued += self._queue(channel)
+        return queued
+
+    def _due(self, channel: Channel) -> bool:
+        now = self._clock()
+        open_batch = self._log.batch_id(channel.name)
+        if open_batch is not None and not self._settle(channel, open_batch):
+            return True  # an unfinished batch from before a restart: finish it first
+        if in_quiet_hours(channel.config.quiet_hours, datetime.fromtimestamp(now, UTC)):
+            return False
+        first = self._log.first_held_at(channel.name)
+        if first is None:
+            return False
+        digest = channel.config.digest
+        return digest is None or now >= first + digest.every
+
+    def _settle(self, channel: Channel, batch: str) -> bool:
+        """Close a batch whose outcome is already known; True if it was closed."""
+        state = self._log.state(f"digest:{batch}", channel.name)
+        if state == DELIVERED or (
+            state == UNCERTAIN and self._settings.notifier.on_uncertain == "skip"
+        ):
+            self._log.close_batch(channel.name, batch, state)
+            log.info(DIGEST_CLOSED, channel=channel.name, batch=batch, state=state)
+            return True
+        return False
+
+    def _queue(self, channel: Channel) -> int:
+        digest = channel.config.digest
+        limit = digest.max_items if digest is not None else QUIET_BATCH
+        alerts = self._log.open_batch(channel.name, uuid.uuid4().hex[:16], limit)
+        batch = self._log.batch_id(channel.name)
+        if not alerts or batch is None:
+            return 0
+        notifier = self._settings.notifier
+        views = [view(a, critical=is_critical(a, notifier)) for a in alerts]
+        if channel.kind is None:
+            message = Rendered("", "".join(format_alert(v) for v in views), "text", "info")
+        else:
+            message = render_digest(views, channel.kind, channel.max_length)
+        job = Job(key=f"digest:{batch}", message=message, batch=batch, alerts=tuple(alerts))
+        self._open.add(channel.name)
+        self._workers[channel.name].queue.put_nowait(job)
+        log.info(DIGEST_QUEUED, channel=channel.name, batch=batch, alerts=len(alerts))
+        return 1
+
+    def finished(self, channel: str, job: Job, state: str) -> None:
+        """The worker is done with a digest job: drop its batch from the held table."""
+        if job.batch is not None:
+            self._log.close_batch(channel, job.batch, state)
+            self._open.discard(channel)
+            log.info(DIGEST_CLOSED, channel=channel, batch=job.batch, state=state)

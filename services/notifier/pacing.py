@@ -1,0 +1,106 @@
+"""Per-destination rate limits and retry back-off.
+
+Why pace up front: apprise's Slack and Telegram plugins return only True/False, not the HTTP
+status or `Retry-After` (2.2.0's result carries log text, which we do not parse, STYLE.md
+habit 5). So the notifier keeps every destination under the service's published limits
+(Slack: 1 message/s per webhook channel; Telegram: 1/s per chat, 20/min per group, 30/s per
+bot) and a 429 should not happen. When any send fails, it is treated as "slow down": the
+channel's own destinations are paused for the back-off delay (so queued messages behind it
+wait, in order, as Retry-After asks) and the send is retried with exponential back-off. The
+back-off's jitter only ever adds (delay x [1, 1.25)), so a retry never comes before the
+nominal step: a Retry-After up to `backoff_base` is always honoured on the first retry and
+longer ones by the doubling steps after it.
+"""
+
+import asyncio
+import random
+import time
+from collections import deque
+from dataclasses import dataclass
+
+from services.core.lifecycle import StopSignal
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """At most `count` sends per `period` seconds to destination `key`."""
+
+    key: str
+    count: int
+    period: float
+
+
+class _Window:
+    """Sliding window of the last `count` send times."""
+
+    __slots__ = ("count", "period", "stamps")
+
+    def __init__(self, count: int, period: float) -> None:
+        self.count = count
+        self.period = period
+        self.stamps: deque[float] = deque()
+
+    def free_at(self, now: float, n: int) -> float:
+        while self.stamps and self.stamps[0] <= now - self.period:
+            self.stamps.popleft()
+        if len(self.stamps) + n <= self.count:
+            return now
+        # the (len + n - count)-th oldest stamp must leave the window first
+        return self.stamps[len(self.stamps) + n - self.count - 1] + self.period
+
+    def take(self, now: float, n: int) -> None:
+        self.stamps.extend([now] * n)
+
+
+class Pacer:
+    """Shared by all channels: destinations with the same key share one window."""
+
+    def __init__(self) -> None:
+        self._windows: dict[str, _Window] = {}
+        self._paused: dict[str, float] = {}
+
+    def _window(self, limit: Limit) -> _Window:
+        window = self._windows.get(limit.key)
+        if window is None:
+            window = self._windows[limit.key] = _Window(limit.count, limit.period)
+        return window
+
+    def ready_at(self, limits: list[tuple[Limit, int]], now: float) -> float:
+        """Monotonic time at which `n` sends to every destination would be allowed."""
+        at = now
+        for limit, n in limits:
+            at = max(at, self._window(limit).free_at(now, n), self._paused.get(limit.key, 0.0))
+        return at
+
+    async def acquire(self, limits: list[tuple[Limit, int]], stop: StopSignal) -> bool:
+        """Wait until every destination has room, then take it; False if stopping first."""
+        while True:
+            now = time.monotonic()
+            at = self.ready_at(limits, now)
+            if at <= now:
+                for limit, n in limits:
+                    self._window(limit).take(now, n)
+                return True
+            if await stop.wait(at - now):
+                return False
+
+    def pause(self, keys: list[str], seconds: float) -> None:
+        """Hold every send to `keys` for `seconds` (a failure: the service may be limiting)."""
+        until = time.monotonic() + seconds
+        for key in keys:
+            self._paused[key] = max(self._paused.get(key, 0.0), until)
+
+
+def backoff(attempt: int, base: float, cap: float, rng: random.Random | None = None) -> float:
+    """Delay before retry number `attempt` (1-based): base * 2^(attempt-1), capped, jittered up."""
+    nominal = min(cap, base * 2.0 ** max(0, attempt - 1))
+    jitter: float = (rng or random).random() * 0.25  # jitter, not cryptography
+    return nominal * (1.0 + jitter)
+
+
+async def sleep_or_stop(stop: StopSignal, seconds: float) -> bool:
+    """Sleep `seconds`; True if a stop was requested meanwhile."""
+    if seconds <= 0:
+        await asyncio.sleep(0)
+        return stop.stopping
+    return await stop.wait(seconds)

@@ -1,0 +1,230 @@
+"""The notifier's consumer loop: decode -> route -> render -> hand to channel workers -> commit.
+
+An alert's offset is committed only when every channel it was routed to has it delivered,
+dead-lettered, or safely held for a digest (delivery log in `state_dir/notifier.db`). With no
+channels configured, alerts are printed to the terminal instead.
+"""
+
+import asyncio
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import TextIO
+
+import structlog
+from pydantic import ValidationError
+
+from schemas.alert import Alert
+from services.core.bus import Bus, Consumer, Record
+from services.core.deadletter import dead_letter
+from services.core.lifecycle import StopSignal
+from services.core.settings import Settings
+from services.notifier.channels import Channel, ChannelError, build
+from services.notifier.console import format_alert, print_alert, use_colour
+from services.notifier.delivery import STAGE, ChannelWorker, Job, Ticket
+from services.notifier.deliverylog import FINAL, DeliveryLog
+from services.notifier.digest import Digests
+from services.notifier.pacing import Pacer
+from services.notifier.render import Rendered, render
+from services.notifier.routing import held_back, is_critical, route
+from services.notifier.tools import NotifyError, list_channels, test_channel
+from services.notifier.view import AlertView, view
+
+__all__ = ["NotifyError", "list_channels", "run", "test_channel"]
+
+log = structlog.get_logger(__name__)
+
+NOTIFIER_STARTED = "notifier_started"
+NOTIFIER_STOPPED = "notifier_stopped"
+ALERT_REJECTED = "alert_rejected"
+ALERT_ROUTED = "alert_routed"
+ALERT_HELD = "alert_held"
+ALERT_PRINTED = "alert_printed"
+DELIVERY_UNCERTAIN = "delivery_uncertain"
+
+
+async def run(settings: Settings, bus: Bus, stop: StopSignal, *, out: TextIO | None = None) -> None:
+    """Consume alerts until `stop.stop`, or until drained when `stop.drain` is set."""
+    out = out or sys.stdout
+    try:
+        channels = [build(c, settings.notifier, out) for c in settings.channels]
+    except ChannelError as exc:
+        raise NotifyError(str(exc)) from exc
+    consumer = await bus.consumer([settings.kafka.topics.alerts], settings.kafka.groups.notifier)
+    log.info(NOTIFIER_STARTED, channels=[c.name for c in channels])
+    try:
+        if channels:
+            await _Stage(settings, bus, consumer, stop, channels).run()
+        else:
+            await _console_loop(settings, bus, consumer, stop, out)
+    finally:
+        await consumer.close()
+        log.info(NOTIFIER_STOPPED)
+
+
+async def _decode(settings: Settings, bus: Bus, consumer: Consumer, record: Record) -> Alert | None:
+    """The alert in `record`; a bad one is dead-lettered, committed and None returned."""
+    try:
+        return Alert.model_validate_json(record.value)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        reason = f"invalid alert: {where + ': ' if where else ''}{first['msg']}"
+        log.warning(ALERT_REJECTED, key=record.key, reason=reason)
+        await dead_letter(bus, settings.kafka.topics.deadletter, STAGE, record, reason)
+        await consumer.commit([record])
+        return None
+
+
+async def _console_loop(
+    settings: Settings, bus: Bus, consumer: Consumer, stop: StopSignal, out: TextIO
+) -> None:
+    while not stop.stopping:
+        records = await consumer.poll(timeout=0.5)
+        if not records:
+            if stop.drain.is_set():
+                return
+            continue
+        for record in records:
+            alert = await _decode(settings, bus, consumer, record)
+            if alert is None:
+                continue
+            print_alert(alert_view(alert, settings), out)
+            log.info(ALERT_PRINTED, alert_id=alert.id, event_type=alert.event.type)
+            await consumer.commit([record])
+
+
+def alert_view(alert: Alert, settings: Settings) -> AlertView:
+    """The alert's display parts, marked critical per the notifier's thresholds."""
+    return view(alert, critical=is_critical(alert, settings.notifier))
+
+
+class _Stage:
+    """Routing and bookkeeping around the channel workers."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        bus: Bus,
+        consumer: Consumer,
+        stop: StopSignal,
+        channels: list[Channel],
+    ) -> None:
+        self.settings = settings
+        self.bus = bus
+        self.consumer = consumer
+        self.stop = stop
+        self.channels = {c.name: c for c in channels}
+        self.deliveries = DeliveryLog(settings.state_dir / "notifier.db")
+        self.in_flight = 0
+        self.executor = ThreadPoolExecutor(
+            max_workers=max(1, len(channels)), thread_name_prefix="notifier-send"
+        )
+        pacer = Pacer()
+        self.workers = {
+            c.name: ChannelWorker(
+                c,
+                settings=settings,
+                bus=bus,
+                deliveries=self.deliveries,
+                pacer=pacer,
+                stop=stop,
+                executor=self.executor,
+                done=self._finished,
+            )
+            for c in channels
+        }
+        self.digests = Digests(channels, self.workers, self.deliveries, settings)
+
+    def _report_uncertain(self) -> None:
+        resend = self.settings.notifier.on_uncertain == "resend"
+        for item in self.deliveries.take_uncertain(resend=resend):
+            log.warning(
+                DELIVERY_UNCERTAIN,
+                alert_id=item.alert_id,
+                channel=item.channel,
+                policy="resend" if resend else "skip",
+            )
+
+    async def run(self) -> None:
+        self._report_uncertain()
+        digest_task = (
+            asyncio.create_task(self.digests.run(self.stop)) if self.digests.active else None
+        )
+        try:
+            while not self.stop.stopping:
+                if self.in_flight >= self.settings.notifier.max_pending:
+                    await self.stop.wait(0.05)
+                    continue
+                records = await self.consumer.poll(timeout=0.5)
+                if not records:
+                    if self.stop.drain.is_set() and self.in_flight == 0:
+                        return
+                    continue
+                for record in records:
+                    await self._handle(record)
+        finally:
+            if digest_task is not None:
+                digest_task.cancel()
+                await asyncio.gather(digest_task, return_exceptions=True)
+            for worker in self.workers.values():
+                await worker.close()
+            self.executor.shutdown(wait=True)
+            self.deliveries.close()
+
+    async def _handle(self, record: Record) -> None:
+        alert = await _decode(self.settings, self.bus, self.consumer, record)
+        if alert is None:
+            return
+        now = datetime.now(UTC)
+        notifier = self.settings.notifier
+        ticket = Ticket(record, 0)
+        jobs: list[tuple[Channel, Job]] = []
+        rendered: dict[tuple[str | None, int | None], Rendered] = {}
+        v = alert_view(alert, self.settings)
+        for cfg in route(alert, self.settings.channels):
+            channel = self.channels[cfg.name]
+            if self.deliveries.state(alert.id, cfg.name) in FINAL:
+                continue  # delivered (or settled) before: a redelivery, never sent twice
+            if self.deliveries.is_held(cfg.name, alert.id):
+                continue
+            if held_back(alert, cfg, notifier, now):
+                self.deliveries.hold(cfg.name, alert)
+                log.info(ALERT_HELD, alert_id=alert.id, channel=cfg.name)
+                continue
+            key = (channel.kind, channel.max_length)
+            if key not in rendered:
+                if channel.kind is None:
+                    colour = channel.out is not None and use_colour(channel.out)
+                    rendered[key] = Rendered("", format_alert(v, colour=colour), "text", "info")
+                else:
+                    rendered[key] = render(v, channel.kind, channel.max_length)
+            jobs.append(
+                (channel, Job(key=alert.id, message=rendered[key], ticket=ticket, alert=alert))
+            )
+        log.info(
+            ALERT_ROUTED,
+            alert_id=alert.id,
+            event_type=alert.event.type,
+            channels=[c.name for c, _ in jobs],
+        )
+        if not jobs:
+            await self.consumer.commit([record])
+            return
+        ticket.remaining = len(jobs)
+        self.in_flight += 1
+        for channel, job in jobs:
+            self.workers[channel.name].queue.put_nowait(job)
+
+    async def _finished(self, channel: str, job: Job, state: str) -> None:
+        if job.batch is not None:
+            self.digests.finished(channel, job, state)
+            return
+        ticket = job.ticket
+        if ticket is None:
+            return
+        ticket.remaining -= 1
+        if ticket.remaining == 0:
+            self.in_flight -= 1
+            if ticket.record is not None:
+                await self.consumer.commit([ticket.record])

@@ -1,0 +1,353 @@
+"""One poll of one feed: fetch -> (skip if unchanged) -> parse -> dedupe -> publish -> record.
+
+Validators (ETag, Last-Modified, body hash) are stored only after every new article was
+published, so a bus failure never turns the next poll into a 304 that hides them. An id is
+recorded as seen only after `bus.send` returned (durable), in the same commit as the feed row.
+"""
+
+import asyncio
+import hashlib
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import structlog
+
+from schemas.article import Article
+from services.core.bus import Bus
+from services.core.settings import Settings
+from services.poller.config import FeedConfig
+from services.poller.errors import FeedError, Gone
+from services.poller.fetcher import Fetcher, Response
+from services.poller.normalise import Entry
+from services.poller.parser import ParsedFeed, ParseJob
+from services.poller.pool import ParserPool
+from services.poller.schedule import adaptive_interval, backoff_delay, cache_seconds, next_delay
+from services.poller.state import FeedState, StateStore
+from services.poller.websub import WebSub
+
+log = structlog.get_logger(__name__)
+
+FEED_POLLED = "feed_polled"
+FEED_NOT_MODIFIED = "feed_not_modified"
+FEED_UNCHANGED = "feed_unchanged"
+FEED_MALFORMED = "feed_malformed"
+FEED_MOVED = "feed_moved"
+FEED_POLL_FAILED = "feed_poll_failed"
+FEED_UNHEALTHY = "feed_unhealthy"
+FEED_RECOVERED = "feed_recovered"
+FEED_GONE = "feed_gone"
+ARTICLE_PUBLISHED = "article_published"
+FEED_PUSHED = "feed_pushed"
+FEED_PUSH_FAILED = "feed_push_failed"
+
+
+class _StaleStubsError(Exception):
+    """A stub entry (text skipped as already published) turned out not to be in `seen`."""
+
+
+class PublishFailed(FeedError):  # noqa: N818  (reads as the cause, like its siblings)
+    """The bus did not take an article; the poll is retried with backoff."""
+
+
+def to_article(entry: Entry, feed: FeedConfig, source: str, now: float) -> Article:
+    """The bus message for a normalised entry; published falls back to first-seen."""
+    first_seen = datetime.fromtimestamp(now, UTC)
+    published = datetime.fromtimestamp(entry.published, UTC) if entry.published else first_seen
+    return Article(
+        id=entry.id,
+        feed=feed.name,
+        feed_url=feed.url,
+        title=entry.title,
+        summary=entry.summary,
+        content=entry.content,
+        link=entry.link,
+        published=published,
+        first_seen=first_seen,
+        lang=entry.lang,
+        source=source or feed.name,
+    )
+
+
+@dataclass
+class FeedPoller:
+    """Polls feeds one at a time each; shared by the scheduler's concurrent tasks."""
+
+    settings: Settings
+    bus: Bus
+    store: StateStore
+    fetcher: Fetcher
+    pool: ParserPool
+    rng: random.Random
+    feeds: dict[str, FeedConfig] = field(default_factory=dict)
+    states: dict[str, FeedState] = field(default_factory=dict)
+    websub: WebSub | None = None
+    _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+    # Ids of each feed's last parse, all published: the parser skips their text (in memory
+    # only; about 4 KB a feed). Dedupe still asks the seen table.
+    _known: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def interval(self, feed: FeedConfig, state: FeedState) -> float:
+        """The base interval: adaptive when enabled and known, else configured, else default."""
+        if self.settings.poller.adaptive and state.adaptive_interval:
+            return state.adaptive_interval
+        return feed.interval or self.settings.poller.default_interval
+
+    async def poll(self, feed: FeedConfig, state: FeedState) -> int:
+        """Poll once, publish what is new, save the feed's row; returns articles published."""
+        now = time.time()
+        state.last_polled = now
+        flog = log.bind(feed=feed.name)
+        published = 0
+        try:
+            async with self._lock(feed.url):  # a WebSub push for the same feed waits
+                published = await self._poll(feed, state, now, flog)
+        except FeedError as exc:
+            self._failed(feed, state, exc, now, flog)
+        except Exception as exc:  # a bug must not stop the other feeds
+            flog.exception(FEED_POLL_FAILED, error=f"{type(exc).__name__}: {exc}")
+            self._failed(feed, state, FeedError(f"internal error: {type(exc).__name__}"), now, None)
+        self.store.save_feed(state)
+        self.store.commit()
+        return published
+
+    async def _poll(
+        self, feed: FeedConfig, state: FeedState, now: float, flog: structlog.BoundLogger
+    ) -> int:
+        resp = await self.fetcher.fetch(state.url, state.etag, state.last_modified)
+        if resp.moved_to and resp.moved_to != state.url:
+            flog.info(FEED_MOVED, old_url=state.url, new_url=resp.moved_to)
+            state.url = resp.moved_to
+        fresh = cache_seconds(resp.headers, now)
+        if resp.status == 304:
+            self._succeeded(feed, state, now, fresh, flog)
+            flog.debug(FEED_NOT_MODIFIED)
+            return 0
+        digest = hashlib.blake2b(resp.body, digest_size=16).hexdigest()
+        if digest == state.body_hash:
+            self._keep_validators(state, resp)
+            self._succeeded(feed, state, now, fresh, flog)
+            flog.debug(FEED_UNCHANGED)
+            return 0
+        parsed, count = await self._ingest(feed, state, resp, now, flog)
+        self._keep_validators(state, resp)
+        state.body_hash = digest
+        self._succeeded(feed, state, now, fresh, flog)
+        flog.info(
+            FEED_POLLED,
+            entries=len(parsed.entries),
+            new=count,
+            next_poll_in=round(state.next_poll - now),
+        )
+        if self.websub is not None and parsed.hub:
+            await self._subscribe(feed, state, parsed, now)
+        return count
+
+    async def _ingest(
+        self,
+        feed: FeedConfig,
+        state: FeedState,
+        resp: Response,
+        now: float,
+        flog: structlog.BoundLogger,
+    ) -> tuple[ParsedFeed, int]:
+        """Parse a body (polled or pushed) and publish what is new."""
+        known = self._known.get(feed.url, frozenset())
+        parsed = await self.pool.parse(self._job(feed, state, resp, now, known))
+        if parsed.bozo != state.last_bozo:
+            if parsed.bozo:
+                flog.warning(FEED_MALFORMED, reason=parsed.bozo)  # once per change of reason
+            state.last_bozo = parsed.bozo
+        try:
+            count = await self._publish(feed, parsed, now, flog)
+        except _StaleStubsError:  # an id we thought published was not: parse it in full
+            parsed = await self.pool.parse(self._job(feed, state, resp, now, frozenset()))
+            count = await self._publish(feed, parsed, now, flog)
+        self._known[feed.url] = frozenset(e.id for e in parsed.entries)
+        state.ttl = parsed.ttl
+        state.hub = parsed.hub
+        state.entries_seen += count
+        if self.settings.poller.adaptive:
+            state.adaptive_interval = adaptive_interval(
+                [e.published for e in parsed.entries], now, self.settings.poller
+            )
+        return parsed, count
+
+    async def push(self, key: str, body: bytes, content_type: str | None) -> None:
+        """A WebSub content push for the feed with configured URL `key`: publish at once."""
+        feed, state = self.feeds.get(key), self.states.get(key)
+        if feed is None or state is None:
+            return
+        flog = log.bind(feed=feed.name)
+        async with self._lock(key):
+            now = time.time()
+            resp = Response(200, body, {"content-type": content_type or ""}, state.url)
+            try:
+                parsed, count = await self._ingest(feed, state, resp, now, flog)
+            except FeedError as exc:
+                flog.warning(FEED_PUSH_FAILED, error=str(exc), error_type=type(exc).__name__)
+                return
+            finally:
+                self.store.save_feed(state)
+                self.store.commit()
+            flog.info(FEED_PUSHED, entries=len(parsed.entries), new=count)
+
+    def verified(self, key: str, expires: float) -> None:
+        """The hub confirmed our subscription until `expires`."""
+        state = self.states.get(key)
+        if state is not None:
+            state.websub_expires = expires
+            self.store.save_feed(state)
+            self.store.commit()
+
+    async def _subscribe(
+        self, feed: FeedConfig, state: FeedState, parsed: ParsedFeed, now: float
+    ) -> None:
+        lease = self.settings.poller.websub.lease_seconds
+        if state.websub_expires is not None and state.websub_expires - now > lease / 10:
+            return  # subscribed (or asked recently): renew in the last tenth of the lease
+        assert self.websub is not None
+        assert parsed.hub is not None
+        # Until the hub verifies (which sets the real expiry), do not ask again for an hour.
+        state.websub_expires = now + min(3600.0, lease / 10 + 60)
+        await self.websub.subscribe(feed.url, parsed.hub, parsed.self_url or state.url)
+
+    def _lock(self, key: str) -> asyncio.Lock:
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = asyncio.Lock()
+        return lock
+
+    def _job(
+        self,
+        feed: FeedConfig,
+        state: FeedState,
+        resp: Response,
+        now: float,
+        known: frozenset[str] = frozenset(),
+    ) -> ParseJob:
+        p = self.settings.poller
+        return ParseJob(
+            body=resp.body,
+            url=resp.url or state.url,
+            feed_key=feed.url,
+            content_type=resp.headers.get("content-type"),
+            content_language=resp.headers.get("content-language"),
+            lang=feed.lang,
+            now=now,
+            max_future_skew=p.max_future_skew,
+            max_entries=p.max_entries,
+            known=known,
+        )
+
+    @staticmethod
+    def _keep_validators(state: FeedState, resp: Response) -> None:
+        state.etag = resp.headers.get("etag")
+        state.last_modified = resp.headers.get("last-modified")
+
+    def new_entries(self, parsed: ParsedFeed, feed_key: str, now: float) -> list[Entry]:
+        """Entries not published before (by id, then by canonical link), oldest first;
+        refreshes the expiry of ids still in the feed so they never come back."""
+        ttl = self.settings.poller.seen_ttl
+        seen = self.store.seen([e.id for e in parsed.entries])
+        refresh = [
+            (e.id, e.link) for e in parsed.entries if seen.get(e.id, now + ttl) < now + ttl / 2
+        ]
+        if refresh:
+            self.store.mark_seen(feed_key, refresh, now + ttl)
+        fresh = [e for e in parsed.entries if e.id not in seen]
+        if any(not e.complete for e in fresh):
+            raise _StaleStubsError
+        links = self.store.links_seen([e.link for e in fresh if e.link])
+        new, same_story = [], []
+        for entry in fresh:
+            if entry.link and entry.link in links:
+                same_story.append((entry.id, entry.link))
+            else:
+                new.append(entry)
+                if entry.link:
+                    links.add(entry.link)
+        if same_story:  # the same story under the same link in another feed (or earlier)
+            self.store.mark_seen(feed_key, same_story, now + ttl)
+        new.sort(key=lambda e: e.published or now)
+        return new
+
+    async def _publish(
+        self, feed: FeedConfig, parsed: ParsedFeed, now: float, flog: structlog.BoundLogger
+    ) -> int:
+        new = self.new_entries(parsed, feed.url, now)
+        if not new:
+            return 0
+        topic = self.settings.kafka.topics.articles
+        articles = [to_article(e, feed, parsed.title, now) for e in new]
+        results = await asyncio.gather(
+            *(self.bus.send(topic, a.id, a.model_dump_json().encode()) for a in articles),
+            return_exceptions=True,
+        )  # bounded: at most max_entries sends, one feed's worth
+        sent = [
+            a for a, r in zip(articles, results, strict=True) if not isinstance(r, BaseException)
+        ]
+        self.store.mark_seen(
+            feed.url, ((a.id, a.link) for a in sent), now + self.settings.poller.seen_ttl
+        )
+        for article in sent:
+            flog.debug(ARTICLE_PUBLISHED, article_id=article.id, title=article.title[:120])
+        failures = [r for r in results if isinstance(r, BaseException)]
+        if failures:
+            raise PublishFailed(
+                f"bus send failed for {len(failures)} of {len(articles)} articles: {failures[0]!r}"
+            )
+        return len(sent)
+
+    def _succeeded(
+        self,
+        feed: FeedConfig,
+        state: FeedState,
+        now: float,
+        fresh: float | None,
+        flog: structlog.BoundLogger,
+    ) -> None:
+        if state.error_count >= self.settings.poller.unhealthy_after:
+            flog.info(FEED_RECOVERED, after_errors=state.error_count)
+        state.error_count = 0
+        state.last_success = now
+        delay = next_delay(
+            self.interval(feed, state), self.settings.poller, state.ttl, fresh, rng=self.rng
+        )
+        state.next_poll = now + delay
+
+    def _failed(
+        self,
+        feed: FeedConfig,
+        state: FeedState,
+        exc: FeedError,
+        now: float,
+        flog: structlog.BoundLogger | None,
+    ) -> None:
+        state.error_count += 1
+        state.last_error = str(exc)
+        state.last_error_at = now
+        if isinstance(exc, Gone):
+            state.disabled = str(exc)
+            log.error(FEED_GONE, feed=feed.name, url=state.url, error=str(exc))
+            return
+        p = self.settings.poller
+        retry_after = getattr(exc, "retry_after", None)
+        delay = backoff_delay(
+            self.interval(feed, state), state.error_count, p, retry_after, self.rng
+        )
+        state.next_poll = now + delay
+        if flog is not None:
+            flog.warning(
+                FEED_POLL_FAILED, url=state.url, error=str(exc), error_type=type(exc).__name__,
+                errors=state.error_count, retry_in=round(delay),
+            )  # fmt: skip
+        if state.error_count == p.unhealthy_after:
+            log.error(
+                FEED_UNHEALTHY,
+                feed=feed.name,
+                url=state.url,
+                errors=state.error_count,
+                error=str(exc),
+            )

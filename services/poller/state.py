@@ -1,0 +1,152 @@
+"""The poller's memory in SQLite (settings.state_dir / "poller.db"); survives restarts.
+
+One row per feed (validators, schedule, health), the article ids already published with an
+expiry, and the canonical links already published so one story in two feeds goes out once.
+All calls are short and synchronous: WAL mode, and one commit per poll.
+"""
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS feeds (
+    key TEXT PRIMARY KEY,          -- the configured URL
+    name TEXT NOT NULL,
+    url TEXT NOT NULL,             -- where to fetch now (moved by permanent redirects)
+    etag TEXT,
+    last_modified TEXT,
+    body_hash TEXT,
+    ttl REAL,                      -- the feed's own hint: <ttl>, sy:updatePeriod
+    adaptive_interval REAL,
+    error_count INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    last_error_at REAL,
+    last_bozo TEXT,
+    last_polled REAL,
+    last_success REAL,
+    next_poll REAL NOT NULL DEFAULT 0,
+    disabled TEXT,                 -- why the poller stopped (410 Gone); NULL when active
+    entries_seen INTEGER NOT NULL DEFAULT 0,
+    hub TEXT,
+    websub_expires REAL
+);
+CREATE TABLE IF NOT EXISTS seen (
+    id TEXT PRIMARY KEY,
+    feed TEXT NOT NULL,
+    expires REAL NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS seen_expires ON seen (expires);
+CREATE TABLE IF NOT EXISTS seen_links (
+    link TEXT PRIMARY KEY,
+    id TEXT NOT NULL,
+    expires REAL NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS seen_links_expires ON seen_links (expires);
+"""
+_CHUNK = 500  # below SQLite's default limit on host parameters
+
+
+@dataclass(slots=True)
+class FeedState:
+    """A feed's row; the poller mutates it and hands it back to `save_feed`."""
+
+    key: str
+    name: str
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    ttl: float | None = None
+    adaptive_interval: float | None = None
+    error_count: int = 0
+    last_error: str | None = None
+    last_error_at: float | None = None
+    last_bozo: str | None = None
+    last_polled: float | None = None
+    last_success: float | None = None
+    next_poll: float = 0.0
+    disabled: str | None = None
+    entries_seen: int = 0
+    hub: str | None = None
+    websub_expires: float | None = None
+
+
+_COLUMNS = tuple(FeedState.__dataclass_fields__)
+_UPSERT = "INSERT OR REPLACE INTO feeds ({}) VALUES ({})".format(  # noqa: S608  (our columns)
+    ", ".join(_COLUMNS), ", ".join("?" for _ in _COLUMNS)
+)
+
+
+class StateStore:
+    """Feeds, seen ids and seen links, in one SQLite file."""
+
+    def __init__(self, path: Path | str, *, readonly: bool = False) -> None:
+        if readonly:
+            self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        else:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(_SCHEMA)
+            self.db.commit()
+
+    def close(self) -> None:
+        """Commit what is pending and close."""
+        self.db.commit()
+        self.db.close()
+
+    def feeds(self) -> dict[str, FeedState]:
+        """Every feed row, by key."""
+        query = f"SELECT {', '.join(_COLUMNS)} FROM feeds"  # noqa: S608  (our column names)
+        rows = self.db.execute(query).fetchall()
+        return {row[0]: FeedState(*row) for row in rows}
+
+    def save_feed(self, feed: FeedState) -> None:
+        """Write a feed's row (not committed: `commit` ends the poll)."""
+        self.db.execute(_UPSERT, tuple(getattr(feed, c) for c in _COLUMNS))
+
+    def commit(self) -> None:
+        """Make the poll's writes durable."""
+        self.db.commit()
+
+    def seen(self, ids: list[str]) -> dict[str, float]:
+        """The ids among `ids` already published, with their expiry."""
+        found: dict[str, float] = {}
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT id, expires FROM seen WHERE id IN ({marks})"  # noqa: S608
+            found.update(self.db.execute(query, chunk).fetchall())
+        return found
+
+    def links_seen(self, links: list[str]) -> set[str]:
+        """The canonical links among `links` already published."""
+        found: set[str] = set()
+        for start in range(0, len(links), _CHUNK):
+            chunk = links[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT link FROM seen_links WHERE link IN ({marks})"  # noqa: S608
+            found.update(row[0] for row in self.db.execute(query, chunk))
+        return found
+
+    def mark_seen(self, feed: str, items: Iterable[tuple[str, str | None]], expires: float) -> None:
+        """Remember (id, link) pairs as published until `expires`."""
+        pairs = list(items)
+        self.db.executemany(
+            "INSERT OR REPLACE INTO seen (id, feed, expires) VALUES (?, ?, ?)",
+            [(item_id, feed, expires) for item_id, _ in pairs],
+        )
+        self.db.executemany(
+            "INSERT OR REPLACE INTO seen_links (link, id, expires) VALUES (?, ?, ?)",
+            [(link, item_id, expires) for item_id, link in pairs if link],
+        )
+
+    def expire(self, now: float) -> int:
+        """Forget ids and links past their expiry; returns how many ids went."""
+        count = self.db.execute("DELETE FROM seen WHERE expires < ?", (now,)).rowcount
+        self.db.execute("DELETE FROM seen_links WHERE expires < ?", (now,))
+        self.db.commit()
+        return count

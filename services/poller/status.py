@@ -1,0 +1,72 @@
+"""`redflag feeds`: each configured feed's health, read from poller.db without polling."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+from services.core.settings import Settings
+from services.poller.state import FeedState, StateStore
+
+Status = Literal["ok", "unhealthy", "disabled", "never polled"]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedStatus:
+    """One line of `redflag feeds`."""
+
+    name: str
+    url: str
+    status: Status
+    last_success: datetime | None = None
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+    next_poll: datetime | None = None
+    error_count: int = 0
+    entries_seen: int = 0
+    current_url: str | None = None  # differs from url after a permanent redirect
+
+
+def _when(value: float | None) -> datetime | None:
+    return datetime.fromtimestamp(value, UTC) if value else None
+
+
+def feed_statuses(settings: Settings) -> list[FeedStatus]:
+    """Status of every configured feed, in config order; 'never polled' without state."""
+    path = settings.state_dir / "poller.db"
+    states: dict[str, FeedState] = {}
+    if path.exists():
+        store = StateStore(path, readonly=True)
+        try:
+            states = store.feeds()
+        finally:
+            store.db.close()
+    out = []
+    for feed in settings.feeds:
+        state = states.get(feed.url)
+        status: Status
+        if not feed.enabled or (state and state.disabled):
+            status = "disabled"
+        elif state is None or state.last_polled is None:
+            status = "never polled"
+        elif state.error_count >= settings.poller.unhealthy_after:
+            status = "unhealthy"
+        else:
+            status = "ok"
+        if state is None:
+            out.append(FeedStatus(feed.name, feed.url, status))
+            continue
+        out.append(
+            FeedStatus(
+                name=feed.name,
+                url=feed.url,
+                status=status,
+                last_success=_when(state.last_success),
+                last_error=state.disabled or state.last_error,
+                last_error_at=_when(state.last_error_at),
+                next_poll=None if status == "disabled" else _when(state.next_poll),
+                error_count=state.error_count,
+                entries_seen=state.entries_seen,
+                current_url=state.url,
+            )
+        )
+    return out

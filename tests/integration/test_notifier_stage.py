@@ -1,0 +1,331 @@
+"""The notifier stage end to end: SqliteBus in, apprise's real plugins out to a local chat server.
+
+Routing, pacing, retries, dead letters, the delivery log across restarts, digests and quiet
+hours, all observed on the wire (ChatServer) and on the bus.
+"""
+
+import asyncio
+import io
+import itertools
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from schemas import DeadLetter
+from schemas.alert import Alert, Event, Facts
+from services.core.lifecycle import StopSignal
+from services.core.settings import Settings
+from services.core.sqlitebus import SqliteBus
+from services.notifier import stage
+from services.notifier.deliverylog import ATTEMPTING, DELIVERED, UNCERTAIN, DeliveryLog
+from tests.support.chatserver import ChatServer, Reply, chat_server
+
+__all__ = ["chat_server"]
+
+SLACK = "slack://T1/B1/XYZ"
+SLACK_PATH = "/services/T1/B1/XYZ"
+TELEGRAM = "tgram://123456:ABCdef/-100123"
+PUBLISHED = datetime(2025, 3, 4, 14, 5, tzinfo=UTC)
+
+
+def alert(n: int, kind: str = "recall", **event: Any) -> Alert:
+    facts = {
+        "recall": Facts(units=1000 * n),
+        "crash": Facts(fatalities=0, injuries=n),
+        "target_change": Facts(metric="price target", old=100, new=100 + n, currency="USD"),
+    }[kind]
+    fields: dict[str, Any] = {
+        "type": kind,
+        "confidence": 0.9,
+        "company": "Acme",
+        "tickers": ("ACME",),
+        "facts": facts,
+    }
+    fields.update(event)
+    return Alert(
+        id=f"{kind}-{n}",
+        article_id=f"art-{n}",
+        title=f"Acme news number {n}",
+        link=f"https://news.example/{n}",
+        source="Reuters",
+        published=PUBLISHED,
+        lang="en",
+        event=Event(**fields),
+    )
+
+
+def settings(tmp_path: Path, channels: list[dict[str, Any]], **notifier: Any) -> Settings:
+    return Settings(state_dir=tmp_path, channels=channels, notifier=notifier)  # type: ignore[arg-type]
+
+
+async def publish(bus: SqliteBus, s: Settings, alerts: Sequence[Alert]) -> None:
+    for a in alerts:
+        await bus.send(s.kafka.topics.alerts, a.id, a.model_dump_json().encode())
+
+
+async def drain(
+    s: Settings, bus: SqliteBus, timeout: float = 30.0, out: io.StringIO | None = None
+) -> None:
+    stop = StopSignal()
+    stop.drain.set()
+    await asyncio.wait_for(stage.run(s, bus, stop, out=out), timeout)
+
+
+async def run_for(s: Settings, bus: SqliteBus, seconds: float) -> None:
+    stop = StopSignal()
+    task = asyncio.create_task(stage.run(s, bus, stop))
+    await asyncio.sleep(seconds)
+    stop.stop.set()
+    await asyncio.wait_for(task, 30)
+
+
+async def dead_letters(bus: SqliteBus, s: Settings) -> list[DeadLetter]:
+    consumer = await bus.consumer([s.kafka.topics.deadletter], "test-reader")
+    records = await consumer.poll(timeout=0.1)
+    return [DeadLetter.model_validate_json(r.value) for r in records]
+
+
+def titles(payloads: list[dict[str, Any]]) -> list[str]:
+    out = []
+    for p in payloads:
+        text = p.get("text") or p["attachments"][0]["blocks"][1]["text"]["text"]
+        out.append(text.split("|", 1)[1].split(">", 1)[0] if "|" in text else text)
+    return out
+
+
+async def test_routes_alerts_to_every_matching_channel_once(
+    tmp_path: Path, chat_server: ChatServer
+) -> None:
+    s = settings(
+        tmp_path,
+        [
+            {"name": "recalls", "url": SLACK, "events": ["recall"]},
+            {
+                "name": "deadly",
+                "url": TELEGRAM,
+                "events": ["crash"],
+                "min_facts": {"fatalities": 1},
+            },
+            {"name": "acme-tg", "url": "tgram://123456:ABCdef/555", "tickers": ["acme"]},
+        ],
+        pacing=False,
+    )
+    alerts = [alert(1), alert(2, "crash"), alert(3, "crash", facts=Facts(fatalities=2))]
+    async with SqliteBus(":memory:") as bus:
+        await publish(bus, s, alerts)
+        await drain(s, bus)
+        assert bus.committed(s.kafka.groups.notifier, s.kafka.topics.alerts) == 3
+    assert titles(chat_server.slack_messages()) == ["Acme news number 1"]
+    deadly = chat_server.telegram_messages("-100123")
+    assert len(deadly) == 1
+    assert "Acme news number 3" in deadly[0]["text"]
+    assert len(chat_server.telegram_messages("555")) == 3
+
+
+async def test_429_retry_after_is_honoured_and_order_kept(
+    tmp_path: Path, chat_server: ChatServer
+) -> None:
+    s = settings(tmp_path, [{"name": "slack", "url": SLACK}], backoff_base=1.0)
+    chat_server.hold_until(SLACK_PATH, 1.0)  # 429 + Retry-After: 1 for the next second
+    started = time.monotonic()
+    async with SqliteBus(":memory:") as bus:
+        await publish(bus, s, [alert(n) for n in range(1, 4)])
+        await drain(s, bus)
+    rejected = [r for r in chat_server.to(SLACK_PATH) if r.status == 429]
+    accepted = [r for r in chat_server.to(SLACK_PATH) if r.accepted]
+    assert rejected, "the server should have rate-limited the first send"
+    assert accepted[0].at - rejected[0].at >= 1.0  # nothing accepted inside the Retry-After window
+    assert accepted[0].at - started < 3.0  # ...and not much later either
+    assert titles(chat_server.slack_messages()) == [f"Acme news number {n}" for n in (1, 2, 3)]
+    gaps = [b.at - a.at for a, b in itertools.pairwise(accepted)]
+    assert all(g >= 0.95 for g in gaps)  # Slack pacing: 1 message/s per channel
+
+
+async def test_5xx_is_retried_then_dead_lettered_without_blocking_other_channels(
+    tmp_path: Path, chat_server: ChatServer
+) -> None:
+    s = settings(
+        tmp_path,
+        [{"name": "slack", "url": SLACK}, {"name": "tg", "url": TELEGRAM}],
+        max_attempts=3,
+        backoff_base=0.4,
+        pacing=False,
+    )
+    chat_server.script(SLACK_PATH, *[Reply(500, b"oops") for _ in range(3)])
+    async with SqliteBus(":memory:") as bus:
+        await publish(bus, s, [alert(1), alert(2)])
+        started = time.monotonic()
+        await drain(s, bus)
+        letters = await dead_letters(bus, s)
+        assert bus.committed(s.kafka.groups.notifier, s.kafka.topics.alerts) == 2
+    # Telegram got both at once, while Slack was still backing off on the first
+    tg = chat_server.to("/bot")
+    assert len(tg) == 2
+    assert tg[-1].at - started < 0.5
+    assert [r.status for r in chat_server.to(SLACK_PATH)] == [500, 500, 500, 200]
+    [letter] = letters
+    assert letter.stage == "notifier"
+    assert letter.key == "recall-1"
+    assert "'slack'" in letter.reason
+    assert "3 attempts" in letter.reason
+    assert "500" in letter.reason
+    assert Alert.model_validate_json(letter.payload).id == "recall-1"
+    assert titles(chat_server.slack_messages()) == ["Acme news number 2"]
+
+
+async def test_a_timeout_is_retried(tmp_path: Path, chat_server: ChatServer) -> None:
+    s = settings(tmp_path, [{"name": "slack", "url": SLACK + "?rto=0.3"}], backoff_base=0.1)
+    chat_server.script(SLACK_PATH, Reply(503, b"slow", delay=1.0))
+    async with SqliteBus(":memory:") as bus:
+        await publish(bus, s, [alert(1)])
+        await drain(s, bus)
+    assert len(chat_server.slack_messages()) == 1
+    assert len(chat_server.to(SLACK_PATH)) == 2
+
+
+async def test_no_duplicates_when_alerts_are_redelivered_after_a_restart(
+    tmp_path: Path, chat_server: ChatServer
+) -> None:
+    s = settings(
+        tmp_path, [{"name": "slack", "url": SLACK}, {"name": "tg", "url": TELEGRAM}], pacing=False
+    )
+    async with SqliteBus(tmp_path / "bus.db") as bus:
+        await publish(bus, s, [alert(n) for n in range(1, 4)])
+        await drain(s, bus)
+        # the crash-before-commit case: the bus hands every record out again
+        bus.store_offset(s.kafka.groups.notifier, s.kafka.topics.alerts, 0)
+        await drain(s, bus)
+        assert bus.committed(s.kafka.groups.notifier, s.kafka.topics.alerts) == 3
+    assert len(chat_server.slack_messages()) == 3
+    assert len(chat_server.telegram_messages()) == 3
+
+
+@pytest.mark.parametrize(("policy", "sends"), [("skip", 0), ("resend", 1)])
+async def test_a_send_interrupted_by_a_crash_follows_the_uncertain_policy(
+    tmp_path: Path, chat_server: ChatServer, policy: str, sends: int
+) -> None:
+    s = settings(tmp_path, [{"name": "slack", "url": SLACK}], pacing=False, on_uncertain=policy)
+    log = DeliveryLog(tmp_path / "notifier.db")
+    log.mark("recall-1", "slack", ATTEMPTING)  # the process died right after this row
+    log.close()
+    async with SqliteBus(":memory:") as bus:
+        await publish(bus, s, [alert(1)])
+        await drain(s, bus)
+    assert len(chat_server.slack_messages()) == sends
+    log = DeliveryLog(tmp_path / "notifier.db")
+    assert log.state("recall-1", "slack") == (UNCERTAIN if policy == "skip" else DELIVERED)
+    log.close()
+
+
+async def test_stop_finishes_the_send_in_flight_and_resumes_without_duplicates(
+    tmp_path: Path, chat_server: ChatServer
+) -> None:
+    s = settings(tmp_path, [{"name": "slack", "url": SLACK}])  # default pacing: 1/s
+    async with SqliteBus(tmp_path / "bus.db") as bus:
+        await publish(bus, s, [alert(n) for n in range(1, 6)])
+        await run_for(s, bus, 1.5)  # about two sent, the rest queued when stopped
+        first = len(chat_server.slack_messages())
+        assert 1 <= first < 5
+        await drain(s, bus)
+    assert titles(chat_server.slack_messages()) == [f"Acme news number {n}" for n in range(1, 6)]
+
+
+async def test_bad_records_are_dead_lettered_and_committed(
+    tmp_path: Path, chat_server: ChatServer
+) -> None:
+    s = settings(tmp_path, [{"name": "slack", "url": SLACK}], pacing=False)
+    async with SqliteBus(":memory:") as bus:
+        await bus.send(s.kafka.topics.alerts, "junk", b'{"id": 1}')
+        await publish(bus, s, [alert(1)])
+        await drain(s, bus)
+        [letter] = await dead_letters(bus, s)
+        assert bus.committed(s.kafka.groups.notifier, s.kafka.topics.alerts) == 2
+    assert letter.reason.startswith("invalid alert")
+    assert letter.payload == '{"id": 1}'
+    assert len(chat_server.slack_messages()) == 1
+
+
+async def test_digest_gathers_alerts_survives_a_restart_and_lets_critical_through(
+    tmp_path: Path, chat_server: ChatServer
+) -> None:
+    s = settings(
+        tmp_path,
+        [{"name": "tg", "url": TELEGRAM, "digest": {"every": "2s"}}],
+        pacing=False,
+    )
+    critical = alert(9, "recall", facts=Facts(units=250_000))
+    async with SqliteBus(tmp_path / "bus.db") as bus:
+        await publish(bus, s, [alert(1), critical, alert(2)])
+        await drain(s, bus)  # returns at once: held alerts are stored, their offsets committed
+        assert bus.committed(s.kafka.groups.notifier, s.kafka.topics.alerts) == 3
+        [sent] = chat_server.telegram_messages()
+        assert "Acme news number 9" in sent["text"]  # critical: not held
+        await run_for(s, bus, 3.0)  # a new process: the digest comes due and goes out
+    messages = chat_server.telegram_messages()
+    assert len(messages) == 2
+    digest = messages[1]["text"]
+    assert digest.startswith("<b>🗞 Digest · 2 alerts</b>")
+    assert "Acme news number 1" in digest
+    assert "Acme news number 2" in digest
+    log = DeliveryLog(tmp_path / "notifier.db")
+    assert log.state("recall-1", "tg") == DELIVERED
+    assert log.held_channels() == []
+    log.close()
+
+
+async def test_quiet_hours_hold_routine_alerts_until_they_end(
+    tmp_path: Path, chat_server: ChatServer
+) -> None:
+    now = datetime.now(UTC)
+    window = {
+        "start": (now - timedelta(hours=1)).strftime("%H:%M:%S"),
+        "end": (now + timedelta(seconds=2)).strftime("%H:%M:%S"),
+    }
+    s = settings(tmp_path, [{"name": "tg", "url": TELEGRAM, "quiet_hours": window}], pacing=False)
+    deadly = alert(7, "crash", facts=Facts(fatalities=4))
+    async with SqliteBus(":memory:") as bus:
+        await publish(bus, s, [alert(1), deadly])
+        stop = StopSignal()
+        task = asyncio.create_task(stage.run(s, bus, stop))
+        await asyncio.sleep(1.0)
+        during = chat_server.telegram_messages()
+        await asyncio.sleep(3.0)
+        stop.stop.set()
+        await asyncio.wait_for(task, 10)
+    assert len(during) == 1
+    assert "Acme news number 7" in during[0]["text"]
+    after = chat_server.telegram_messages()
+    assert len(after) == 2
+    assert "Acme news number 1" in after[1]["text"]
+
+
+async def test_without_channels_alerts_print_to_the_console(tmp_path: Path) -> None:
+    s = settings(tmp_path, [])
+    out = io.StringIO()
+    async with SqliteBus(":memory:") as bus:
+        await publish(bus, s, [alert(1), alert(2, "target_change")])
+        await drain(s, bus, out=out)
+        assert bus.committed(s.kafka.groups.notifier, s.kafka.topics.alerts) == 2
+    text = out.getvalue()
+    assert "RECALL  Acme (ACME)" in text
+    assert "TARGET ↑  Acme (ACME)" in text
+    assert "Units: 1,000" in text
+    assert "USD 100 → USD 102 (+2.0%)" in text
+    assert "https://news.example/1" in text
+    assert "confidence 90%" in text
+    assert "\033[" not in text  # no colour codes when not a terminal
+
+
+async def test_the_same_alert_twice_in_the_topic_is_sent_once(
+    tmp_path: Path, chat_server: ChatServer
+) -> None:
+    s = settings(tmp_path, [{"name": "slack", "url": SLACK}], pacing=False)
+    async with SqliteBus(":memory:") as bus:
+        await publish(bus, s, [alert(1), alert(1), alert(2), alert(1)])
+        await drain(s, bus)
+        assert bus.committed(s.kafka.groups.notifier, s.kafka.topics.alerts) == 4
+    assert titles(chat_server.slack_messages()) == ["Acme news number 1", "Acme news number 2"]

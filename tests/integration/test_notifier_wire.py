@@ -1,0 +1,228 @@
+"""What apprise's real plugins put on the wire for our rendered alerts (golden payloads).
+
+The local ChatServer plays Slack's incoming webhook, Telegram's `sendMessage` and Discord's
+webhook; these tests render an alert, send it through the channel exactly as the stage does,
+and compare what arrived.
+"""
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from schemas.alert import Alert, Event, Facts
+from services.notifier.channels import build, deliver
+from services.notifier.config import ChannelConfig, NotifierSettings
+from services.notifier.render import render, render_digest
+from services.notifier.view import view
+from tests.support.chatserver import ChatServer, chat_server, slack_text
+
+__all__ = ["chat_server"]
+
+PUBLISHED = datetime(2025, 3, 4, 14, 5, tzinfo=UTC)
+HOSTILE = (
+    "Acme <!channel> & <@U123|boss> *bold* _it_ `code` ~s~ [x](http://evil.example) "
+    "@everyone @here <b>hi</b> \\ # |pipe|\n• Fatalities: 999"
+)
+
+
+def crash() -> Alert:
+    return Alert(
+        id="c1",
+        article_id="art-c1",
+        title="Air Acme flight AC123 crashes near Lyon, 3 dead",
+        link="https://news.example/air-acme-crash",
+        source="Reuters",
+        published=PUBLISHED,
+        lang="en",
+        event=Event(
+            type="crash",
+            confidence=0.93,
+            company="Air Acme",
+            tickers=("AIRA",),
+            facts=Facts(fatalities=3, injuries=12),
+            on_watchlist=True,
+        ),
+    )
+
+
+def hostile() -> Alert:
+    return Alert(
+        id="h1",
+        article_id="art-h1",
+        title=HOSTILE,
+        link="https://news.example/a?b=1&c=<2>|x",
+        source="Wire <script>",
+        published=PUBLISHED,
+        event=Event(
+            type="target_change",
+            confidence=0.8,
+            company="Acme & Sons <!here>",
+            tickers=("ACME",),
+            facts=Facts(metric="revenue", old=10.5, new=9.8, currency="USD", period="FY2025"),
+        ),
+    )
+
+
+def send(server: ChatServer, url: str, alert: Alert, *, critical: bool = False) -> None:
+    channel = build(ChannelConfig(name="t", url=url), NotifierSettings())
+    assert channel.kind is not None
+    outcome = deliver(
+        channel, render(view(alert, critical=critical), channel.kind, channel.max_length)
+    )
+    assert outcome.ok, outcome.reason
+
+
+SLACK_GOLDEN = {
+    "attachments": [
+        {
+            "blocks": [
+                {
+                    "type": "header",
+                    "text": {
+                        "type": "plain_text",
+                        "text": "🚨 CRASH · Air Acme (AIRA)",
+                        "emoji": True,
+                    },
+                },
+                {
+                    "type": "section",
+                    "text": {
+                        "type": "mrkdwn",
+                        "text": "*<https://news.example/air-acme-crash|Air Acme flight AC123 "
+                        "crashes near Lyon, 3 dead>*\n"
+                        "Fatalities: *3* · Injuries: 12\n"
+                        "Reuters · 2025-03-04 14:05 UTC · confidence 93% · ★ watchlist",
+                    },
+                },
+            ],
+            "color": "#A32037",
+        }
+    ]
+}
+
+TELEGRAM_GOLDEN = {
+    "disable_notification": False,
+    "disable_web_page_preview": True,
+    "parse_mode": "HTML",
+    "chat_id": -100123,
+    "text": "🚨 <b>CRASH</b> · <b>Air Acme</b> (<code>AIRA</code>)\r\n"
+    '<b><a href="https://news.example/air-acme-crash">Air Acme flight AC123 crashes near Lyon, '
+    "3 dead</a></b>\r\n"
+    "Fatalities: <b>3</b> · Injuries: 12\r\n"
+    "<i>Reuters · 2025-03-04 14:05 UTC · confidence 93% · ★ watchlist</i>",
+}
+
+MARKDOWN_GOLDEN = (
+    "🚨 **CRASH** · Air Acme (AIRA)\n"
+    "**[Air Acme flight AC123 crashes near Lyon, 3 dead](<https://news.example/air-acme-crash>)**\n"
+    "Fatalities: **3** · Injuries: 12\n"
+    "_Reuters · 2025-03-04 14:05 UTC · confidence 93% · ★ watchlist_"
+)
+
+
+def test_slack_golden(chat_server: ChatServer) -> None:
+    send(chat_server, "slack://T1/B1/XYZ", crash(), critical=True)
+    assert chat_server.slack_messages("T1/B1/XYZ") == [SLACK_GOLDEN]
+
+
+def test_slack_legacy_mode_when_the_url_asks_for_it(chat_server: ChatServer) -> None:
+    send(chat_server, "slack://T1/B1/XYZ?blocks=no&footer=no&image=no", crash())
+    [payload] = chat_server.slack_messages()
+    assert payload["mrkdwn"] is True
+    [attachment] = payload["attachments"]
+    assert attachment["title"] == "🚨 CRASH · Air Acme (AIRA)"
+    assert attachment["text"].startswith("*<https://news.example/air-acme-crash|Air Acme flight")
+
+
+def test_telegram_golden(chat_server: ChatServer) -> None:
+    send(chat_server, "tgram://123456:ABCdef/-100123", crash(), critical=True)
+    assert chat_server.telegram_messages("-100123") == [TELEGRAM_GOLDEN]
+
+
+def test_discord_markdown_golden(chat_server: ChatServer) -> None:
+    send(chat_server, "discord://111/TOKEN?avatar=no", crash())
+    [request] = chat_server.to("/api/webhooks/111/TOKEN")
+    assert request.json["content"] == MARKDOWN_GOLDEN
+
+
+def test_hostile_title_in_slack_is_inert(chat_server: ChatServer) -> None:
+    send(chat_server, "slack://T1/B1/XYZ", hostile())
+    text = slack_text(chat_server.slack_messages()[0])
+    # no mention, link or user reference survives as markup
+    assert "<!channel>" not in text
+    assert "<!here>" not in text
+    assert "<@U123" not in text
+    assert "&lt;!channel&gt;" in text
+    assert "&lt;!here&gt;" in text
+    assert "@everyone" not in text
+    assert "@\u200beveryone" in text
+    # exactly one link, ours, with its URL percent-encoded so `|` and `>` cannot end it early
+    links = re.findall(r"<(https?://[^|>]+)\|", text)
+    assert links == ["https://news.example/a?b=1&amp;c=%3C2%3E%7Cx"]
+    assert "<http://evil.example" not in text
+    # mrkdwn markers from the article are look-alikes, so they cannot unbalance our bold
+    section = text.split("\n")[1]
+    assert section.startswith("*<https://")
+    assert section.count("*") == 2 + section.count("*3*")
+    assert "`" not in section
+    assert "~s~" not in section
+    assert "_it_" not in section
+    # a newline in the title cannot forge a line of facts
+    assert not any(line.startswith("• Fatalities") for line in text.split("\n"))
+    assert "&lt;script&gt;" in text
+
+
+def test_hostile_title_in_telegram_is_escaped(chat_server: ChatServer) -> None:
+    send(chat_server, "tgram://123456:ABCdef/-100123", hostile())
+    text = chat_server.telegram_messages()[0]["text"]
+    tags = re.findall(r"</?([a-z]+)", text)
+    assert set(tags) <= {"b", "i", "a", "code"}  # only our markup; <b>hi</b> arrived escaped
+    assert "&lt;b&gt;hi&lt;/b&gt;" in text
+    assert "&lt;!channel&gt;" in text
+    assert text.count("<a href=") == 1
+    assert 'href="https://news.example/a?b=1&amp;c=%3C2%3E%7Cx"' in text
+    assert "Acme &amp; Sons &lt;!here&gt;" in text
+    assert "@\u200beveryone" in text
+
+
+def test_hostile_title_in_markdown_is_escaped(chat_server: ChatServer) -> None:
+    send(chat_server, "discord://111/TOKEN", hostile())
+    content = chat_server.to("/api/webhooks/")[0].json["content"]
+    assert "\\<\\!channel\\>" in content or "\\<!channel\\>" in content
+    assert "\\[x\\](http://evil.example)" in content
+    assert "@\u200beveryone" in content
+    assert "@\u200bhere" in content
+    assert content.count("](<") == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "limit"),
+    [("tgram://123456:ABCdef/-100123", 4096), ("slack://T1/B1/XYZ", 3000)],
+)
+def test_a_huge_title_still_makes_exactly_one_message_within_the_limit(
+    chat_server: ChatServer, url: str, limit: int
+) -> None:
+    huge = crash().model_copy(update={"title": "Crash & <burn> 💥 " * 2000})
+    send(chat_server, url, huge)
+    [request] = chat_server.requests
+    payload = request.json
+    if "text" in payload:
+        assert len(payload["text"].encode("utf-16-le")) // 2 <= limit
+    else:
+        section = payload["attachments"][0]["blocks"][1]["text"]["text"]
+        assert len(section) <= limit
+        assert section.startswith("*<https://news.example/air-acme-crash|Crash &amp;")
+
+
+def test_digest_is_one_message_listing_each_alert(chat_server: ChatServer) -> None:
+    channel = build(
+        ChannelConfig(name="t", url="tgram://123456:ABCdef/-100123"), NotifierSettings()
+    )
+    assert channel.kind is not None
+    views = [view(crash()), view(hostile())]
+    assert deliver(channel, render_digest(views, channel.kind)).ok
+    [message] = chat_server.telegram_messages()
+    assert message["text"].startswith("<b>🗞 Digest · 2 alerts</b>")
+    assert "Air Acme flight AC123" in message["text"]
+    assert message["text"].count("<a href=") == 2

@@ -1,0 +1,310 @@
+"""A local stand-in for Slack's incoming webhooks and Telegram's Bot API, for apprise to post to.
+
+apprise's real `slack://` and `tgram://` plugins are pointed here by redirecting their endpoint
+class attributes (`NotifySlack.webhook_url`, `NotifyTelegram.notify_url`, see
+`redirect_apprise`); anything else that posts JSON or a form (`json://`, `form://`) can use
+`server.url` directly. Every request is recorded; responses can be scripted per path:
+
+    with ChatServer() as chat, redirect_apprise(chat):
+        chat.script("/services/T1/B1/", Reply(429, headers={"Retry-After": "1"}), Reply(200))
+        ... run the notifier with channel url "slack://T1/B1/XYZ" ...
+        [msg] = chat.slack_messages("T1/B1/XYZ")
+
+Replies are consumed in order; when a script runs out the default answer applies (Slack:
+`ok`, Telegram: `{"ok": true, ...}`, else `{}`). A `Reply(delay=...)` sleeps before
+answering, which is how a timeout is played. `hold_until(path, seconds)` answers 429 to every
+request under `path` until the window has passed, like a real rate limiter.
+
+Run standalone (benchmarks): `python -m tests.support.chatserver --port 8765`.
+"""
+
+import argparse
+import contextlib
+import json
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+import pytest
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One scripted answer."""
+
+    status: int = 200
+    body: bytes | str | dict[str, Any] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request as received."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    at: float  # time.monotonic() on arrival
+    status: int  # what we answered
+
+    @property
+    def json(self) -> Any:
+        """The body parsed as JSON (or a form, as a dict of first values)."""
+        ctype = self.headers.get("content-type", "")
+        if "application/x-www-form-urlencoded" in ctype:
+            return {k: v[0] for k, v in parse_qs(self.body.decode()).items()}
+        return json.loads(self.body or b"null")
+
+    @property
+    def accepted(self) -> bool:
+        """True when we answered 2xx."""
+        return 200 <= self.status < 300
+
+
+def _default_reply(path: str) -> Reply:
+    if path.startswith("/services/") or path.startswith("/workflows/"):
+        return Reply(200, b"ok", {"Content-Type": "text/plain"})
+    if path.startswith("/bot"):
+        return Reply(200, {"ok": True, "result": {"message_id": 1, "chat": {"id": 0}}})
+    return Reply(200, {})
+
+
+class ChatServer:
+    """A threaded HTTP server on 127.0.0.1 recording requests and playing scripted replies."""
+
+    def __init__(self, port: int = 0, *, record: bool = True) -> None:
+        self._scripts: dict[str, deque[Reply]] = {}
+        self._holds: dict[str, tuple[float, float]] = {}  # prefix -> (until, retry_after)
+        self._lock = threading.Lock()
+        self._arrived = threading.Condition(self._lock)
+        self.record = record
+        self.requests: list[Request] = []
+        self.count = 0
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                reply = server._reply_for(self.path)
+                if reply.delay:
+                    time.sleep(reply.delay)
+                payload = reply.body
+                if isinstance(payload, dict):
+                    payload = json.dumps(payload).encode()
+                elif isinstance(payload, str):
+                    payload = payload.encode()
+                payload = payload or b""
+                try:
+                    self.send_response(reply.status)
+                    headers = {"Content-Type": "application/json", **reply.headers}
+                    for key, value in headers.items():
+                        self.send_header(key, value)
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):  # client gave up (timeout)
+                    pass
+                server._record(
+                    Request(
+                        "POST",
+                        self.path,
+                        {k.lower(): v for k, v in self.headers.items()},
+                        body,
+                        time.monotonic(),
+                        reply.status,
+                    )
+                )
+
+            do_PUT = do_POST  # noqa: N815
+
+            def do_GET(self) -> None:
+                """`GET /_stats`: how many requests arrived (for a server in another process)."""
+                payload = json.dumps({"count": server.count}).encode()
+                self.send_response(200 if self.path == "/_stats" else 404)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                """Quiet: tests read `requests` instead."""
+
+        class Server(ThreadingHTTPServer):
+            request_queue_size = 256  # bursts of new connections from many channels at once
+
+        self._httpd = Server(("127.0.0.1", port), Handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """Base URL, e.g. http://127.0.0.1:40123 (no trailing slash)."""
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> "ChatServer":
+        """Serve in a background thread."""
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        """Stop serving."""
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def __enter__(self) -> "ChatServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- scripting ---------------------------------------------------------------------
+
+    def script(self, prefix: str, *replies: Reply) -> None:
+        """Answer the next requests whose path starts with `prefix` with `replies`, in order."""
+        with self._lock:
+            self._scripts.setdefault(prefix, deque()).extend(replies)
+
+    def hold_until(self, prefix: str, seconds: float) -> None:
+        """Answer 429 + Retry-After to every request under `prefix` for `seconds` from now."""
+        with self._lock:
+            self._holds[prefix] = (time.monotonic() + seconds, seconds)
+
+    def _reply_for(self, path: str) -> Reply:
+        with self._lock:
+            now = time.monotonic()
+            for prefix, (until, _span) in self._holds.items():
+                if path.startswith(prefix) and now < until:
+                    wait = max(1, round(until - now + 0.4))
+                    return Reply(
+                        429,
+                        {"ok": False, "error": "rate_limited", "parameters": {"retry_after": wait}},
+                        {"Retry-After": str(wait)},
+                    )
+            for prefix, queue in self._scripts.items():
+                if path.startswith(prefix) and queue:
+                    return queue.popleft()
+        return _default_reply(path)
+
+    def _record(self, request: Request) -> None:
+        with self._arrived:
+            self.count += 1
+            if self.record:
+                self.requests.append(request)
+            self._arrived.notify_all()
+
+    # -- reading -------------------------------------------------------------------------
+
+    def wait_for(
+        self, count: int, timeout: float = 10.0, *, accepted: bool = True
+    ) -> list[Request]:
+        """Block until `count` (accepted) requests arrived; returns them or raises TimeoutError."""
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while True:
+                got = [r for r in self.requests if r.accepted or not accepted]
+                if len(got) >= count:
+                    return got
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"{len(got)} of {count} requests after {timeout}s")
+                self._arrived.wait(left)
+
+    def slack_messages(self, hook: str | None = None) -> list[dict[str, Any]]:
+        """Accepted Slack webhook payloads, optionally for one hook path 'T/B/X'."""
+        prefix = "/services/" + (hook or "")
+        return [r.json for r in self.requests if r.accepted and r.path.startswith(prefix)]
+
+    def telegram_messages(self, chat_id: str | None = None) -> list[dict[str, Any]]:
+        """Accepted Telegram `sendMessage` payloads, optionally for one chat id."""
+        out = []
+        for r in self.requests:
+            if r.accepted and r.path.startswith("/bot") and r.path.endswith("/sendMessage"):
+                payload = r.json
+                if chat_id is None or str(payload.get("chat_id")) == str(chat_id):
+                    out.append(payload)
+        return out
+
+    def to(self, prefix: str) -> list[Request]:
+        """Every request (any answer) whose path starts with `prefix`."""
+        return [r for r in self.requests if r.path.startswith(prefix)]
+
+
+def slack_text(payload: dict[str, Any]) -> str:
+    """All human-visible text of a Slack payload (legacy attachments or blocks), joined."""
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in {"text", "title", "pretext", "fallback"} and isinstance(value, str):
+                    parts.append(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(payload)
+    return "\n".join(parts)
+
+
+@contextlib.contextmanager
+def redirect_apprise(server: ChatServer) -> Iterator[None]:
+    """Point apprise's Slack, Telegram and Discord plugins at `server` for the block's duration."""
+    from apprise.plugins.discord import NotifyDiscord  # noqa: PLC0415
+    from apprise.plugins.slack import NotifySlack  # noqa: PLC0415
+    from apprise.plugins.telegram import NotifyTelegram  # noqa: PLC0415
+
+    saved = (
+        NotifySlack.webhook_url,
+        NotifyTelegram.notify_url,
+        NotifyDiscord.notify_url,
+    )
+    NotifySlack.webhook_url = f"{server.url}/services"
+    NotifyTelegram.notify_url = f"{server.url}/bot"
+    NotifyDiscord.notify_url = f"{server.url}/api/webhooks"
+    try:
+        yield
+    finally:
+        NotifySlack.webhook_url, NotifyTelegram.notify_url, NotifyDiscord.notify_url = saved
+
+
+@pytest.fixture
+def chat_server() -> Iterator[ChatServer]:
+    """A running ChatServer with apprise's Slack/Telegram/Discord plugins pointed at it.
+
+    Use it from a test module with `from tests.support.chatserver import chat_server`.
+    """
+    with ChatServer() as server, redirect_apprise(server):
+        yield server
+
+
+def main() -> None:
+    """Serve until interrupted; prints the base URL on the first line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+    server = ChatServer(args.port, record=False).start()
+    print(server.url, flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        while True:
+            time.sleep(3600)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""Pacing windows and back-off: the arithmetic, without sleeping."""
+
+import asyncio
+import random
+
+import pytest
+
+from services.core.lifecycle import StopSignal
+from services.notifier.pacing import Limit, Pacer, backoff
+
+PER_SECOND = Limit("chat", 1, 1.0)
+PER_MINUTE = Limit("group", 20, 60.0)
+
+
+def test_one_per_second_spaces_sends_a_second_apart() -> None:
+    pacer = Pacer()
+    now = 1000.0
+    stamps = []
+    for _ in range(5):
+        at = pacer.ready_at([(PER_SECOND, 1)], now)
+        pacer._window(PER_SECOND).take(at, 1)
+        stamps.append(at)
+        now = at
+    assert stamps == [1000.0, 1001.0, 1002.0, 1003.0, 1004.0]
+
+
+def test_twenty_a_minute_allows_a_burst_then_waits_for_the_window() -> None:
+    pacer = Pacer()
+    window = pacer._window(PER_MINUTE)
+    for i in range(20):
+        assert pacer.ready_at([(PER_MINUTE, 1)], 100.0 + i * 0.01) == 100.0 + i * 0.01
+        window.take(100.0 + i * 0.01, 1)
+    assert pacer.ready_at([(PER_MINUTE, 1)], 101.0) == pytest.approx(160.0)
+
+
+def test_the_strictest_of_several_limits_wins() -> None:
+    pacer = Pacer()
+    bot = Limit("bot", 30, 1.0)
+    pacer._window(bot).take(0.0, 1)
+    pacer._window(PER_SECOND).take(0.0, 1)
+    assert pacer.ready_at([(bot, 1), (PER_SECOND, 1)], 0.1) == pytest.approx(1.0)
+
+
+def test_pause_holds_a_destination() -> None:
+    pacer = Pacer()
+    pacer.pause(["chat"], 5.0)
+    loop_now = pacer.ready_at([(Limit("other", 1, 1.0), 1)], 0.0)
+    assert loop_now == 0.0  # other destinations are not affected
+    assert pacer._paused["chat"] > 0
+
+
+async def test_acquire_waits_then_takes() -> None:
+    pacer = Pacer()
+    fast = Limit("fast", 1, 0.2)
+    stop = StopSignal()
+    loop = asyncio.get_running_loop()
+    t0 = loop.time()
+    assert await pacer.acquire([(fast, 1)], stop)
+    assert await pacer.acquire([(fast, 1)], stop)
+    assert loop.time() - t0 >= 0.19
+
+
+async def test_acquire_gives_up_when_stopping() -> None:
+    pacer = Pacer()
+    pacer.pause(["slow"], 30.0)
+    stop = StopSignal()
+    stop.stop.set()
+    assert not await pacer.acquire([(Limit("slow", 1, 1.0), 1)], stop)
+
+
+@pytest.mark.parametrize(
+    ("attempt", "nominal"), [(1, 1.0), (2, 2.0), (3, 4.0), (6, 32.0), (7, 60.0), (12, 60.0)]
+)
+def test_backoff_doubles_is_capped_and_only_jitters_upwards(attempt: int, nominal: float) -> None:
+    rng = random.Random(7)
+    delays = [backoff(attempt, 1.0, 60.0, rng) for _ in range(200)]
+    assert min(delays) >= nominal
+    assert max(delays) < nominal * 1.25
+    assert len(set(delays)) > 100  # jittered
