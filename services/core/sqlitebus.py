@@ -20,6 +20,9 @@ CREATE TABLE IF NOT EXISTS log (
     topic TEXT NOT NULL, offset INTEGER NOT NULL, key TEXT, value BLOB NOT NULL,
     PRIMARY KEY (topic, offset)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS heads (
+    topic TEXT PRIMARY KEY, next_offset INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS group_offsets (
     grp TEXT NOT NULL, topic TEXT NOT NULL, next_offset INTEGER NOT NULL,
     PRIMARY KEY (grp, topic)
@@ -77,12 +80,15 @@ class SqliteBus:
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
-            (last,) = conn.execute(
-                "SELECT COALESCE(MAX(offset), -1) FROM log WHERE topic = ?", (topic,)
+            # offsets only grow, even after `prune` has emptied the log (as in Kafka)
+            (offset,) = conn.execute(
+                "INSERT INTO heads (topic, next_offset) VALUES (?, 1) ON CONFLICT (topic) "
+                "DO UPDATE SET next_offset = next_offset + 1 RETURNING next_offset - 1",
+                (topic,),
             ).fetchone()
             conn.execute(
                 "INSERT INTO log (topic, offset, key, value) VALUES (?, ?, ?, ?)",
-                (topic, last + 1, key, value),
+                (topic, offset, key, value),
             )
             conn.execute("COMMIT")
         except BaseException:

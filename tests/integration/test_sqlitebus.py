@@ -45,3 +45,17 @@ async def test_prune_keeps_what_a_group_has_not_read(tmp_path: Path) -> None:
         assert bus.prune("t") == 0
         await slow.commit((await slow.poll(timeout=0))[:2])
         assert bus.prune("t") == 2
+
+
+async def test_offsets_keep_growing_after_a_prune(tmp_path: Path) -> None:
+    async with SqliteBus(tmp_path / "bus.db") as bus:
+        consumer = await bus.consumer(["t"], "g")
+        await bus.send("t", None, b"a")
+        await bus.send("t", None, b"b")
+        await consumer.commit(await consumer.poll(timeout=0))
+        assert bus.prune("t") == 2
+    async with SqliteBus(tmp_path / "bus.db") as bus:
+        consumer = await bus.consumer(["t"], "g")
+        await bus.send("t", None, b"c")
+        [record] = await consumer.poll(timeout=0)
+        assert (record.offset, record.value) == (2, b"c")
