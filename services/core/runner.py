@@ -40,7 +40,7 @@ def install_signal_handlers(stop: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError):  # not on every platform
-            loop.add_signal_handler(sig, lambda s=sig: _request_stop(stop, s))
+            loop.add_signal_handler(sig, _request_stop, stop, sig)
 
 
 def _request_stop(stop: asyncio.Event, sig: signal.Signals) -> None:

@@ -131,9 +131,18 @@ class NotifierSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    max_attempts: int = Field(default=5, ge=1)
-    backoff_base: float = Field(default=1.0, gt=0)
-    backoff_max: float = Field(default=60.0, gt=0)
+    max_attempts: int = Field(
+        default=8,
+        ge=1,
+        description="Tries per channel before dead-lettering; with the default back-off the "
+        "last try comes about two minutes after the first, past a typical Retry-After.",
+    )
+    backoff_base: PositiveSeconds = 1.0
+    backoff_max: PositiveSeconds = 60.0
+    claim_lease: PositiveSeconds = Field(
+        default=300.0,
+        description="How long another replica's unconfirmed send is trusted to be in progress.",
+    )
     pacing: bool = Field(
         default=True, description="Pace each destination at its service's rate limits."
     )
@@ -144,6 +153,10 @@ class NotifierSettings(BaseModel):
         default="skip",
         description="An alert whose send began but was never confirmed (crash mid-send): "
         "'skip' never sends twice, 'resend' never loses one.",
+    )
+    log_retention: PositiveSeconds = Field(
+        default=30 * 86400.0,
+        description="Forget delivered alerts after this long; keep it above the topic's retention.",
     )
     critical_units: int = Field(default=100_000, ge=0, description="Recalls this big are critical.")
     critical_fatalities: int = Field(default=1, ge=0, description="Crashes this deadly: critical.")

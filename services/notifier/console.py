@@ -44,20 +44,6 @@ def width(text: str) -> int:
     return cols
 
 
-def _wrap(text: str, limit: int) -> list[str]:
-    lines: list[str] = []
-    line = ""
-    for word in text.split(" "):
-        if line and width(line) + 1 + width(word) > limit:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}" if line else word
-    if line:
-        lines.append(line)
-    return lines or [""]
-
-
 def format_alert(v: AlertView, *, colour: bool = False) -> str:
     """One alert as a block of lines followed by a blank line."""
     level = "failure" if v.severe else ("info" if v.kind == "target_change" else "warning")
@@ -74,7 +60,7 @@ def format_alert(v: AlertView, *, colour: bool = False) -> str:
         plain = 2 + 2 + width(badge) + 2 + width(who)  # an emoji is two columns wide
         head += " " * max(2, WIDTH - plain - 11) + "★ watchlist"
     lines = [head]
-    lines += [INDENT + paint(part, _BOLD) for part in _wrap(v.headline, WIDTH - len(INDENT))]
+    lines.append(INDENT + paint(v.headline, _BOLD))  # unwrapped: the terminal wraps, grep finds it
     if v.facts:
         facts = " · ".join(
             f"{f.label}: {paint(f.value, _BOLD) if f.strong else f.value}" for f in v.facts

@@ -22,7 +22,7 @@ from services.core.deadletter import dead_letter
 from services.core.lifecycle import StopSignal
 from services.core.settings import Settings
 from services.notifier.channels import Channel, Outcome, deliver
-from services.notifier.deliverylog import ATTEMPTING, DEAD, DELIVERED, FAILED, FINAL, DeliveryLog
+from services.notifier.deliverylog import DEAD, DELIVERED, FAILED, FINAL, DeliveryLog
 from services.notifier.pacing import Pacer, backoff
 from services.notifier.redact import redact_urls
 from services.notifier.render import Rendered
@@ -127,7 +127,10 @@ class ChannelWorker:
                 if not await self._pacer.acquire(list(self.channel.limits), self._stop):
                     return  # stopping: not committed, so it comes back after a restart
                 attempt += 1
-                self._log.mark(job.key, name, ATTEMPTING)
+                blocked = self._log.claim(job.key, name, cfg.claim_lease)
+                if blocked is not None:  # sent, settled, or being sent by another replica
+                    await self._done(name, job, blocked)
+                    return
                 outcome = await self._send(job.message)
                 if outcome.ok:
                     self._log.mark(job.key, name, DELIVERED)

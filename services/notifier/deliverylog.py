@@ -9,6 +9,8 @@ Held alerts (digest mode, quiet hours) live in `held` until their digest is sent
 survive restarts and their offsets can be committed once they are stored here.
 """
 
+import os
+import socket
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -30,7 +32,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS deliveries (
     alert_id TEXT NOT NULL, channel TEXT NOT NULL, state TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0, reason TEXT NOT NULL DEFAULT '',
-    updated_at REAL NOT NULL,
+    updated_at REAL NOT NULL, owner TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (alert_id, channel)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS held (
@@ -53,10 +55,31 @@ class Uncertain:
     since: float
 
 
-class DeliveryLog:
-    """SQLite-backed; all calls are short and run on the caller's thread."""
+def process_owner() -> str:
+    """This process as a delivery-log owner: `host:pid` (replicas may share one log file)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
-    def __init__(self, path: Path | str) -> None:
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class DeliveryLog:
+    """SQLite-backed; all calls are short and run on the caller's thread.
+
+    Notifier replicas on one host may share the file (Compose `--scale` shares the state
+    volume): a send is taken with `claim`, atomically, so a replica that is handed a
+    partition mid-send never sends what another live replica is sending.
+    """
+
+    def __init__(self, path: Path | str, owner: str | None = None) -> None:
+        self.owner = owner or process_owner()
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
@@ -87,34 +110,105 @@ class DeliveryLog:
         return 0 if row is None else int(row[0])
 
     def mark(self, alert_id: str, channel: str, state: str, reason: str = "") -> None:
-        """Record a state; `attempting` also counts an attempt."""
+        """Record a state as this owner; `attempting` also counts an attempt."""
         bump = 1 if state == ATTEMPTING else 0
         self._conn.execute(
-            "INSERT INTO deliveries (alert_id, channel, state, attempts, reason, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (alert_id, channel) DO UPDATE SET "
+            "INSERT INTO deliveries "
+            "(alert_id, channel, state, attempts, reason, updated_at, owner) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (alert_id, channel) DO UPDATE SET "
             "state = excluded.state, attempts = attempts + ?, reason = excluded.reason, "
-            "updated_at = excluded.updated_at",
-            (alert_id, channel, state, bump, reason, time.time(), bump),
+            "updated_at = excluded.updated_at, owner = excluded.owner",
+            (alert_id, channel, state, bump, reason, time.time(), self.owner, bump),
         )
 
-    def take_uncertain(self, *, resend: bool = False) -> list[Uncertain]:
-        """Settle every leftover `attempting` row (start-up) and return them.
+    def claim(self, alert_id: str, channel: str, lease: float) -> str | None:
+        """Take the right to send one pair now; None when taken, else the state in the way.
+
+        In the way: a final state (sent or settled before), or `attempting` by another live
+        owner whose claim is younger than `lease` seconds (it is sending right now).
+        """
+        now = time.time()
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            row = self._conn.execute(
+                "SELECT state, owner, updated_at FROM deliveries "
+                "WHERE alert_id = ? AND channel = ?",
+                (alert_id, channel),
+            ).fetchone()
+            if row is not None:
+                state, owner, updated = str(row[0]), str(row[1]), float(row[2])
+                if state in FINAL:
+                    self._conn.execute("COMMIT")
+                    return state
+                if state == ATTEMPTING and owner != self.owner and now - updated < lease:
+                    self._conn.execute("COMMIT")
+                    return ATTEMPTING
+            self._conn.execute(
+                "INSERT INTO deliveries "
+                "(alert_id, channel, state, attempts, reason, updated_at, owner) "
+                "VALUES (?, ?, ?, 1, '', ?, ?) ON CONFLICT (alert_id, channel) DO UPDATE SET "
+                "state = excluded.state, attempts = attempts + 1, reason = '', "
+                "updated_at = excluded.updated_at, owner = excluded.owner",
+                (alert_id, channel, ATTEMPTING, now, self.owner),
+            )
+            self._conn.execute("COMMIT")
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        return None
+
+    def _orphaned(self, owner: str, updated: float, lease: float, now: float) -> bool:
+        """An `attempting` row whose sender is gone: us in an earlier life, a dead process
+        on this host, or anyone silent for longer than the lease."""
+        if owner == self.owner or now - updated >= lease:
+            return True
+        host, _, pid = owner.rpartition(":")
+        me_host = self.owner.rpartition(":")[0]
+        return host == me_host and pid.isdigit() and not _pid_alive(int(pid))
+
+    def take_uncertain(self, *, resend: bool = False, lease: float = 300.0) -> list[Uncertain]:
+        """Settle leftover `attempting` rows whose sender is gone (start-up) and return them.
 
         Policy `skip` (default) marks them `uncertain`, which is final: never sent twice.
-        Policy `resend` marks them `failed`, so a redelivery sends them again.
+        Policy `resend` marks them `failed`, so a redelivery sends them again. Rows another
+        live replica is sending right now are left to it.
         """
-        rows = self._conn.execute(
-            "SELECT alert_id, channel, updated_at FROM deliveries WHERE state = ?", (ATTEMPTING,)
-        ).fetchall()
-        self._conn.execute(
-            "UPDATE deliveries SET state = ?, reason = ? WHERE state = ?",
-            (
-                FAILED if resend else UNCERTAIN,
-                "send began before a restart and was never confirmed",
-                ATTEMPTING,
-            ),
+        now = time.time()
+        rows = [
+            (str(a), str(c), float(t))
+            for a, c, t, o in self._conn.execute(
+                "SELECT alert_id, channel, updated_at, owner FROM deliveries WHERE state = ?",
+                (ATTEMPTING,),
+            ).fetchall()
+            if self._orphaned(str(o), float(t), lease, now)
+        ]
+        self._conn.executemany(
+            "UPDATE deliveries SET state = ?, reason = ? "
+            "WHERE alert_id = ? AND channel = ? AND state = ?",
+            [
+                (
+                    FAILED if resend else UNCERTAIN,
+                    "send began before a restart and was never confirmed",
+                    a,
+                    c,
+                    ATTEMPTING,
+                )
+                for a, c, _ in rows
+            ],
         )
-        return [Uncertain(str(a), str(c), float(t)) for a, c, t in rows]
+        return [Uncertain(a, c, t) for a, c, t in rows]
+
+    def prune(self, older_than: float) -> int:
+        """Forget settled rows not touched for `older_than` seconds; returns how many.
+
+        Keep this longer than the alerts topic's retention: a pair forgotten while its record
+        can still be redelivered would be sent again.
+        """
+        cur = self._conn.execute(
+            "DELETE FROM deliveries WHERE state IN (?, ?, ?) AND updated_at < ?",
+            (DELIVERED, DEAD, UNCERTAIN, time.time() - older_than),
+        )
+        return cur.rowcount
 
     def counts(self) -> dict[str, int]:
         """Rows per state, for reports and tests."""

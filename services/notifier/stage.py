@@ -41,6 +41,7 @@ ALERT_ROUTED = "alert_routed"
 ALERT_HELD = "alert_held"
 ALERT_PRINTED = "alert_printed"
 DELIVERY_UNCERTAIN = "delivery_uncertain"
+DELIVERY_LOG_OPENED = "delivery_log_opened"
 
 
 async def run(settings: Settings, bus: Bus, stop: StopSignal, *, out: TextIO | None = None) -> None:
@@ -138,7 +139,8 @@ class _Stage:
 
     def _report_uncertain(self) -> None:
         resend = self.settings.notifier.on_uncertain == "resend"
-        for item in self.deliveries.take_uncertain(resend=resend):
+        lease = self.settings.notifier.claim_lease
+        for item in self.deliveries.take_uncertain(resend=resend, lease=lease):
             log.warning(
                 DELIVERY_UNCERTAIN,
                 alert_id=item.alert_id,
@@ -148,6 +150,8 @@ class _Stage:
 
     async def run(self) -> None:
         self._report_uncertain()
+        pruned = self.deliveries.prune(self.settings.notifier.log_retention)
+        log.info(DELIVERY_LOG_OPENED, pruned=pruned, **self.deliveries.counts())
         digest_task = (
             asyncio.create_task(self.digests.run(self.stop)) if self.digests.active else None
         )

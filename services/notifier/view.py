@@ -69,8 +69,9 @@ def number(value: float | None) -> str:
 
 
 def _money(value: float | None, currency: str | None) -> str:
-    text = number(value)
     cur = clean(currency)
+    cents = cur and value is not None and not float(value).is_integer()
+    text = f"{value:,.2f}" if cents else number(value)  # USD 4.50, not USD 4.5
     return f"{cur} {text}" if cur and value is not None else text
 
 
@@ -138,7 +139,7 @@ def _facts(alert: Alert) -> tuple[Fact, ...]:
         if facts.injuries is not None:
             out.append(Fact("Injuries", number(facts.injuries)))
     if kind == "target_change":
-        label = clean(facts.metric).capitalize() or "Target"
+        label = clean((facts.metric or "").replace("_", " ")).capitalize() or "Target"
         if facts.period:
             label += f" ({clean(facts.period)})"
         if facts.old is not None or facts.new is not None:
