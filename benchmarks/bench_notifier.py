@@ -89,7 +89,9 @@ def fan_out(alerts: int, channels: int) -> dict[str, Any]:
         url = server.stdout.readline().strip()
         point_apprise_at(url)
         half = channels // 2
-        chans = [{"name": f"slack-{i}", "url": f"slack://T{i}/B{i}/X{i}secret"} for i in range(half)]
+        chans = [
+            {"name": f"slack-{i}", "url": f"slack://T{i}/B{i}/X{i}secret"} for i in range(half)
+        ]
         chans += [
             {"name": f"tg-{i}", "url": f"tgram://123456:bench{i}/{1000 + i}"}
             for i in range(channels - half)
@@ -97,9 +99,9 @@ def fan_out(alerts: int, channels: int) -> dict[str, Any]:
         with tempfile.TemporaryDirectory() as state:
             settings = Settings(
                 state_dir=Path(state),
-                channels=chans,  # type: ignore[arg-type]
-                notifier={"pacing": False},  # type: ignore[arg-type]
-                log={"level": "warning"},  # type: ignore[arg-type]
+                channels=chans,
+                notifier={"pacing": False},
+                log={"level": "warning"},
             )
             wall, cpu = asyncio.run(run_stage(settings, alerts))
         with urllib.request.urlopen(f"{url}/_stats", timeout=5) as resp:
@@ -125,11 +127,11 @@ def pacing(burst: int) -> dict[str, Any]:
         point_apprise_at(chat.url)
         settings = Settings(
             state_dir=Path(state),
-            channels=[  # type: ignore[list-item]
+            channels=[
                 {"name": "slack", "url": "slack://T1/B1/Xpaced"},
                 {"name": "tg", "url": "tgram://123456:paced/4242"},
             ],
-            log={"level": "warning"},  # type: ignore[arg-type]
+            log={"level": "warning"},
         )
         wall, _ = asyncio.run(run_stage(settings, burst))
         out: dict[str, Any] = {"burst": burst, "seconds": round(wall, 2)}

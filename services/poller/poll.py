@@ -10,19 +10,17 @@ import hashlib
 import random
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import structlog
 
-from schemas.article import Article
 from services.core.bus import Bus
 from services.core.settings import Settings
 from services.poller.config import FeedConfig
 from services.poller.errors import FeedError, Gone
 from services.poller.fetcher import Fetcher, Response
-from services.poller.normalise import Entry
 from services.poller.parser import ParsedFeed, ParseJob
 from services.poller.pool import ParserPool
+from services.poller.publish import Publisher, StaleStubsError
 from services.poller.schedule import adaptive_interval, backoff_delay, cache_seconds, next_delay
 from services.poller.state import FeedState, StateStore
 from services.poller.websub import WebSub
@@ -38,36 +36,8 @@ FEED_POLL_FAILED = "feed_poll_failed"
 FEED_UNHEALTHY = "feed_unhealthy"
 FEED_RECOVERED = "feed_recovered"
 FEED_GONE = "feed_gone"
-ARTICLE_PUBLISHED = "article_published"
 FEED_PUSHED = "feed_pushed"
 FEED_PUSH_FAILED = "feed_push_failed"
-
-
-class _StaleStubsError(Exception):
-    """A stub entry (text skipped as already published) turned out not to be in `seen`."""
-
-
-class PublishFailed(FeedError):  # noqa: N818  (reads as the cause, like its siblings)
-    """The bus did not take an article; the poll is retried with backoff."""
-
-
-def to_article(entry: Entry, feed: FeedConfig, source: str, now: float) -> Article:
-    """The bus message for a normalised entry; published falls back to first-seen."""
-    first_seen = datetime.fromtimestamp(now, UTC)
-    published = datetime.fromtimestamp(entry.published, UTC) if entry.published else first_seen
-    return Article(
-        id=entry.id,
-        feed=feed.name,
-        feed_url=feed.url,
-        title=entry.title,
-        summary=entry.summary,
-        content=entry.content,
-        link=entry.link,
-        published=published,
-        first_seen=first_seen,
-        lang=entry.lang,
-        source=source or feed.name,
-    )
 
 
 @dataclass
@@ -87,6 +57,9 @@ class FeedPoller:
     # Ids of each feed's last parse, all published: the parser skips their text (in memory
     # only; about 4 KB a feed). Dedupe still asks the seen table.
     _known: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.publisher = Publisher(self.settings, self.bus, self.store)
 
     def interval(self, feed: FeedConfig, state: FeedState) -> float:
         """The base interval: adaptive when enabled and known, else configured, else default."""
@@ -160,10 +133,10 @@ class FeedPoller:
                 flog.warning(FEED_MALFORMED, reason=parsed.bozo)  # once per change of reason
             state.last_bozo = parsed.bozo
         try:
-            count = await self._publish(feed, parsed, now, flog)
-        except _StaleStubsError:  # an id we thought published was not: parse it in full
+            count = await self.publisher.publish(feed, parsed, now, flog)
+        except StaleStubsError:  # an id we thought published was not: parse it in full
             parsed = await self.pool.parse(self._job(feed, state, resp, now, frozenset()))
-            count = await self._publish(feed, parsed, now, flog)
+            count = await self.publisher.publish(feed, parsed, now, flog)
         self._known[feed.url] = frozenset(e.id for e in parsed.entries)
         state.ttl = parsed.ttl
         state.hub = parsed.hub
@@ -245,60 +218,6 @@ class FeedPoller:
     def _keep_validators(state: FeedState, resp: Response) -> None:
         state.etag = resp.headers.get("etag")
         state.last_modified = resp.headers.get("last-modified")
-
-    def new_entries(self, parsed: ParsedFeed, feed_key: str, now: float) -> list[Entry]:
-        """Entries not published before (by id, then by canonical link), oldest first;
-        refreshes the expiry of ids still in the feed so they never come back."""
-        ttl = self.settings.poller.seen_ttl
-        seen = self.store.seen([e.id for e in parsed.entries])
-        refresh = [
-            (e.id, e.link) for e in parsed.entries if seen.get(e.id, now + ttl) < now + ttl / 2
-        ]
-        if refresh:
-            self.store.mark_seen(feed_key, refresh, now + ttl)
-        fresh = [e for e in parsed.entries if e.id not in seen]
-        if any(not e.complete for e in fresh):
-            raise _StaleStubsError
-        links = self.store.links_seen([e.link for e in fresh if e.link])
-        new, same_story = [], []
-        for entry in fresh:
-            if entry.link and entry.link in links:
-                same_story.append((entry.id, entry.link))
-            else:
-                new.append(entry)
-                if entry.link:
-                    links.add(entry.link)
-        if same_story:  # the same story under the same link in another feed (or earlier)
-            self.store.mark_seen(feed_key, same_story, now + ttl)
-        new.sort(key=lambda e: e.published or now)
-        return new
-
-    async def _publish(
-        self, feed: FeedConfig, parsed: ParsedFeed, now: float, flog: structlog.BoundLogger
-    ) -> int:
-        new = self.new_entries(parsed, feed.url, now)
-        if not new:
-            return 0
-        topic = self.settings.kafka.topics.articles
-        articles = [to_article(e, feed, parsed.title, now) for e in new]
-        results = await asyncio.gather(
-            *(self.bus.send(topic, a.id, a.model_dump_json().encode()) for a in articles),
-            return_exceptions=True,
-        )  # bounded: at most max_entries sends, one feed's worth
-        sent = [
-            a for a, r in zip(articles, results, strict=True) if not isinstance(r, BaseException)
-        ]
-        self.store.mark_seen(
-            feed.url, ((a.id, a.link) for a in sent), now + self.settings.poller.seen_ttl
-        )
-        for article in sent:
-            flog.debug(ARTICLE_PUBLISHED, article_id=article.id, title=article.title[:120])
-        failures = [r for r in results if isinstance(r, BaseException)]
-        if failures:
-            raise PublishFailed(
-                f"bus send failed for {len(failures)} of {len(articles)} articles: {failures[0]!r}"
-            )
-        return len(sent)
 
     def _succeeded(
         self,

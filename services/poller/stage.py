@@ -23,8 +23,9 @@ from services.poller.errors import (
 )
 from services.poller.fetcher import Fetcher, is_local, local_path
 from services.poller.parser import ParseJob
-from services.poller.poll import FeedPoller, to_article
+from services.poller.poll import FeedPoller
 from services.poller.pool import ParserPool
+from services.poller.publish import to_article
 from services.poller.replicas import owns
 from services.poller.scheduler import Scheduler
 from services.poller.state import FeedState, StateStore
@@ -93,6 +94,8 @@ async def run(settings: Settings, bus: Bus, stop: StopSignal, *, once: bool = Fa
                 poller.websub = WebSub(p.websub, fetcher.session, poller.push, poller.verified,
                                        p.max_body_bytes)  # fmt: skip
                 await poller.websub.start()
+                for state in states.values():  # callbacks live in memory: subscribe again
+                    state.websub_expires = None
 
             async def poll(key: str) -> None:
                 await poller.poll(feeds[key], states[key])

@@ -88,6 +88,7 @@ class StateStore:
         else:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(path)
+            self.db.execute("PRAGMA busy_timeout=5000")  # replicas on one host may share the file
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(_SCHEMA)

@@ -2,7 +2,9 @@
 
 The samples are produced by sending three alerts through apprise's real plugins to the local
 chat server; this test keeps the committed files equal to that. To refresh them after a
-rendering change: `REDFLAG_REGEN_SAMPLES=1 .venv/bin/pytest tests/integration/test_notifier_samples.py`.
+rendering change:
+
+    REDFLAG_REGEN_SAMPLES=1 .venv/bin/pytest tests/integration/test_notifier_samples.py
 """
 
 import html

@@ -40,7 +40,7 @@ def make_settings(tmp_path: Path, **notifier: Any) -> Settings:
         },
         {"name": "screen", "url": "console://"},
     ]
-    return Settings(state_dir=tmp_path, channels=channels, notifier=notifier)  # type: ignore[arg-type]
+    return Settings(state_dir=tmp_path, channels=channels, notifier=notifier)
 
 
 @pytest.fixture
@@ -103,7 +103,7 @@ async def test_test_channel_unknown_name(tmp_path: Path) -> None:
 def test_a_misconfigured_url_fails_at_start_up_without_leaking(tmp_path: Path) -> None:
     settings = Settings(
         state_dir=tmp_path,
-        channels=[{"name": "bad", "url": "slack://only-one-token-SECRETbad"}],  # type: ignore[list-item]
+        channels=[{"name": "bad", "url": "slack://only-one-token-SECRETbad"}],
     )
     with pytest.raises(NotifyError, match="channel 'bad'") as info:
         asyncio.run(_run_once(settings))
@@ -125,8 +125,8 @@ async def test_tokens_never_reach_the_logs(
 ) -> None:
     settings = Settings(
         state_dir=tmp_path,
-        channels=[{"name": "ops-slack", "url": SLACK}, {"name": "desk-tg", "url": TELEGRAM}],  # type: ignore[list-item]
-        notifier={"max_attempts": 2, "backoff_base": 0.05, "pacing": False},  # type: ignore[arg-type]
+        channels=[{"name": "ops-slack", "url": SLACK}, {"name": "desk-tg", "url": TELEGRAM}],
+        notifier={"max_attempts": 2, "backoff_base": 0.05, "pacing": False},
     )
     chat_server.script("/services/", Reply(500), Reply(500))
     chat_server.script("/bot", Reply(429, {"ok": False, "description": "Too Many Requests"}))

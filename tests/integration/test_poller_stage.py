@@ -296,3 +296,23 @@ async def test_forgotten_ids_are_parsed_in_full_again(tmp_path: Path, bus: Sqlit
         await asyncio.wait_for(task, 30)
         titles = [a["title"] for a in await published(bus)]
         assert sorted(titles[2:]) == ["Story 1", "Story 2", "Story 3"]  # full text, not stubs
+
+
+async def test_replicas_sharing_state_repeat_nothing_after_rebalance(
+    tmp_path: Path, bus: SqliteBus
+) -> None:
+    async with FeedServer() as server:
+        paths = [f"/f{n}.xml" for n in range(12)]
+        for n, path in enumerate(paths):
+            server.set(path, rss_feed([item(n)]))
+        feeds = [(f"F{n}", server.url(path)) for n, path in enumerate(paths)]
+        for index in (0, 1):  # two replicas, one shared state_dir
+            await poll_once(
+                make_settings(tmp_path, feeds, replica_index=index, replica_count=2), bus
+            )
+        for index in (0, 1, 2):  # scaled out to three: restarted with the new count
+            await poll_once(
+                make_settings(tmp_path, feeds, replica_index=index, replica_count=3), bus
+            )
+        assert all(server.hits(path) == 2 for path in paths)
+        assert len(await published(bus)) == 12

@@ -51,7 +51,7 @@ class Request:
     path: str
     headers: dict[str, str]
     body: bytes
-    at: float  # time.monotonic() on arrival
+    at: float  # time.monotonic() when the request arrived
     status: int  # what we answered
 
     @property
@@ -93,6 +93,7 @@ class ChatServer:
             protocol_version = "HTTP/1.1"
 
             def do_POST(self) -> None:
+                arrived = time.monotonic()
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 reply = server._reply_for(self.path)
@@ -104,6 +105,17 @@ class ChatServer:
                 elif isinstance(payload, str):
                     payload = payload.encode()
                 payload = payload or b""
+                # Recorded before answering: once a client has its reply, the test sees it.
+                server._record(
+                    Request(
+                        "POST",
+                        self.path,
+                        {k.lower(): v for k, v in self.headers.items()},
+                        body,
+                        arrived,
+                        reply.status,
+                    )
+                )
                 try:
                     self.send_response(reply.status)
                     headers = {"Content-Type": "application/json", **reply.headers}
@@ -114,16 +126,6 @@ class ChatServer:
                     self.wfile.write(payload)
                 except (BrokenPipeError, ConnectionResetError):  # client gave up (timeout)
                     pass
-                server._record(
-                    Request(
-                        "POST",
-                        self.path,
-                        {k.lower(): v for k, v in self.headers.items()},
-                        body,
-                        time.monotonic(),
-                        reply.status,
-                    )
-                )
 
             do_PUT = do_POST  # noqa: N815
 

@@ -53,7 +53,7 @@ def alert(kind: str = "recall", title: str = "Acme recalls SUVs", **event: Any) 
             "target_change",
             Facts(metric="revenue", old=10.5, new=9.8, currency="EUR", period="FY2025"),
             "TARGET ↓",
-            "Revenue (FY2025): EUR 10.5 → EUR 9.8 (\u22126.7%)",
+            "Revenue (FY2025): EUR 10.50 → EUR 9.80 (\u22126.7%)",
         ),
         (
             "target_change",

@@ -72,7 +72,7 @@ def test_one_alert_can_go_to_several_channels_in_config_order() -> None:
     channels = [
         ChannelConfig(name="all", url="slack://T1/B1/XYZ"),
         ChannelConfig(name="crashes", url="slack://T1/B1/XYZ", events=("crash",)),
-        ChannelConfig(name="deadly", url="tgram://1:A/2", min_facts={"fatalities": 1}),  # type: ignore[arg-type]
+        ChannelConfig(name="deadly", url="tgram://1:A/2", min_facts={"fatalities": 1}),
     ]
     assert [c.name for c in route(CRASH_DEADLY, channels)] == ["all", "crashes", "deadly"]
     assert [c.name for c in route(CRASH_MINOR, channels)] == ["all", "crashes"]

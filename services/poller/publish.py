@@ -1,0 +1,122 @@
+"""Dedupe and publish: which entries are new, and sending them to the bus.
+
+An id is recorded as seen only after `bus.send` returned (durable). A canonical link already
+published (from any feed) is not published again: one story in two feeds goes out once.
+"""
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import structlog
+
+from schemas.article import Article
+from services.core.bus import Bus
+from services.core.settings import Settings
+from services.poller.config import FeedConfig
+from services.poller.errors import FeedError
+from services.poller.normalise import Entry
+from services.poller.parser import ParsedFeed
+from services.poller.state import StateStore
+
+ARTICLE_PUBLISHED = "article_published"
+
+
+class StaleStubsError(Exception):
+    """A stub entry (text skipped as already published) turned out not to be in `seen`."""
+
+
+class PublishFailed(FeedError):  # noqa: N818  (reads as the cause, like its siblings)
+    """The bus did not take an article; the poll is retried with backoff."""
+
+
+def to_article(entry: Entry, feed: FeedConfig, source: str, now: float) -> Article:
+    """The bus message for a normalised entry; published falls back to first-seen."""
+    first_seen = datetime.fromtimestamp(now, UTC)
+    published = datetime.fromtimestamp(entry.published, UTC) if entry.published else first_seen
+    return Article(
+        id=entry.id,
+        feed=feed.name,
+        feed_url=feed.url,
+        title=entry.title,
+        summary=entry.summary,
+        content=entry.content,
+        link=entry.link,
+        published=published,
+        first_seen=first_seen,
+        lang=entry.lang,
+        source=source or feed.name,
+    )
+
+
+@dataclass
+class Publisher:
+    """Finds the new entries of a parsed feed and publishes them."""
+
+    settings: Settings
+    bus: Bus
+    store: StateStore
+    # One feed at a time from "is it new?" to "recorded as seen": two feeds carrying the same
+    # link (or link-based id) must not both find it new while the first is still sending.
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def new_entries(self, parsed: ParsedFeed, feed_key: str, now: float) -> list[Entry]:
+        """Entries not published before (by id, then by canonical link), oldest first;
+        refreshes the expiry of ids still in the feed so they never come back."""
+        ttl = self.settings.poller.seen_ttl
+        seen = self.store.seen([e.id for e in parsed.entries])
+        refresh = [
+            (e.id, e.link) for e in parsed.entries if seen.get(e.id, now + ttl) < now + ttl / 2
+        ]
+        if refresh:
+            self.store.mark_seen(feed_key, refresh, now + ttl)
+        fresh = [e for e in parsed.entries if e.id not in seen]
+        if any(not e.complete for e in fresh):
+            raise StaleStubsError
+        links = self.store.links_seen([e.link for e in fresh if e.link])
+        new, same_story = [], []
+        for entry in fresh:
+            if entry.link and entry.link in links:
+                same_story.append((entry.id, entry.link))
+            else:
+                new.append(entry)
+                if entry.link:
+                    links.add(entry.link)
+        if same_story:  # the same story under the same link in another feed (or earlier)
+            self.store.mark_seen(feed_key, same_story, now + ttl)
+        new.sort(key=lambda e: e.published or now)
+        return new
+
+    async def publish(
+        self, feed: FeedConfig, parsed: ParsedFeed, now: float, flog: structlog.BoundLogger
+    ) -> int:
+        """Send the new entries; record each as seen once sent; PublishFailed if any failed."""
+        async with self._lock:
+            return await self._publish(feed, parsed, now, flog)
+
+    async def _publish(
+        self, feed: FeedConfig, parsed: ParsedFeed, now: float, flog: structlog.BoundLogger
+    ) -> int:
+        new = self.new_entries(parsed, feed.url, now)
+        if not new:
+            return 0
+        topic = self.settings.kafka.topics.articles
+        articles = [to_article(e, feed, parsed.title, now) for e in new]
+        results = await asyncio.gather(
+            *(self.bus.send(topic, a.id, a.model_dump_json().encode()) for a in articles),
+            return_exceptions=True,
+        )  # bounded: at most max_entries sends, one feed's worth
+        sent = [
+            a for a, r in zip(articles, results, strict=True) if not isinstance(r, BaseException)
+        ]
+        self.store.mark_seen(
+            feed.url, ((a.id, a.link) for a in sent), now + self.settings.poller.seen_ttl
+        )
+        for article in sent:
+            flog.info(ARTICLE_PUBLISHED, article_id=article.id, title=article.title[:120])
+        failures = [r for r in results if isinstance(r, BaseException)]
+        if failures:
+            raise PublishFailed(
+                f"bus send failed for {len(failures)} of {len(articles)} articles: {failures[0]!r}"
+            )
+        return len(sent)
