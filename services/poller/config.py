@@ -60,6 +60,12 @@ class PollerSettings(BaseModel):
     seen_ttl: PositiveSeconds = Field(
         default=30 * 86400.0, description="How long an article id is remembered."
     )
+    max_age: PositiveSeconds | None = Field(
+        default=None,
+        description="Entries published longer ago are remembered but not published: a new "
+        "feed's backlog is not news. None publishes everything; keep it above the longest "
+        "outage you want to catch up on.",
+    )
     max_future_skew: PositiveSeconds = Field(
         default=86400.0, description="Dates further ahead than this are treated as unknown."
     )

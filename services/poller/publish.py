@@ -74,15 +74,19 @@ class Publisher:
         if any(not e.complete for e in fresh):
             raise StaleStubsError
         links = self.store.links_seen([e.link for e in fresh if e.link])
+        max_age = self.settings.poller.max_age
+        oldest = now - max_age if max_age is not None else None
         new, same_story = [], []
         for entry in fresh:
-            if entry.link and entry.link in links:
+            if oldest is not None and entry.published is not None and entry.published < oldest:
+                same_story.append((entry.id, entry.link))  # backlog: remembered, not news
+            elif entry.link and entry.link in links:
                 same_story.append((entry.id, entry.link))
             else:
                 new.append(entry)
                 if entry.link:
                     links.add(entry.link)
-        if same_story:  # the same story under the same link in another feed (or earlier)
+        if same_story:  # already told under the same link elsewhere, or too old to be news
             self.store.mark_seen(feed_key, same_story, now + ttl)
         new.sort(key=lambda e: e.published or now)
         return new

@@ -316,3 +316,18 @@ async def test_replicas_sharing_state_repeat_nothing_after_rebalance(
             )
         assert all(server.hits(path) == 2 for path in paths)
         assert len(await published(bus)) == 12
+
+
+async def test_backlog_older_than_max_age_is_remembered_not_published(
+    tmp_path: Path, bus: SqliteBus
+) -> None:
+    recent = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() - 3600))
+    async with FeedServer() as server:
+        server.set("/a.xml", rss_feed([item(1, pubDate=recent), item(2), item(3)]))
+        settings = make_settings(tmp_path, [("A", server.url("/a.xml"))], max_age=7 * 86400)
+        await poll_once(settings, bus)
+        assert [a["title"] for a in await published(bus)] == ["Story 1"]
+        # the old entries were recorded as seen: lifting the limit later does not flood
+        server.set("/a.xml", rss_feed([item(4), item(1, pubDate=recent), item(2), item(3)]))
+        await poll_once(make_settings(tmp_path, [("A", server.url("/a.xml"))]), bus)
+        assert [a["title"] for a in await published(bus)] == ["Story 1", "Story 4"]
