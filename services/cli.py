@@ -96,9 +96,10 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 def cmd_feeds(args: argparse.Namespace) -> int:
     """Each feed's health, from the poller's state."""
     from services.poller.stage import feed_statuses  # noqa: PLC0415
+    from services.poller.status import format_statuses  # noqa: PLC0415
 
-    for status in feed_statuses(_settings(args)):
-        print(status)
+    statuses = feed_statuses(_settings(args))
+    print("\n".join(format_statuses(statuses)) if statuses else "no feeds configured")
     return EXIT_OK
 
 

@@ -39,7 +39,8 @@ _QUERY_SECRET = re.compile(
 _USERINFO = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://)[^/\s@:\"'<>]+:[^/\s@\"'<>]+@")
 # every other scheme://... apprise URL: keep scheme and host-ish first part only when it is
 # not a token; apprise puts tokens in the host and path, so mask everything after the scheme.
-_APPRISE_URL = re.compile(r"(?i)\b([a-z][a-z0-9+.-]{1,24}s?://)([^\s\"'<>]+)")
+# (a closing bracket ends the URL: "(slack://...)" keeps its parenthesis)
+_APPRISE_URL = re.compile(r"(?i)\b([a-z][a-z0-9+.-]{1,24}s?://)([^\s\"'<>()\[\]]+)")
 _PLAIN_SCHEMES = frozenset({"http://", "https://", "file://", "console://"})
 
 

@@ -70,3 +70,39 @@ def feed_statuses(settings: Settings) -> list[FeedStatus]:
             )
         )
     return out
+
+
+def _ago(value: datetime | None, now: datetime) -> str:
+    if value is None:
+        return "-"
+    seconds = int((value - now).total_seconds())
+    span = abs(seconds)
+    text = f"{span}s" if span < 120 else f"{span // 60}m" if span < 7200 else f"{span // 3600}h"
+    return f"in {text}" if seconds > 0 else f"{text} ago"
+
+
+def format_statuses(statuses: list[FeedStatus], now: datetime | None = None) -> list[str]:
+    """`redflag feeds` as a table a person can scan: one row per feed, errors last."""
+    now = now or datetime.now(UTC)
+    header = ("FEED", "STATUS", "LAST OK", "NEXT POLL", "ERRORS", "SEEN", "LAST ERROR")
+    rows = [
+        (
+            s.name,
+            s.status,
+            _ago(s.last_success, now),
+            _ago(s.next_poll, now),
+            str(s.error_count),
+            str(s.entries_seen),
+            (s.last_error or "")[:80],
+        )
+        for s in statuses
+    ]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
+    return [
+        (
+            "  ".join(cell.ljust(w) for cell, w in zip(row[:-1], widths, strict=True))
+            + "  "
+            + row[-1]
+        ).rstrip()
+        for row in [header, *rows]
+    ]

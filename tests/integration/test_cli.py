@@ -128,3 +128,26 @@ def test_demo_prints_alerts_for_events_only() -> None:
         "比亚迪新车型完成碰撞测试",
     ):
         assert quiet not in out, out
+
+
+def test_feeds_lists_each_feed_with_its_state(tmp_path: Path) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text(
+        f"state_dir: {tmp_path / 'state'}\n"
+        f"feeds:\n  - {{name: demo, url: '{DEMO_FEED}'}}\n"
+        "  - {name: later, url: 'http://127.0.0.1:9/never.xml'}\n",
+        encoding="utf-8",
+    )
+    only_demo = tmp_path / "only-demo.yaml"
+    only_demo.write_text(
+        f"state_dir: {tmp_path / 'state'}\nfeeds:\n  - {{name: demo, url: '{DEMO_FEED}'}}\n",
+        encoding="utf-8",
+    )
+    assert redflag("run", "--once", "--config", str(only_demo)).returncode == 0
+    result = redflag("feeds", "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    header, demo, later = result.stdout.splitlines()
+    assert header.split()[:2] == ["FEED", "STATUS"]
+    assert demo.split()[:2] == ["demo", "ok"]
+    assert demo.split()[-1] == "8"  # entries seen
+    assert later.split()[:3] == ["later", "never", "polled"]

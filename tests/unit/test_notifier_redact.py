@@ -19,6 +19,7 @@ BOT_TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"
         (f"url=slack://{SLACK_TOKENS}/#alerts", SLACK_TOKENS),
         (f"POST https://api.telegram.org/bot{BOT_TOKEN}/sendMessage", BOT_TOKEN),
         (f"tgram://{BOT_TOKEN}/-100123", BOT_TOKEN),
+        (f"channel 'tg' (tgram://{BOT_TOKEN}/-100123): failed", BOT_TOKEN),
         ("discord://1234567890/tok_ABCdef-123?avatar=no", "tok_ABCdef-123"),
         ("https://discord.com/api/webhooks/1234567890/tok_ABCdef-123", "tok_ABCdef-123"),
         ("mailtos://user:hunter2@example.com?to=a@b.c", "hunter2"),
@@ -69,3 +70,9 @@ def test_bare_request_paths_as_urllib3_logs_them(line: str) -> None:
     redacted = redact_urls(line)
     assert "XYZsecretTOKEN123" not in redacted
     assert "ABCdefSECRETtoken" not in redacted
+
+
+def test_a_closing_bracket_ends_the_masked_url() -> None:
+    assert redact_urls(f"channel 'tg' (tgram://{BOT_TOKEN}/-100123): failed") == (
+        "channel 'tg' (tgram://****): failed"
+    )
