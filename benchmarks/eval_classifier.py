@@ -60,8 +60,13 @@ def _read(path: Path) -> Iterator[dict[str, object]]:
                 yield json.loads(line)
 
 
-def _predict(items: list[dict[str, object]], config: str | None, inproc: bool) -> Iterator[tuple[str, list[dict[str, object]]]]:
-    lines = [json.dumps({k: item[k] for k in INPUT_KEYS if k in item}, ensure_ascii=False) for item in items]
+def _predict(
+    items: list[dict[str, object]], config: str | None, inproc: bool
+) -> Iterator[tuple[str, list[dict[str, object]]]]:
+    lines = [
+        json.dumps({k: item[k] for k in INPUT_KEYS if k in item}, ensure_ascii=False)
+        for item in items
+    ]
     if inproc:
         sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
         from services.classifier.core import load_rules  # noqa: PLC0415
@@ -74,9 +79,19 @@ def _predict(items: list[dict[str, object]], config: str | None, inproc: bool) -
             watchlist = load_settings(config).watchlist
         outputs: Iterable[str] = (out for out, _ok in classify_lines(lines, load_rules(watchlist)))
     else:
-        cmd = [sys.executable, "-m", "services.cli", "classify", *(["--config", config] if config else [])]
+        cmd = [
+            sys.executable,
+            "-m",
+            "services.cli",
+            "classify",
+            *(["--config", config] if config else []),
+        ]
         done = subprocess.run(
-            cmd, input="\n".join(lines) + "\n", capture_output=True, text=True, check=False,
+            cmd,
+            input="\n".join(lines) + "\n",
+            capture_output=True,
+            text=True,
+            check=False,
             cwd=Path(__file__).resolve().parents[1],
         )
         if done.returncode not in (0, 1):
@@ -87,7 +102,9 @@ def _predict(items: list[dict[str, object]], config: str | None, inproc: bool) -
         yield str(record["id"]), list(record.get("events", []))
 
 
-def score(items: list[dict[str, object]], predictions: dict[str, list[dict[str, object]]]) -> tuple[dict[str, object], list[str]]:
+def score(
+    items: list[dict[str, object]], predictions: dict[str, list[dict[str, object]]]
+) -> tuple[dict[str, object], list[str]]:
     """The summary figures and one line per error."""
     counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: {"tp": 0, "fp": 0, "fn": 0})
     company = {"right": 0, "total": 0}
@@ -106,7 +123,9 @@ def score(items: list[dict[str, object]], predictions: dict[str, list[dict[str, 
                 c["fp"] += got and not want and kind not in optional
                 c["fn"] += want and not got
             if got and not want and kind not in optional:
-                errors.append(f"FP {iid} {lang} {kind}: {title} | {events[kind].get('evidence', '')[:120]}")
+                errors.append(
+                    f"FP {iid} {lang} {kind}: {title} | {events[kind].get('evidence', '')[:120]}"
+                )
             if want and not got:
                 errors.append(f"FN {iid} {lang} {kind}: {title}")
             if not (got and want):
@@ -116,7 +135,10 @@ def score(items: list[dict[str, object]], predictions: dict[str, list[dict[str, 
             if company_matches(event, item):
                 company["right"] += 1
             else:
-                errors.append(f"CO {iid} {lang} {kind}: got {event.get('company')!r} want {item.get('company')!r}")
+                errors.append(
+                    f"CO {iid} {lang} {kind}: "
+                    f"got {event.get('company')!r} want {item.get('company')!r}"
+                )
             key_name = KEY_FIGURE.get(kind)
             gold = _dict(item.get("facts")).get(key_name) if key_name else None
             if key_name and isinstance(gold, int | float):
@@ -125,10 +147,10 @@ def score(items: list[dict[str, object]], predictions: dict[str, list[dict[str, 
                 if figure_matches(got_value, gold):
                     figure["right"] += 1
                 else:
-                    errors.append(f"FIG {iid} {lang} {kind}.{key_name}: got {got_value} want {gold}")
-    table = {
-        f"{kind}/{key}": _prf(c) for (kind, key), c in sorted(counts.items())
-    }
+                    errors.append(
+                        f"FIG {iid} {lang} {kind}.{key_name}: got {got_value} want {gold}"
+                    )
+    table = {f"{kind}/{key}": _prf(c) for (kind, key), c in sorted(counts.items())}
     summary = {
         "items": len(items),
         "types": table,
@@ -148,7 +170,7 @@ def company_matches(event: dict[str, object], item: dict[str, object]) -> bool:
         return True
     if not isinstance(got, str) or not got:
         return False
-    names = [want, *re.split(r"[;/()（）]", want)]
+    names = [want, *re.split(r"[;/()\uff08\uff09]", want)]
     mine = _norm(got)
     if any(n and mine and (n in mine or mine in n) for n in map(_norm, names)):
         return True
@@ -156,7 +178,7 @@ def company_matches(event: dict[str, object], item: dict[str, object]) -> bool:
 
 
 def _initials(name: str) -> str:
-    """"Johnson & Johnson" -> "J&J", "Jaguar Land Rover" -> "JLR": how news abbreviates a name."""
+    """ "Johnson & Johnson" -> "J&J", "Jaguar Land Rover" -> "JLR": how news abbreviates a name."""
     words = re.findall(r"&|[A-Z][\w-]*", name)
     return "".join(w if w == "&" else w[0] for w in words) if len(words) > 1 else ""
 
@@ -195,7 +217,14 @@ def _prf(c: dict[str, int]) -> dict[str, object]:
     p = tp / (tp + fp) if tp + fp else None
     r = tp / (tp + fn) if tp + fn else None
     f1 = 2 * p * r / (p + r) if p and r else None
-    return {"tp": tp, "fp": fp, "fn": fn, "precision": _round(p), "recall": _round(r), "f1": _round(f1)}
+    return {
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "precision": _round(p),
+        "recall": _round(r),
+        "f1": _round(f1),
+    }
 
 
 def _ratio(c: dict[str, int]) -> dict[str, object]:
@@ -219,9 +248,14 @@ def _report(summary: dict[str, object], errors: list[str]) -> None:
     print(f"{'type/lang':<22}{'tp':>5}{'fp':>5}{'fn':>5}{'P':>8}{'R':>8}{'F1':>8}")
     for name, row in _dict(summary["types"]).items():
         r = _dict(row)
-        cells = "".join(f"{'-' if r[k] is None else r[k]:>8}" for k in ("precision", "recall", "f1"))
+        cells = "".join(
+            f"{'-' if r[k] is None else r[k]:>8}" for k in ("precision", "recall", "f1")
+        )
         print(f"{name:<22}{r['tp']:>5}{r['fp']:>5}{r['fn']:>5}{cells}")
-    for key, label in (("company", "company right on flagged items"), ("figure", "key figure right")):
+    for key, label in (
+        ("company", "company right on flagged items"),
+        ("figure", "key figure right"),
+    ):
         c = _dict(summary[key])
         print(f"{label}: {c['right']}/{c['total']} = {c['ratio']}")
     problems = failures(summary)

@@ -7,7 +7,7 @@ $160"), and the company in a crash as the operator or maker of the vehicle ("an 
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -15,8 +15,8 @@ from services.classifier.config import Company
 from services.classifier.lexicon import CompanyLex, Lexicon
 
 # A capitalised name: "Toyota", "Li Auto", "J&J's", "Metro-North", "3M", "Step2".
-_TOKEN = r"(?:[A-Z][A-Za-z0-9&'.-]*|[0-9]+[A-Za-z][A-Za-z0-9-]*)"
-_RUN = re.compile(rf"{_TOKEN}(?:\s(?:&\s)?{_TOKEN})*")
+_NAME_WORD = r"(?:[A-Z][A-Za-z0-9&'.-]*|[0-9]+[A-Za-z][A-Za-z0-9-]*)"
+_RUN = re.compile(rf"{_NAME_WORD}(?:\s(?:&\s)?{_NAME_WORD})*")
 # After a name, a model designation: "Tesla Model S", "Falcon 9", "Boeing 737-500", "SU7".
 _MODEL_AFTER = re.compile(r"\s+(?:Models?\s+\w+|\d[\w-]*|[A-Z]{1,4}\d[\w-]*)")
 _MODEL_TOKEN = re.compile(r"^(?:Models?|[A-Z]{1,4}\d[\w-]*)$")
@@ -27,14 +27,20 @@ _PLACE_WORDS = re.compile(
     r"Beach|Harbou?r|Pass|Province|State|City|Town|District|Region)\b"
 )
 _LEGAL = re.compile(r"(?:\((?:中国|北京|上海)\))?(?:股份有限公司|有限责任公司|有限公司)$")
-_ZH_NAME = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()（）·]{2,20}")
+_ZH_NAME = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()\uff08\uff09·]{2,20}")
 _ZH_STOP = re.compile(
     r"^(?:\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月\d{1,2}日|近日|日前|今天|今日|昨日|昨天|本周|近期|目前|"
     r"据悉|据了解|其中|此外|同时|另外|而|但|其|据|由)+"
 )
-_ZH_CUT = re.compile(r"(?:向|对|在|于|按照|根据|自|从|将|已|宣布|决定|表示|称|发布|已经|正在|启动|计划|因|再次|也|又|备案|提交|旗下|的)")
-_ZH_GENERIC = re.compile(r"券商|[a-zA-Z]股|汽车股|银行股|港银|公用股|板块|行业|概念股|多家|两家|企业$|车企$|等")
+_ZH_CUT = re.compile(
+    r"(?:向|对|在|于|按照|根据|自|从|将|已|宣布|决定|表示|称|发布|已经|正在|启动|计划|因|再次|也|又|备案|提交|旗下|的)"
+)
+_ZH_GENERIC = re.compile(
+    r"券商|[a-zA-Z]股|汽车股|银行股|港银|公用股|板块|行业|概念股|多家|两家|企业$|车企$|等"
+)
 _MAX_NAME = 6
+_ADVERB = re.compile(r"(?:ally|arily|ously|ively|edly|ently|antly|ingly|fully)$")  # "Voluntarily"
+_HEADLINE = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,13 +61,15 @@ class Watchlist:
             for name in (company.company, *company.aliases):
                 self.by_name.setdefault(name.casefold(), company)
         parts = [
-            re.escape(name) if _is_cjk(name) else rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])"
+            re.escape(name)
+            if _is_cjk(name)
+            else rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])"
             for name in sorted(self.by_name, key=len, reverse=True)
         ]
         self.pattern = re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
     def find(self, text: str) -> list[tuple[int, Company]]:
-        """(position, company) of each mention; a mention must be capitalised ("Target", not "target")."""
+        """(position, company) of each mention, capitalised ("Target", not "target")."""
         if self.pattern is None:
             return []
         return [
@@ -81,8 +89,8 @@ class Watchlist:
 class Names:
     """What one article tells about its capitalised words: which are places, which plain words."""
 
-    def __init__(self, texts: Sequence[str], lex: CompanyLex) -> None:
-        self.texts, self.lex = texts, lex
+    def __init__(self, texts: Sequence[str], lex: CompanyLex, article: Sequence[str] = ()) -> None:
+        self.texts, self.lex, self.article = texts, lex, article or texts
 
     @cached_property
     def lower_words(self) -> frozenset[str]:
@@ -94,12 +102,23 @@ class Names:
         for text in self.texts:
             for m in _RUN.finditer(text):
                 before = text[max(0, m.start() - 14) : m.start()].lower()
-                preposition = re.search(rf"(?:{self.lex.place_before.pattern})\s+(?:the\s+)?$", before)
+                preposition = self.lex.place_preposition.search(before)
                 state = re.match(r", ([A-Z][a-z]+(?: [A-Z][a-z]+)?)", text[m.end() :])
                 known = bool(state and self.lex.not_company.fullmatch(state.group(1).lower()))
                 if known or (preposition and before.endswith("the ")):
                     found.add(_clean_run(m.group()))
         return frozenset(found)
+
+    @property
+    def more(self) -> bool:
+        """The article has more than a headline to check a name against."""
+        return any("\n" in t.strip() or len(t) > _HEADLINE for t in self.article)
+
+    def named_elsewhere(self, name: str) -> bool:
+        """The name also stands capitalised inside a sentence, not only opening one."""
+        first = re.escape(name.split(" ", maxsplit=1)[0])
+        inside = rf"(?:[a-z,;]|\b(?:[Aa]n?|[Tt]he))[ \t]+{first}\b"
+        return any(re.search(inside, t) for t in self.article)
 
     def plain(self, name: str) -> bool:
         """A name made only of words this article also writes in lowercase ("Tour", "Charter")."""
@@ -135,18 +154,27 @@ class Run:
     initial: bool  # opens the sentence, where any word is capitalised
 
 
-def runs(text: str, product: re.Pattern[str] | None = None, plain: frozenset[str] = frozenset()) -> list[Run]:
+def runs(
+    text: str, product: re.Pattern[str] | None = None, plain: Container[str] | None = None
+) -> list[Run]:
     """Capitalised runs; "X's Product" is cut to its possessor when a product noun follows.
 
     In a Title Case headline every word is capitalised: there a run also ends at a word the
     article writes in lowercase elsewhere ("Xiaomi Recalls Over ..." -> "Xiaomi").
     """
-    title_case = bool(plain) and _title_case(text)
+    titled = title_case(text)
     found = []
     for m in _RUN.finditer(text):
         tokens = m.group().split(" ")
-        if title_case:
-            stop = next((i for i, t in enumerate(tokens) if i and t.lower() in plain), None)
+        if titled and plain is not None:
+            stop = next(
+                (
+                    i
+                    for i, t in enumerate(tokens)
+                    if i and (t.lower() in plain or _ADVERB.search(t))
+                ),
+                None,
+            )
             tokens = tokens[:stop]
         model = bool(_MODEL_AFTER.match(text, m.end()))
         cut = next((i for i, t in enumerate(tokens) if i and _MODEL_TOKEN.match(t)), None)
@@ -155,20 +183,27 @@ def runs(text: str, product: re.Pattern[str] | None = None, plain: frozenset[str
         for i, token in enumerate(tokens[:-1]):
             if token.endswith(("'s", "s'")) and product is not None:
                 rest = text[m.start() + len(" ".join(tokens[: i + 1])) :].lower()
-                if product.match(rest.lstrip()) or product.match(rest[len(" ".join(tokens[i + 1 :])) + 1 :].lstrip()):
+                if product.match(rest.lstrip()) or product.match(
+                    rest[len(" ".join(tokens[i + 1 :])) + 1 :].lstrip()
+                ):
                     tokens = tokens[: i + 1]
                     break
+        start = m.start()
+        if len(tokens) > 1 and tokens[0] in {"A", "An", "The"}:  # "A SpaceX Falcon 9 ..."
+            start += len(tokens[0]) + 1
+            tokens = tokens[1:]
         raw = " ".join(tokens)
         name = _clean_run(raw)
         if name:
-            initial = not text[: m.start()].strip(" \"'")
+            initial = not text[:start].strip(" \"'")
             possessive = raw.endswith(("'s", "s'"))
-            found.append(Run(m.start(), m.start() + len(raw), name, possessive, model, initial))
+            found.append(Run(start, start + len(raw), name, possessive, model, initial))
     return found
 
 
-def _title_case(text: str) -> bool:
-    words = [w for w in re.findall(r"[A-Za-z]{4,}", text)]
+def title_case(text: str) -> bool:
+    """A Title Case headline: most longer words capitalised."""
+    words = re.findall(r"[A-Za-z]{4,}", text)
     return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
@@ -198,7 +233,7 @@ def strip_leading(run: Run, names: Names, lex: CompanyLex) -> str:
 
 def zh_subject(text: str, end: int, lex: Lexicon) -> str | None:
     """The Chinese subject before position `end`: the name that opens its clause."""
-    clause = re.split(r"[,，。;；:：!！?？\s、]", text[:end])[-1]
+    clause = re.split(r"[,\uff0c。;\uff1b:\uff1a!\uff01?\uff1f\s、]", text[:end])[-1]
     clause = _ZH_STOP.sub("", clause)
     clause = _ZH_CUT.split(clause, maxsplit=1)[0]
     broker = lex.target.brokers.match(clause)
@@ -212,7 +247,7 @@ def zh_name(raw: str, lex: Lexicon) -> str | None:
     m = _ZH_NAME.search(raw)
     if not m:
         return None
-    name = _LEGAL.sub("", m.group()).strip("()（）")
+    name = _LEGAL.sub("", m.group()).strip("()\uff08\uff09")
     if len(name) < 2 or _ZH_GENERIC.search(name) or lex.companies.not_company.fullmatch(name):
         return None
     return name

@@ -7,7 +7,6 @@ sentences that report one event type become one `Event`: its confidence from the
 sentence (headline and lead weigh most), its figures and company from those sentences.
 """
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,6 +20,7 @@ from services.classifier.evidence import Hit
 from services.classifier.lexicon import LEXICON_DIR, Lexicon, load_lexicons
 from services.classifier.naming import name_event
 from services.classifier.recall import recall_hit
+from services.classifier.screen import Screen
 from services.classifier.target import target_hit
 from services.classifier.text import Zone, lower, sentences
 
@@ -49,10 +49,10 @@ class Text(Protocol):
 
 @dataclass(frozen=True)
 class Rules:
-    """Compiled lexicons, the anchor prefilter and the watchlist index; build once, reuse."""
+    """Compiled lexicons, the screen and the watchlist index; build once, reuse."""
 
     lexicons: tuple[Lexicon, ...]
-    prefilter: re.Pattern[str]
+    screen: Screen
     watchlist: Watchlist
 
     @property
@@ -63,34 +63,35 @@ class Rules:
         return {False: latin, True: cjk}
 
 
-@lru_cache(maxsize=4)
-def _lexicons() -> tuple[Lexicon, ...]:
-    return load_lexicons(LEXICON_DIR)
+@lru_cache(maxsize=1)
+def _compiled() -> tuple[tuple[Lexicon, ...], Screen]:
+    lexicons = load_lexicons(LEXICON_DIR)
+    return lexicons, Screen(lexicons)
 
 
 def load_rules(watchlist: Sequence[Company] = ()) -> Rules:
-    """Compile the lexicons (once per process) and index the watchlist."""
-    lexicons = _lexicons()
-    sources = [src for lex in lexicons for src in lex.anchor_sources()]
-    prefilter = re.compile("|".join(f"(?:{src})" for src in sources))
-    return Rules(lexicons, prefilter, Watchlist(watchlist))
+    """Compile the lexicons and the screen (once per process) and index the watchlist."""
+    lexicons, screen = _compiled()
+    return Rules(lexicons, screen, Watchlist(watchlist))
 
 
 def classify(article: Text, rules: Rules) -> list[Event]:
     """The events an article reports, strongest evidence first within each type."""
     title, summary, content = article.title or "", article.summary or "", article.content or ""
-    if not rules.prefilter.search(lower(f"{title}\n{summary}\n{content}")):
+    passed = rules.screen(lower(f"{title}\n{summary}\n{content}"))
+    if not passed:
         return []
     by_script = rules.by_script
     pages = [lex.page for lex in rules.lexicons]
     hits: dict[EventType, list[Hit]] = {t: [] for t in TYPES}
-    for s in sentences(title, summary, content, pages):
-        if not rules.prefilter.search(s.low):
-            continue
+    for s in sentences(
+        title, summary, content, pages=pages, keep=passed, lead_words=rules.screen.kinds
+    ):
         lex = by_script[s.cjk]
-        recall = recall_hit(s, lex)
-        crash = crash_hit(s, lex)
-        target = target_hit(s, lex)
+        kinds = s.kinds if s.kinds is not None else rules.screen.kinds(s.low)
+        recall = recall_hit(s, lex) if "recall" in kinds else None
+        crash = crash_hit(s, lex) if "crash" in kinds else None
+        target = target_hit(s, lex) if "target_change" in kinds else None
         if recall and crash:
             crash.strength *= RECALL_BACKGROUND
         for hit in (recall, crash, target):
@@ -99,14 +100,14 @@ def classify(article: Text, rules: Rules) -> list[Event]:
                 hits[hit.type].append(hit)
     events = []
     for kind in TYPES:
-        event = _event(kind, hits[kind], rules, by_script)
+        event = _event(kind, hits[kind], rules, by_script, f"{title}\n{summary}\n{content}")
         if event is not None:
             events.append(event)
     return events
 
 
 def _event(
-    kind: EventType, hits: list[Hit], rules: Rules, by_script: dict[bool, Lexicon]
+    kind: EventType, hits: list[Hit], rules: Rules, by_script: dict[bool, Lexicon], article: str
 ) -> Event | None:
     ranked = sorted(hits, key=lambda h: (-h.strength, h.sentence.index))
     if not ranked or ranked[0].strength < MIN_CONFIDENCE:
@@ -116,7 +117,7 @@ def _event(
     best = ranked[0]
     if best.role == "price_target":
         strong = [h for h in strong if h.role == "price_target"] or strong
-    named = name_event(strong, rules.watchlist, by_script)
+    named = name_event(strong, rules.watchlist, by_script, article)
     return Event(
         type=kind,
         confidence=round(confidence, 3),
@@ -139,11 +140,16 @@ def _facts(kind: EventType, hits: list[Hit]) -> Facts:
                 if found[key] is None:
                     found[key] = hit.facts.get(key)
         return Facts.model_validate({k: v for k, v in found.items() if v is not None})
-    figures = next((h for h in hits if h.facts.get("new") is not None), hits[0])
-    merged = {k: v for k, v in figures.facts.items() if v is not None}
+    with_figure = [h for h in hits if h.facts.get("new") is not None]
+    figures = next((h for h in with_figure if h.facts.get("explicit")), None)
+    figures = figures or (with_figure[0] if with_figure else hits[0])
+    merged = {k: v for k, v in figures.facts.items() if v is not None and k != "explicit"}
     for hit in hits:
         if hit.facts.get("direction") in {merged.get("direction"), None}:
-            for key in ("metric", "period", "direction"):
+            keys = ["metric", "period", "direction"]
+            if hit.facts.get("new") == merged.get("new"):  # the same change told again, in full
+                keys += ["old", "currency"]
+            for key in keys:
                 if merged.get(key) is None and hit.facts.get(key) is not None:
                     merged[key] = hit.facts[key]
     return Facts.model_validate(merged)
@@ -161,7 +167,10 @@ def _units(hits: list[Hit]) -> int | None:
         for hit in sorted(counted, key=lambda h: h.sentence.index):
             precise = hit.facts["units"]
             assert isinstance(precise, int)
-            if not hit.facts.get("approx") and _APPROX_LOW * units <= precise <= _APPROX_HIGH * units:
+            if (
+                not hit.facts.get("approx")
+                and _APPROX_LOW * units <= precise <= _APPROX_HIGH * units
+            ):
                 return precise
     return units
 

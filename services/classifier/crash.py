@@ -13,7 +13,7 @@ from services.classifier.text import Sentence
 
 STRONG, WEAK, NO_VEHICLE = 0.8, 0.62, 0.55
 CASUALTY_BONUS = 0.1
-CONTEXT_FACTOR, BACKGROUND_FACTOR = 0.7, 0.6
+CONTEXT_FACTOR, BACKGROUND_FACTOR = 0.7, 0.5
 WINDOW = {False: 80, True: 30}  # characters between accident word and vehicle, Latin / CJK
 _SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s+plus\s+|和|及|、")
 _HEDGE = re.compile(r"^(?:at least|all|more than|nearly|about|some|the other|another|up to)\s+")
@@ -23,14 +23,18 @@ _ARTICLE = r"(?:(?:an?|the|its|his|her|their)\s+(?:\d+-year-old\s+)?(?:[\w-]+\s+
 def crash_hit(s: Sentence, lex: Lexicon) -> Hit | None:
     """The accident this sentence reports, if any."""
     c = lex.crash
-    blocked = spans(c.not_, s.low)
-    strong = [m.span() for m in c.strong.finditer(s.low) if not covered(m.span(), blocked)]
-    weak = [m.span() for m in c.weak.finditer(s.low) if not covered(m.span(), blocked)]
+    strong = [m.span() for m in c.strong.finditer(s.low)]
+    weak = [m.span() for m in c.weak.finditer(s.low)]
     if not strong and not weak:
         return None
     vehicles = [m.start() for m in c.vehicles.finditer(s.low)]
     vehicles += [m.start() for m in c.scene.finditer(s.low)]
     casualty = bool(c.casualties.search(s.low))
+    if not vehicles and not casualty:
+        return None  # an accident word with nothing that crashed: markets, apps, courses
+    blocked = spans(c.not_, s.low)
+    strong = [a for a in strong if not covered(a, blocked)]
+    weak = [a for a in weak if not covered(a, blocked)]
     window = WINDOW[s.cjk]
     best: tuple[float, Span] | None = None
     for span in strong:

@@ -11,7 +11,7 @@ Span = tuple[int, int]
 
 @dataclass(slots=True)
 class Hit:
-    """One sentence that reports an event: how strongly, where its verb is, what figures it gives."""
+    """One sentence reporting an event: how strongly, where its verb is, what figures it gives."""
 
     type: EventType
     strength: float

@@ -25,7 +25,7 @@ class _Item:
     lang: str | None
 
 
-class _BadLine(ValueError):
+class _BadLineError(ValueError):
     """A line that breaks the input contract."""
 
 
@@ -34,7 +34,7 @@ def classify_lines(lines: Iterable[str], rules: Rules) -> Iterator[tuple[str, bo
     for number, line in enumerate(lines, start=1):
         try:
             article_id, item = _parse(line)
-        except _BadLine as exc:
+        except _BadLineError as exc:
             yield _dumps({"id": None, "line": number, "error": str(exc)}), False
             continue
         events = [event.contract() for event in classify(item, rules)]
@@ -45,17 +45,17 @@ def _parse(line: str) -> tuple[str, _Item]:
     try:
         record = json.loads(line)
     except ValueError as exc:  # json.JSONDecodeError and bad surrogates alike
-        raise _BadLine(f"not JSON: {exc}") from None
+        raise _BadLineError(f"not JSON: {exc}") from None
     if not isinstance(record, dict):
-        raise _BadLine(f"not a JSON object but {type(record).__name__}")
+        raise _BadLineError(f"not a JSON object but {type(record).__name__}")
     article_id = record.get("id")
     if not isinstance(article_id, str) or not article_id:
-        raise _BadLine("missing id" if article_id is None else "id must be a non-empty string")
+        raise _BadLineError("missing id" if article_id is None else "id must be a non-empty string")
     fields: dict[str, str | None] = {}
     for key in _TEXT_FIELDS:
         value = record.get(key)
         if value is not None and not isinstance(value, str):
-            raise _BadLine(f"{key} must be a string")
+            raise _BadLineError(f"{key} must be a string")
         fields[key] = value
     return article_id, _Item(
         title=fields["title"] or "",

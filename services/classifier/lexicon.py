@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from services.classifier.numbers import NumberGrammar, build_grammar
+from services.classifier.wordforms import fast_alternation
 
 LEXICON_DIR = Path(__file__).parent / "lexicons"
 DIRECTIONS = ("raise", "cut", "withdraw", "set", "neutral")
@@ -26,7 +27,7 @@ Pattern = re.Pattern[str]
 
 @dataclass(frozen=True, slots=True)
 class PageLex:
-    """Lines of a scraped page that are not the article."""
+    """Lines of a scraped page that are not the article (each regex matches a whole line)."""
 
     footer: Pattern
     drop: Pattern
@@ -45,6 +46,7 @@ class RecallLex:
     weak: Pattern
     units: Pattern
     weights: Pattern
+    weights_after: Pattern  # a weight word right after a figure: "131,300 pounds of beef"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +102,16 @@ class CompanyLex:
     speaks_after: Pattern
     place_before: Pattern
     modifiers: Pattern
+    # Derived once from the words above (and the vehicle and unit nouns) for naming.
+    operator_before: Pattern  # ends right before a name: "operated by "
+    owner_follows: Pattern  # right after a name: ", owner of"
+    speaks_follows: Pattern  # right after a name: " said"
+    place_preposition: Pattern  # ends right before a place: "in the "
+    product_follows: Pattern  # a vehicle or unit noun: "rocket", "vehicles"
+    vehicle_follows: Pattern  # right after a name: " train", " tour helicopter" (no plural between)
+    cjk_operator: Pattern  # "百度旗下"
+    cjk_org: Pattern  # "河南航空"
+    cjk_org_after: Pattern  # "百度回应"
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,23 +120,15 @@ class Lexicon:
 
     language: str
     cjk: bool
+    screen: dict[str, tuple[str, ...]]  # kind -> words (substrings in CJK) that start a detection
+    screen_more: dict[str, tuple[str, ...]]  # kind -> more words for headline and lead sentences
+    screen_phrases: dict[str, tuple[str, ...]]  # kind -> phrases looked for as they stand
     page: PageLex
     recall: RecallLex
     crash: CrashLex
     target: TargetLex
     companies: CompanyLex
     numbers: NumberGrammar
-
-    def anchor_sources(self) -> list[str]:
-        """The regexes that can start a detection: together they make the prefilter."""
-        return [
-            self.recall.anchors.pattern,
-            self.crash.strong.pattern,
-            self.crash.weak.pattern,
-            self.target.nouns.pattern,
-            self.target.anchors.pattern,
-            self.target.warning.pattern,
-        ]
 
 
 def load_lexicons(directory: Path = LEXICON_DIR) -> tuple[Lexicon, ...]:
@@ -155,7 +159,9 @@ class _Reader:
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
             raise LexiconError(f"{self.path.name}: {dotted} must be a string or list of strings")
-        alternation = "|".join(f"(?:{i})" for i in items if i) or "(?!x)x"
+        for item in items:
+            self._compile(dotted, item)  # a bad entry is reported by itself
+        alternation = fast_alternation(items)
         source = alternation if bare or self.cjk else rf"(?<![a-z0-9])(?:{alternation})(?![a-z0-9])"
         return self._compile(dotted, source)
 
@@ -193,10 +199,18 @@ class _Reader:
             out.append((int(str(key)), self._compile(f"{dotted}.{key}", source)))
         return tuple(out)
 
-    def lines(self, dotted: str) -> Pattern:
-        """Regexes that must match a whole (stripped, lowercased) line."""
-        inner = self.words(dotted, bare=True).pattern
-        return self._compile(dotted, rf"^\s*(?:{inner})\s*$")
+    def kinds(self, dotted: str) -> dict[str, tuple[str, ...]]:
+        """A mapping recall/crash/target -> list of literal words, keyed by event type."""
+        mapping = self.get(dotted)
+        if not isinstance(mapping, Mapping):
+            raise LexiconError(f"{self.path.name}: {dotted} must be a mapping")
+        out = {}
+        for key, kind in (("recall", "recall"), ("crash", "crash"), ("target", "target_change")):
+            words = mapping.get(key, [])
+            if not isinstance(words, list):
+                raise LexiconError(f"{self.path.name}: {dotted}.{key} must be a list")
+            out[kind] = tuple(str(w).lower() for w in words)
+        return out
 
     def groups(self, dotted: str, names: list[str] | None = None) -> Pattern:
         """A mapping name -> regex as one alternation with one named group per name."""
@@ -216,6 +230,41 @@ class _Reader:
             return re.compile(source)
         except re.error as exc:
             raise LexiconError(f"{self.path.name}: {dotted}: bad regex: {exc}") from exc
+
+
+_FUNCTION = r"(?:of|an?|the|to|in|on|with|for|from|by|and|at|as|that|which|who)\b"
+_CJK_NAME = r"[\u4e00-\u9fffA-Za-z]"
+
+
+def _companies(r: _Reader) -> CompanyLex:
+    def pattern(key: str) -> str:
+        return r.words(f"companies.{key}").pattern
+
+    vehicles = r.words("crash.vehicles").pattern
+    units = r.words("recall.units").pattern
+    return CompanyLex(
+        not_company=r.words("companies.not_company"),
+        org_suffix=r.words("companies.org_suffix"),
+        org_after=r.words("companies.org_after"),
+        operator=r.words("companies.operator"),
+        owner_after=r.words("companies.owner_after"),
+        speaks_after=r.words("companies.speaks_after"),
+        place_before=r.words("companies.place_before"),
+        modifiers=r.words("companies.modifiers"),
+        operator_before=re.compile(rf"(?:{pattern('operator')})\s*$"),
+        owner_follows=re.compile(
+            rf",?\s+(?:the\s+|its\s+)?(?:[\w'-]+\s+){{0,5}}?(?:{pattern('owner_after')})"
+        ),
+        speaks_follows=re.compile(rf"\s+(?:{pattern('speaks_after')})"),
+        place_preposition=re.compile(rf"(?:{pattern('place_before')})\s+(?:the\s+)?$"),
+        product_follows=re.compile(rf"(?:{vehicles}|{units})"),
+        vehicle_follows=re.compile(
+            rf"(?:'s?)?\s+(?:(?!{_FUNCTION})[a-z0-9-]*[a-rt-z0-9-]\s+)?(?:{vehicles})"
+        ),
+        cjk_operator=re.compile(rf"({_CJK_NAME}{{2,10}}?)(?:{pattern('operator')})"),
+        cjk_org=re.compile(rf"{_CJK_NAME}{{2,10}}?(?:{pattern('org_suffix')})"),
+        cjk_org_after=re.compile(rf"({_CJK_NAME}{{2,8}})(?:{pattern('org_after')})"),
+    )
 
 
 def _number_words(numbers: Mapping[str, object]) -> str:
@@ -242,7 +291,12 @@ def _compile(path: Path) -> Lexicon:
     return Lexicon(
         language=str(r.get("language")),
         cjk=r.cjk,
-        page=PageLex(footer=r.lines("page.footer"), drop=r.lines("page.drop")),
+        screen=r.kinds("screen"),
+        screen_more=r.kinds("screen_more"),
+        screen_phrases=r.kinds("screen_phrases"),
+        page=PageLex(
+            footer=r.words("page.footer", bare=True), drop=r.words("page.drop", bare=True)
+        ),
         recall=RecallLex(
             anchors=r.words("recall.anchors"),
             active=r.words("recall.active"),
@@ -253,6 +307,7 @@ def _compile(path: Path) -> Lexicon:
             weak=r.words("recall.weak"),
             units=r.words("recall.units"),
             weights=r.words("recall.weights"),
+            weights_after=re.compile(rf"\s+(?:[a-z-]+\s+)?(?:{r.words('recall.weights').pattern})"),
         ),
         crash=CrashLex(
             strong=r.words("crash.anchors.strong"),
@@ -287,15 +342,6 @@ def _compile(path: Path) -> Lexicon:
             fiscal_end=r.words("target_change.fiscal_end"),
             fiscal=r.words("target_change.fiscal"),
         ),
-        companies=CompanyLex(
-            not_company=r.words("companies.not_company"),
-            org_suffix=r.words("companies.org_suffix"),
-            org_after=r.words("companies.org_after"),
-            operator=r.words("companies.operator"),
-            owner_after=r.words("companies.owner_after"),
-            speaks_after=r.words("companies.speaks_after"),
-            place_before=r.words("companies.place_before"),
-            modifiers=r.words("companies.modifiers"),
-        ),
+        companies=_companies(r),
         numbers=build_grammar(numbers, cjk=r.cjk),
     )

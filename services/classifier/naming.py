@@ -20,17 +20,31 @@ from services.classifier.companies import (
     zh_name,
     zh_subject,
 )
+from services.classifier.companies import (
+    title_case as _title_case,
+)
 from services.classifier.evidence import Hit
 from services.classifier.lexicon import Lexicon
 from services.classifier.text import Zone
 
-OPERATOR, SUBJECT, POSSESSOR, VEHICLE_NAME, OBJECT, MODIFIER, MENTION = 3.5, 3.0, 2.5, 2.0, 1.5, 1.5, 1.0
+OPERATOR, SUBJECT, POSSESSOR, VEHICLE_NAME, OBJECT, MODIFIER, MENTION = (
+    3.5,
+    3.0,
+    2.5,
+    2.0,
+    1.5,
+    1.5,
+    1.0,
+)
 SUFFIX_BONUS, TITLE_BONUS, LATER_PENALTY = 1.5, 0.5, 0.25
+REPEAT_BONUS, MAX_REPEATS = 0.15, 4
+_OFTEN, _PAGE_CHARS = 3, 20_000
 _REACH = 50
-_EN_CLAUSE = re.compile(r"[;:]|\s[-—–]\s|\b(?:as|after|while|but|amid|when)\s")
+_EN_CLAUSE = re.compile(r"[;:]|\s[-—\u2013]\s|\b(?:as|after|while|but|amid|when)\s")
 # Between a subject and its verb: auxiliaries, adverbs, an appositive, "'s ... unit".
 _APPOSITIVE = re.compile(
-    r",[^,]{0,80},|\bof [A-Z][\w.]*(?:,? [A-Z][\w.]*)*,?|'s? (?:[a-z-]+ ){0,3}(?:unit|arm|division|"
+    r",\s*(?:Inc|Corp|Co|Ltd|LLC|Plc|L\.P)\.?|,[^,]{0,80},|\bof [A-Z][\w.]*(?:,? [A-Z][\w.]*)*,?"
+    r"|'s? (?:[a-z-]+ ){0,3}(?:unit|arm|division|"
     r"subsidiary|plant|affiliate|brand|business)\b"
 )
 _AUX = re.compile(
@@ -38,31 +52,47 @@ _AUX = re.compile(
     r"again|agreed|agrees|plans|set|expects|began|begins|started|starts|could|may|must|"
     r"should|announced|announces|confirmed|[a-z]+ly)\b)*\s*$"
 )
-_PERSON_BEFORE = re.compile(r"\b(?:analysts?|strategists?|ceo|chief executive|chairman|founder|said|says)\s+$")
+_PERSON_BEFORE = re.compile(
+    r"\b(?:analysts?|strategists?|ceo|chief executive|chairman|founder|said|says)\s+$"
+)
 _MOVE_BEFORE = re.compile(
     r"\b(?:upgrad|downgrad|initiat|rais|lift|cut|lower|trim|boost|hik|nudg|ups|reiterat|resum|"
     r"slash|bump)\w*\s+$"
 )
 _HEADLINE_VERB = re.compile(r"\s+[a-z]+(?:s|ed)\b")
 _ACCIDENT_AFTER = re.compile(r"\s+(?:crash|derailment|collision|accident|explosion|wreck|fire)\b")
-_FUNCTION = r"(?:of|an?|the|to|in|on|with|for|from|by|and|at|as|that|which|who)\b"
+_MODEL_CODE = re.compile(r"^\d{2,}[A-Za-z]{0,2}$")  # "520d", "737": a model, not a company
+_LISTED = re.compile(r"\s+(?:shares|stock)\b")  # "Orbital Sciences shares": a listed company
 
 
-def name_event(hits: Sequence[Hit], watchlist: Watchlist, lexicons: dict[bool, Lexicon]) -> Named | None:
-    """The company of an event: a watched company its sentences name, else the best-named one."""
+def name_event(
+    hits: Sequence[Hit], watchlist: Watchlist, lexicons: dict[bool, Lexicon], article: str = ""
+) -> Named | None:
+    """The company of an event: a watched company its sentences name, else the best-named one.
+
+    A name the article repeats is what it is about: each repeat adds a little to its score
+    ("Xiaomi" over "Lei Jun" in a page about Xiaomi); not so for a crash, whose operator may be
+    named once in a page about the aircraft.
+    """
     for hit in hits:
         found = _watched(hit, watchlist, lexicons[hit.sentence.cjk])
         if found:
             return found
     texts = [h.sentence.text for h in hits]
     scored: list[tuple[float, int, str]] = []
-    per_script = {cjk: Names(texts, lex.companies) for cjk, lex in lexicons.items()}
+    per_script = {cjk: Names(texts, lex.companies, [article]) for cjk, lex in lexicons.items()}
     for order, hit in enumerate(hits):
         lex = lexicons[hit.sentence.cjk]
         names = per_script[hit.sentence.cjk]
         bonus = TITLE_BONUS if hit.sentence.zone == Zone.TITLE else 0.0
         for score, name in _candidates(hit, lex, names):
-            scored.append((score + bonus, -order, name))
+            repeats = min(article.count(name) - 1, MAX_REPEATS) if hit.type != "crash" else 0
+            scored.append((score + bonus + REPEAT_BONUS * max(repeats, 0), -order, name))
+    kind = hits[0].type if hits else "crash"
+    if kind != "crash" and (not scored or max(scored)[0] < SUBJECT) and not hits[0].sentence.cjk:
+        frequent = _most_named(article, lexicons[False], per_script[False])
+        if frequent:
+            scored.append((MODIFIER + REPEAT_BONUS * frequent[0], -len(hits), frequent[1]))
     if not scored:
         return None
     name = max(scored)[2]
@@ -70,6 +100,33 @@ def name_event(hits: Sequence[Hit], watchlist: Watchlist, lexicons: dict[bool, L
     if company:
         return Named(company.company, company.tickers, True)
     return Named(name)
+
+
+_TITLE_STOP = frozenset(
+    {"over", "as", "to", "for", "in", "on", "after", "amid", "with", "from", "by", "of", "and"}
+    | {"the", "a", "an", "at", "into", "its", "says", "said", "will", "could", "may", "new"}
+)
+_EVENT_WORDS: dict[str, frozenset[str]] = {}
+
+
+def _plain(names: Names, lex: Lexicon) -> frozenset[str]:
+    """Words that end a name in a Title Case headline: plain words of the article, function
+    words and the words of events ("Xiaomi Recalls Over ..." -> "Xiaomi")."""
+    if lex.language not in _EVENT_WORDS:
+        words = {w for group in (lex.screen, lex.screen_more) for ws in group.values() for w in ws}
+        _EVENT_WORDS[lex.language] = frozenset(words) | _TITLE_STOP
+    return names.lower_words | _EVENT_WORDS[lex.language]
+
+
+def _most_named(article: str, lex: Lexicon, names: Names) -> tuple[int, str] | None:
+    """The name a page repeats most (three times at least): what the page is about."""
+    counts: dict[str, int] = {}
+    for run in runs(article[:_PAGE_CHARS], lex.companies.product_follows, _plain(names, lex)):
+        name = _ok(run, lex, names, crash=False)
+        if name and not run.initial:
+            counts[name] = counts.get(name, 0) + 1
+    best = max(counts.items(), key=lambda kv: kv[1], default=None)
+    return (min(best[1], MAX_REPEATS), best[0]) if best and best[1] >= _OFTEN else None
 
 
 def _watched(hit: Hit, watchlist: Watchlist, lex: Lexicon) -> Named | None:
@@ -92,10 +149,12 @@ def _watched(hit: Hit, watchlist: Watchlist, lex: Lexicon) -> Named | None:
 def _candidates(hit: Hit, lex: Lexicon, names: Names) -> list[tuple[float, str]]:
     if hit.sentence.cjk:
         return _zh_candidates(hit, lex)
-    product = re.compile(rf"(?:{lex.crash.vehicles.pattern}|{lex.recall.units.pattern})")
     found = []
-    for run in runs(hit.sentence.text, product, names.lower_words):
-        name = _ok(run, lex, names)
+    crash = hit.type == "crash"
+    for run in runs(hit.sentence.text, lex.companies.product_follows, _plain(names, lex)):
+        name = _ok(run, lex, names, crash=crash)
+        if name and crash and run.initial and not names.named_elsewhere(name) and names.more:
+            continue  # "Lithium battery blamed ...": an opening word is a name if named again
         if name:
             found.append((run, name))
     if hit.role == "price_target":
@@ -105,15 +164,23 @@ def _candidates(hit: Hit, lex: Lexicon, names: Names) -> list[tuple[float, str]]
     return _subject(hit, lex, found)
 
 
-def _ok(run: Run, lex: Lexicon, names: Names) -> str | None:
+def _ok(run: Run, lex: Lexicon, names: Names, *, crash: bool) -> str | None:
+    """The run as a company name, or None. In a crash a maker's name describes the craft
+    ("a Piper Cheyenne"), and a headline's first word must be a name elsewhere too
+    ("Lithium battery blamed ..."): there the operator is wanted."""
     name = strip_leading(run, names, lex.companies)
+    words = name.split(" ")
+    while len(words) > 1 and all(lex.numbers.word_number(w) for w in words[0].lower().split("-")):
+        words.pop(0)  # "Twenty-seven BMW vehicles"
+    name = " ".join(words)
     low = name.lower()
-    if (
+    if _MODEL_CODE.match(name) or (
         not acceptable(name, run.initial, names, lex.companies)
         or lex.target.brokers.fullmatch(low)
-        or lex.crash.vehicles.fullmatch(low.split()[0])
+        or (crash and lex.crash.vehicles.fullmatch(low.split()[0]))
         or lex.crash.scene.fullmatch(low)
         or lex.target.metrics.fullmatch(low)
+        or lex.companies.modifiers.fullmatch(low)
     ):
         return None
     return name
@@ -125,10 +192,10 @@ def _subject(hit: Hit, lex: Lexicon, found: list[tuple[Run, str]]) -> list[tuple
     verb = hit.verb[0] if hit.verb else hit.anchor[0]
     clauses = [m.end() for m in _EN_CLAUSE.finditer(text, 0, verb)]
     clause = clauses[-1] if clauses else 0
-    operator = re.compile(rf"(?:{lex.companies.operator.pattern})\s*$")
+    operator, speaks = lex.companies.operator_before, lex.companies.speaks_follows
+    title_case = _title_case(text)
     out: list[tuple[float, str]] = []
     subjects = 0
-    speaks = re.compile(rf"\s+(?:{lex.companies.speaks_after.pattern})")
     for run, name in found:
         if operator.search(low[max(0, run.start - 30) : run.start]):
             out.append((OPERATOR, name))
@@ -142,10 +209,12 @@ def _subject(hit: Hit, lex: Lexicon, found: list[tuple[Run, str]]) -> list[tuple
                 score = max(score, SUBJECT - 0.5)  # "Daimler cuts ... after Germany orders recall"
             out.append((score - LATER_PENALTY * subjects, name))
             subjects += 1
-        elif run.possessive and run.start - verb < _REACH:
+        elif run.possessive and run.start - verb < _REACH and not title_case:
             out.append((POSSESSOR - 1, name))
-        elif run.start - verb < _REACH:
-            out.append((OBJECT, name))
+        elif run.start - verb < _REACH and not title_case:
+            out.append(
+                (OBJECT, name)
+            )  # "recall of 21,000 Megadyne pads"; not "Recalls Cooked Meat"
     return out
 
 
@@ -171,15 +240,13 @@ def _object(hit: Hit, found: list[tuple[Run, str]]) -> list[tuple[float, str]]:
 def _operator(hit: Hit, lex: Lexicon, found: list[tuple[Run, str]]) -> list[tuple[float, str]]:
     """Crash: who operates or makes what crashed ("an Amtrak train", "SpaceX's Starship")."""
     low = hit.sentence.low
-    vehicle_after = re.compile(
-        rf"(?:'s?)?\s+(?:(?!{_FUNCTION})[a-z0-9-]+\s+){{0,2}}(?:{lex.crash.vehicles.pattern})"
-    )
-    operator = re.compile(rf"(?:{lex.companies.operator.pattern})\s*$")
-    owner = re.compile(rf",?\s+(?:the\s+|its\s+)?(?:[\w'-]+\s+){{0,5}}?(?:{lex.companies.owner_after.pattern})")
-    listed = re.compile(r"\s+(?:shares|stock)\b")
+    vehicle_after = lex.companies.vehicle_follows
+    operator, owner = lex.companies.operator_before, lex.companies.owner_follows
     out: list[tuple[float, str]] = []
     for run, name in found:
-        suffix = SUFFIX_BONUS if lex.companies.org_suffix.fullmatch(name.lower().split()[-1]) else 0.0
+        suffix = (
+            SUFFIX_BONUS if lex.companies.org_suffix.fullmatch(name.lower().split()[-1]) else 0.0
+        )
         if operator.search(low[max(0, run.start - 30) : run.start]) or owner.match(low, run.end):
             out.append((OPERATOR + suffix, name))
         elif run.possessive and vehicle_after.match(low, run.end):
@@ -188,7 +255,7 @@ def _operator(hit: Hit, lex: Lexicon, found: list[tuple[Run, str]]) -> list[tupl
             out.append((VEHICLE_NAME + suffix, name))
         elif run.model:
             out.append((MODIFIER, name))
-        elif listed.match(low, run.end):
+        elif _LISTED.match(low, run.end):
             out.append((VEHICLE_NAME, name))
     return out
 
@@ -202,7 +269,7 @@ def _zh_candidates(hit: Hit, lex: Lexicon) -> list[tuple[float, str]]:
             for noun in lex.target.nouns.finditer(low, verb.end()):
                 if noun.start() - verb.end() > 14:
                     break
-                name = zh_name(re.split(r"[、,，]", text[verb.end() : noun.start()])[0], lex)
+                name = zh_name(re.split(r"[、,\uff0c]", text[verb.end() : noun.start()])[0], lex)
                 if name:
                     out.append((SUBJECT, name))
         for noun in lex.target.price_target.finditer(low):
@@ -216,16 +283,15 @@ def _zh_candidates(hit: Hit, lex: Lexicon) -> list[tuple[float, str]]:
     if hit.type != "crash":
         subject = zh_subject(text, min(a, hit.verb[0] if hit.verb else a), lex)
         return [(SUBJECT, subject)] if subject else []
-    suffix = lex.companies.org_suffix.pattern
-    for m in re.finditer(rf"([\u4e00-\u9fffA-Za-z]{{2,10}}?)(?:{lex.companies.operator.pattern})", text):
+    for m in lex.companies.cjk_operator.finditer(text):
         name = zh_name(m.group(1), lex)
         if name:
             out.append((OPERATOR, name))
-    for m in re.finditer(rf"[\u4e00-\u9fffA-Za-z]{{2,10}}?(?:{suffix})", text):
+    for m in lex.companies.cjk_org.finditer(text):
         name = zh_name(m.group(), lex)
         if name:
             out.append((VEHICLE_NAME, name))
-    for m in re.finditer(rf"([\u4e00-\u9fffA-Za-z]{{2,8}})(?:{lex.companies.org_after.pattern})", text):
+    for m in lex.companies.cjk_org_after.finditer(text):
         name = zh_name(re.split(r"\s", m.group(1))[-1], lex)
         if name:
             out.append((MENTION, name))

@@ -7,11 +7,15 @@ this module only turns it into one regex and the matches into exact `Decimal` va
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+from services.classifier.wordforms import fast_alternation
 
 _YEAR_MIN, _YEAR_MAX = 1900, 2099
-# Between two amounts of a range: "30,000-32,000", "$3.85 to $4.00", "3～5".
-_RANGE_GAP = re.compile(r"\s*(?:-|–|—|~|～|to|至)\s*")
+# Between two amounts of a range: "30,000-32,000", "$3.85 to $4.00", "3-5" (any dash or tilde).
+_RANGE_GAP = re.compile(r"\s*(?:-|\u2013|—|~|\uff5e|to|至)\s*")
+_GLUED = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.")  # a number glued to these is a name
+_LEAD_REACH = 30
 _FROM_BEFORE = re.compile(r"(?:from|by|由|从)\s*(?:a |an |the |its |their )?\S*\s*$")
 # The high end of a range is at most this many times its low end ("$905 million-$915 million").
 _RANGE_SPREAD = 5
@@ -48,7 +52,8 @@ class Amount:
 class NumberGrammar:
     """A language's number grammar compiled into one regex."""
 
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str]  # the number and what follows it
+    lead: re.Pattern[str]  # what precedes it: a hedge, a currency symbol (matches at the end)
     scales: Mapping[str, Decimal]
     words: Mapping[str, int]
     currencies: tuple[tuple[str, re.Pattern[str]], ...]
@@ -82,57 +87,93 @@ def build_grammar(spec: Mapping[str, object], *, cjk: bool) -> NumberGrammar:
         before.extend(_strings(forms_map.get("before", [])))
         after.extend(_strings(forms_map.get("after", [])))
         currencies.append((str(code), re.compile("|".join(symbols))))
-    scale_words = "|".join(sorted(scales, key=len, reverse=True))
-    before_alt = "|".join(sorted(before, key=len, reverse=True))
-    after_alt = "|".join(sorted(after, key=len, reverse=True))
+    scale_words = fast_alternation(map(re.escape, scales))
+    before_alt = fast_alternation(before)
+    after_alt = fast_alternation(after)
+    hedges = fast_alternation([hedges])
+    # The number first, so the regex engine can skip to digits; what stands before it (a hedge,
+    # a currency symbol) is read from the text just before, with a second small regex.
     if cjk:
-        body = (
-            rf"(?P<hedge>(?:{hedges}))?(?P<cur>(?:{before_alt}))?\s?"
-            r"(?<![a-z0-9_.])(?<![a-z]-)(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)(?![0-9])"
-            rf"(?P<scale>{scale_words})?(?P<hedge2>余|多)?(?P<pct>%|％)?"
-            rf"(?P<after>{after_alt})?"
+        number = (
+            r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)(?![0-9])"
+            rf"(?P<scale>{scale_words})?(?P<hedge2>余|多)?(?P<pct>%|\uff05)?(?P<after>{after_alt})?"
         )
+        lead = rf"(?P<hedge>{hedges})?(?P<cur>{before_alt})?\s?$"
     else:
-        body = (
-            rf"(?:(?<![a-z])(?P<hedge>{hedges})\s+)?(?<![a-z0-9_.])(?<![a-z]-)"
-            rf"(?P<cur>(?:{before_alt}))?\s?"
+        number = (
             r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
             rf"(?:\s?(?P<scale>{scale_words})(?![a-z]))?"
             r"(?P<pct>\s?(?:%|per ?cent(?![a-z])|pct(?![a-z])))?"
             rf"(?:\s(?P<after>{after_alt})(?![a-z]))?(?![a-z0-9])"
         )
-    return NumberGrammar(re.compile(body), scales, words, tuple(currencies))
+        lead = (
+            rf"(?:(?<![a-z])(?P<hedge>{hedges})\s+)?(?:(?<![a-z0-9_.])(?P<cur>{before_alt}))?\s?$"
+        )
+    return NumberGrammar(re.compile(number), re.compile(lead), scales, words, tuple(currencies))
 
 
 def find_amounts(text: str, grammar: NumberGrammar) -> list[Amount]:
     """Every amount in lowercased `text`, ranges ("$3.85-$4.00") merged into one."""
     found: list[Amount] = []
     for m in grammar.pattern.finditer(text):
+        start = m.start()
+        before = text[start - 1 : start] if start else ""
+        if before and (
+            before in _GLUED or (before == "-" and text[start - 2 : start - 1].isalpha())
+        ):
+            continue  # "RAV4", "F-150", "COVID-19": part of a name
         raw = m["num"]
-        try:
-            value = Decimal(raw.replace(",", ""))
-        except InvalidOperation:  # pragma: no cover - the regex only admits digits
-            continue
+        value = Decimal(raw.replace(",", ""))
         scale_word = m["scale"]
         if scale_word:
             value *= grammar.scales[scale_word]
-        symbol = m["cur"] or m["after"]
+        lead = _lead(text, start, grammar.lead)
+        cur = lead["cur"] if lead else None
+        hedge = lead["hedge"] if lead else None
+        symbol = cur or m["after"]
         whole = "," not in raw and "." not in raw
         found.append(
             Amount(
                 value=value,
-                start=m.start(),
+                start=lead.start() if lead and (cur or hedge) else start,
                 end=m.end(),
                 raw=raw,
                 currency=grammar.currency_of(symbol) if symbol else None,
                 percent=bool(m["pct"]),
-                approx=bool(m["hedge"] or m.groupdict().get("hedge2")),
+                approx=bool(hedge or m.groupdict().get("hedge2")),
                 scaled=bool(scale_word),
-                year=whole and not scale_word and not symbol and not m["pct"]
-                and len(raw) == 4 and _YEAR_MIN <= int(raw) <= _YEAR_MAX,
+                year=whole
+                and not scale_word
+                and not symbol
+                and not m["pct"]
+                and len(raw) == 4
+                and _YEAR_MIN <= int(raw) <= _YEAR_MAX,
             )
         )
     return _merge_ranges(text, found)
+
+
+def _lead(text: str, start: int, pattern: re.Pattern[str]) -> re.Match[str] | None:
+    """What stands right before a number, tried from a few starts: the last words and the last
+    few characters (symbols), never a scan over the whole stretch."""
+    if start == 0:
+        return None
+    starts = set(range(max(0, start - 4), start))
+    pos = start
+    for _ in range(3):  # the last three words: "more than", "an estimated", "up to"
+        pos = text.rfind(" ", 0, max(pos - 1, 0))
+        if start - pos > _LEAD_REACH:
+            break
+        starts.add(pos + 1)
+        if pos < 0:
+            break
+    best = None
+    for p in sorted(starts):
+        m = pattern.match(text, p, start)
+        if m and (m["hedge"] or m["cur"]):
+            best = m
+            break
+    return best
 
 
 def _merge_ranges(text: str, amounts: Sequence[Amount]) -> list[Amount]:

@@ -12,7 +12,7 @@ from services.classifier.lexicon import Lexicon
 from services.classifier.numbers import Amount, find_amounts
 from services.classifier.text import Sentence
 
-ACTIVE, NOUN, WEAK, BARE = 0.85, 0.75, 0.35, 0.5
+ACTIVE, NOUN, WEAK, BARE = 0.85, 0.75, 0.35, 0.42
 _UNITS_BONUS = 0.07
 _PAST_FACTOR = 0.8
 # Between a recall verb and its count: "recalls", "is recalling about", "recall of", "covering".
@@ -22,6 +22,12 @@ _EN_NOUN_GAP = re.compile(r"^\s+(?:[a-z0-9&'./-]+\s+){0,6}?$")
 _EN_JOIN = re.compile(r"\b(?:and|plus|as well as)\b(?:\s+(?:[a-z-]+\s+){0,2})?$")
 _ZH_JOIN = re.compile(r"(?:另有|以及|及|和|、)\s*$")
 _PART_OF = re.compile(r"includ|among|of which|such as|led by|其中|包括|包含")
+# "Honda recalls Civic ...", "recalls 1,398 ...": a named product or a count as the object.
+_NAMED_OBJECT = re.compile(
+    r"\s+(?:about |nearly |some |more than |over |its |the )?(?:[A-Z]|(?!(?:19|20)\d\d\b)\d)"
+)
+# "... and 10,000 treadmills": a second count of things, joined to the first.
+_PLURAL = re.compile(r"\s+(?:[a-z-]+\s+){0,2}[a-z-]{3,}s\b")
 _ZH_TOTAL = re.compile(r"(?:共计?|合计|总计)\s*$")
 # "... fans recalled over injury hazard": a participle, its product before it.
 _PASSIVE = re.compile(
@@ -33,26 +39,33 @@ _PASSIVE = re.compile(
 def recall_hit(s: Sentence, lex: Lexicon) -> Hit | None:
     """The recall this sentence reports, if any."""
     r = lex.recall
+    anchors = [m.span() for m in r.anchors.finditer(s.low)]
+    if not anchors:
+        return None
     blocked = spans(r.not_, s.low)
-    anchors = [m.span() for m in r.anchors.finditer(s.low) if not covered(m.span(), blocked)]
+    anchors = [a for a in anchors if not covered(a, blocked)]
     if not anchors:
         return None
     product = bool(r.product.search(s.low) or r.regulators.search(s.low))
-    if r.context_not.search(s.low) and not product:
-        return None
+    if r.context_not.search(s.low) and not (
+        r.regulators.search(s.low) or recall_units(s, anchors[0], lex)
+    ):
+        return None  # elections, diplomats, memories: only a regulator or a count says product
     weak = [w for w in spans(r.weak, s.low) if covered(w, anchors)]
     strong = [a for a in anchors if not covered(a, weak)]
     anchor = strong[0] if strong else anchors[0]
     active = [a.span() for a in r.active.finditer(s.low) if covered(a.span(), [anchor])]
     strength = ACTIVE if active else NOUN
-    if not product:
-        strength = BARE
+    if not product and not (active and _NAMED_OBJECT.match(s.text, anchor[1])):
+        strength = BARE  # "recalls early days", "recalls how": no product, likely remembering
     if not strong:
         strength = WEAK
     elif any(not covered(w, anchors) for w in spans(r.weak, s.low)):
         strength *= _PAST_FACTOR  # "in 2014", "years ago": a recall told as history
     units = recall_units(s, anchor, lex)
-    hit = Hit("recall", strength, s, anchor, "recall", passive=bool(_PASSIVE.match(s.low, anchor[0])))
+    hit = Hit(
+        "recall", strength, s, anchor, "recall", passive=bool(_PASSIVE.match(s.low, anchor[0]))
+    )
     if units is not None:
         hit.strength = min(1.0, hit.strength + _UNITS_BONUS)
         hit.facts["units"] = units[0]
@@ -71,7 +84,10 @@ def recall_units(s: Sentence, anchor: Span, lex: Lexicon) -> tuple[int, bool] | 
     first = totals[0] if totals else (after[0] if after else counted[-1])
     total = first.value
     approx = first.approx or first.scaled
-    for nxt in counted[counted.index(first) + 1 :]:
+    later = [
+        a for a in amounts if a.start >= first.end and (a in counted or _PLURAL.match(s.low, a.end))
+    ]
+    for nxt in later:
         gap = s.low[first.end : nxt.start]
         if not _additive(gap, lex) or _PART_OF.search(s.low[anchor[0] : nxt.start]) or totals:
             break
@@ -89,7 +105,8 @@ def _worded_units(s: Sentence, anchor: Span, lex: Lexicon) -> tuple[int, bool] |
             continue
         tail = s.low[anchor[1] + m.end() : anchor[1] + m.end() + 40]
         noun = lex.recall.units.search(tail)
-        if noun and _EN_NOUN_GAP.match(tail[: noun.start()] + " ") and noun.start() < 25:
+        gap = tail[: noun.start()] if noun else ""
+        if noun and _EN_NOUN_GAP.match(gap + " ") and noun.start() < 25 and " of " not in gap:
             return n, False
     return None
 
@@ -107,11 +124,15 @@ def _is_units(s: Sentence, a: Amount, anchor: Span, lex: Lexicon) -> bool:
         if lex.recall.units.match(tail):
             return True
         return a.start >= anchor[1] and bool(_ZH_VERB_GAP.match(s.low[anchor[1] : a.start]))
-    if re.match(rf"\s+(?:[a-z-]+\s+)?(?:{lex.recall.weights.pattern})", tail):
+    if lex.recall.weights_after.match(tail):
         return False
     noun = lex.recall.units.search(tail)
-    if noun and _EN_NOUN_GAP.match(tail[: noun.start()] + " "):
-        return True
+    if (
+        noun
+        and _EN_NOUN_GAP.match(tail[: noun.start()] + " ")
+        and " of " not in tail[: noun.start()]
+    ):
+        return True  # "1,398 Tundra pickups", not "five lots of tablets"
     return 0 <= a.start - anchor[1] <= 30 and bool(_EN_VERB_GAP.match(s.low[anchor[1] : a.start]))
 
 

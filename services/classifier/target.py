@@ -16,10 +16,12 @@ from services.classifier.text import Sentence
 
 PAIRED, EXPECT, EXPECT_SET, BROKER, WARNING = 0.85, 0.8, 0.72, 0.85, 0.68
 FIGURE_BONUS = 0.07
-SET_WITHOUT_FIGURE = 0.45  # "gave second-quarter guidance": issuing a target is news with its figure
+SET_WITHOUT_FIGURE = (
+    0.45  # "gave second-quarter guidance": issuing a target is news with its figure
+)
 EARLIER_FACTOR = 0.5
-_EN_BREAK = re.compile(r"[;:]|\s[-—–]\s|\b(?:but|while|whereas|after|as|amid|although)\b")
-_ZH_BREAK = re.compile(r"[,，。;；:：!！?？\s]")
+_EN_BREAK = re.compile(r"[;:]|\s[-—\u2013]\s|\b(?:but|while|whereas|after|as|amid|although)\b")
+_ZH_BREAK = re.compile(r"[,\uff0c。;\uff1b:\uff1a!\uff01?\uff1f\s]")
 _PASSIVE = re.compile(r"^\s*(?:was|were|is|are|has been|have been|had been|being|got|now)?\s*$")
 _TARGET_WORD = re.compile(r"targets?")
 # Before "target" in lowercase use: what makes a capitalised "Target" a noun, not Target Corp.
@@ -29,13 +31,17 @@ _NOUN_BEFORE = re.compile(
 )
 _EN_GAP, _EN_AFTER, _ZH_GAP = 70, 30, 14
 _EXPECT_REACH = 160
-# "expects fiscal 2023 revenue of $2.08 billion", "guides 2024 output of 57,000": a stated figure.
+_DIGIT = re.compile(r"\d")
+# "expects fiscal 2023 revenue of $2.08 billion", "guides 2024 output of 57,000", "aims to
+# deliver 800,000 vehicles": a stated figure for a named metric.
 _STATED = re.compile(
-    r"\s*(?:to\s+)?(?P<metric>(?:[a-z0-9$'-]+\s+){0,5}?)(?:of|at|to|around|about)\s+(?:about\s+|up to\s+)?[$€£¥\d]"
+    r"\s*(?:to\s+)?(?P<metric>(?:[a-z0-9$'-]+\s+){0,5}?)(?:(?:of|at|to|around|about)\s+)?"
+    r"(?:about\s+|up to\s+|roughly\s+|nearly\s+|some\s+)?[$€£¥\d]"
 )
 # "up from 25,000 a year earlier": a comparison with last year's actual, not with an old target.
 _YEAR_AGO = re.compile(
-    r"a year (?:earlier|ago|before)|last year|year-(?:ago|earlier)|prior[- ]year|same (?:period|quarter)"
+    r"a year (?:earlier|ago|before)|last year|year-(?:ago|earlier)|prior[- ]year"
+    r"|same (?:period|quarter)"
     r"|in (?:19|20)\d\d|a quarter (?:earlier|ago)|previous quarter|year on year|year-on-year"
 )
 
@@ -43,9 +49,12 @@ _YEAR_AGO = re.compile(
 def target_hit(s: Sentence, lex: Lexicon) -> Hit | None:
     """The target change this sentence reports, if any."""
     t = lex.target
-    blocked = spans(t.not_, s.low)
-    nouns = [n for n in _nouns(s, lex) if not covered(n, blocked)]
+    nouns = _nouns(s, lex)
+    if not nouns and not _worth_more(s, lex):
+        return None  # no target noun, no stated figure, no broker, no warning: nothing here
     verbs = [(m.span(), str(m.lastgroup)) for m in t.verbs.finditer(s.low)]
+    blocked = spans(t.not_, s.low)
+    nouns = [n for n in nouns if not covered(n, blocked)]
     verbs = [(v, d) for v, d in verbs if not covered(v, blocked)]
     holds = spans(t.hold, s.low)
     found = [_paired(s, lex, nouns, verbs, holds), _expected(s, lex), _broker(s, lex, verbs)]
@@ -58,14 +67,27 @@ def target_hit(s: Sentence, lex: Lexicon) -> Hit | None:
         hits[0].facts["direction"] = "cut"
     if t.context_not.search(s.low) and hits[0].role != "price_target" and not _business(s, lex):
         return None
+    # The first reading that gives the figures; a price target before an earnings forecast.
+    hits.sort(key=lambda h: (h.role != "price_target", -h.strength))
     for hit in hits:
         target_facts(hit, lex)
         if hit.facts.get("new") is not None:
             hit.strength = min(1.0, hit.strength + FIGURE_BONUS)
-        elif hit.facts.get("direction") == "set":
+            return hit
+        if hit.facts.get("direction") == "set":
             hit.strength = min(hit.strength, SET_WITHOUT_FIGURE)
-    # The first reading that gives the figures; a price target before an earnings forecast.
-    return max(hits, key=lambda h: (h.role == "price_target", h.facts.get("new") is not None, h.strength))
+    return hits[0]
+
+
+def _worth_more(s: Sentence, lex: Lexicon) -> bool:
+    """A reading without a noun-and-verb pair may still apply: a figure stated by an expect
+    verb, a broker's shorthand, a profit warning."""
+    figure = _DIGIT.search(s.low) is not None
+    t = lex.target
+    return bool(
+        (figure and (t.expect.search(s.low) or t.brokers.search(s.low, 0, 40)))
+        or t.warning.search(s.low)
+    )
 
 
 def _nouns(s: Sentence, lex: Lexicon) -> list[Span]:
@@ -127,7 +149,7 @@ def _bound(s: Sentence, lex: Lexicon, verb: Span, noun: Span) -> bool:
 
 
 def _held(verb: Span, noun: Span, holds: list[Span]) -> bool:
-    """A keep-verb stands between the change verb and the noun ("raised ... but kept its target")."""
+    """A keep-verb stands between the change verb and the noun ("raised ... but kept")."""
     lo, hi = min(verb[0], noun[0]), max(verb[1], noun[1])
     return any(lo <= h[0] < hi for h in holds)
 

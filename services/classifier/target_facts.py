@@ -13,16 +13,20 @@ from services.classifier.lexicon import Lexicon
 from services.classifier.numbers import Amount, find_amounts
 
 _EN_END = re.compile(
-    r";|\s[-—–]\s|\b(?:but|while|whereas|after|as|amid|although|thanks to|due to|following|"
+    r";|\s[-—\u2013]\s|\b(?:but|while|whereas|after|as|amid|although|thanks to|due to|following|"
     r"because|citing|on the back of)\b"
 )
-_ZH_END = re.compile(r"[,，。;；、!！?？]")
+_ZH_END = re.compile(r"[,\uff0c。;\uff1b、!\uff01?\uff1f]")
 # A comma ends the clause unless a figure or its role word follows ("..., down from $2.1 billion").
 _COMMA_END = re.compile(
     r",\s+(?!(?:up|down|from|to|compared|versus|vs\.?|or|a|an|its|which|implying|with|now|"
     r"expecting|seeing)\b|[$€£¥\d])"
 )
 _LOSS = re.compile(r"loss|亏损")
+_YEAR_AGO = re.compile(
+    r"\s*(?:\w+\s+){0,2}"
+    r"(?:a year (?:earlier|ago|before)|last year|in (?:19|20)\d\d|year-(?:ago|earlier))"
+)
 _GROWTH = re.compile(r"growth|增速|增长")
 _SINCE = re.compile(r"(?:since|from|until|through|before|after)\s+$")
 _FY = re.compile(r"\bfy\s?'?((?:19|20)?\d\d)\b")
@@ -38,7 +42,8 @@ def target_facts(hit: Hit, lex: Lexicon) -> None:
     start = min(verb[0], hit.anchor[0])
     end = _clause_end(hit, lex, max(verb[1], hit.anchor[1]))
     metric, loss = _metric(hit, lex, start, end)
-    amounts = [a for a in find_amounts(s.low, lex.numbers) if not a.year]
+    every = find_amounts(s.low, lex.numbers)
+    amounts = [a for a in every if not a.year]
     in_clause = [a for a in amounts if start <= a.start < end]
     roles = {a: _role(s.low, a, lex) for a in in_clause}
     money = metric not in lex.target.unit_metrics and any(a.money for a in in_clause)
@@ -46,23 +51,35 @@ def target_facts(hit: Hit, lex: Lexicon) -> None:
     if new is None:
         new = _expected_figure(hit, lex, amounts, metric, end)
     old = _pick(in_clause, roles, "old", metric, lex, money=money)
+    if old is not None and _YEAR_AGO.match(s.low, old.end):
+        old = None  # "up from 376,000 last year": last year's result, not a former target
     delta = next((a for a in in_clause if roles[a] == "delta" and not a.percent), None)
     if new is None and hit.role == "price_target":
         new, old = _later_move(s.low, amounts, roles, hit.anchor[1], lex)
     direction = hit.facts.get("direction")
     by_figures = hit.facts.pop("by_figures", False)
     values = _values(new, old, delta, direction, loss)
-    if values[0] is not None and values[1] is not None and (by_figures or direction in {"neutral", "set", None}):
-        direction = "raise" if values[0] > values[1] else "cut" if values[0] < values[1] else direction
+    if (
+        values[0] is not None
+        and values[1] is not None
+        and (by_figures or direction in {"neutral", "set", None})
+    ):
+        direction = (
+            "raise" if values[0] > values[1] else "cut" if values[0] < values[1] else direction
+        )
     if metric and new is not None and new.percent and metric != "margin" and _GROWTH.search(s.low):
         metric = f"{metric}_growth_pct"
     facts = hit.facts
     facts["direction"] = None if direction == "neutral" else direction
     facts["metric"] = metric
     facts["new"], facts["old"] = values
-    facts["period"] = _period(s.low, max(0, start - _BEFORE), end, lex)
-    money = new if new is not None and new.money else old if old is not None and old.money else None
-    facts["currency"] = money.currency if money and metric not in t.unit_metrics else None
+    facts["explicit"] = new is not None and roles.get(new) == "new"  # "to $160", not a bare figure
+    years = [a for a in every if a.year]
+    facts["period"] = _period(s.low, max(0, start - _BEFORE), end, lex, years)
+    priced = (
+        new if new is not None and new.money else old if old is not None and old.money else None
+    )
+    facts["currency"] = priced.currency if priced and metric not in t.unit_metrics else None
 
 
 def _clause_end(hit: Hit, lex: Lexicon, pos: int) -> int:
@@ -120,18 +137,19 @@ def _pick(
     *,
     money: bool,
 ) -> Amount | None:
-    """The first figure in the wanted role; a figure with no role word can be the new one,
-    unless it is a percentage ("raises forecast 6%" is the size of the change)."""
-    for a in amounts:
-        role = roles[a]
-        if role != want and not (want == "new" and role is None and not a.percent):
-            continue
-        if (metric == "price_target" and a.percent) or (money and not a.money and not a.percent):
-            continue
-        if metric in lex.target.unit_metrics and a.money:
-            continue
-        return a
-    return None
+    """The first figure in the wanted role; else, for the new value, the first figure with no
+    role word, unless a percentage ("raises forecast 6%" is the size of the change)."""
+    fits = [
+        a
+        for a in amounts
+        if not (metric == "price_target" and a.percent)
+        and not (money and want == "new" and not a.money and not a.percent)
+        and not (metric in lex.target.unit_metrics and a.money)
+    ]
+    named = next((a for a in fits if roles[a] == want), None)
+    if named is not None or want != "new":
+        return named
+    return next((a for a in fits if roles[a] is None and not a.percent), None)
 
 
 def _later_move(
@@ -151,7 +169,7 @@ def _later_move(
 def _expected_figure(
     hit: Hit, lex: Lexicon, amounts: list[Amount], metric: str | None, end: int
 ) -> Amount | None:
-    """A figure stated after the clause: "raised its outlook ..., now expecting up to $1.3 billion"."""
+    """A figure stated after the clause: "raised its outlook ..., now expecting $1.3 billion"."""
     m = lex.target.expect.search(hit.sentence.low, end)
     if m is None:
         return None
@@ -180,16 +198,20 @@ def _values(
 
 def _as_number(value: Decimal, like: Amount) -> int | float:
     """Keep the int/float shape of how the figure was written."""
-    return int(value) if isinstance(like.number(), int) and value == value.to_integral() else float(value)
+    return (
+        int(value)
+        if isinstance(like.number(), int) and value == value.to_integral()
+        else float(value)
+    )
 
 
-def _period(low: str, start: int, end: int, lex: Lexicon) -> str | None:
-    """"FY2024", "Q1 FY2013", "Q3": the period the target is for."""
+def _period(low: str, start: int, end: int, lex: Lexicon, years: list[Amount]) -> str | None:
+    """ "FY2024", "Q1 FY2013", "Q3": the period the target is for."""
     region = low[start:end]
     year: int | None = None
-    fiscal_end = lex.target.fiscal_end.search(region)
-    for a in find_amounts(region, lex.numbers):
-        if a.year and not _SINCE.search(region[: a.start]):
+    fiscal_end = lex.target.fiscal_end.search(low, start, end)
+    for a in years:
+        if start <= a.start < end and not _SINCE.search(low, max(start, a.start - 8), a.start):
             year = int(a.raw)
             if fiscal_end and fiscal_end.end() <= a.start <= fiscal_end.end() + 12:
                 year -= 1  # "the year to March 2023" is fiscal 2022

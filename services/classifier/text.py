@@ -6,31 +6,35 @@ are dropped; only then is the body split into sentences.
 """
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import lru_cache
 
 from services.classifier.lexicon import PageLex
 
-# Curly quotes and dashes to ASCII, one character for one so offsets stay aligned.
-_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " ", "\u3000": " "})
+# Curly quotes and odd spaces to ASCII, one character for one so offsets stay aligned.
+_FOLD = {"\u2019": "'", "\u2018": "'", "“": '"', "”": '"', "\u00a0": " ", "\u3000": " "}
+_FOLD_RE = re.compile("[" + "".join(_FOLD) + "]")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
-# A sentence ends at . ! ? (then space and a capital, digit or quote), at 。！？!? in Chinese.
+# A sentence ends at . ! ? (then space and a capital, digit or quote), at the Chinese full
+# stop and the full-width ! and ? in Chinese.
 _EN_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
-_ZH_END = re.compile(r"(?<=[。！？!?])[”\"'」』)）]?")
+_ZH_END = re.compile(r"(?<=[。\uff01\uff1f!?])[”\"'」』)\uff09]?")
 _ABBREV = re.compile(
     r"(?:\b(?:mr|mrs|ms|dr|st|jr|sr|inc|corp|co|ltd|no|vs|gov|sen|rep|gen|lt|col|capt|prof|ft|mt|"
     r"approx|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|est|fig|dept|univ|ave|blvd)"
     r"|\b[a-z]|\b(?:[a-z]\.){1,3}[a-z]?)\.$",
     re.IGNORECASE,
 )
-_NAV = re.compile(r"(?:\s[|>»·]\s.*){2,}")  # "Home | World | Business | ..."
-_TEASER = re.compile(r"(?:\.\.\.|…)\s*$")
 # "FRANKFURT - ", "DETROIT, Nov 4 - ": a dateline is not part of the first sentence.
-_DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}?(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?\s?[-—–]\s")
+_DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}?(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?\s?[-—\u2013]\s")
+_STARTER = re.compile(r"(?:The|It|Its|This|That|A|An|He|She|They|We|But|And|In|On|At|For)\s")
 _MAX_SENTENCE = 600
-LEAD_SENTENCES = 3
+LEAD_CHARS = 600  # the lead: what the first paragraphs of the body say
+_SHORT_LINE = 120  # clutter ("Reporting by ...; editing by ...") is at most this long
+_FOOTER_LINE = 60  # a footer heading ("Related stories", "相关阅读") at most this
 
 
 class Zone(IntEnum):
@@ -51,11 +55,12 @@ class Sentence:
     zone: Zone
     index: int
     cjk: bool
+    kinds: frozenset[str] | None = None  # event kinds whose words it holds, when known
 
 
 def fold(text: str) -> str:
     """Curly quotes to straight ones, non-breaking spaces to spaces."""
-    return text.translate(_FOLD)
+    return _FOLD_RE.sub(lambda m: _FOLD[m.group()], text)
 
 
 def lower(text: str) -> str:
@@ -68,26 +73,40 @@ def lower(text: str) -> str:
 
 def is_cjk(text: str) -> bool:
     """Mostly Chinese (or Japanese) characters rather than Latin letters."""
+    if not _CJK.search(text):
+        return False
     cjk = len(_CJK.findall(text))
-    return cjk > 0 and cjk >= len(_LATIN.findall(text)) * 0.3
+    return cjk >= len(_LATIN.findall(text)) * 0.3
 
 
 def clean_body(content: str, pages: Sequence[PageLex]) -> list[str]:
     """The body's paragraphs without navigation, clutter and everything after a footer line."""
+    footer, drop = _page_patterns(tuple(pages))
     kept: list[str] = []
-    prose = 0
     for raw in content.splitlines():
         line = raw.strip()
         if not line:
             continue
-        low = line.lower()
-        if prose and any(page.footer.match(low) for page in pages):
-            break
-        if _NAV.search(line) or _TEASER.search(line) or any(page.drop.match(low) for page in pages):
-            continue
+        if len(line) <= _SHORT_LINE:  # footers, clutter and navigation are short lines
+            low = line.lower()
+            if kept and len(line) <= _FOOTER_LINE and footer.match(low):
+                break
+            if drop.match(low) or (
+                (" | " in line or " > " in line) and line.count(" | ") + line.count(" > ") >= 2
+            ):
+                continue
+        if line.endswith(("...", "…")):
+            continue  # a teaser of another story
         kept.append(line)
-        prose += len(line)
     return kept
+
+
+@lru_cache(maxsize=8)
+def _page_patterns(pages: tuple[PageLex, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Every language's footer lines and clutter lines, each as one regex for a whole line."""
+    footer = "|".join(p.footer.pattern for p in pages)
+    drop = "|".join(p.drop.pattern for p in pages)
+    return re.compile(rf"(?:{footer})\s*$"), re.compile(rf"(?:{drop})\s*$")
 
 
 def split_sentences(paragraph: str, *, cjk: bool) -> Iterator[str]:
@@ -95,8 +114,9 @@ def split_sentences(paragraph: str, *, cjk: bool) -> Iterator[str]:
     start = 0
     for m in (_ZH_END if cjk else _EN_END).finditer(paragraph):
         end = m.end() if cjk else m.start()
-        if not cjk and _ABBREV.search(paragraph[max(start, end - 12) : end]):
-            continue
+        abbreviation = not cjk and _ABBREV.search(paragraph[max(start, end - 12) : end])
+        if abbreviation and not _STARTER.match(paragraph, m.end()):
+            continue  # "Corp. said", but "in the U.S. The fix ..." ends a sentence
         if end > start:
             yield from _cap(paragraph[start:end].strip())
         start = m.end()
@@ -120,28 +140,58 @@ def strip_dateline(text: str) -> str:
     return text[m.end() :] if m else text
 
 
-def sentences(title: str, summary: str, content: str, pages: Sequence[PageLex]) -> list[Sentence]:
-    """The article as sentences, in reading order, each with its zone."""
+def sentences(
+    title: str,
+    summary: str,
+    content: str,
+    *,
+    pages: Sequence[PageLex],
+    keep: frozenset[str],
+    lead_words: Callable[[str], set[str]],
+) -> list[Sentence]:
+    """The article's sentences to read, in order: the headline, the summary, the lead (the
+    first LEAD_CHARS of the cleaned body) where `lead_words` finds a word of an event, and
+    body sentences holding one of the `keep` words.
+
+    Paragraphs without those words are skipped unsplit: most of a page never gets far.
+    """
     out: list[Sentence] = []
     seen: set[str] = set()
 
-    def add(texts: Iterable[str], zone: Zone) -> None:
-        for text in texts:
-            key = text.casefold()
-            if key in seen:  # the headline repeated atop the body, a summary copied into it
-                continue
+    def add(raw: str, zone: Zone, cjk: bool, kinds: frozenset[str] | None = None) -> None:
+        text = fold(raw)
+        key = text.casefold()
+        if key not in seen:  # a headline repeated atop the body counts once
             seen.add(key)
-            out.append(Sentence(text, lower(text), zone, len(out), is_cjk(text)))
+            out.append(Sentence(text, lower(text), zone, len(out), cjk and is_cjk(text), kinds))
 
-    title = fold(title).strip()
+    title = " ".join(title.split())
     if title:
-        add([" ".join(title.split())], Zone.TITLE)
-    for para in fold(summary).splitlines():
-        add(split_sentences(para.strip(), cjk=is_cjk(para)), Zone.SUMMARY)
-    body: list[str] = []
-    for para in clean_body(fold(content), pages):
-        body.extend(strip_dateline(s) for s in split_sentences(para, cjk=is_cjk(para)))
-    lead = [s for s in body if s.casefold() not in seen][:LEAD_SENTENCES]
-    add(lead, Zone.LEAD)
-    add(body, Zone.BODY)
+        add(title, Zone.TITLE, cjk=True)
+    for para in summary.splitlines():
+        cjk = is_cjk(para)
+        for text in split_sentences(para.strip(), cjk=cjk):
+            add(text, Zone.SUMMARY, cjk)
+    offset = 0
+    title_key = title.casefold()
+    for para in clean_body(content, pages):
+        if len(para) == len(title) and para.casefold() == title_key:
+            continue
+        start, offset = offset, offset + len(para) + 1
+        low = para.lower()
+        kinds = frozenset(lead_words(low)) if start < LEAD_CHARS else None
+        if not (kinds if kinds is not None else any(w in low for w in keep)):
+            continue
+        cjk = is_cjk(para)
+        parts = list(split_sentences(para, cjk=cjk))
+        known = kinds if len(parts) == 1 else None  # a one-sentence paragraph: kinds known
+        for raw in parts:
+            text = strip_dateline(raw)
+            zone = Zone.LEAD if start < LEAD_CHARS else Zone.BODY
+            start += len(text) + 1
+            if zone == Zone.BODY:
+                lowered = text.lower()
+                if not any(word in lowered for word in keep):
+                    continue
+            add(text, zone, cjk, known)
     return out

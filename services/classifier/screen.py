@@ -1,0 +1,195 @@
+"""The screen: is a text worth reading closely? One tokenisation, set lookups, small windows.
+
+A text passes when one of a kind's screen words (`screen:` in a lexicon) stands with that
+kind's context within WINDOW words: a recall word with a product or a figure, an accident word
+with a vehicle or casualties, a target word with a change verb or a metric. The contexts are
+the word forms of the lexicon's own regexes (see `wordforms`). Chinese has no spaces: there
+the screen words are found with one regex and the context with the lexicon regexes nearby.
+Most news has no screen word, or none in context, and costs one pass.
+"""
+
+import re
+import string
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from services.classifier.lexicon import Lexicon, LexiconError
+from services.classifier.wordforms import forms
+
+KINDS = ("recall", "crash", "target_change")
+WINDOW = 30  # words each side of a screen word where its context may stand
+CJK_REACH = 60  # characters each side, in Chinese
+_SPLIT = str.maketrans(dict.fromkeys(string.punctuation, " "))
+_GENERIC_BROKER = frozenset(
+    {"analyst", "analysts", "broker", "brokers", "brokerage", "brokerages", "research"}
+    | {"strategist", "strategists", "bank", "banks", "benchmark", "wells", "roth", "argus"}
+    | {"america", "capital", "securities", "research", "global", "partners", "advisory"}
+    | {"credit", "loop", "william", "craig", "riley", "davidson", "piper", "societe"}
+)
+# Words too common to stand for a phrase of a context ("treated for" is "treated").
+_STOP = frozenset(
+    {"a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is"}
+    | {"it", "its", "of", "on", "or", "the", "to", "was", "were", "with"}
+)
+
+
+def tokens(low: str) -> list[str]:
+    """Latin words of a lowercased text; punctuation (hyphens too) separates them."""
+    if not low.isascii():  # str.translate is fast on ASCII only: other characters become "?"
+        low = low.encode("ascii", "replace").decode("ascii")
+    return low.translate(_SPLIT).split()
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    words: frozenset[str]
+    prefixes: tuple[str, ...]
+    figure: bool
+
+    def near(self, window: Sequence[str]) -> bool:
+        if not self.words.isdisjoint(window):
+            return True
+        if self.figure and any(w[:1].isdigit() for w in window):
+            return True
+        return any(w.startswith(p) for p in self.prefixes for w in window)
+
+
+class Screen:
+    """Screen words and contexts of every lexicon, compiled once."""
+
+    def __init__(self, lexicons: Sequence[Lexicon]) -> None:
+        self.words: dict[str, list[str]] = {}  # word -> kinds it starts (Latin scripts)
+        self.phrases: dict[str, list[str]] = {}  # phrase -> kinds, found as substrings
+        self.more: dict[str, list[str]] = {}  # extra words for headline and lead sentences
+        self.contexts: dict[str, _Context] = {}
+        cjk_words: dict[str, list[str]] = {}  # word -> kinds
+        self.cjk_contexts: dict[str, re.Pattern[str]] = {}
+        for lex in lexicons:
+            contexts = _context_patterns(lex)
+            for kind in KINDS:
+                words = lex.screen.get(kind, ())
+                if lex.cjk:
+                    for word in words:
+                        cjk_words.setdefault(word, []).append(kind)
+                    self.cjk_contexts[kind] = re.compile(
+                        "|".join(p.pattern for p in contexts[kind])
+                    )
+                    continue
+                for word in words:
+                    self.words.setdefault(word, []).append(kind)
+                if kind == "target_change":  # "Truist raises Apple to $250": a broker's name
+                    for word in _broker_words(lex):
+                        self.words.setdefault(word, []).append(kind)
+                for phrase in lex.screen_phrases.get(kind, ()):
+                    self.phrases.setdefault(phrase, []).append(kind)
+                for word in lex.screen_more.get(kind, ()):
+                    self.more.setdefault(word, []).append(kind)
+                self.contexts[kind] = _merge(self.contexts.get(kind), contexts[kind], kind)
+        # A plain alternation of literals: the engine skips to their first characters.
+        self.cjk_words = cjk_words
+        ordered = sorted(cjk_words, key=len, reverse=True)
+        self.cjk = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        self._keys = frozenset(self.words)
+        self._phrase_words = frozenset(p.rsplit(" ", 1)[-1] for p in self.phrases)
+        self._more_keys = frozenset(self.words) | frozenset(self.more)
+
+    def __call__(self, low: str) -> frozenset[str]:
+        """The screen words that stand with their context (empty: not worth reading closely)."""
+        passed: set[str] = set()
+        words = tokens(low)
+        for word in self._keys.intersection(words):
+            kinds = self.words[word]
+            for i in _indices(words, word):
+                window = words[max(0, i - WINDOW) : i + WINDOW + 1]
+                if any(self.contexts[k].near(window) for k in kinds):
+                    passed.add(word)
+                    break
+        present = self._phrase_words.intersection(words)
+        for phrase, kinds in self.phrases.items():
+            at = low.find(phrase) if phrase.rsplit(" ", 1)[-1] in present else -1
+            if at >= 0:
+                window = tokens(low[max(0, at - CJK_REACH * 3) : at + len(phrase) + CJK_REACH * 3])
+                if any(self.contexts[k].near(window) for k in kinds):
+                    passed.add(phrase)
+        if self.cjk is not None and not low.isascii():
+            for m in self.cjk.finditer(low):
+                word = m.group()
+                if word not in passed and any(
+                    self.cjk_contexts[k].search(
+                        low, max(0, m.start() - CJK_REACH), m.end() + CJK_REACH
+                    )
+                    for k in self.cjk_words[word]
+                ):
+                    passed.add(word)
+        return frozenset(passed)
+
+    def kinds(self, low: str) -> set[str]:
+        """The kinds whose words (or extra words) a sentence holds, context or not."""
+        found: set[str] = set()
+        for word in self._more_keys.intersection(tokens(low)):
+            found.update(self.words.get(word, ()))
+            found.update(self.more.get(word, ()))
+        for phrase, kinds in self.phrases.items():
+            if phrase in low:
+                found.update(kinds)
+        if self.cjk is not None and not low.isascii():
+            for m in self.cjk.finditer(low):
+                found.update(self.cjk_words[m.group()])
+        return found
+
+
+def _broker_words(lex: Lexicon) -> set[str]:
+    """The distinctive word of each broker's name ("truist", "jefferies", "goldman")."""
+    found = forms(lex.target.brokers.pattern)
+    words = set()
+    for text in found.whole:  # the first telling word: "goldman", "raymond", "jefferies"
+        telling = [w for w in tokens(text) if len(w) > 3 and w not in _GENERIC_BROKER]
+        words.update(telling[:1])
+    return words
+
+
+def _indices(words: list[str], word: str) -> Iterable[int]:
+    i = -1
+    while True:
+        try:
+            i = words.index(word, i + 1)
+        except ValueError:
+            return
+        yield i
+
+
+def _context_patterns(lex: Lexicon) -> dict[str, list[re.Pattern[str]]]:
+    return {
+        "recall": [lex.recall.product, lex.recall.regulators, lex.recall.units],
+        "crash": [lex.crash.vehicles, lex.crash.scene, lex.crash.casualties],
+        "target_change": [lex.target.verbs, lex.target.expect, lex.target.metrics],
+    }
+
+
+def _key_word(words: list[str]) -> list[str]:
+    """The word of a phrase that says most: its longest ("cars and trucks" -> "trucks")."""
+    words = [w for w in words if len(w) > 1 and w not in _STOP]
+    return [max(words, key=len)] if words else []
+
+
+def _merge(old: _Context | None, patterns: list[re.Pattern[str]], kind: str) -> _Context:
+    words: set[str] = set(old.words) if old else set()
+    prefixes: set[str] = set(old.prefixes) if old else set()
+    for pattern in patterns:
+        try:
+            found = forms(pattern.pattern)
+        except ValueError as exc:
+            raise LexiconError(f"screen context of {kind}: {exc}") from exc
+        for text in found.whole:
+            words.update(_key_word(tokens(text)))
+        for text in found.open_:
+            parts = tokens(text)
+            complete = parts if text.endswith(" ") else parts[:-1]
+            words.update(_key_word(complete))
+            if parts and not text.endswith(" ") and not complete and len(parts[-1]) > 2:
+                prefixes.add(parts[-1])
+    return _Context(
+        frozenset(words),
+        tuple(sorted(prefixes)),
+        figure=kind == "recall" or (old is not None and old.figure),
+    )

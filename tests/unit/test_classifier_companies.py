@@ -1,0 +1,125 @@
+"""Which company an event names: the watchlist first, else the subject of the news."""
+
+import pytest
+
+from services.classifier.config import Company
+from services.classifier.core import Rules, classify, load_rules
+
+WATCHLIST = (
+    Company(company="Xiaomi", tickers=("1810.HK",), aliases=("小米", "小米汽车")),
+    Company(company="Toyota Motor", tickers=("TM", "7203.T"), aliases=("Toyota", "丰田")),
+    Company(company="Target Corp", tickers=("TGT",), aliases=("Target",)),
+    Company(company="Tesla", tickers=("TSLA",), aliases=("特斯拉",)),
+    Company(company="Goldman Sachs", tickers=("GS",)),
+)
+
+
+class Text:
+    def __init__(self, title: str, summary: str = "", content: str = "") -> None:
+        self.title, self.summary, self.content, self.lang = title, summary, content, None
+
+
+@pytest.fixture(scope="module")
+def plain() -> Rules:
+    return load_rules()
+
+
+@pytest.fixture(scope="module")
+def watched() -> Rules:
+    return load_rules(WATCHLIST)
+
+
+def company(rules: Rules, title: str, summary: str = "") -> str | None:
+    events = classify(Text(title, summary), rules)
+    assert events, title
+    return events[0].company
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "expected"),
+    [
+        # the subject of the verb, not every company mentioned
+        ("Honda recalls 300,000 Civics; Toyota and Ford not affected", "", "Honda"),
+        ("Polaris recalls 12,000 off-road vehicles over fire risk", "", "Polaris"),
+        ("BMW to recall 50,000 SUVs in China", "", "BMW"),
+        # a regulator or a place is not the company; the agent is
+        ("FDA announces recall of 40,000 infusion pumps made by Baxter", "", "Baxter"),
+        (
+            "Ohio firm recalls 20,000 pounds of sausage",
+            "Smith Packing of Utica, Ohio, is recalling about 20,000 pounds of pork sausage.",
+            "Smith Packing",
+        ),
+        # a participle headline names the product; the summary names the maker
+        (
+            "Ceiling fans sold at Lowe's recalled over falling blades",
+            "Minka Group is recalling 80,000 ceiling fans because the blades can detach.",
+            "Minka Group",
+        ),
+        # an analyst's price target names the stock, not the broker
+        ("Goldman Sachs cuts Nvidia price target to $150", "", "Nvidia"),
+        ("Truist raises Apple to $250 from $230, keeps buy", "", "Apple"),
+        # a crash names the operator or maker of what crashed, or nobody
+        ("Amtrak train derails in Vermont, injuring 7", "", "Amtrak"),
+        (
+            "Small plane crashes near Denver, killing 2",
+            "A single-engine plane operated by Rocky Mountain Air Charter went down after takeoff, "
+            "killing both people aboard.",
+            "Rocky Mountain Air Charter",
+        ),
+        ("Tour bus overturns on mountain road, killing 9", "", None),
+        ("Delta jet clips wing of another plane at Boston airport", "", "Delta"),
+        # Chinese: the subject before the verb, and the stock of a price target
+        ("长城汽车召回1.2万辆哈弗H6", "", "长城汽车"),
+        ("高盛上调比亚迪目标价至400港元", "", "比亚迪"),
+        ("两车相撞 致3人受伤", "", None),
+    ],
+)
+def test_company_without_watchlist(
+    plain: Rules, title: str, summary: str, expected: str | None
+) -> None:
+    assert company(plain, title, summary) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected", "tickers"),
+    [
+        ("Toyota recalls 1,398 Tundra pickups", "Toyota Motor", ("TM", "7203.T")),
+        ("小米召回116887辆SU7", "Xiaomi", ("1810.HK",)),
+        ("特斯拉召回5836辆进口车", "Tesla", ("TSLA",)),
+        # the watched stock of a price target, not the watched broker
+        ("Goldman Sachs lifts Target price target to $180", "Target Corp", ("TGT",)),
+        # a capitalised watch name only: "target" the noun is not Target Corp
+        ("Xiaomi raises 2025 delivery target to 400,000", "Xiaomi", ("1810.HK",)),
+    ],
+)
+def test_watchlist_names_and_tickers(
+    watched: Rules, title: str, expected: str, tickers: tuple[str, ...]
+) -> None:
+    event = classify(Text(title), watched)[0]
+    assert (event.company, event.tickers, event.on_watchlist) == (expected, tickers, True)
+
+
+def test_company_off_the_watchlist_has_no_ticker(watched: Rules) -> None:
+    event = classify(Text("Mazda recalls 41,000 CX-5 crossovers"), watched)[0]
+    assert (event.company, event.tickers, event.on_watchlist) == ("Mazda", (), False)
+
+
+def test_title_case_headline(plain: Rules) -> None:
+    assert (
+        company(
+            plain,
+            "Xiaomi Recalls Over 110,000 SU7 EVs As Safety Scrutiny Grows",
+            "Xiaomi is recalling 116,887 SU7 cars. The recall follows scrutiny.",
+        )
+        == "Xiaomi"
+    )
+
+
+def test_the_company_a_page_is_about(plain: Rules) -> None:
+    content = (
+        "Xiaomi's car business is growing fast. Lei Jun's announcement raising the 2025 "
+        "delivery target to 400,000 from 350,000 surprised analysts. Xiaomi shares rose. "
+        "Xiaomi also sells phones."
+    )
+    events = classify(Text("A fast year for the carmaker", "", content), plain)
+    assert [(e.type, e.company) for e in events] == [("target_change", "Xiaomi")]
