@@ -7,8 +7,9 @@ rest; the partition's new owner re-reads it, and the downstream dedupe absorbs t
 """
 
 import asyncio
+import contextlib
 from collections.abc import Sequence
-from typing import Self
+from typing import Protocol, Self
 
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
@@ -25,6 +26,7 @@ log = structlog.get_logger(__name__)
 KAFKA_TOPIC_CREATE_FAILED = "kafka_topic_create_failed"
 KAFKA_PARTITIONS_REVOKED = "kafka_partitions_revoked"
 KAFKA_PARTITIONS_ASSIGNED = "kafka_partitions_assigned"
+KAFKA_MEMBER_POLL_FAILED = "kafka_member_poll_failed"
 
 
 class KafkaBus:
@@ -99,6 +101,17 @@ class KafkaBus:
         consumer = KafkaConsumer(self._settings, group)
         await consumer.start(topics)
         return consumer
+
+    async def group_member(
+        self, topic: str, group: str, partitions: int, listener: "PartitionListener"
+    ) -> "GroupMember":
+        """Join `group` on `topic` for its partitions alone, not its records; the topic is
+        created with `partitions` if missing (where `create_topics`). The caller closes it."""
+        if self._settings.create_topics:
+            await _ensure_topic(self._settings, topic, partitions)
+        member = GroupMember(self._settings, topic, group, listener)
+        await member.start(partitions)
+        return member
 
 
 class KafkaConsumer:
@@ -195,3 +208,102 @@ class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
             partitions=sorted(f"{t.topic}-{t.partition}" for t in assigned),
         )
         await asyncio.sleep(0)
+
+
+class PartitionListener(Protocol):
+    """Told which partitions of a `GroupMember`'s topic this member holds."""
+
+    def assigned(self, partitions: set[int]) -> None:
+        """The group gave us these partitions (all we hold now)."""
+        ...
+
+    def revoked(self, partitions: set[int]) -> None:
+        """We must stop using these partitions: a rebalance is starting."""
+        ...
+
+
+class GroupMember:
+    """Holds a share of a topic's partitions in a group without reading records.
+
+    For work that is not a stream of messages (the poller's feeds): the partitions are
+    only tokens the group coordinator shares out, and moves when a member joins or leaves.
+    A background task keeps calling `getmany`, since aiokafka evicts a member that stops
+    polling for longer than `max_poll_interval_ms`.
+    """
+
+    def __init__(
+        self, settings: KafkaSettings, topic: str, group: str, listener: PartitionListener
+    ) -> None:
+        self._topic = topic
+        self._listener = listener
+        self._task: asyncio.Task[None] | None = None
+        self._consumer = AIOKafkaConsumer(
+            bootstrap_servers=settings.bootstrap_servers,
+            client_id=settings.client_id,
+            group_id=group,
+            enable_auto_commit=False,
+            auto_offset_reset="latest",
+            session_timeout_ms=settings.session_timeout_ms,
+            heartbeat_interval_ms=settings.heartbeat_interval_ms,
+        )
+
+    async def start(self, partitions: int) -> None:
+        """Connect, check the topic has `partitions`, join the group and stay in it."""
+        await self._consumer.start()
+        found = 0
+        for _ in range(20):  # a topic just created may take a moment to show in metadata
+            await self._consumer.topics()  # loads the metadata partitions_for_topic reads
+            found = len(self._consumer.partitions_for_topic(self._topic) or ())
+            if found:
+                break
+            await asyncio.sleep(0.5)
+        if found != partitions:
+            await self._consumer.stop()
+            raise ValueError(
+                f"topic {self._topic} has {found} partitions, expected {partitions}: "
+                "the partition count is fixed when the topic is created"
+            )
+        self._consumer.subscribe([self._topic], listener=_Membership(self._topic, self._listener))
+        self._task = asyncio.create_task(self._keep_polling(), name=f"member {self._topic}")
+
+    async def _keep_polling(self) -> None:
+        while True:
+            try:
+                await self._consumer.getmany(timeout_ms=1000)  # records, if any, mean nothing
+            except KafkaError as exc:
+                log.warning(KAFKA_MEMBER_POLL_FAILED, topic=self._topic, error=str(exc))
+                await asyncio.sleep(1.0)
+
+    async def close(self) -> None:
+        """Leave the group, so the others take over our partitions at once."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self._consumer.stop()
+
+
+class _Membership(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, topic: str, listener: PartitionListener) -> None:
+        self._topic = topic
+        self._listener = listener
+
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        self._listener.revoked({tp.partition for tp in revoked if tp.topic == self._topic})
+
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        self._listener.assigned({tp.partition for tp in assigned if tp.topic == self._topic})
+
+
+async def _ensure_topic(settings: KafkaSettings, topic: str, partitions: int) -> None:
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=settings.bootstrap_servers, client_id=settings.client_id
+    )
+    await admin.start()
+    try:
+        if topic not in set(await admin.list_topics()):
+            with contextlib.suppress(TopicAlreadyExistsError):  # another member was first
+                await admin.create_topics([NewTopic(topic, partitions, 1)])
+    finally:
+        await admin.close()

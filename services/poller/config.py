@@ -1,6 +1,6 @@
 """Config of the poller: the feeds and how politely to poll them."""
 
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
 
@@ -88,14 +88,31 @@ class PollerSettings(BaseModel):
     shutdown_grace: Seconds = Field(
         default=15.0, description="How long a stop waits for polls in hand before cancelling."
     )
-    replica_index: int = Field(default=0, ge=0, description="This replica, 0-based.")
+    assignment: Literal["static", "kafka"] = Field(
+        default="static",
+        description="How replicas share the feeds: `static` by replica_index/replica_count; "
+        "`kafka` (Kafka runner) by the group's assignment of `feeds_topic` partitions, "
+        "rebalanced when a replica joins or leaves.",
+    )
+    replica_index: int = Field(default=0, ge=0, description="This replica, 0-based (static).")
     replica_count: PositiveInt = Field(
         default=1, description="Replicas sharing the feeds by rendezvous hashing of their URLs."
     )
+    feeds_topic: str = Field(
+        default="redflag.poller-slots",
+        min_length=1,
+        description="Topic whose partitions are the slots replicas share (kafka); never read.",
+    )
+    slots: PositiveInt = Field(
+        default=64, description="Partitions of feeds_topic: the upper bound on useful replicas."
+    )
+    group: str = Field(default="redflag-poller", min_length=1, description="Group id (kafka).")
     websub: WebSubSettings = WebSubSettings()
 
     @model_validator(mode="after")
     def _check(self) -> Self:
+        if self.assignment == "kafka" and self.replica_count != 1:
+            raise ValueError("replica_count applies to static assignment only; leave it at 1")
         if self.replica_index >= self.replica_count:
             raise ValueError(
                 f"replica_index {self.replica_index} must be below replica_count "

@@ -3,10 +3,13 @@
 A heap orders feeds by next poll time. A feed is started only when a global slot is free
 (`poller.concurrency`) and its host has fewer than `poller.per_host` polls in flight;
 otherwise it waits in that host's queue and starts when a poll of the same host ends.
+`remove(key)` stops scheduling a feed (its heap entry goes stale and is skipped; a poll in
+flight finishes), which is how a replica hands a feed to another (`assign.py`).
 """
 
 import asyncio
 import heapq
+import itertools
 import time
 from collections import Counter, defaultdict, deque
 from collections.abc import Awaitable, Callable
@@ -39,7 +42,11 @@ class Scheduler:
         self.poll = poll
         self.per_host = per_host
         self.slots = asyncio.Semaphore(concurrency)
-        self.heap: list[tuple[float, str]] = []
+        self.heap: list[tuple[float, int, str]] = []
+        self.live: dict[str, int] = {}  # key -> sequence number of its one valid heap entry
+        self.owned: set[str] = set()  # feeds being scheduled
+        self.running: set[str] = set()  # feeds with a poll in flight
+        self._seq = itertools.count()
         self.waiting: defaultdict[str, deque[str]] = defaultdict(deque)
         self.inflight: Counter[str] = Counter()
         self.tasks: set[asyncio.Task[None]] = set()
@@ -48,8 +55,20 @@ class Scheduler:
         self.once = False
 
     def add(self, key: str, due: float) -> None:
-        """Queue a feed for `due` (seconds since the epoch)."""
-        heapq.heappush(self.heap, (due, key))
+        """Schedule a feed, first at `due` (seconds since the epoch)."""
+        self.owned.add(key)
+        if key not in self.running:  # else queued again when its poll ends
+            self._push(key, due)
+
+    def remove(self, key: str) -> None:
+        """Stop scheduling a feed; a poll of it in flight finishes."""
+        self.owned.discard(key)
+        self.live.pop(key, None)
+
+    def _push(self, key: str, due: float) -> None:
+        seq = next(self._seq)
+        self.live[key] = seq  # any older entry of this key is now stale
+        heapq.heappush(self.heap, (due, seq, key))
         self.wake.set()
 
     async def _run_one(self, key: str, host: str) -> None:
@@ -57,25 +76,35 @@ class Scheduler:
             await self.poll(key)
         finally:
             self.active -= 1
+            self.running.discard(key)
             self.slots.release()
             self.inflight[host] -= 1
             if self.waiting[host]:
-                self.add(self.waiting[host].popleft(), 0.0)
+                nxt = self.waiting[host].popleft()
+                if nxt in self.owned and nxt not in self.running:
+                    self._push(nxt, 0.0)
             state = self.states[key]
-            if not self.once and not state.disabled:
-                self.add(key, state.next_poll)
+            if not self.once and not state.disabled and key in self.owned:
+                self._push(key, state.next_poll)
             self.wake.set()
 
     async def _dispatch_due(self, stop: StopSignal) -> None:
         while self.heap and self.heap[0][0] <= time.time() and not stop.stopping:
-            _, key = heapq.heappop(self.heap)
+            _, seq, key = heapq.heappop(self.heap)
+            if self.live.get(key) != seq or key in self.running:
+                continue  # stale: removed, or queued again since
+            del self.live[key]
             host = host_of(self.states[key].url)
             if self.inflight[host] >= self.per_host:
                 self.waiting[host].append(key)
                 continue
             await self.slots.acquire()  # backpressure: wait for a free slot
+            if key not in self.owned:  # handed to another replica meanwhile
+                self.slots.release()
+                continue
             self.inflight[host] += 1
             self.active += 1
+            self.running.add(key)
             task = asyncio.create_task(self._run_one(key, host), name=f"poll {key}")
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)

@@ -8,8 +8,10 @@ import structlog
 
 from schemas.article import Article
 from services.core.bus import Bus
+from services.core.kafkabus import GroupMember, KafkaBus
 from services.core.lifecycle import StopSignal
 from services.core.settings import Settings
+from services.poller.assign import SlotAssignment, refresh
 from services.poller.config import FeedConfig
 from services.poller.errors import (
     EmptyBody,
@@ -51,17 +53,30 @@ log = structlog.get_logger(__name__)
 
 POLLER_STARTED = "poller_started"
 POLLER_STOPPED = "poller_stopped"
+POLLER_ASSIGNMENT_STATIC = "poller_assignment_static"
 SEEN_EXPIRED = "seen_expired"
 
 
-def my_feeds(settings: Settings) -> dict[str, FeedConfig]:
-    """Enabled feeds this replica owns, by configured URL."""
+def my_feeds(settings: Settings, *, dynamic: bool = False) -> dict[str, FeedConfig]:
+    """Enabled feeds this replica owns, by configured URL; with `dynamic`, every enabled
+    feed (the group then decides which of them this replica polls, and when)."""
     p = settings.poller
     return {
         f.url: f
         for f in settings.feeds
-        if f.enabled and owns(f.url, p.replica_index, p.replica_count)
+        if f.enabled and (dynamic or owns(f.url, p.replica_index, p.replica_count))
     }
+
+
+def _group_bus(settings: Settings, bus: Bus, once: bool) -> KafkaBus | None:
+    """The bus to share feeds through, when `assignment: kafka` applies."""
+    if settings.poller.assignment != "kafka":
+        return None
+    if isinstance(bus, KafkaBus) and not once:
+        return bus
+    # One process (embedded runner, or a single pass): it polls its static share, all by default.
+    log.warning(POLLER_ASSIGNMENT_STATIC, reason="once" if once else "not a Kafka bus")
+    return None
 
 
 def _states(store: StateStore, feeds: dict[str, FeedConfig]) -> dict[str, FeedState]:
@@ -74,18 +89,44 @@ def _states(store: StateStore, feeds: dict[str, FeedConfig]) -> dict[str, FeedSt
     return states
 
 
+async def _schedule(
+    settings: Settings,
+    group_bus: KafkaBus | None,
+    scheduler: Scheduler,
+    store: StateStore,
+    *,
+    once: bool,
+) -> GroupMember | None:
+    """Queue every feed now (static), or join the group, whose assignments queue them."""
+    states = scheduler.states
+    if group_bus is None:
+        for key, state in states.items():
+            if not state.disabled:
+                scheduler.add(key, 0.0 if once else state.next_poll)
+        return None
+
+    def reload(keys: list[str]) -> None:
+        refresh(states, store.feeds(), keys)
+
+    p = settings.poller
+    slots = SlotAssignment(states, p.slots, scheduler, reload)
+    return await group_bus.group_member(p.feeds_topic, p.group, p.slots, slots)
+
+
 async def run(settings: Settings, bus: Bus, stop: StopSignal, *, once: bool = False) -> None:
     """Poll every enabled feed this replica owns on its schedule and publish new articles;
     with `once`, poll each feed once and return. Returns on `stop.stop`."""
     store = StateStore(settings.state_dir / "poller.db")
     try:
-        feeds = my_feeds(settings)
+        group_bus = _group_bus(settings, bus, once)
+        feeds = my_feeds(settings, dynamic=group_bus is not None)
         states = _states(store, feeds)
         expired = store.expire(time.time())
         p = settings.poller
         log.info(
             POLLER_STARTED, feeds=len(feeds), configured=len(settings.feeds), once=once,
-            replica=p.replica_index, replicas=p.replica_count, expired_ids=expired,
+            assignment="kafka" if group_bus else "static", replica=p.replica_index,
+            replicas=p.replica_count, expired_ids=expired,
         )  # fmt: skip
         async with Fetcher(p) as fetcher, ParserPool(p) as pool:
             rng = random.Random()  # noqa: S311  (jitter, not secrets)
@@ -101,12 +142,13 @@ async def run(settings: Settings, bus: Bus, stop: StopSignal, *, once: bool = Fa
                 await poller.poll(feeds[key], states[key])
 
             scheduler = Scheduler(states, poll, concurrency=p.concurrency, per_host=p.per_host)
-            for key, state in states.items():
-                if not state.disabled:
-                    scheduler.add(key, 0.0 if once else state.next_poll)
+            member: GroupMember | None = None
             try:
+                member = await _schedule(settings, group_bus, scheduler, store, once=once)
                 await scheduler.run(stop, once=once, grace=p.shutdown_grace)
             finally:
+                if member is not None:  # after the drain: the next owner never overlaps us
+                    await member.close()
                 if poller.websub is not None:
                     await poller.websub.close()
     finally:
