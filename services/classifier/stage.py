@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from schemas import Alert, Article
 from schemas.alert import alert_id
 from services.classifier.core import Rules, classify, load_rules
-from services.core.bus import Bus, Record
+from services.core.bus import Bus, Record, batches
 from services.core.deadletter import dead_letter
 from services.core.lifecycle import StopSignal
 from services.core.settings import Settings
@@ -48,12 +48,7 @@ async def run(settings: Settings, bus: Bus, stop: StopSignal) -> None:
     consumer = await bus.consumer([topics.articles], settings.kafka.groups.classifier)
     log.info(CLASSIFIER_STARTED, watchlist=len(settings.watchlist))
     try:
-        while not stop.stopping:
-            records = await consumer.poll(timeout=0.5)
-            if not records:
-                if stop.drain.is_set():
-                    return
-                continue
+        async for records in batches(consumer, stop):
             for record in records:
                 await _handle(record, settings, bus, rules)
             await consumer.commit(records)

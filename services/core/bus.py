@@ -6,9 +6,11 @@ finishes channels at different speeds); the bus only ever commits the contiguous
 of finished offsets per partition, so a crash redelivers whatever was not finished.
 """
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol, Self
+
+from services.core.lifecycle import StopSignal
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,3 +62,32 @@ class Bus(Protocol):
     async def __aenter__(self) -> Self: ...
 
     async def __aexit__(self, *exc: object) -> None: ...
+
+
+class Startable:
+    """`async with bus:` starts it and closes it, for every bus implementation."""
+
+    async def start(self) -> None:
+        """Connect."""
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        """Disconnect."""
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+
+async def batches(consumer: Consumer, stop: StopSignal) -> AsyncIterator[list[Record]]:
+    """Non-empty batches until `stop.stop`, or until the input is drained after `stop.drain`."""
+    while not stop.stopping:
+        records = await consumer.poll(timeout=0.5)
+        if records:
+            yield records
+        elif stop.drain.is_set():
+            return

@@ -9,7 +9,7 @@ rest; the partition's new owner re-reads it, and the downstream dedupe absorbs t
 import asyncio
 import contextlib
 from collections.abc import Sequence
-from typing import Protocol, Self
+from typing import Protocol
 
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
@@ -17,7 +17,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from aiokafka.structs import OffsetAndMetadata
 
-from services.core.bus import Record
+from services.core.bus import Record, Startable
 from services.core.offsets import PartitionProgress
 from services.core.settings import KafkaSettings
 
@@ -29,7 +29,7 @@ KAFKA_PARTITIONS_ASSIGNED = "kafka_partitions_assigned"
 KAFKA_MEMBER_POLL_FAILED = "kafka_member_poll_failed"
 
 
-class KafkaBus:
+class KafkaBus(Startable):
     """Implements `services.core.bus.Bus` on a Kafka cluster."""
 
     def __init__(self, settings: KafkaSettings) -> None:
@@ -80,13 +80,6 @@ class KafkaBus:
         if self._producer is not None:
             await self._producer.stop()
             self._producer = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
 
     async def send(self, topic: str, key: str | None, value: bytes) -> None:
         """Produce and wait for the broker's acknowledgement (acks=all)."""

@@ -10,9 +10,8 @@ import contextlib
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Self
 
-from services.core.bus import Record
+from services.core.bus import Record, Startable
 from services.core.offsets import PartitionProgress
 
 _SCHEMA = """
@@ -41,7 +40,7 @@ def connect(path: Path | str) -> sqlite3.Connection:
     return conn
 
 
-class SqliteBus:
+class SqliteBus(Startable):
     """Implements `services.core.bus.Bus` on one SQLite file (or ':memory:')."""
 
     def __init__(self, path: Path | str) -> None:
@@ -67,13 +66,6 @@ class SqliteBus:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
 
     async def send(self, topic: str, key: str | None, value: bytes) -> None:
         """Append one message; it is committed to disk when this returns."""

@@ -15,7 +15,7 @@ import structlog
 from pydantic import ValidationError
 
 from schemas.alert import Alert
-from services.core.bus import Bus, Consumer, Record
+from services.core.bus import Bus, Consumer, Record, batches
 from services.core.deadletter import dead_letter
 from services.core.lifecycle import StopSignal
 from services.core.settings import Settings
@@ -80,12 +80,7 @@ async def _decode(settings: Settings, bus: Bus, consumer: Consumer, record: Reco
 async def _console_loop(
     settings: Settings, bus: Bus, consumer: Consumer, stop: StopSignal, out: TextIO
 ) -> None:
-    while not stop.stopping:
-        records = await consumer.poll(timeout=0.5)
-        if not records:
-            if stop.drain.is_set():
-                return
-            continue
+    async for records in batches(consumer, stop):
         for record in records:
             alert = await _decode(settings, bus, consumer, record)
             if alert is None:
