@@ -38,6 +38,15 @@ _ZH_CUT = re.compile(
 _ZH_GENERIC = re.compile(
     r"券商|[a-zA-Z]股|汽车股|银行股|港银|公用股|板块|行业|概念股|多家|两家|企业$|车企$|等"
 )
+_ZH_CLAUSE = re.compile(r"[,\uff0c。;\uff1b:\uff1a!\uff01?\uff1f\s、]")
+_ZH_OBJECT = re.compile(r"将|把|对|予以")  # "X将Y目标价上调": Y is the stock
+_ZH_GIVEN = re.compile(
+    r"给予([\u4e00-\u9fffA-Za-z0-9]{2,12}?)(?:的)?"
+    r"(?:买入|增持|中性|持有|减持|卖出|跑赢|优于|强烈推荐|推荐|评级|[,\uff0c])"
+)
+# A brand joined to a model code: "理想L9", "小米SU7", "蔚来ES8", "问界M7", "极氪X9".
+_ZH_MODEL = re.compile(r"([\u4e00-\u9fff]{2,6})(?=[A-Z]{1,3}\d{1,3}(?![\dA-Za-z]))")
+_ZH_QUANTITY = re.compile(r"^.*?[一两三四五六七八九十几数多这该那每][辆台部架艘款]|^[辆台部架艘款]")
 _MAX_NAME = 6
 _ADVERB = re.compile(r"(?:ally|arily|ously|ively|edly|ently|antly|ingly|fully)$")  # "Voluntarily"
 _HEADLINE = 200
@@ -240,6 +249,37 @@ def zh_subject(text: str, end: int, lex: Lexicon) -> str | None:
     if broker and broker.end() < len(clause):  # "高盛上调..." but not "中信证券" standing alone
         clause = clause[broker.end() :]
     return zh_name(clause, lex)
+
+
+def zh_stock(text: str, end: int, lex: Lexicon) -> str | None:
+    """The stock of a Chinese price target ending at `end` ("目标价"): the name right before
+    it ("将比亚迪目标价上调", "比亚迪股份的目标价"), else the one a broker rates ("给予比亚迪
+    买入评级...目标价"); never the broker ("摩根大通将...")."""
+    clause = _ZH_CLAUSE.split(text[:end])[-1].removesuffix("的")
+    markers = [m.end() for m in _ZH_OBJECT.finditer(clause)]
+    if markers and markers[-1] < len(clause):
+        return zh_name(_strip_broker(clause[markers[-1] :], lex), lex)
+    given = [m.group(1) for m in _ZH_GIVEN.finditer(text, 0, end)]
+    if given:
+        return zh_name(_strip_broker(given[-1], lex), lex)
+    return zh_subject(text, end, lex)
+
+
+def zh_brand(text: str, lex: Lexicon) -> list[str]:
+    """Makers named by a brand joined to a model code ("一辆理想L9", "小米SU7", "问界M7")."""
+    found = []
+    for m in _ZH_MODEL.finditer(text):
+        brand = _ZH_QUANTITY.sub("", _ZH_CUT.split(m.group(1))[-1])
+        brand = brand if len(brand) <= 3 else brand[-2:]
+        name = zh_name(brand, lex) if len(brand) >= 2 else None
+        if name and not lex.target.brokers.fullmatch(name):
+            found.append(name)
+    return found
+
+
+def _strip_broker(fragment: str, lex: Lexicon) -> str:
+    broker = lex.target.brokers.match(fragment)
+    return fragment[broker.end() :] if broker and broker.end() < len(fragment) else fragment
 
 
 def zh_name(raw: str, lex: Lexicon) -> str | None:

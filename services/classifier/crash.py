@@ -15,6 +15,11 @@ STRONG, WEAK, NO_VEHICLE = 0.8, 0.62, 0.55
 CASUALTY_BONUS = 0.1
 CONTEXT_FACTOR, BACKGROUND_FACTOR = 0.7, 0.5
 WINDOW = {False: 80, True: 30}  # characters between accident word and vehicle, Latin / CJK
+# Every Latin-script casualty template holds one of its kind's stems (a unit test checks).
+CASUALTY_STEMS = {
+    "fatalities": ("kill", "lives", "dead", "die", "perish", "death", "fatalit"),
+    "injuries": ("injur", "hurt", "wound", "hospital", "treated"),
+}
 _SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s+plus\s+|和|及|、")
 _HEDGE = re.compile(r"^(?:at least|all|more than|nearly|about|some|the other|another|up to)\s+")
 _ARTICLE = r"(?:(?:an?|the|its|his|her|their)\s+(?:\d+-year-old\s+)?(?:[\w-]+\s+){0,3}?)"
@@ -66,6 +71,8 @@ def casualties(s: Sentence, lex: Lexicon) -> dict[str, object]:
     """Fatalities and injuries this sentence counts."""
     out: dict[str, object] = {}
     for key, patterns in (("fatalities", lex.crash.fatalities), ("injuries", lex.crash.injuries)):
+        if not lex.cjk and not any(stem in s.low for stem in CASUALTY_STEMS[key]):
+            continue  # the templates scan every position: skip a sentence none can match
         for pattern in patterns:
             counts = (_count(m, lex) for m in pattern.finditer(s.low))
             value = next((n for n in counts if n is not None), None)

@@ -139,6 +139,9 @@ def load_lexicons(directory: Path = LEXICON_DIR) -> tuple[Lexicon, ...]:
     return tuple(sorted(lexicons, key=lambda lex: lex.cjk))
 
 
+_WORD_START = "(?<![a-z0-9])"
+
+
 class _Reader:
     """Reads one YAML file's keys, naming the file and key path in every error."""
 
@@ -162,7 +165,7 @@ class _Reader:
         for item in items:
             self._compile(dotted, item)  # a bad entry is reported by itself
         alternation = fast_alternation(items)
-        source = alternation if bare or self.cjk else rf"(?<![a-z0-9])(?:{alternation})(?![a-z0-9])"
+        source = alternation if bare or self.cjk else rf"{_WORD_START}(?:{alternation})(?![a-z0-9])"
         return self._compile(dotted, source)
 
     def templates(self, dotted: str, **fill: str) -> tuple[Pattern, ...]:
@@ -222,8 +225,13 @@ class _Reader:
             if name not in mapping:
                 raise LexiconError(f"{self.path.name}: missing key {dotted}.{name}")
             inner = self.words(f"{dotted}.{name}").pattern
+            if not self.cjk:  # the word start is tested once below, not once per group
+                inner = inner.removeprefix(_WORD_START)
             parts.append(f"(?P<{name}>{inner})")
-        return self._compile(dotted, "|".join(parts))
+        source = "|".join(parts)
+        if not self.cjk:  # mid-word positions, most of a text, fail at the first test
+            source = f"{_WORD_START}(?:{source})"
+        return self._compile(dotted, source)
 
     def _compile(self, dotted: str, source: str) -> Pattern:
         try:

@@ -17,7 +17,9 @@ from services.classifier.companies import (
     acceptable,
     runs,
     strip_leading,
+    zh_brand,
     zh_name,
+    zh_stock,
     zh_subject,
 )
 from services.classifier.companies import (
@@ -62,6 +64,7 @@ _MOVE_BEFORE = re.compile(
 _HEADLINE_VERB = re.compile(r"\s+[a-z]+(?:s|ed)\b")
 _ACCIDENT_AFTER = re.compile(r"\s+(?:crash|derailment|collision|accident|explosion|wreck|fire)\b")
 _MODEL_CODE = re.compile(r"^\d{2,}[A-Za-z]{0,2}$")  # "520d", "737": a model, not a company
+_JOINT = re.compile(r"^(?:(?:,|,? and| &)\s+[A-Z][\w&'.-]*(?:\s[A-Z][\w&'.-]*)*)+")
 _LISTED = re.compile(r"\s+(?:shares|stock)\b")  # "Orbital Sciences shares": a listed company
 
 
@@ -202,7 +205,8 @@ def _subject(hit: Hit, lex: Lexicon, found: list[tuple[Run, str]]) -> list[tuple
         elif run.start < verb and speaks.match(low, run.end):
             out.append((SUBJECT, name))
         elif run.start < verb:
-            gap = _APPOSITIVE.sub(" ", text[run.end : verb])
+            # "Hyundai and Kia are recalling": the first of joint subjects is a subject too
+            gap = _APPOSITIVE.sub(" ", _JOINT.sub("", text[run.end : verb], count=1))
             score = SUBJECT if _AUX.match(gap) and not hit.passive else MODIFIER
             score -= 0.5 if run.start < clause else 0.0
             if run.initial and not hit.passive and _HEADLINE_VERB.match(text, run.end):
@@ -273,13 +277,14 @@ def _zh_candidates(hit: Hit, lex: Lexicon) -> list[tuple[float, str]]:
                 if name:
                     out.append((SUBJECT, name))
         for noun in lex.target.price_target.finditer(low):
-            before = zh_subject(text, noun.start(), lex)
-            if before:
-                out.append((POSSESSOR, before))
+            stock = zh_stock(text, noun.start(), lex)
+            if stock:
+                out.append((SUBJECT, stock))
         return out
     if hit.type == "recall":
         subjects = (zh_subject(text, m.start(), lex) for m in lex.recall.anchors.finditer(low))
-        return [(SUBJECT, name) for name in subjects if name][:1]
+        named = [(SUBJECT, name) for name in subjects if name][:1]
+        return named or [(MODIFIER, name) for name in zh_brand(text, lex)][:1]
     if hit.type != "crash":
         subject = zh_subject(text, min(a, hit.verb[0] if hit.verb else a), lex)
         return [(SUBJECT, subject)] if subject else []
@@ -295,4 +300,5 @@ def _zh_candidates(hit: Hit, lex: Lexicon) -> list[tuple[float, str]]:
         name = zh_name(re.split(r"\s", m.group(1))[-1], lex)
         if name:
             out.append((MENTION, name))
+    out.extend((MODIFIER, name) for name in zh_brand(text, lex))  # "一辆理想L9 ... 相撞"
     return out

@@ -19,6 +19,9 @@ from services.classifier.wordforms import forms
 KINDS = ("recall", "crash", "target_change")
 WINDOW = 30  # words each side of a screen word where its context may stand
 CJK_REACH = 60  # characters each side, in Chinese
+# What `str.split` keeps of ASCII once punctuation is a space: letters, digits and the
+# control characters that are not whitespace. Any other character separates words.
+_TOKEN = re.compile(r"[A-Za-z0-9\x00-\x08\x0e-\x1b\x7f]+")
 _SPLIT = str.maketrans(dict.fromkeys(string.punctuation, " "))
 _GENERIC_BROKER = frozenset(
     {"analyst", "analysts", "broker", "brokers", "brokerage", "brokerages", "research"}
@@ -35,8 +38,8 @@ _STOP = frozenset(
 
 def tokens(low: str) -> list[str]:
     """Latin words of a lowercased text; punctuation (hyphens too) separates them."""
-    if not low.isascii():  # str.translate is fast on ASCII only: other characters become "?"
-        low = low.encode("ascii", "replace").decode("ascii")
+    if not low.isascii():  # str.translate is fast on ASCII only; the regex skips CJK fast
+        return _TOKEN.findall(low)
     return low.translate(_SPLIT).split()
 
 
@@ -92,20 +95,25 @@ class Screen:
         self._keys = frozenset(self.words)
         self._phrase_words = frozenset(p.rsplit(" ", 1)[-1] for p in self.phrases)
         self._more_keys = frozenset(self.words) | frozenset(self.more)
+        self._lookup = self._keys | self._phrase_words
+        self._phrase_any = (
+            re.compile("|".join(map(re.escape, self.phrases))) if self.phrases else None
+        )
 
     def __call__(self, low: str) -> frozenset[str]:
         """The screen words that stand with their context (empty: not worth reading closely)."""
         passed: set[str] = set()
         words = tokens(low)
-        for word in self._keys.intersection(words):
+        found = self._lookup.intersection(words)  # one pass over the words for both uses
+        for word in self._keys.intersection(found):
             kinds = self.words[word]
             for i in _indices(words, word):
                 window = words[max(0, i - WINDOW) : i + WINDOW + 1]
                 if any(self.contexts[k].near(window) for k in kinds):
                     passed.add(word)
                     break
-        present = self._phrase_words.intersection(words)
-        for phrase, kinds in self.phrases.items():
+        present = self._phrase_words.intersection(found)
+        for phrase, kinds in self.phrases.items() if present else ():
             at = low.find(phrase) if phrase.rsplit(" ", 1)[-1] in present else -1
             if at >= 0:
                 window = tokens(low[max(0, at - CJK_REACH * 3) : at + len(phrase) + CJK_REACH * 3])
@@ -129,9 +137,10 @@ class Screen:
         for word in self._more_keys.intersection(tokens(low)):
             found.update(self.words.get(word, ()))
             found.update(self.more.get(word, ()))
-        for phrase, kinds in self.phrases.items():
-            if phrase in low:
-                found.update(kinds)
+        if self._phrase_any is not None and self._phrase_any.search(low):
+            for phrase, kinds in self.phrases.items():
+                if phrase in low:
+                    found.update(kinds)
         if self.cjk is not None and not low.isascii():
             for m in self.cjk.finditer(low):
                 found.update(self.cjk_words[m.group()])

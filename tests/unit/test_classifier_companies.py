@@ -123,3 +123,35 @@ def test_the_company_a_page_is_about(plain: Rules) -> None:
     )
     events = classify(Text("A fast year for the carmaker", "", content), plain)
     assert [(e.type, e.company) for e in events] == [("target_change", "Xiaomi")]
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "expected"),
+    [
+        # a Chinese price target names the stock whose target moved, never the broker
+        ("高盛将小鹏汽车目标价上调至80港元", "", "小鹏汽车"),
+        ("花旗将蔚来目标价由45美元下调至38美元", "", "蔚来"),
+        ("大摩把长城汽车的目标价下调至18港元", "", "长城汽车"),
+        ("瑞银给予吉利汽车买入评级\uff0c目标价由20港元上调至25港元", "", "吉利汽车"),
+        # joint subjects: the first one named
+        (
+            "Ford, Lincoln owners told to stop driving 80,000 SUVs",
+            "Ford and Lincoln are recalling 80,000 SUVs because the fuel pump can fail.",
+            "Ford",
+        ),
+        (
+            "Nissan, Infiniti recall 120,000 cars over airbags",
+            "Nissan and Infiniti are recalling about 120,000 cars because the airbags may not "
+            "deploy.",
+            "Nissan",
+        ),
+        # a Chinese brand joined to a model code names the maker of what crashed
+        ("一辆小米SU7在城市道路与公交车相撞 致1人受伤", "", "小米"),
+        ("一辆问界M7在高速公路追尾货车\uff0c造成2人死亡", "", "问界"),
+        ("昨日一辆蔚来ES8与一辆货车相撞\uff0c司机受轻伤", "", "蔚来"),
+    ],
+)
+def test_company_held_out_rules(
+    plain: Rules, title: str, summary: str, expected: str | None
+) -> None:
+    assert company(plain, title, summary) == expected

@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from services.classifier.core import load_rules
+from services.classifier.crash import CASUALTY_STEMS
 from services.classifier.lexicon import LEXICON_DIR, Lexicon, LexiconError, load_lexicons
 from services.classifier.screen import tokens
 from services.classifier.text import clean_body, split_sentences
@@ -121,3 +122,26 @@ def test_footer_cuts_the_page_and_clutter_is_dropped() -> None:
 )
 def test_sentences(paragraph: str, cjk: bool, expected: list[str]) -> None:
     assert list(split_sentences(paragraph, cjk=cjk)) == expected
+
+
+def test_every_casualty_template_holds_a_stem() -> None:
+    """`crash.casualties` skips a sentence without its kind's stems: each template needs one."""
+    for lex in load_lexicons(LEXICON_DIR):
+        if lex.cjk:
+            continue
+        for key, patterns in (
+            ("fatalities", lex.crash.fatalities),
+            ("injuries", lex.crash.injuries),
+        ):
+            for pattern in patterns:
+                assert any(stem in pattern.pattern for stem in CASUALTY_STEMS[key]), pattern.pattern
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["召回recall事故", "Ä crash-test\x01x ß", "İstanbul bus crash, 3 dead", "a\u2028b\x85c"],
+)
+def test_tokens_without_ascii_match_the_ascii_split(text: str) -> None:
+    low = text.lower()
+    ascii_only = low.encode("ascii", "replace").decode("ascii")
+    assert tokens(low) == tokens(ascii_only.replace("?", " "))
