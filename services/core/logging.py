@@ -11,22 +11,10 @@ from typing import Any, TextIO
 
 import structlog
 
+from services.core.redact import redact_urls
 from services.core.settings import LogSettings
 
 Redactor = Callable[[str], str]
-
-
-def _identity(text: str) -> str:
-    return text
-
-
-def redactor() -> Redactor:
-    """The project's URL/token redactor (lives with the notifier, which owns the secrets)."""
-    try:
-        from services.notifier.redact import redact_urls  # noqa: PLC0415 - avoid import cycle
-    except ImportError:  # pragma: no cover - only while the notifier package is incomplete
-        return _identity
-    return redact_urls
 
 
 def _scrub(value: Any, redact: Redactor) -> Any:
@@ -58,7 +46,7 @@ def configure_logging(settings: LogSettings, stream: TextIO | None = None) -> No
     """Install structlog and route stdlib logging through the same processors."""
     stream = stream or sys.stderr
     console = settings.format == "console" or (settings.format == "auto" and stream.isatty())
-    redact = make_redact_processor(redactor())
+    redact = make_redact_processor(redact_urls)
     shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,

@@ -13,9 +13,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import apprise
 from apprise import AppriseAsset, NotifyFormat, NotifyType
 
+from services.core.redact import MASK, redact_urls, register_secret
 from services.notifier.config import ChannelConfig, NotifierSettings, parse_rate
 from services.notifier.pacing import Limit
-from services.notifier.redact import MASK, redact_urls, register_secret
 from services.notifier.render import Kind, Rendered
 
 #: Slack looks best as Block Kit without apprise's footer; the URL can still say otherwise.

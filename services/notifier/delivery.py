@@ -20,11 +20,11 @@ from schemas.alert import Alert
 from services.core.bus import Bus, Record
 from services.core.deadletter import dead_letter
 from services.core.lifecycle import StopSignal
+from services.core.redact import redact_urls
 from services.core.settings import Settings
 from services.notifier.channels import Channel, Outcome, deliver
 from services.notifier.deliverylog import DEAD, DELIVERED, FAILED, FINAL, DeliveryLog
 from services.notifier.pacing import Pacer, backoff
-from services.notifier.redact import redact_urls
 from services.notifier.render import Rendered
 
 log = structlog.get_logger(__name__)

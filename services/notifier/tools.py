@@ -4,11 +4,11 @@ import asyncio
 from datetime import UTC, datetime
 
 from schemas.alert import Alert, Event, Facts
+from services.core.redact import redact_urls
 from services.core.settings import Settings
 from services.notifier.channels import Channel, ChannelError, build, deliver
 from services.notifier.config import ChannelConfig
 from services.notifier.console import format_alert
-from services.notifier.redact import redact_urls
 from services.notifier.render import Rendered, render
 from services.notifier.view import view
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.notifier.redact import MASK, redact_urls, register_secret
+from services.core.redact import MASK, redact_urls, register_secret
 
 SLACK_TOKENS = "T0123ABCD/B0456EFGH/abcdefghijklmnopqrstuvwx"
 BOT_TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"
