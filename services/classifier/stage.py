@@ -11,6 +11,7 @@ from services.classifier.core import Rules, classify, load_rules
 from services.core.bus import Bus, Record, batches
 from services.core.deadletter import dead_letter
 from services.core.lifecycle import StopSignal
+from services.core.metrics import METRICS
 from services.core.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -68,6 +69,8 @@ async def _handle(record: Record, settings: Settings, bus: Bus, rules: Rules) ->
     alerts = alerts_for(article, rules, settings.classifier.min_confidence, datetime.now(UTC))
     for alert in alerts:
         await bus.send(settings.kafka.topics.alerts, alert.id, alert.model_dump_json().encode())
+        METRICS.inc("redflag_alerts_total", type=alert.event.type)
+    METRICS.inc("redflag_articles_classified_total")
     log.info(
         ARTICLE_CLASSIFIED,
         article_id=article.id,

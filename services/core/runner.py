@@ -16,6 +16,7 @@ from services.core.bus import Bus
 from services.core.health import beat_forever, heartbeat_path
 from services.core.kafkabus import KafkaBus
 from services.core.lifecycle import StopSignal
+from services.core.metrics import serve as serve_metrics
 from services.core.settings import Settings
 from services.core.sqlitebus import SqliteBus
 from services.notifier import stage as notifier
@@ -50,10 +51,14 @@ def _request_stop(stop: asyncio.Event, sig: signal.Signals) -> None:
 
 @contextlib.asynccontextmanager
 async def _heartbeat(settings: Settings, name: str):  # type: ignore[no-untyped-def]
+    """Liveness file while the stage runs, and `/metrics` when configured."""
     task = asyncio.create_task(beat_forever(settings.state_dir, name))
+    exporter = await serve_metrics(settings.metrics.listen) if settings.metrics.listen else None
     try:
         yield
     finally:
+        if exporter is not None:
+            await exporter.cleanup()
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task

@@ -63,6 +63,14 @@ class KafkaSettings(BaseModel):
     max_batch: PositiveInt = 500
 
 
+class MetricsSettings(BaseModel):
+    """Where `/metrics` (Prometheus text) is served; off unless `listen` is set."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    listen: str | None = Field(default=None, description="host:port, e.g. '0.0.0.0:9464'.")
+
+
 class LogSettings(BaseModel):
     """Logging: level and renderer (`auto` = console on a TTY, JSON otherwise)."""
 
@@ -91,6 +99,7 @@ class Settings(BaseSettings):
     classifier: ClassifierSettings = ClassifierSettings()
     notifier: NotifierSettings = NotifierSettings()
     log: LogSettings = LogSettings()
+    metrics: MetricsSettings = MetricsSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -20,6 +20,7 @@ from schemas.alert import Alert
 from services.core.bus import Bus, Record
 from services.core.deadletter import dead_letter
 from services.core.lifecycle import StopSignal
+from services.core.metrics import METRICS
 from services.core.redact import redact_urls
 from services.core.settings import Settings
 from services.notifier.channels import Channel, Outcome, deliver
@@ -135,9 +136,11 @@ class ChannelWorker:
                 if outcome.ok:
                     self._log.mark(job.key, name, DELIVERED)
                     log.info(ALERT_DELIVERED, attempt=attempt, kind=self.channel.kind)
+                    METRICS.inc("redflag_deliveries_total", channel=name, outcome="delivered")
                     await self._done(name, job, DELIVERED)
                     return
                 self._log.mark(job.key, name, FAILED, outcome.reason)
+                METRICS.inc("redflag_deliveries_total", channel=name, outcome="failed")
                 if attempt >= cfg.max_attempts:
                     await self._give_up(job, attempt, outcome.reason)
                     return
@@ -153,6 +156,7 @@ class ChannelWorker:
                     return
 
     async def _give_up(self, job: Job, attempts: int, last: str) -> None:
+        METRICS.inc("redflag_deliveries_total", channel=self.channel.name, outcome="dead")
         reason = redact_urls(
             f"channel {self.channel.name!r}: not delivered after {attempts} attempts: {last}"
         )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import structlog
 
 from services.core.bus import Bus
+from services.core.metrics import METRICS
 from services.core.settings import Settings
 from services.poller.config import FeedConfig
 from services.poller.errors import FeedError, Gone
@@ -229,6 +230,8 @@ class FeedPoller:
     ) -> None:
         if state.error_count >= self.settings.poller.unhealthy_after:
             flog.info(FEED_RECOVERED, after_errors=state.error_count)
+        METRICS.set("redflag_feed_unhealthy", 0, feed=feed.name)
+        METRICS.inc("redflag_polls_total", result="ok")
         state.error_count = 0
         state.last_success = now
         delay = next_delay(
@@ -247,6 +250,7 @@ class FeedPoller:
         state.error_count += 1
         state.last_error = str(exc)
         state.last_error_at = now
+        METRICS.inc("redflag_polls_total", result="error")
         if isinstance(exc, Gone):
             state.disabled = str(exc)
             log.error(FEED_GONE, feed=feed.name, url=state.url, error=str(exc))
@@ -262,6 +266,8 @@ class FeedPoller:
                 FEED_POLL_FAILED, url=state.url, error=str(exc), error_type=type(exc).__name__,
                 errors=state.error_count, retry_in=round(delay),
             )  # fmt: skip
+        if state.error_count >= p.unhealthy_after:
+            METRICS.set("redflag_feed_unhealthy", 1, feed=feed.name)
         if state.error_count == p.unhealthy_after:
             log.error(
                 FEED_UNHEALTHY,

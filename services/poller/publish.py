@@ -12,6 +12,7 @@ import structlog
 
 from schemas.article import Article
 from services.core.bus import Bus
+from services.core.metrics import METRICS
 from services.core.settings import Settings
 from services.poller.config import FeedConfig
 from services.poller.errors import FeedError
@@ -116,6 +117,7 @@ class Publisher:
         self.store.mark_seen(
             feed.url, ((a.id, a.link) for a in sent), now + self.settings.poller.seen_ttl
         )
+        METRICS.inc("redflag_articles_published_total", len(sent))
         for article in sent:
             flog.info(ARTICLE_PUBLISHED, article_id=article.id, title=article.title[:120])
         failures = [r for r in results if isinstance(r, BaseException)]

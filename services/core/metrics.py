@@ -1,0 +1,85 @@
+"""Counters and gauges in Prometheus' text format, served on `/metrics` when configured.
+
+A deliberately small registry: redflag needs a handful of series (polls, unhealthy feeds,
+articles, alerts, deliveries), and a scrape endpoint is all Prometheus or Grafana ask for.
+"""
+
+import threading
+from collections import defaultdict
+
+from aiohttp import web
+
+#: Help text per metric name, also the list of what redflag exports.
+HELP = {
+    "redflag_polls_total": ("counter", "Feed polls by result (ok, error)."),
+    "redflag_feed_unhealthy": ("gauge", "1 while a feed has failed `unhealthy_after` times."),
+    "redflag_articles_published_total": ("counter", "New articles published by the poller."),
+    "redflag_articles_classified_total": ("counter", "Articles the classifier has read."),
+    "redflag_alerts_total": ("counter", "Alerts emitted by the classifier, by event type."),
+    "redflag_deliveries_total": (
+        "counter",
+        "Notifier sends by channel and outcome (delivered, failed, dead).",
+    ),
+}
+
+Labels = tuple[tuple[str, str], ...]
+
+
+class Metrics:
+    """Thread-safe (apprise sends from worker threads) name -> labels -> value."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, dict[Labels, float]] = defaultdict(dict)
+        self._lock = threading.Lock()
+
+    def inc(self, name: str, value: float = 1.0, **labels: str) -> None:
+        """Add `value` to a counter."""
+        key = tuple(sorted(labels.items()))
+        with self._lock:
+            series = self._values[name]
+            series[key] = series.get(key, 0.0) + value
+
+    def set(self, name: str, value: float, **labels: str) -> None:
+        """Set a gauge."""
+        with self._lock:
+            self._values[name][tuple(sorted(labels.items()))] = value
+
+    def value(self, name: str, **labels: str) -> float:
+        """Current value of one series (0 when never touched)."""
+        with self._lock:
+            return self._values.get(name, {}).get(tuple(sorted(labels.items())), 0.0)
+
+    def render(self) -> str:
+        """The Prometheus text exposition format (version 0.0.4)."""
+        lines: list[str] = []
+        with self._lock:
+            for name in sorted(self._values):
+                kind, text = HELP.get(name, ("untyped", name))
+                lines += [f"# HELP {name} {text}", f"# TYPE {name} {kind}"]
+                for labels, value in sorted(self._values[name].items()):
+                    inner = ",".join(f'{k}="{_escape(v)}"' for k, v in labels)
+                    lines.append(f"{name}{{{inner}}} {value:g}" if inner else f"{name} {value:g}")
+        return "\n".join(lines) + "\n"
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+#: The process's registry; like prometheus_client's REGISTRY, one per process by design.
+METRICS = Metrics()
+
+
+async def serve(listen: str, metrics: Metrics = METRICS) -> web.AppRunner:
+    """Serve `GET /metrics` on `host:port`; the caller cleans the runner up."""
+    host, _, port = listen.rpartition(":")
+
+    async def handler(_request: web.Request) -> web.Response:
+        return web.Response(text=metrics.render(), content_type="text/plain", charset="utf-8")
+
+    app = web.Application()
+    app.router.add_get("/metrics", handler)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, host or "0.0.0.0", int(port)).start()  # noqa: S104 - configured
+    return runner

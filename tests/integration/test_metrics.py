@@ -1,0 +1,73 @@
+"""`/metrics` as Prometheus scrapes it: an unhealthy feed, published articles, alerts."""
+
+import asyncio
+import contextlib
+from pathlib import Path
+
+import aiohttp
+
+from services.core.metrics import Metrics
+from services.core.runner import run_embedded
+from services.core.settings import Settings
+from tests.e2e.stories import BASIC, rss
+from tests.support.broker import free_port
+from tests.support.feedserver import FeedServer, Route
+
+
+def test_text_format_escapes_labels_and_sorts_series() -> None:
+    metrics = Metrics()
+    metrics.inc("redflag_polls_total", result="ok")
+    metrics.inc("redflag_polls_total", 2, result="ok")
+    metrics.set("redflag_feed_unhealthy", 1, feed='a "quoted"\nname')
+    assert metrics.render() == (
+        "# HELP redflag_feed_unhealthy 1 while a feed has failed `unhealthy_after` times.\n"
+        "# TYPE redflag_feed_unhealthy gauge\n"
+        'redflag_feed_unhealthy{feed="a \\"quoted\\"\\nname"} 1\n'
+        "# HELP redflag_polls_total Feed polls by result (ok, error).\n"
+        "# TYPE redflag_polls_total counter\n"
+        'redflag_polls_total{result="ok"} 3\n'
+    )
+
+
+async def scrape(url: str) -> str:
+    async with aiohttp.ClientSession() as session, session.get(url) as response:
+        assert response.status == 200
+        return await response.text()
+
+
+async def test_running_pipeline_exports_unhealthy_feeds_and_alerts(tmp_path: Path) -> None:
+    port = free_port()
+    async with FeedServer() as feeds:
+        feeds.set("/good.xml", rss(BASIC))
+        feeds.set("/broken.xml", Route(status=500))
+        settings = Settings(
+            state_dir=tmp_path / "state",
+            feeds=[
+                {"name": "metrics-good", "url": feeds.url("/good.xml")},
+                {"name": "metrics-broken", "url": feeds.url("/broken.xml")},
+            ],
+            poller={"unhealthy_after": 1},
+            metrics={"listen": f"127.0.0.1:{port}"},
+        )
+        stop = asyncio.Event()
+        console = (tmp_path / "console.txt").open("w", encoding="utf-8")
+        task = asyncio.create_task(run_embedded(settings, stop=stop, out=console))
+        try:
+            deadline = asyncio.get_running_loop().time() + 30
+            text = ""
+            while True:
+                with contextlib.suppress(aiohttp.ClientConnectorError):  # still starting
+                    text = await scrape(f"http://127.0.0.1:{port}/metrics")
+                if 'redflag_alerts_total{type="crash"}' in text:
+                    break
+                assert asyncio.get_running_loop().time() < deadline, text
+                await asyncio.sleep(0.2)
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 30)
+            console.close()
+    assert 'redflag_feed_unhealthy{feed="metrics-broken"} 1' in text
+    assert 'redflag_feed_unhealthy{feed="metrics-good"} 0' in text
+    assert 'redflag_polls_total{result="error"}' in text
+    assert "redflag_articles_published_total" in text
+    assert 'redflag_alerts_total{type="recall"}' in text
