@@ -107,21 +107,27 @@ class KafkaBus(Startable):
         return member
 
 
+def group_consumer(settings: KafkaSettings, group: str, **options: object) -> AIOKafkaConsumer:
+    """A manually committing group member with redflag's timeouts (aiokafka, consumer.rst)."""
+    return AIOKafkaConsumer(
+        bootstrap_servers=settings.bootstrap_servers,
+        client_id=settings.client_id,
+        group_id=group,
+        enable_auto_commit=False,
+        session_timeout_ms=settings.session_timeout_ms,
+        heartbeat_interval_ms=settings.heartbeat_interval_ms,
+        **options,
+    )
+
+
 class KafkaConsumer:
     """A group member; `commit` records finished work, per partition, in order."""
 
     def __init__(self, settings: KafkaSettings, group: str) -> None:
         self._progress: dict[TopicPartition, PartitionProgress] = {}
         self._max_batch = settings.max_batch
-        self._consumer = AIOKafkaConsumer(
-            bootstrap_servers=settings.bootstrap_servers,
-            client_id=settings.client_id,
-            group_id=group,
-            enable_auto_commit=False,
-            auto_offset_reset="earliest",
-            session_timeout_ms=settings.session_timeout_ms,
-            heartbeat_interval_ms=settings.heartbeat_interval_ms,
-            max_poll_records=settings.max_batch,
+        self._consumer = group_consumer(
+            settings, group, auto_offset_reset="earliest", max_poll_records=settings.max_batch
         )
 
     async def start(self, topics: Sequence[str]) -> None:
@@ -230,15 +236,7 @@ class GroupMember:
         self._topic = topic
         self._listener = listener
         self._task: asyncio.Task[None] | None = None
-        self._consumer = AIOKafkaConsumer(
-            bootstrap_servers=settings.bootstrap_servers,
-            client_id=settings.client_id,
-            group_id=group,
-            enable_auto_commit=False,
-            auto_offset_reset="latest",
-            session_timeout_ms=settings.session_timeout_ms,
-            heartbeat_interval_ms=settings.heartbeat_interval_ms,
-        )
+        self._consumer = group_consumer(settings, group, auto_offset_reset="latest")
 
     async def start(self, partitions: int) -> None:
         """Connect, check the topic has `partitions`, join the group and stay in it."""
