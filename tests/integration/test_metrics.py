@@ -29,6 +29,16 @@ def test_text_format_escapes_labels_and_sorts_series() -> None:
     )
 
 
+EXPECTED = (
+    'redflag_feed_unhealthy{feed="metrics-broken"} 1',
+    'redflag_feed_unhealthy{feed="metrics-good"} 0',
+    'redflag_polls_total{result="error"}',
+    "redflag_articles_published_total",
+    'redflag_alerts_total{type="recall"}',
+    'redflag_alerts_total{type="crash"}',
+)
+
+
 async def scrape(url: str) -> str:
     async with aiohttp.ClientSession() as session, session.get(url) as response:
         assert response.status == 200
@@ -58,7 +68,7 @@ async def test_running_pipeline_exports_unhealthy_feeds_and_alerts(tmp_path: Pat
             while True:
                 with contextlib.suppress(aiohttp.ClientConnectorError):  # still starting
                     text = await scrape(f"http://127.0.0.1:{port}/metrics")
-                if 'redflag_alerts_total{type="crash"}' in text:
+                if all(series in text for series in EXPECTED):
                     break
                 assert asyncio.get_running_loop().time() < deadline, text
                 await asyncio.sleep(0.2)
@@ -66,8 +76,4 @@ async def test_running_pipeline_exports_unhealthy_feeds_and_alerts(tmp_path: Pat
             stop.set()
             await asyncio.wait_for(task, 30)
             console.close()
-    assert 'redflag_feed_unhealthy{feed="metrics-broken"} 1' in text
-    assert 'redflag_feed_unhealthy{feed="metrics-good"} 0' in text
-    assert 'redflag_polls_total{result="error"}' in text
-    assert "redflag_articles_published_total" in text
-    assert 'redflag_alerts_total{type="recall"}' in text
+    assert all(series in text for series in EXPECTED)
