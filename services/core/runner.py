@@ -50,7 +50,7 @@ def _request_stop(stop: asyncio.Event, sig: signal.Signals) -> None:
 
 
 @contextlib.asynccontextmanager
-async def _heartbeat(settings: Settings, name: str):  # type: ignore[no-untyped-def]
+async def _running(settings: Settings, name: str):  # type: ignore[no-untyped-def]
     """Liveness file while the stage runs, and `/metrics` when configured."""
     task = asyncio.create_task(beat_forever(settings.state_dir, name))
     exporter = await serve_metrics(settings.metrics.listen) if settings.metrics.listen else None
@@ -69,7 +69,7 @@ async def run_stage(name: str, settings: Settings, stop: asyncio.Event | None = 
     """One stage on Kafka, until SIGTERM/SIGINT."""
     stop = stop or asyncio.Event()
     install_signal_handlers(stop)
-    async with KafkaBus(settings.kafka) as bus, _heartbeat(settings, name):
+    async with KafkaBus(settings.kafka) as bus, _running(settings, name):
         log.info(STAGE_STARTED, stage=name, bootstrap=settings.kafka.bootstrap_servers)
         await STAGES[name](settings, bus, StopSignal(stop=stop))
         log.info(STAGE_STOPPED, stage=name)
@@ -92,7 +92,7 @@ async def run_embedded(
         install_signal_handlers(stop)
     signals = {name: StopSignal(stop=stop) for name in STAGES}
     bus = SqliteBus(settings.state_dir / "bus.db")
-    async with bus, _heartbeat(settings, "run"):
+    async with bus, _running(settings, "run"):
         log.info(STAGE_STARTED, stage="embedded", feeds=len(settings.feeds))
 
         async def chain(name: str, run: Awaitable[None], nxt: str | None) -> None:
@@ -112,6 +112,4 @@ async def run_embedded(
             for i, name in enumerate(order):
                 nxt = order[i + 1] if i + 1 < len(order) else None
                 group.create_task(chain(name, runs[name], nxt))
-        for topic in (settings.kafka.topics.articles, settings.kafka.topics.alerts):
-            bus.prune(topic)
         log.info(STAGE_STOPPED, stage="embedded")

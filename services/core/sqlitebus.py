@@ -13,6 +13,7 @@ from pathlib import Path
 
 from services.core.bus import Record, Startable
 from services.core.offsets import PartitionProgress
+from services.core.sqlite import Periodic, connect
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS log (
@@ -29,19 +30,16 @@ CREATE TABLE IF NOT EXISTS group_offsets (
 """
 
 
-def connect(path: Path | str) -> sqlite3.Connection:
-    """Open a SQLite file in WAL mode: readers never block the writer, a crash keeps commits."""
-    if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL survives a process crash (kill -9)
-    conn.execute("PRAGMA busy_timeout=5000")
-    return conn
+#: How often a consumer's commit also drops records every group has finished with.
+PRUNE_EVERY = 60.0
 
 
 class SqliteBus(Startable):
-    """Implements `services.core.bus.Bus` on one SQLite file (or ':memory:')."""
+    """Implements `services.core.bus.Bus` on one SQLite file (or ':memory:').
+
+    Records every group has committed past are deleted as consumers commit (at most once a
+    minute per consumer), so a long-running `redflag run` keeps the file small.
+    """
 
     def __init__(self, path: Path | str) -> None:
         self._path = path
@@ -135,6 +133,7 @@ class SqliteConsumer:
         self._group = group
         self._position = {t: bus.committed(group, t) for t in topics}
         self._progress = {t: PartitionProgress() for t in topics}
+        self._prune = Periodic(PRUNE_EVERY)
         for topic in topics:  # register the group so pruning waits for it
             bus.store_offset(group, topic, self._position[topic])
 
@@ -172,6 +171,9 @@ class SqliteConsumer:
             nxt = self._progress[topic].committable()
             if nxt is not None:
                 self._bus.store_offset(self._group, topic, nxt)
+        if touched and self._prune.due():
+            for topic in touched:
+                self._bus.prune(topic)
 
     @property
     def pending(self) -> int:

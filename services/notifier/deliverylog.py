@@ -11,12 +11,12 @@ survive restarts and their offsets can be committed once they are stored here.
 
 import os
 import socket
-import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from schemas.alert import Alert
+from services.core.sqlite import connect
 
 ATTEMPTING, DELIVERED, FAILED, DEAD, UNCERTAIN = (
     "attempting",
@@ -80,14 +80,9 @@ class DeliveryLog:
 
     def __init__(self, path: Path | str, owner: str | None = None) -> None:
         self.owner = owner or process_owner()
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-        self._conn.execute("PRAGMA journal_mode=WAL")
         # WAL + NORMAL: a committed row survives a process crash (kill -9), which is the
         # failure this log exists for; FULL would add an fsync per send for power loss.
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.execute("PRAGMA busy_timeout=5000")
+        self._conn = connect(path)
         self._conn.executescript(_SCHEMA)
 
     def close(self) -> None:

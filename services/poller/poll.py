@@ -16,7 +16,7 @@ import structlog
 from services.core.bus import Bus
 from services.core.metrics import METRICS
 from services.core.settings import Settings
-from services.poller.config import FeedConfig
+from services.poller.config import FeedConfig, PollerSettings
 from services.poller.errors import FeedError, Gone
 from services.poller.fetcher import Fetcher, Response
 from services.poller.parser import ParsedFeed, ParseJob
@@ -201,19 +201,7 @@ class FeedPoller:
         now: float,
         known: frozenset[str] = frozenset(),
     ) -> ParseJob:
-        p = self.settings.poller
-        return ParseJob(
-            body=resp.body,
-            url=resp.url or state.url,
-            feed_key=feed.url,
-            content_type=resp.headers.get("content-type"),
-            content_language=resp.headers.get("content-language"),
-            lang=feed.lang,
-            now=now,
-            max_future_skew=p.max_future_skew,
-            max_entries=p.max_entries,
-            known=known,
-        )
+        return parse_job(resp, feed, self.settings.poller, now, base=state.url, known=known)
 
     @staticmethod
     def _keep_validators(state: FeedState, resp: Response) -> None:
@@ -276,3 +264,27 @@ class FeedPoller:
                 errors=state.error_count,
                 error=str(exc),
             )
+
+
+def parse_job(
+    resp: Response,
+    feed: FeedConfig,
+    poller: PollerSettings,
+    now: float,
+    *,
+    base: str,
+    known: frozenset[str] = frozenset(),
+) -> ParseJob:
+    """What a parser worker needs for one fetched body of `feed` (`base` when no redirect)."""
+    return ParseJob(
+        body=resp.body,
+        url=resp.url or base,
+        feed_key=feed.url,
+        content_type=resp.headers.get("content-type"),
+        content_language=resp.headers.get("content-language"),
+        lang=feed.lang,
+        now=now,
+        max_future_skew=poller.max_future_skew,
+        max_entries=poller.max_entries,
+        known=known,
+    )

@@ -24,8 +24,7 @@ from services.poller.errors import (
     TooLarge,
 )
 from services.poller.fetcher import Fetcher, is_local, local_path
-from services.poller.parser import ParseJob
-from services.poller.poll import FeedPoller
+from services.poller.poll import FeedPoller, parse_job
 from services.poller.pool import ParserPool
 from services.poller.publish import to_article
 from services.poller.replicas import owns
@@ -163,16 +162,6 @@ async def fetch_articles(url: str, settings: Settings) -> list[Article]:
     feed = FeedConfig(name=name or url, url=url)
     async with Fetcher(settings.poller) as fetcher:
         resp = await fetcher.fetch(url)
-    job = ParseJob(
-        body=resp.body,
-        url=resp.url or url,
-        feed_key=url,
-        content_type=resp.headers.get("content-type"),
-        content_language=resp.headers.get("content-language"),
-        now=now,
-        max_future_skew=settings.poller.max_future_skew,
-        max_entries=settings.poller.max_entries,
-    )
     async with ParserPool(settings.poller, workers=1) as pool:
-        parsed = await pool.parse(job)
+        parsed = await pool.parse(parse_job(resp, feed, settings.poller, now, base=url))
     return [to_article(e, feed, parsed.title, now) for e in parsed.entries]

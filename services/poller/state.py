@@ -5,10 +5,13 @@ expiry, and the canonical links already published so one story in two feeds goes
 All calls are short and synchronous: WAL mode, and one commit per poll.
 """
 
-import sqlite3
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from services.core.sqlite import Periodic, connect
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feeds (
@@ -46,6 +49,7 @@ CREATE TABLE IF NOT EXISTS seen_links (
 CREATE INDEX IF NOT EXISTS seen_links_expires ON seen_links (expires);
 """
 _CHUNK = 500  # below SQLite's default limit on host parameters
+EXPIRE_EVERY = 3600.0  # seconds between expiry sweeps while running
 
 
 @dataclass(slots=True)
@@ -83,14 +87,9 @@ class StateStore:
     """Feeds, seen ids and seen links, in one SQLite file."""
 
     def __init__(self, path: Path | str, *, readonly: bool = False) -> None:
-        if readonly:
-            self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        else:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(path)
-            self.db.execute("PRAGMA busy_timeout=5000")  # replicas on one host may share the file
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db = connect(path, autocommit=False, readonly=readonly)
+        self._expiry = Periodic(EXPIRE_EVERY)
+        if not readonly:
             self.db.executescript(_SCHEMA)
             self.db.commit()
 
@@ -113,28 +112,28 @@ class StateStore:
         """Make the poll's writes durable."""
         self.db.commit()
 
+    def _select_in(self, query: str, values: list[str]) -> list[tuple[Any, ...]]:
+        """Rows of `query` ('... IN ({})') for `values`, in chunks SQLite accepts."""
+        rows: list[tuple[Any, ...]] = []
+        for start in range(0, len(values), _CHUNK):
+            chunk = values[start : start + _CHUNK]
+            rows += self.db.execute(query.format(",".join("?" * len(chunk))), chunk).fetchall()
+        return rows
+
     def seen(self, ids: list[str]) -> dict[str, float]:
         """The ids among `ids` already published, with their expiry."""
-        found: dict[str, float] = {}
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            query = f"SELECT id, expires FROM seen WHERE id IN ({marks})"  # noqa: S608
-            found.update(self.db.execute(query, chunk).fetchall())
-        return found
+        return dict(self._select_in("SELECT id, expires FROM seen WHERE id IN ({})", ids))
 
     def links_seen(self, links: list[str]) -> set[str]:
         """The canonical links among `links` already published."""
-        found: set[str] = set()
-        for start in range(0, len(links), _CHUNK):
-            chunk = links[start : start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            query = f"SELECT link FROM seen_links WHERE link IN ({marks})"  # noqa: S608
-            found.update(row[0] for row in self.db.execute(query, chunk))
-        return found
+        rows = self._select_in("SELECT link FROM seen_links WHERE link IN ({})", links)
+        return {row[0] for row in rows}
 
     def mark_seen(self, feed: str, items: Iterable[tuple[str, str | None]], expires: float) -> None:
-        """Remember (id, link) pairs as published until `expires`."""
+        """Remember (id, link) pairs as published until `expires` (and, at most hourly,
+        forget those past theirs, so a poller that runs for months stays bounded)."""
+        if self._expiry.due():
+            self._delete_expired(time.time())
         pairs = list(items)
         self.db.executemany(
             "INSERT OR REPLACE INTO seen (id, feed, expires) VALUES (?, ?, ?)",
@@ -146,8 +145,12 @@ class StateStore:
         )
 
     def expire(self, now: float) -> int:
-        """Forget ids and links past their expiry; returns how many ids went."""
-        count = self.db.execute("DELETE FROM seen WHERE expires < ?", (now,)).rowcount
-        self.db.execute("DELETE FROM seen_links WHERE expires < ?", (now,))
+        """Forget ids and links past their expiry now; returns how many ids went."""
+        count = self._delete_expired(now)
         self.db.commit()
         return count
+
+    def _delete_expired(self, now: float) -> int:
+        count = self.db.execute("DELETE FROM seen WHERE expires < ?", (now,)).rowcount
+        self.db.execute("DELETE FROM seen_links WHERE expires < ?", (now,))
+        return int(count)

@@ -65,15 +65,14 @@ async def test_running_pipeline_exports_unhealthy_feeds_and_alerts(tmp_path: Pat
         try:
             deadline = asyncio.get_running_loop().time() + 30
             text = ""
-            while True:
+            while not all(series in text for series in EXPECTED):
+                if asyncio.get_running_loop().time() > deadline:
+                    break
+                await asyncio.sleep(0.2)
                 with contextlib.suppress(aiohttp.ClientConnectorError):  # still starting
                     text = await scrape(f"http://127.0.0.1:{port}/metrics")
-                if all(series in text for series in EXPECTED):
-                    break
-                assert asyncio.get_running_loop().time() < deadline, text
-                await asyncio.sleep(0.2)
         finally:
             stop.set()
             await asyncio.wait_for(task, 30)
             console.close()
-    assert all(series in text for series in EXPECTED)
+    assert all(series in text for series in EXPECTED), text
