@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from schemas.alert import Alert
-from services.core.sqlite import connect
+from services.core.sqlite import Periodic, connect
 
 ATTEMPTING, DELIVERED, FAILED, DEAD, UNCERTAIN = (
     "attempting",
@@ -25,6 +25,7 @@ ATTEMPTING, DELIVERED, FAILED, DEAD, UNCERTAIN = (
     "dead",
     "uncertain",
 )
+PRUNE_EVERY = 3600.0  # seconds between retention sweeps while running
 #: States after which an (alert, channel) pair is never sent again.
 FINAL = frozenset({DELIVERED, DEAD, UNCERTAIN})
 
@@ -78,8 +79,12 @@ class DeliveryLog:
     partition mid-send never sends what another live replica is sending.
     """
 
-    def __init__(self, path: Path | str, owner: str | None = None) -> None:
+    def __init__(
+        self, path: Path | str, owner: str | None = None, retention: float | None = None
+    ) -> None:
         self.owner = owner or process_owner()
+        self._retention = retention  # with it, settled rows older than this go as we write
+        self._pruning = Periodic(PRUNE_EVERY)
         # WAL + NORMAL: a committed row survives a process crash (kill -9), which is the
         # failure this log exists for; FULL would add an fsync per send for power loss.
         self._conn = connect(path)
@@ -123,6 +128,8 @@ class DeliveryLog:
         owner whose claim is younger than `lease` seconds (it is sending right now).
         """
         now = time.time()
+        if self._retention is not None and self._pruning.due():
+            self.prune(self._retention)
         self._conn.execute("BEGIN IMMEDIATE")
         try:
             row = self._conn.execute(

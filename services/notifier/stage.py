@@ -111,7 +111,9 @@ class _Stage:
         self.consumer = consumer
         self.stop = stop
         self.channels = {c.name: c for c in channels}
-        self.deliveries = DeliveryLog(settings.state_dir / "notifier.db")
+        self.deliveries = DeliveryLog(
+            settings.state_dir / "notifier.db", retention=settings.notifier.log_retention
+        )
         self.in_flight = 0
         self.executor = ThreadPoolExecutor(
             max_workers=max(1, len(channels)), thread_name_prefix="notifier-send"
@@ -145,8 +147,7 @@ class _Stage:
 
     async def run(self) -> None:
         self._report_uncertain()
-        pruned = self.deliveries.prune(self.settings.notifier.log_retention)
-        log.info(DELIVERY_LOG_OPENED, pruned=pruned, **self.deliveries.counts())
+        log.info(DELIVERY_LOG_OPENED, **self.deliveries.counts())
         digest_task = (
             asyncio.create_task(self.digests.run(self.stop)) if self.digests.active else None
         )

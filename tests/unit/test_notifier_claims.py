@@ -59,3 +59,13 @@ def test_start_up_settles_only_sends_whose_owner_is_gone(tmp_path: Path) -> None
     assert me.state("dead", "slack") == UNCERTAIN
     assert me.state("elsewhere", "slack") == ATTEMPTING  # a live replica on another host
     assert {u.alert_id for u in me.take_uncertain(lease=0)} == {"elsewhere"}
+
+
+def test_a_running_log_forgets_settled_rows_past_retention_as_it_claims(tmp_path: Path) -> None:
+    log = DeliveryLog(tmp_path / "n.db", owner="host-1:100", retention=3600)
+    log.mark("ancient", "slack", DELIVERED)
+    log._conn.execute("UPDATE deliveries SET updated_at = 0 WHERE alert_id = 'ancient'")
+    log.mark("recent", "slack", DELIVERED)
+    assert log.claim("new", "slack", lease=60) is None  # first write of this run: sweep due
+    assert log.state("ancient", "slack") is None
+    assert log.state("recent", "slack") == DELIVERED
