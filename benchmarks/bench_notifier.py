@@ -1,14 +1,19 @@
-"""Notifier throughput and pacing, against the local chat server (apprise's real plugins).
+"""Notifier throughput, pacing and Retry-After, against the local chat server.
 
-    .venv/bin/python -m benchmarks.bench_notifier                 # both parts
+    .venv/bin/python -m benchmarks.bench_notifier                 # every part
     .venv/bin/python -m benchmarks.bench_notifier --alerts 2000   # a quicker fan-out
 
 Part 1, fan-out: N alerts (default 10,000) to 20 channels (10 Slack webhooks, 10 Telegram
 chats) with rate limits lifted (`notifier.pacing: false`); the chat server runs in its own
-process so the CPU figure is the notifier's alone (this process: stage, apprise, requests).
+process so the CPU figure is the notifier's alone (this process: stage, transport, requests).
+Baseline, same run: the same alerts to 20 `json://` channels, which apprise's real plugin
+sends; the ratio compares our Slack/Telegram path with apprise's on the same machine.
 
 Part 2, pacing: default limits, one Slack webhook and one Telegram chat, a short burst; the
 achieved rate per destination, from the server's arrival times, should equal the limit (1/s).
+
+Part 3, Retry-After: the server answers 429 + Retry-After to one Slack webhook for a while;
+how many 429s the notifier drew and how long after the first it sent again.
 """
 
 import argparse
@@ -24,9 +29,6 @@ from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
-
-from apprise.plugins.slack import NotifySlack
-from apprise.plugins.telegram import NotifyTelegram
 
 from schemas.alert import Alert, Event, Facts
 from services.core.lifecycle import StopSignal
@@ -59,11 +61,6 @@ def make_alert(n: int) -> Alert:
     )
 
 
-def point_apprise_at(url: str) -> None:
-    NotifySlack.webhook_url = f"{url}/services"
-    NotifyTelegram.notify_url = f"{url}/bot"
-
-
 async def run_stage(settings: Settings, alerts: int) -> tuple[float, float]:
     """Publish `alerts`, drain the stage; returns (wall seconds, CPU seconds) of the stage."""
     async with SqliteBus(":memory:") as bus:
@@ -77,7 +74,8 @@ async def run_stage(settings: Settings, alerts: int) -> tuple[float, float]:
         return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def fan_out(alerts: int, channels: int) -> dict[str, Any]:
+def fan_out(alerts: int, channels: int, *, baseline: bool = False) -> dict[str, Any]:
+    """Slack + Telegram through redflag's transport, or (`baseline`) json:// through apprise."""
     server = subprocess.Popen(
         [sys.executable, "-m", "tests.support.chatserver"],
         cwd=ROOT,
@@ -87,20 +85,25 @@ def fan_out(alerts: int, channels: int) -> dict[str, Any]:
     try:
         assert server.stdout is not None
         url = server.stdout.readline().strip()
-        point_apprise_at(url)
         half = channels // 2
-        chans = [
-            {"name": f"slack-{i}", "url": f"slack://T{i}/B{i}/X{i}secret"} for i in range(half)
-        ]
-        chans += [
-            {"name": f"tg-{i}", "url": f"tgram://123456:bench{i}/{1000 + i}"}
-            for i in range(channels - half)
-        ]
+        if baseline:
+            host = url.split("://", 1)[1]
+            chans = [
+                {"name": f"json-{i}", "url": f"json://{host}/hook{i}"} for i in range(channels)
+            ]
+        else:
+            chans = [
+                {"name": f"slack-{i}", "url": f"slack://T{i}/B{i}/X{i}secret"} for i in range(half)
+            ]
+            chans += [
+                {"name": f"tg-{i}", "url": f"tgram://123456:bench{i}/{1000 + i}"}
+                for i in range(channels - half)
+            ]
         with tempfile.TemporaryDirectory() as state:
             settings = Settings(
                 state_dir=Path(state),
                 channels=chans,
-                notifier={"pacing": False},
+                notifier={"pacing": False, "endpoints": ChatServer.endpoints_for(url)},
                 log={"level": "warning"},
             )
             wall, cpu = asyncio.run(run_stage(settings, alerts))
@@ -111,6 +114,7 @@ def fan_out(alerts: int, channels: int) -> dict[str, Any]:
         server.wait(10)
     deliveries = alerts * channels
     return {
+        "path": "apprise json://" if baseline else "redflag slack+telegram",
         "alerts": alerts,
         "channels": channels,
         "deliveries": deliveries,
@@ -124,13 +128,13 @@ def fan_out(alerts: int, channels: int) -> dict[str, Any]:
 
 def pacing(burst: int) -> dict[str, Any]:
     with ChatServer() as chat, tempfile.TemporaryDirectory() as state:
-        point_apprise_at(chat.url)
         settings = Settings(
             state_dir=Path(state),
             channels=[
                 {"name": "slack", "url": "slack://T1/B1/Xpaced"},
                 {"name": "tg", "url": "tgram://123456:paced/4242"},
             ],
+            notifier={"endpoints": chat.endpoints},
             log={"level": "warning"},
         )
         wall, _ = asyncio.run(run_stage(settings, burst))
@@ -147,6 +151,32 @@ def pacing(burst: int) -> dict[str, Any]:
     return out
 
 
+def retry_after(hold: float, burst: int) -> dict[str, Any]:
+    """A webhook held at 429 for `hold` s: 429s drawn, and the wait before the next accept."""
+    path = "/services/T1/B1/Xheld"
+    with ChatServer() as chat, tempfile.TemporaryDirectory() as state:
+        settings = Settings(
+            state_dir=Path(state),
+            channels=[{"name": "slack", "url": "slack://T1/B1/Xheld"}],
+            notifier={"endpoints": chat.endpoints, "backoff_base": 0.1},
+            log={"level": "error"},
+        )
+        chat.hold_until(path, hold)
+        wall, _ = asyncio.run(run_stage(settings, burst))
+        statuses = [r.status for r in chat.to(path)]
+        first_429 = next(r.at for r in chat.to(path) if r.status == 429)
+        first_ok = next(r.at for r in chat.to(path) if r.accepted)
+        return {
+            "hold_s": hold,
+            "burst": burst,
+            "responses_429": statuses.count(429),
+            "accepted": statuses.count(200),
+            "retry_after_header_s": round(hold + 0.4),
+            "waited_s": round(first_ok - first_429, 3),
+            "seconds": round(wall, 2),
+        }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--alerts", type=int, default=10_000)
@@ -156,8 +186,14 @@ def main() -> None:
     args = parser.parse_args()
     configure_logging(LogSettings(level="warning", format="json"))  # as a deployment would
     if not args.skip_fanout:
-        print("fan-out (limits lifted):", json.dumps(fan_out(args.alerts, args.channels)))
-    print("pacing (default limits): ", json.dumps(pacing(args.burst)))
+        ours = fan_out(args.alerts, args.channels)
+        base = fan_out(args.alerts, args.channels, baseline=True)
+        print("fan-out (limits lifted): ", json.dumps(ours))
+        print("baseline (same run):     ", json.dumps(base))
+        ratio = ours["cpu_ms_per_delivery"] / base["cpu_ms_per_delivery"]
+        print(f"CPU per delivery, redflag/apprise: {ratio:.2f}x")
+    print("pacing (default limits):  ", json.dumps(pacing(args.burst)))
+    print("retry-after (429 held):   ", json.dumps(retry_after(2.6, 3)))
 
 
 if __name__ == "__main__":

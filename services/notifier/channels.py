@@ -1,14 +1,15 @@
-"""Channels as built once at start-up: the apprise object, how to render for it, its limits.
+"""Channels as built once at start-up: how to send, how to render for it, its limits.
 
 `build(config, settings)` turns a `ChannelConfig` into a `Channel` or raises `ChannelError`
-(apprise returned None: the URL is misconfigured). `deliver(channel, message)` is blocking
-(apprise uses `requests`), so the stage calls it through `asyncio.to_thread`.
+(apprise returned None: the URL is misconfigured). apprise parses every URL; Slack and
+Telegram are then sent by `transport` (typed outcomes, Retry-After), every other service by
+apprise. `deliver(channel, message)` is blocking, so the stage calls it in a worker thread.
 """
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, TextIO
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import apprise
 from apprise import AppriseAsset, NotifyFormat, NotifyType
@@ -17,22 +18,22 @@ from services.core.redact import MASK, redact_urls, register_secret
 from services.notifier.config import ChannelConfig, NotifierSettings, parse_rate
 from services.notifier.pacing import Limit
 from services.notifier.render import Kind, Rendered
+from services.notifier.transport import (
+    Message,
+    Outcome,
+    SlackBot,
+    SlackWebhook,
+    TelegramBot,
+    Transport,
+)
 
-#: Slack looks best as Block Kit without apprise's footer; the URL can still say otherwise.
-_SLACK_DEFAULTS = {"blocks": "yes", "footer": "no", "image": "no"}
+__all__ = ["Channel", "ChannelError", "Outcome", "build", "close", "deliver"]
+
 _LEVELS = {"info": NotifyType.INFO, "warning": NotifyType.WARNING, "failure": NotifyType.FAILURE}
 
 
 class ChannelError(Exception):
     """A channel that cannot be used; the message never contains the URL's secrets."""
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """One send: `ok`, and when not, why (redacted, for logs and dead letters)."""
-
-    ok: bool
-    reason: str = ""
 
 
 @dataclass
@@ -42,7 +43,8 @@ class Channel:
     config: ChannelConfig
     kind: Kind | None  # None: the console pseudo-channel
     service: Any = None  # apprise NotifyBase (apprise ships no stubs)
-    notifier: apprise.Apprise | None = None
+    notifier: apprise.Apprise | None = None  # sends, unless `transport` does
+    transport: Transport | None = None
     display_url: str = ""
     limits: tuple[tuple[Limit, int], ...] = ()
     max_length: int | None = None
@@ -61,17 +63,6 @@ class Channel:
 
 def _digest(value: object) -> str:
     return hashlib.sha256(repr(value).encode()).hexdigest()[:12]
-
-
-def with_slack_defaults(url: str) -> str:
-    """Add `blocks=yes&footer=no&image=no` to a Slack URL unless it sets them itself."""
-    parts = urlsplit(url)
-    query = dict(parse_qsl(parts.query, keep_blank_values=True))
-    missing = {k: v for k, v in _SLACK_DEFAULTS.items() if k not in query}
-    if not missing:
-        return url
-    joined = "&".join(p for p in (parts.query, urlencode(missing)) if p)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, joined, parts.fragment))
 
 
 def kind_of(service: Any) -> Kind:
@@ -104,52 +95,95 @@ def default_limits(service: Any, kind: Kind) -> list[tuple[Limit, int]]:
     return []
 
 
+def _transport(service: Any, kind: Kind, settings: NotifierSettings) -> Transport | None:
+    """Slack and Telegram are sent by redflag itself (typed outcomes); None: apprise sends."""
+    ends, timeout = settings.endpoints, settings.request_timeout
+    if kind == "slack":
+        channels = [str(c) for c in service.channels or [] if c]
+        if service.mode == "bot":
+            return SlackBot(ends.slack_api, service.access_token, channels, timeout)
+        tokens = (service.token_a, service.token_b, service.token_c)
+        return SlackWebhook(ends.slack_hooks, tokens, channels or [""], timeout, service.user)
+    if kind == "telegram":
+        chats = [f"{chat}:{topic}" if topic else str(chat) for chat, topic in service.targets]
+        return TelegramBot(
+            ends.telegram,
+            service.bot_token,
+            chats,
+            timeout,
+            silent=bool(service.silent),
+            preview=bool(service.preview),
+        )
+    return None
+
+
 def build(config: ChannelConfig, settings: NotifierSettings, out: TextIO | None = None) -> Channel:
-    """Instantiate the channel's apprise service once; raise ChannelError if misconfigured."""
+    """Parse and check the channel's URL once; raise ChannelError if it cannot be used."""
     raw = config.url.get_secret_value().strip()
     if raw.lower().startswith("console://"):
         return Channel(config, None, display_url="console://", out=out)
     register_secret(raw)
-    url = raw
-    if raw.lower().startswith("slack://") or "hooks.slack.com/" in raw.lower():
-        url = with_slack_defaults(raw)
-        register_secret(url)
     # memory: no apprise state files; async_mode off and no service timeout: the send runs
     # in our worker thread (one per channel), bounded by the URL's `cto`/`rto` timeouts,
     # instead of queueing in apprise's shared pool, which a slow service could fill.
     asset = AppriseAsset(storage_mode="memory", async_mode=False, service_timeout=0)
-    service = apprise.Apprise.instantiate(url, asset=asset)
+    service = apprise.Apprise.instantiate(raw, asset=asset)
+    scheme = raw.split("://", 1)[0]
     if service is None:
         raise ChannelError(
             f"channel {config.name!r}: apprise cannot use its URL "
-            f"({raw.split('://', 1)[0]}://{MASK}): check the tokens and options"
+            f"({scheme}://{MASK}): check the tokens and options"
         )
     kind = kind_of(service)
+    transport = _transport(service, kind, settings)
+    if transport is not None and not transport.targets:  # apprise would guess; we do not
+        raise ChannelError(
+            f"channel {config.name!r}: its URL ({scheme}://{MASK}) names no chat or channel "
+            "to post to"
+        )
     if config.rate_limit is not None:
         rate = parse_rate(config.rate_limit)
         limits = [] if rate is None else [(Limit(f"channel:{config.name}", *rate), 1)]
     else:
         limits = default_limits(service, kind) if settings.pacing else []
-    if limits or not settings.pacing or config.rate_limit is not None:
-        # redflag paces this destination itself; apprise's own per-object sleep (Slack:
-        # 1.2 s) would stack on top and cap the rate below the configured limit.
-        service.request_rate_per_sec = 0
-    notifier = apprise.Apprise(asset=asset)
-    notifier.add(service)
+    notifier = None
+    if transport is None:
+        if limits or not settings.pacing or config.rate_limit is not None:
+            # redflag paces this destination itself; apprise's own per-object sleep
+            # would stack on top and cap the rate below the configured limit.
+            service.request_rate_per_sec = 0
+        notifier = apprise.Apprise(asset=asset)
+        notifier.add(service)
     limit = int(getattr(service, "body_maxlen", 0) or 0) or None
     return Channel(
         config,
         kind,
         service=service,
         notifier=notifier,
+        transport=transport,
         display_url=str(service.url(privacy=True)).split("?", 1)[0],  # type: ignore[no-untyped-call]
         limits=tuple(limits),
         max_length=limit,
     )
 
 
-def deliver(channel: Channel, message: Rendered) -> Outcome:
-    """Send one message through apprise (blocking); never raises for a failed send."""
+def deliver(channel: Channel, message: Rendered, done: set[str] | None = None) -> Outcome:
+    """Send one message (blocking); never raises for a failed send.
+
+    `done` carries the targets of a multi-target channel that already accepted this message
+    in an earlier try: they are skipped, and the ones that accept now are added.
+    """
+    done = set() if done is None else done
+    if channel.transport is not None:
+        text = Message(message.title, message.body, message.level)
+        for target in channel.transport.targets:
+            if target in done:
+                continue
+            outcome = channel.transport.send(target, text)
+            if not outcome.ok:
+                return outcome
+            done.add(target)
+        return Outcome(True)
     if channel.notifier is None:
         if channel.out is not None:
             channel.out.write(message.body)
@@ -167,6 +201,13 @@ def deliver(channel: Channel, message: Rendered) -> Outcome:
     if result:
         return Outcome(True)
     return Outcome(False, _reason(result))
+
+
+def close(channels: Collection[Channel]) -> None:
+    """Release what the channels hold open (pooled connections)."""
+    for channel in channels:
+        if channel.transport is not None:
+            channel.transport.close()
 
 
 def _reason(result: Any) -> str:

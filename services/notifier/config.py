@@ -126,6 +126,24 @@ class ChannelConfig(BaseModel):
         return value
 
 
+def _http_base(value: str) -> str:
+    if not re.match(r"^https?://[^/\s]+", value):
+        raise ValueError(f"not an http(s) base URL: {value!r}")
+    return value.rstrip("/")
+
+
+class Endpoints(BaseModel):
+    """Where the APIs redflag speaks itself live: GovSlack, a local Bot API server, a proxy."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    slack_hooks: str = Field(default="https://hooks.slack.com", description="Incoming webhooks.")
+    slack_api: str = Field(default="https://slack.com/api", description="Slack's Web API.")
+    telegram: str = Field(default="https://api.telegram.org", description="Telegram Bot API.")
+
+    _bases = field_validator("slack_hooks", "slack_api", "telegram")(_http_base)
+
+
 class NotifierSettings(BaseModel):
     """Delivery behaviour shared by every channel."""
 
@@ -134,10 +152,15 @@ class NotifierSettings(BaseModel):
     max_attempts: int = Field(
         default=8,
         ge=1,
-        description="Tries per channel before dead-lettering; with the default back-off the "
-        "last try comes about two minutes after the first, past a typical Retry-After.",
+        description="Tries per channel before dead-lettering. A 429 waits the Retry-After it "
+        "names; 5xx and timeouts back off 1, 2, 4 ... backoff_max seconds; a request the "
+        "service refuses (other 4xx) is dead-lettered at once.",
     )
     backoff_base: PositiveSeconds = 1.0
+    request_timeout: PositiveSeconds = Field(
+        default=10.0, description="How long one Slack or Telegram request may take."
+    )
+    endpoints: Endpoints = Endpoints()
     backoff_max: PositiveSeconds = 60.0
     claim_lease: PositiveSeconds = Field(
         default=300.0,

@@ -2,8 +2,11 @@
 
 Each channel has its own FIFO queue and task, so a failing or slow channel only ever holds up
 its own queue. A job's life: wait for the pacer -> write `attempting` -> send (in a thread)
--> write `delivered` (or `failed`, back off, retry; after `max_attempts`: dead-letter, write
-`dead`) -> tell the stage the job is done (it commits the offset when all channels are).
+-> write `delivered` (or `failed`, wait, retry; after `max_attempts`, or at once when the
+service refuses the request as such: dead-letter, write `dead`) -> tell the stage the job is
+done (it commits the offset when all channels are). The wait after a failure is the 429's
+Retry-After when the service named one, else exponential back-off; either way the channel's
+destinations are paused for it, so queued messages behind it wait too, in order.
 """
 
 import asyncio
@@ -32,6 +35,7 @@ log = structlog.get_logger(__name__)
 
 ALERT_DELIVERED = "alert_delivered"
 DELIVERY_FAILED = "delivery_failed"
+DELIVERY_RATE_LIMITED = "delivery_rate_limited"
 DELIVERY_DEAD_LETTERED = "delivery_dead_lettered"
 STAGE = "notifier"
 
@@ -111,9 +115,9 @@ class ChannelWorker:
         with contextlib.suppress(asyncio.CancelledError):
             await self.task
 
-    async def _send(self, message: Rendered) -> Outcome:
+    async def _send(self, message: Rendered, done: set[str]) -> Outcome:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, deliver, self.channel, message)
+        return await loop.run_in_executor(self._executor, deliver, self.channel, message, done)
 
     async def _deliver(self, job: Job) -> None:
         name, cfg = self.channel.name, self._settings.notifier
@@ -124,6 +128,7 @@ class ChannelWorker:
                 await self._done(name, job, state)
                 return
             attempt = self._log.attempts(job.key, name)
+            done: set[str] = set()  # targets of a multi-target channel that took it already
             while True:
                 if not await self._pacer.acquire(list(self.channel.limits), self._stop):
                     return  # stopping: not committed, so it comes back after a restart
@@ -132,7 +137,7 @@ class ChannelWorker:
                 if blocked is not None:  # sent, settled, or being sent by another replica
                     await self._done(name, job, blocked)
                     return
-                outcome = await self._send(job.message)
+                outcome = await self._send(job.message, done)
                 if outcome.ok:
                     self._log.mark(job.key, name, DELIVERED)
                     log.info(ALERT_DELIVERED, attempt=attempt, kind=self.channel.kind)
@@ -140,14 +145,22 @@ class ChannelWorker:
                     await self._done(name, job, DELIVERED)
                     return
                 self._log.mark(job.key, name, FAILED, outcome.reason)
-                METRICS.inc("redflag_deliveries_total", channel=name, outcome="failed")
-                if attempt >= cfg.max_attempts:
-                    await self._give_up(job, attempt, outcome.reason)
+                throttled = outcome.retry_after is not None
+                METRICS.inc(
+                    "redflag_deliveries_total",
+                    channel=name,
+                    outcome="rate_limited" if throttled else "failed",
+                )
+                if outcome.permanent or attempt >= cfg.max_attempts:
+                    await self._give_up(job, attempt, outcome)
                     return
-                delay = backoff(attempt, cfg.backoff_base, cfg.backoff_max)
+                if outcome.retry_after is not None:  # the service said how long: exactly that
+                    delay = outcome.retry_after
+                else:
+                    delay = backoff(attempt, cfg.backoff_base, cfg.backoff_max)
                 self._pacer.pause(self.channel.pause_keys, delay)
                 log.warning(
-                    DELIVERY_FAILED,
+                    DELIVERY_RATE_LIMITED if throttled else DELIVERY_FAILED,
                     attempt=attempt,
                     retry_in=round(delay, 2),
                     reason=outcome.reason,
@@ -155,11 +168,12 @@ class ChannelWorker:
                 if await self._stop.wait(delay):
                     return
 
-    async def _give_up(self, job: Job, attempts: int, last: str) -> None:
+    async def _give_up(self, job: Job, attempts: int, last: Outcome) -> None:
         METRICS.inc("redflag_deliveries_total", channel=self.channel.name, outcome="dead")
-        reason = redact_urls(
-            f"channel {self.channel.name!r}: not delivered after {attempts} attempts: {last}"
+        why = (
+            "refused, not retried" if last.permanent else f"not delivered after {attempts} attempts"
         )
+        reason = redact_urls(f"channel {self.channel.name!r}: {why}: {last.reason}")
         topic = self._settings.kafka.topics.deadletter
         if job.ticket is not None and job.ticket.record is not None:
             await dead_letter(self._bus, topic, STAGE, job.ticket.record, reason)

@@ -1,15 +1,11 @@
 """Per-destination rate limits and retry back-off.
 
-Why pace up front: apprise's Slack and Telegram plugins return only True/False, not the HTTP
-status or `Retry-After` (2.2.0's result carries log text, which we do not parse, STYLE.md
-habit 5). So the notifier keeps every destination under the service's published limits
-(Slack: 1 message/s per webhook channel; Telegram: 1/s per chat, 20/min per group, 30/s per
-bot) and a 429 should not happen. When any send fails, it is treated as "slow down": the
-channel's own destinations are paused for the back-off delay (so queued messages behind it
-wait, in order, as Retry-After asks) and the send is retried with exponential back-off. The
-back-off's jitter only ever adds (delay x [1, 1.25)), so a retry never comes before the
-nominal step: a Retry-After up to `backoff_base` is always honoured on the first retry and
-longer ones by the doubling steps after it.
+Why pace up front: a 429 costs a round trip and, on Telegram, a longer flood wait. So the
+notifier keeps every destination under the service's published limits (Slack: 1 message/s
+per webhook channel; Telegram: 1/s per chat, 20/min per group, 30/s per bot) and a 429
+should not happen. When one does, the channel's destinations are paused for its Retry-After
+(`transport` reads it); after any other failure, for the back-off delay. The back-off's
+jitter only ever adds (delay x [1, 1.25)), so a retry never comes before the nominal step.
 """
 
 import asyncio

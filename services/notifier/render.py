@@ -2,10 +2,9 @@
 
 Pure functions. Each kind escapes article text for the markup it is sent in:
 
-* `slack`: CommonMark handed to apprise as `body_format=markdown`; apprise's Slack plugin turns
-  it into mrkdwn and entity-escapes `&`. We backslash `< > [ ] ( ) ! #` (apprise turns `\\<`
-  into `&lt;`, so `<!channel>` stays text) and swap mrkdwn's own markers `* _ ~ \\` and the
-  backtick for look-alikes, because mrkdwn has no escape for them.
+* `slack`: mrkdwn, posted by `transport` as a Block Kit section. `& < >` become entities (so
+  `<!channel>` and `<@U123>` stay text) and mrkdwn's own markers `* _ ~` and the backtick
+  become look-alikes, because mrkdwn has no escape for them.
 * `telegram`: Telegram's HTML subset (`parse_mode=HTML`), everything else entity-escaped.
 * `markdown` (Discord, ntfy, Matrix...): CommonMark with every punctuation mark backslashed.
 * `html` (email...): HTML, escaped.  * `text`: plain lines, nothing to escape.
@@ -32,11 +31,18 @@ SLACK_BODY_MAX = 3000
 TELEGRAM_MAX = 4096
 HEADLINE_MAX = 300
 
-# asterisk operator, modifier letter low macron, tilde operator, modifier grave, set minus
+# asterisk operator, modifier letter low macron, tilde operator, modifier grave accent
 _SLACK_LOOKALIKE = str.maketrans(
-    {"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb", "\\": "\u2216"}
+    {
+        "*": "\u2217",
+        "_": "\u02cd",
+        "~": "\u223c",
+        "`": "\u02cb",
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+    }
 )
-_SLACK_BACKSLASH = re.compile(r"([<>\[\]()!#])")
 _MD_PUNCT = re.compile(r"([\\`*_\[\]<>~&])")
 
 
@@ -61,8 +67,13 @@ def level_of(v: AlertView) -> NotifyLevel:
 
 
 def esc_slack(text: str) -> str:
-    """Article text for Slack-bound CommonMark (see module docstring)."""
-    return _SLACK_BACKSLASH.sub(r"\\\1", text.translate(_SLACK_LOOKALIKE))
+    """Article text for Slack mrkdwn (see module docstring)."""
+    return text.translate(_SLACK_LOOKALIKE)
+
+
+def slack_link(url: str, text: str) -> str:
+    """`<url|text>`: `url` comes from `safe_link` (no `<>|`), `text` already escaped."""
+    return f"<{url.replace('&', '&amp;')}|{text}>"
 
 
 def esc_md(text: str) -> str:
@@ -77,11 +88,6 @@ def esc_html(text: str) -> str:
 
 def _href(url: str) -> str:
     return html.escape(url, quote=True)
-
-
-def slack_length(body: str) -> int:
-    """Length after apprise's conversion: `&` -> `&amp;`, `\\<` -> `&lt;`."""
-    return len(body) + 4 * body.count("&") + 2 * (body.count("\\<") + body.count("\\>"))
 
 
 def utf16_length(text: str) -> int:
@@ -100,11 +106,14 @@ def _facts_line(v: AlertView, strong: Callable[[str], str], esc: Callable[[str],
 
 def _slack(v: AlertView, headline: str) -> tuple[str, str]:
     head = esc_slack(headline)
-    head = f"**[{head}](<{v.link}>)**" if v.link else f"**{head}**"
-    lines = [head, _facts_line(v, lambda s: f"**{s}**", esc_slack), esc_slack(v.byline)]
-    title = shorten(f"{v.emoji} {v.subject}", SLACK_TITLE_MAX)
-    while len(esc_html(title)) > SLACK_TITLE_MAX:  # apprise entity-escapes the header
-        title = shorten(title, len(title) - 5)
+    head = f"*{slack_link(v.link, head)}*" if v.link else f"*{head}*"
+    lines = [head, _facts_line(v, lambda s: f"*{s}*", esc_slack), esc_slack(v.byline)]
+    # the header is plain_text, but Slack still reads `<!here>` in it: entities here too
+    subject, cap = f"{v.emoji} {v.subject}", SLACK_TITLE_MAX
+    title = esc_html(shorten(subject, cap))
+    while len(title) > SLACK_TITLE_MAX:
+        cap -= len(title) - SLACK_TITLE_MAX
+        title = esc_html(shorten(subject, cap))
     return title, "\n".join(line for line in lines if line)
 
 
@@ -162,7 +171,7 @@ _RENDERERS: dict[Kind, Callable[[AlertView, str], tuple[str, str]]] = {
     "text": _text,
 }
 _FORMATS: dict[Kind, BodyFormat] = {
-    "slack": "markdown",
+    "slack": "text",  # mrkdwn, sent by redflag's own transport
     "telegram": "html",
     "markdown": "markdown",
     "html": "html",
@@ -173,7 +182,7 @@ _FORMATS: dict[Kind, BodyFormat] = {
 def measure(kind: Kind, title: str, body: str) -> int:
     """How a service counts the message against its limit."""
     if kind == "slack":
-        return slack_length(body)
+        return len(body)
     if kind == "telegram":
         return utf16_length(body)
     return len(title) + len(body)
@@ -203,8 +212,8 @@ def _digest_line(v: AlertView, kind: Kind) -> str:
     facts = " · ".join(f"{f.label} {f.value}" for f in v.facts)
     head = shorten(v.headline, 160)
     if kind == "slack":
-        item = f"{v.emoji} **{esc_slack(v.subject)}**: " + (
-            f"[{esc_slack(head)}](<{v.link}>)" if v.link else esc_slack(head)
+        item = f"{v.emoji} *{esc_slack(v.subject)}*: " + (
+            slack_link(v.link, esc_slack(head)) if v.link else esc_slack(head)
         )
         return f"{item} — {esc_slack(facts)}" if facts else item
     if kind == "telegram":

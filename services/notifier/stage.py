@@ -20,6 +20,7 @@ from services.core.deadletter import dead_letter
 from services.core.lifecycle import StopSignal
 from services.core.settings import Settings
 from services.notifier.channels import Channel, ChannelError, build
+from services.notifier.channels import close as close_channels
 from services.notifier.console import format_alert, print_alert, use_colour
 from services.notifier.delivery import STAGE, ChannelWorker, Job, Ticket
 from services.notifier.deliverylog import FINAL, DeliveryLog
@@ -170,6 +171,7 @@ class _Stage:
             for worker in self.workers.values():
                 await worker.close()
             self.executor.shutdown(wait=True)
+            close_channels(self.channels.values())
             self.deliveries.close()
 
     async def _handle(self, record: Record) -> None:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from schemas.alert import Alert, Event, Facts
 from services.core.redact import redact_urls
 from services.core.settings import Settings
-from services.notifier.channels import Channel, ChannelError, build, deliver
+from services.notifier.channels import Channel, ChannelError, build, close, deliver
 from services.notifier.config import ChannelConfig
 from services.notifier.console import format_alert
 from services.notifier.render import Rendered, render
@@ -106,7 +106,10 @@ async def test_channel(settings: Settings, name: str) -> str:
         message = Rendered("", format_alert(v), "text", "info")
         return f"channel {name!r} is the console: nothing to send\n{message.body.rstrip()}"
     message = render(v, channel.kind, channel.max_length)
-    outcome = await asyncio.to_thread(deliver, channel, message)
+    try:
+        outcome = await asyncio.to_thread(deliver, channel, message)
+    finally:
+        close([channel])
     if not outcome.ok:
         raise NotifyError(
             redact_urls(f"channel {name!r} ({channel.display_url}): {outcome.reason}")

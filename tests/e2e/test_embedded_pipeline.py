@@ -1,4 +1,4 @@
-"""End to end, embedded: feed server -> `run_embedded` -> apprise's real plugins -> chat server."""
+"""End to end, embedded: feed server -> `run_embedded` -> Slack and Telegram on the chat server."""
 
 from pathlib import Path
 
@@ -21,6 +21,7 @@ async def test_each_event_reaches_the_right_channels_once(
             tmp_path / "redflag.yaml",
             state_dir=str(tmp_path / "state"),
             feeds=[{"name": "wire", "url": feeds.url("/wire.xml")}],
+            notifier={"endpoints": chat_server.endpoints},
         )
         settings = load_settings(config, env={})
         await run_embedded(settings, once=True)
@@ -46,6 +47,7 @@ async def test_non_events_send_nothing(tmp_path: Path, chat_server: ChatServer) 
             tmp_path / "redflag.yaml",
             state_dir=str(tmp_path / "state"),
             feeds=[{"name": "wire", "url": feeds.url("/wire.xml")}],
+            notifier={"endpoints": chat_server.endpoints},
         )
         await run_embedded(load_settings(config, env={}), once=True)
     assert all(not any(messages_for(chat_server, s).values()) for s in quiet)

@@ -30,8 +30,8 @@ def start_stages(
                 "REDFLAG_STATE_DIR": str(tmp_path / f"state-{name}"),
                 "REDFLAG_KAFKA__BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
                 "REDFLAG_LOG__FORMAT": "json",
-            },
-            chat_url=chat.url,
+                **chat.env(),
+            }
         )
         stages[name] = Stage([name], env, tmp_path / f"{name}.log").start()
     return stages

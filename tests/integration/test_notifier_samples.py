@@ -104,8 +104,9 @@ def telegram_display(payload: dict[str, Any]) -> str:
 
 def produce(server: ChatServer) -> dict[str, str]:
     files: dict[str, str] = {}
-    slack = build(ChannelConfig(name="s", url="slack://T1/B1/XYZ"), NotifierSettings())
-    tg = build(ChannelConfig(name="t", url="tgram://123456:ABCdef/-100123"), NotifierSettings())
+    wired = NotifierSettings.model_validate({"endpoints": server.endpoints})
+    slack = build(ChannelConfig(name="s", url="slack://T1/B1/XYZ"), wired)
+    tg = build(ChannelConfig(name="t", url="tgram://123456:ABCdef/-100123"), wired)
     for channel in (slack, tg):
         assert channel.kind is not None
         for a in sample_alerts():

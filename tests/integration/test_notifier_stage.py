@@ -1,4 +1,4 @@
-"""The notifier stage end to end: SqliteBus in, apprise's real plugins out to a local chat server.
+"""The notifier stage end to end: SqliteBus in, Slack and Telegram out to a local chat server.
 
 Routing, pacing, retries, dead letters, the delivery log across restarts, digests and quiet
 hours, all observed on the wire (ChatServer) and on the bus.
@@ -58,7 +58,11 @@ def alert(n: int, kind: str = "recall", **event: Any) -> Alert:
     )
 
 
-def settings(tmp_path: Path, channels: list[dict[str, Any]], **notifier: Any) -> Settings:
+def settings(
+    tmp_path: Path, chat: ChatServer | None, channels: list[dict[str, Any]], **notifier: Any
+) -> Settings:
+    if chat is not None:
+        notifier["endpoints"] = chat.endpoints
     return Settings(state_dir=tmp_path, channels=channels, notifier=notifier)
 
 
@@ -102,6 +106,7 @@ async def test_routes_alerts_to_every_matching_channel_once(
 ) -> None:
     s = settings(
         tmp_path,
+        chat_server,
         [
             {"name": "recalls", "url": SLACK, "events": ["recall"]},
             {
@@ -129,20 +134,72 @@ async def test_routes_alerts_to_every_matching_channel_once(
 async def test_429_retry_after_is_honoured_and_order_kept(
     tmp_path: Path, chat_server: ChatServer
 ) -> None:
-    s = settings(tmp_path, [{"name": "slack", "url": SLACK}], backoff_base=1.0)
-    chat_server.hold_until(SLACK_PATH, 1.0)  # 429 + Retry-After: 1 for the next second
-    started = time.monotonic()
+    # back-off alone would retry after 0.1 s; only the header can explain a 3 s wait
+    s = settings(tmp_path, chat_server, [{"name": "slack", "url": SLACK}], backoff_base=0.1)
+    chat_server.hold_until(SLACK_PATH, 2.8)  # 429 + Retry-After: 3 for the next 2.8 s
     async with SqliteBus(":memory:") as bus:
         await publish(bus, s, [alert(n) for n in range(1, 4)])
         await drain(s, bus)
-    rejected = [r for r in chat_server.to(SLACK_PATH) if r.status == 429]
-    accepted = [r for r in chat_server.to(SLACK_PATH) if r.accepted]
-    assert rejected, "the server should have rate-limited the first send"
-    assert accepted[0].at - rejected[0].at >= 1.0  # nothing accepted inside the Retry-After window
-    assert accepted[0].at - started < 3.0  # ...and not much later either
+    requests = chat_server.to(SLACK_PATH)
+    assert [r.status for r in requests] == [429, 200, 200, 200]  # no retry inside the window
+    rejected, first = requests[0], requests[1]
+    assert first.at - rejected.at >= 3.0  # Retry-After: 3, waited in full...
+    assert first.at - rejected.at < 4.5  # ...and not much longer
     assert titles(chat_server.slack_messages()) == [f"Acme news number {n}" for n in (1, 2, 3)]
-    gaps = [b.at - a.at for a, b in itertools.pairwise(accepted)]
+    gaps = [b.at - a.at for a, b in itertools.pairwise(requests[1:])]
     assert all(g >= 0.95 for g in gaps)  # Slack pacing: 1 message/s per channel
+
+
+async def test_telegram_retry_after_in_the_body_is_honoured(
+    tmp_path: Path, chat_server: ChatServer
+) -> None:
+    s = settings(tmp_path, chat_server, [{"name": "tg", "url": TELEGRAM}], backoff_base=0.1)
+    flood = {
+        "ok": False,
+        "error_code": 429,
+        "description": "Too Many Requests: retry after 2",
+        "parameters": {"retry_after": 2},
+    }
+    chat_server.script("/bot", Reply(429, flood))  # no Retry-After header, as Telegram may do
+    async with SqliteBus(":memory:") as bus:
+        await publish(bus, s, [alert(1)])
+        await drain(s, bus)
+    requests = chat_server.to("/bot")
+    assert [r.status for r in requests] == [429, 200]
+    assert 2.0 <= requests[1].at - requests[0].at < 3.5
+
+
+async def test_a_refused_request_is_dead_lettered_at_once(
+    tmp_path: Path, chat_server: ChatServer
+) -> None:
+    s = settings(tmp_path, chat_server, [{"name": "slack", "url": SLACK}], pacing=False)
+    chat_server.script(SLACK_PATH, Reply(404, b"channel_not_found", {"Content-Type": "text/plain"}))
+    async with SqliteBus(":memory:") as bus:
+        await publish(bus, s, [alert(1), alert(2)])
+        await drain(s, bus)
+        [letter] = await dead_letters(bus, s)
+        assert bus.committed(s.kafka.groups.notifier, s.kafka.topics.alerts) == 2
+    assert [r.status for r in chat_server.to(SLACK_PATH)] == [404, 200]  # not retried
+    assert letter.key == "recall-1"
+    assert "refused, not retried" in letter.reason
+    assert "HTTP 404 channel_not_found" in letter.reason
+    assert titles(chat_server.slack_messages()) == ["Acme news number 2"]
+
+
+async def test_a_retry_skips_the_chats_that_already_have_the_message(
+    tmp_path: Path, chat_server: ChatServer
+) -> None:
+    two_chats = "tgram://123456:ABCdef/-100123/555"
+    s = settings(
+        tmp_path, chat_server, [{"name": "tg", "url": two_chats}], backoff_base=0.1, pacing=False
+    )
+    chat_server.script("/bot", Reply(200), Reply(502, b"bad gateway"))  # 2nd chat fails once
+    async with SqliteBus(":memory:") as bus:
+        await publish(bus, s, [alert(1)])
+        await drain(s, bus)
+    assert [r.json["chat_id"] for r in chat_server.to("/bot")] == [-100123, 555, 555]
+    assert len(chat_server.telegram_messages("-100123")) == 1
+    assert len(chat_server.telegram_messages("555")) == 1
 
 
 async def test_5xx_is_retried_then_dead_lettered_without_blocking_other_channels(
@@ -150,6 +207,7 @@ async def test_5xx_is_retried_then_dead_lettered_without_blocking_other_channels
 ) -> None:
     s = settings(
         tmp_path,
+        chat_server,
         [{"name": "slack", "url": SLACK}, {"name": "tg", "url": TELEGRAM}],
         max_attempts=3,
         backoff_base=0.4,
@@ -178,7 +236,13 @@ async def test_5xx_is_retried_then_dead_lettered_without_blocking_other_channels
 
 
 async def test_a_timeout_is_retried(tmp_path: Path, chat_server: ChatServer) -> None:
-    s = settings(tmp_path, [{"name": "slack", "url": SLACK + "?rto=0.3"}], backoff_base=0.1)
+    s = settings(
+        tmp_path,
+        chat_server,
+        [{"name": "slack", "url": SLACK}],
+        backoff_base=0.1,
+        request_timeout=0.3,
+    )
     chat_server.script(SLACK_PATH, Reply(503, b"slow", delay=1.0))
     async with SqliteBus(":memory:") as bus:
         await publish(bus, s, [alert(1)])
@@ -191,7 +255,10 @@ async def test_no_duplicates_when_alerts_are_redelivered_after_a_restart(
     tmp_path: Path, chat_server: ChatServer
 ) -> None:
     s = settings(
-        tmp_path, [{"name": "slack", "url": SLACK}, {"name": "tg", "url": TELEGRAM}], pacing=False
+        tmp_path,
+        chat_server,
+        [{"name": "slack", "url": SLACK}, {"name": "tg", "url": TELEGRAM}],
+        pacing=False,
     )
     async with SqliteBus(tmp_path / "bus.db") as bus:
         await publish(bus, s, [alert(n) for n in range(1, 4)])
@@ -208,7 +275,9 @@ async def test_no_duplicates_when_alerts_are_redelivered_after_a_restart(
 async def test_a_send_interrupted_by_a_crash_follows_the_uncertain_policy(
     tmp_path: Path, chat_server: ChatServer, policy: str, sends: int
 ) -> None:
-    s = settings(tmp_path, [{"name": "slack", "url": SLACK}], pacing=False, on_uncertain=policy)
+    s = settings(
+        tmp_path, chat_server, [{"name": "slack", "url": SLACK}], pacing=False, on_uncertain=policy
+    )
     log = DeliveryLog(tmp_path / "notifier.db")
     log.mark("recall-1", "slack", ATTEMPTING)  # the process died right after this row
     log.close()
@@ -224,7 +293,7 @@ async def test_a_send_interrupted_by_a_crash_follows_the_uncertain_policy(
 async def test_stop_finishes_the_send_in_flight_and_resumes_without_duplicates(
     tmp_path: Path, chat_server: ChatServer
 ) -> None:
-    s = settings(tmp_path, [{"name": "slack", "url": SLACK}])  # default pacing: 1/s
+    s = settings(tmp_path, chat_server, [{"name": "slack", "url": SLACK}])  # default pacing: 1/s
     async with SqliteBus(tmp_path / "bus.db") as bus:
         await publish(bus, s, [alert(n) for n in range(1, 6)])
         await run_for(s, bus, 1.5)  # about two sent, the rest queued when stopped
@@ -237,7 +306,7 @@ async def test_stop_finishes_the_send_in_flight_and_resumes_without_duplicates(
 async def test_bad_records_are_dead_lettered_and_committed(
     tmp_path: Path, chat_server: ChatServer
 ) -> None:
-    s = settings(tmp_path, [{"name": "slack", "url": SLACK}], pacing=False)
+    s = settings(tmp_path, chat_server, [{"name": "slack", "url": SLACK}], pacing=False)
     async with SqliteBus(":memory:") as bus:
         await bus.send(s.kafka.topics.alerts, "junk", b'{"id": 1}')
         await publish(bus, s, [alert(1)])
@@ -254,6 +323,7 @@ async def test_digest_gathers_alerts_survives_a_restart_and_lets_critical_throug
 ) -> None:
     s = settings(
         tmp_path,
+        chat_server,
         [{"name": "tg", "url": TELEGRAM, "digest": {"every": "2s"}}],
         pacing=False,
     )
@@ -285,7 +355,12 @@ async def test_quiet_hours_hold_routine_alerts_until_they_end(
         "start": (now - timedelta(hours=1)).strftime("%H:%M:%S"),
         "end": (now + timedelta(seconds=2)).strftime("%H:%M:%S"),
     }
-    s = settings(tmp_path, [{"name": "tg", "url": TELEGRAM, "quiet_hours": window}], pacing=False)
+    s = settings(
+        tmp_path,
+        chat_server,
+        [{"name": "tg", "url": TELEGRAM, "quiet_hours": window}],
+        pacing=False,
+    )
     deadly = alert(7, "crash", facts=Facts(fatalities=4))
     async with SqliteBus(":memory:") as bus:
         await publish(bus, s, [alert(1), deadly])
@@ -304,7 +379,7 @@ async def test_quiet_hours_hold_routine_alerts_until_they_end(
 
 
 async def test_without_channels_alerts_print_to_the_console(tmp_path: Path) -> None:
-    s = settings(tmp_path, [])
+    s = settings(tmp_path, None, [])
     out = io.StringIO()
     async with SqliteBus(":memory:") as bus:
         await publish(bus, s, [alert(1), alert(2, "target_change")])
@@ -323,7 +398,7 @@ async def test_without_channels_alerts_print_to_the_console(tmp_path: Path) -> N
 async def test_the_same_alert_twice_in_the_topic_is_sent_once(
     tmp_path: Path, chat_server: ChatServer
 ) -> None:
-    s = settings(tmp_path, [{"name": "slack", "url": SLACK}], pacing=False)
+    s = settings(tmp_path, chat_server, [{"name": "slack", "url": SLACK}], pacing=False)
     async with SqliteBus(":memory:") as bus:
         await publish(bus, s, [alert(1), alert(1), alert(2), alert(1)])
         await drain(s, bus)

@@ -1,7 +1,8 @@
-"""What apprise's real plugins put on the wire for our rendered alerts (golden payloads).
+"""What goes on the wire for our rendered alerts (golden payloads).
 
-The local ChatServer plays Slack's incoming webhook, Telegram's `sendMessage` and Discord's
-webhook; these tests render an alert, send it through the channel exactly as the stage does,
+The local ChatServer plays Slack's incoming webhook and Web API, Telegram's `sendMessage`
+(redflag's own transport posts to them) and Discord's webhook (apprise's real plugin posts
+to it); these tests render an alert, send it through the channel exactly as the stage does,
 and compare what arrived.
 """
 
@@ -11,11 +12,11 @@ from datetime import UTC, datetime
 import pytest
 
 from schemas.alert import Alert, Event, Facts
-from services.notifier.channels import build, deliver
+from services.notifier.channels import ChannelError, build, deliver
 from services.notifier.config import ChannelConfig, NotifierSettings
 from services.notifier.render import render, render_digest
 from services.notifier.view import view
-from tests.support.chatserver import ChatServer, chat_server, slack_text
+from tests.support.chatserver import ChatServer, Reply, chat_server, slack_text
 
 __all__ = ["chat_server"]
 
@@ -64,8 +65,12 @@ def hostile() -> Alert:
     )
 
 
+def settings(server: ChatServer) -> NotifierSettings:
+    return NotifierSettings.model_validate({"endpoints": server.endpoints})
+
+
 def send(server: ChatServer, url: str, alert: Alert, *, critical: bool = False) -> None:
-    channel = build(ChannelConfig(name="t", url=url), NotifierSettings())
+    channel = build(ChannelConfig(name="t", url=url), settings(server))
     assert channel.kind is not None
     outcome = deliver(
         channel, render(view(alert, critical=critical), channel.kind, channel.max_length)
@@ -97,6 +102,7 @@ SLACK_GOLDEN = {
                 },
             ],
             "color": "#A32037",
+            "fallback": "🚨 CRASH · Air Acme (AIRA)",
         }
     ]
 }
@@ -106,10 +112,10 @@ TELEGRAM_GOLDEN = {
     "disable_web_page_preview": True,
     "parse_mode": "HTML",
     "chat_id": -100123,
-    "text": "🚨 <b>CRASH</b> · <b>Air Acme</b> (<code>AIRA</code>)\r\n"
+    "text": "🚨 <b>CRASH</b> · <b>Air Acme</b> (<code>AIRA</code>)\n"
     '<b><a href="https://news.example/air-acme-crash">Air Acme flight AC123 crashes near Lyon, '
-    "3 dead</a></b>\r\n"
-    "Fatalities: <b>3</b> · Injuries: 12\r\n"
+    "3 dead</a></b>\n"
+    "Fatalities: <b>3</b> · Injuries: 12\n"
     "<i>Reuters · 2025-03-04 14:05 UTC · confidence 93% · ★ watchlist</i>",
 }
 
@@ -126,13 +132,29 @@ def test_slack_golden(chat_server: ChatServer) -> None:
     assert chat_server.slack_messages("T1/B1/XYZ") == [SLACK_GOLDEN]
 
 
-def test_slack_legacy_mode_when_the_url_asks_for_it(chat_server: ChatServer) -> None:
-    send(chat_server, "slack://T1/B1/XYZ?blocks=no&footer=no&image=no", crash())
-    [payload] = chat_server.slack_messages()
-    assert payload["mrkdwn"] is True
-    [attachment] = payload["attachments"]
-    assert attachment["title"] == "🚨 CRASH · Air Acme (AIRA)"
-    assert attachment["text"].startswith("*<https://news.example/air-acme-crash|Air Acme flight")
+def test_slack_webhook_channel_overrides_and_username(chat_server: ChatServer) -> None:
+    send(chat_server, "slack://redflag@T1/B1/XYZ/#markets/#risk", crash())
+    payloads = chat_server.slack_messages("T1/B1/XYZ")
+    assert [(p["channel"], p["username"]) for p in payloads] == [
+        ("#markets", "redflag"),
+        ("#risk", "redflag"),
+    ]
+    assert all(p["attachments"] == payloads[0]["attachments"] for p in payloads)
+
+
+def test_slack_bot_token_posts_to_chat_post_message(chat_server: ChatServer) -> None:
+    send(chat_server, "slack://xoxb-1234-1234-abc124/#markets", crash(), critical=True)
+    [request] = chat_server.to("/api/chat.postMessage")
+    assert request.headers["authorization"] == "Bearer xoxb-1234-1234-abc124"
+    assert request.json == {**SLACK_GOLDEN, "channel": "#markets"}
+
+
+def test_telegram_topics_and_silent_messages(chat_server: ChatServer) -> None:
+    send(chat_server, "tgram://123456:ABCdef/-100123/555:7?silent=yes", crash())
+    first, second = chat_server.telegram_messages()
+    assert (first["chat_id"], second["chat_id"], second["message_thread_id"]) == (-100123, 555, 7)
+    assert "message_thread_id" not in first
+    assert first["disable_notification"] is second["disable_notification"] is True
 
 
 def test_telegram_golden(chat_server: ChatServer) -> None:
@@ -148,7 +170,8 @@ def test_discord_markdown_golden(chat_server: ChatServer) -> None:
 
 def test_hostile_title_in_slack_is_inert(chat_server: ChatServer) -> None:
     send(chat_server, "slack://T1/B1/XYZ", hostile())
-    text = slack_text(chat_server.slack_messages()[0])
+    [payload] = chat_server.slack_messages()
+    text = slack_text(payload)
     # no mention, link or user reference survives as markup
     assert "<!channel>" not in text
     assert "<!here>" not in text
@@ -162,7 +185,7 @@ def test_hostile_title_in_slack_is_inert(chat_server: ChatServer) -> None:
     assert links == ["https://news.example/a?b=1&amp;c=%3C2%3E%7Cx"]
     assert "<http://evil.example" not in text
     # mrkdwn markers from the article are look-alikes, so they cannot unbalance our bold
-    section = text.split("\n")[1]
+    section = payload["attachments"][0]["blocks"][1]["text"]["text"].split("\n")[0]
     assert section.startswith("*<https://")
     assert section.count("*") == 2 + section.count("*3*")
     assert "`" not in section
@@ -217,7 +240,7 @@ def test_a_huge_title_still_makes_exactly_one_message_within_the_limit(
 
 def test_digest_is_one_message_listing_each_alert(chat_server: ChatServer) -> None:
     channel = build(
-        ChannelConfig(name="t", url="tgram://123456:ABCdef/-100123"), NotifierSettings()
+        ChannelConfig(name="t", url="tgram://123456:ABCdef/-100123"), settings(chat_server)
     )
     assert channel.kind is not None
     views = [view(crash()), view(hostile())]
@@ -226,3 +249,85 @@ def test_digest_is_one_message_listing_each_alert(chat_server: ChatServer) -> No
     assert message["text"].startswith("<b>🗞 Digest · 2 alerts</b>")
     assert "Air Acme flight AC123" in message["text"]
     assert message["text"].count("<a href=") == 2
+
+
+SLACK_HOOK = "/services/T1/B1/XYZ"
+BOT = "/bot123456:ABCdef/sendMessage"
+
+
+@pytest.mark.parametrize(
+    ("url", "path", "reply", "expected"),
+    [
+        ("slack://T1/B1/XYZ", SLACK_HOOK, Reply(200, b"ok"), (True, None, False)),
+        ("slack://T1/B1/XYZ", SLACK_HOOK, Reply(429, b"", {"Retry-After": "9"}), (False, 9, False)),
+        ("slack://T1/B1/XYZ", SLACK_HOOK, Reply(429, b"rate_limited"), (False, 1, False)),
+        ("slack://T1/B1/XYZ", SLACK_HOOK, Reply(503, b"busy"), (False, None, False)),
+        ("slack://T1/B1/XYZ", SLACK_HOOK, Reply(408, b""), (False, None, False)),
+        ("slack://T1/B1/XYZ", SLACK_HOOK, Reply(403, b"invalid_token"), (False, None, True)),
+        ("slack://T1/B1/XYZ", SLACK_HOOK, Reply(410, b"channel_is_archived"), (False, None, True)),
+        (
+            "slack://xoxb-1234-1234-abc124/#c",
+            "/api/chat.postMessage",
+            Reply(200, {"ok": False, "error": "channel_not_found"}),
+            (False, None, True),
+        ),
+        (
+            "slack://xoxb-1234-1234-abc124/#c",
+            "/api/chat.postMessage",
+            Reply(200, {"ok": False, "error": "internal_error"}),
+            (False, None, False),
+        ),
+        (
+            "slack://xoxb-1234-1234-abc124/#c",
+            "/api/chat.postMessage",
+            Reply(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "4"}),
+            (False, 4, False),
+        ),
+        (
+            "tgram://123456:ABCdef/-100123",
+            BOT,
+            Reply(429, {"ok": False, "error_code": 429, "parameters": {"retry_after": 35}}),
+            (False, 35, False),
+        ),
+        (
+            "tgram://123456:ABCdef/-100123",
+            BOT,
+            Reply(400, {"ok": False, "description": "Bad Request: chat not found"}),
+            (False, None, True),
+        ),
+        ("tgram://123456:ABCdef/-100123", BOT, Reply(502, b"<html>"), (False, None, False)),
+    ],
+)
+def test_answers_are_classified(
+    chat_server: ChatServer,
+    url: str,
+    path: str,
+    reply: Reply,
+    expected: tuple[bool, float | None, bool],
+) -> None:
+    chat_server.script(path, reply)
+    channel = build(ChannelConfig(name="t", url=url), settings(chat_server))
+    assert channel.kind is not None
+    outcome = deliver(channel, render(view(crash()), channel.kind))
+    assert (outcome.ok, outcome.retry_after, outcome.permanent) == expected
+    assert [r.path for r in chat_server.requests] == [path]
+    assert "ABCdef" not in outcome.reason
+    assert "xoxb" not in outcome.reason
+
+
+def test_no_answer_in_time_is_a_transient_failure(chat_server: ChatServer) -> None:
+    chat_server.script(SLACK_HOOK, Reply(200, b"ok", delay=1.0))
+    wired = NotifierSettings.model_validate(
+        {"endpoints": chat_server.endpoints, "request_timeout": 0.2}
+    )
+    channel = build(ChannelConfig(name="t", url="slack://T1/B1/XYZ"), wired)
+    assert channel.kind is not None
+    outcome = deliver(channel, render(view(crash()), channel.kind))
+    assert (outcome.ok, outcome.permanent) == (False, False)
+    assert outcome.reason == "slack webhook: no answer within 0.2 s"
+
+
+def test_a_url_without_a_destination_is_refused_at_build() -> None:
+    with pytest.raises(ChannelError, match=r"names no chat or channel") as info:
+        build(ChannelConfig(name="t", url="tgram://123456:ABCdef"), NotifierSettings())
+    assert "ABCdef" not in str(info.value)

@@ -1,13 +1,14 @@
-"""A local stand-in for Slack's incoming webhooks and Telegram's Bot API, for apprise to post to.
+"""A local stand-in for Slack (incoming webhooks, Web API) and Telegram's Bot API, and Discord.
 
-apprise's real `slack://` and `tgram://` plugins are pointed here by redirecting their endpoint
-class attributes (`NotifySlack.webhook_url`, `NotifyTelegram.notify_url`, see
-`redirect_apprise`); anything else that posts JSON or a form (`json://`, `form://`) can use
-`server.url` directly. Every request is recorded; responses can be scripted per path:
+redflag's own Slack and Telegram transport is pointed here by its `notifier.endpoints`
+setting (`server.endpoints`, or `server.env()` for a subprocess); apprise's real Discord
+plugin by redirecting its endpoint class attribute (`redirect_apprise`); anything else that
+posts JSON or a form (`json://`, `form://`) can use `server.url` directly. Every request is
+recorded; responses can be scripted per path:
 
-    with ChatServer() as chat, redirect_apprise(chat):
+    with ChatServer() as chat:
         chat.script("/services/T1/B1/", Reply(429, headers={"Retry-After": "1"}), Reply(200))
-        ... run the notifier with channel url "slack://T1/B1/XYZ" ...
+        ... run the notifier with channel url "slack://T1/B1/XYZ", endpoints=chat.endpoints ...
         [msg] = chat.slack_messages("T1/B1/XYZ")
 
 Replies are consumed in order; when a script runs out the default answer applies (Slack:
@@ -73,6 +74,8 @@ def _default_reply(path: str) -> Reply:
         return Reply(200, b"ok", {"Content-Type": "text/plain"})
     if path.startswith("/bot"):
         return Reply(200, {"ok": True, "result": {"message_id": 1, "chat": {"id": 0}}})
+    if path.startswith("/api/chat."):
+        return Reply(200, {"ok": True, "channel": "C1", "ts": "1.000100"})
     return Reply(200, {})
 
 
@@ -157,6 +160,20 @@ class ChatServer:
         """Base URL, e.g. http://127.0.0.1:40123 (no trailing slash)."""
         host, port = self._httpd.server_address[:2]
         return f"http://{host!s}:{port}"
+
+    @property
+    def endpoints(self) -> dict[str, str]:
+        """`notifier.endpoints` that send redflag's Slack and Telegram traffic here."""
+        return self.endpoints_for(self.url)
+
+    @staticmethod
+    def endpoints_for(url: str) -> dict[str, str]:
+        """The same for a server at `url` (e.g. one in another process)."""
+        return {"slack_hooks": url, "slack_api": f"{url}/api", "telegram": url}
+
+    def env(self) -> dict[str, str]:
+        """The same as `REDFLAG_...` variables, for a stage run as a subprocess."""
+        return {f"REDFLAG_NOTIFIER__ENDPOINTS__{k.upper()}": v for k, v in self.endpoints.items()}
 
     def start(self) -> "ChatServer":
         """Serve in a background thread."""
@@ -267,28 +284,20 @@ def slack_text(payload: dict[str, Any]) -> str:
 
 @contextlib.contextmanager
 def redirect_apprise(server: ChatServer) -> Iterator[None]:
-    """Point apprise's Slack, Telegram and Discord plugins at `server` for the block's duration."""
+    """Point apprise's real Discord plugin at `server` for the block's duration."""
     from apprise.plugins.discord import NotifyDiscord  # noqa: PLC0415
-    from apprise.plugins.slack import NotifySlack  # noqa: PLC0415
-    from apprise.plugins.telegram import NotifyTelegram  # noqa: PLC0415
 
-    saved = (
-        NotifySlack.webhook_url,
-        NotifyTelegram.notify_url,
-        NotifyDiscord.notify_url,
-    )
-    NotifySlack.webhook_url = f"{server.url}/services"
-    NotifyTelegram.notify_url = f"{server.url}/bot"
+    saved = NotifyDiscord.notify_url
     NotifyDiscord.notify_url = f"{server.url}/api/webhooks"
     try:
         yield
     finally:
-        NotifySlack.webhook_url, NotifyTelegram.notify_url, NotifyDiscord.notify_url = saved
+        NotifyDiscord.notify_url = saved
 
 
 @pytest.fixture
 def chat_server() -> Iterator[ChatServer]:
-    """A running ChatServer with apprise's Slack/Telegram/Discord plugins pointed at it.
+    """A running ChatServer with apprise's Discord plugin pointed at it.
 
     Use it from a test module with `from tests.support.chatserver import chat_server`.
     """

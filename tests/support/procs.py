@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SITEHOOK = Path(__file__).parent / "sitehook"
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -59,13 +58,8 @@ class Stage:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 
-def stage_env(extra: Mapping[str, str], chat_url: str | None = None) -> dict[str, str]:
-    """The parent's environment plus `extra`, with the apprise redirect hook when chat_url."""
+def stage_env(extra: Mapping[str, str]) -> dict[str, str]:
+    """The parent's environment without its `REDFLAG_` settings, plus `extra`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("REDFLAG_")}
     env.update(extra)
-    if chat_url:
-        env["REDFLAG_TEST_CHAT_URL"] = chat_url
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(SITEHOOK), str(ROOT), env.get("PYTHONPATH", "")) if p
-        )
     return env

@@ -13,7 +13,7 @@ from services.notifier.render import (
     esc_slack,
     render,
     render_digest,
-    slack_length,
+    slack_link,
     utf16_length,
 )
 from services.notifier.view import clean, defuse_mentions, number, safe_link, view
@@ -116,8 +116,8 @@ def test_number(value: float | None, text: str) -> None:
         (
             esc_slack,
             "<!channel> & *b* _i_ `c` ~s~ [l](u) \\",
-            "\\<\\!channel\\> & \u2217b\u2217 \u02cdi\u02cd \u02cbc\u02cb "
-            "\u223cs\u223c \\[l\\]\\(u\\) \u2216",
+            "&lt;!channel&gt; &amp; \u2217b\u2217 \u02cdi\u02cd \u02cbc\u02cb "
+            "\u223cs\u223c [l](u) \\",
         ),
         (esc_md, "<b> *x* _y_ [l](u) & `c`", "\\<b\\> \\*x\\* \\_y\\_ \\[l\\](u) \\& \\`c\\`"),
         (esc_html, '<b> & "q"', '&lt;b&gt; &amp; "q"'),
@@ -133,13 +133,31 @@ def test_escaping(fn: Any, raw: str, escaped: str) -> None:
 def test_long_headlines_are_shortened_to_fit(kind: Any, limit: int) -> None:
     v = view(alert(title="Crash & <burn> 💥 " * 3000, facts=Facts(units=12000)))
     r = render(v, kind, limit)
-    measured = {"telegram": utf16_length(r.body), "slack": slack_length(r.body)}.get(
+    measured = {"telegram": utf16_length(r.body), "slack": len(r.body)}.get(
         kind, len(r.title) + len(r.body)
     )
     assert measured <= limit
     assert "…" in r.body
     assert "12,000" in r.body  # the facts survive; only the headline is cut
     assert "Acme" in r.title + r.body
+
+
+def test_slack_link_keeps_the_url_whole_and_the_label_inert() -> None:
+    url = safe_link("https://news.example/a?b=1&c=<2>|x")
+    assert url is not None
+    assert slack_link(url, esc_slack("<@U1> & co")) == (
+        "<https://news.example/a?b=1&amp;c=%3C2%3E%7Cx|&lt;@U1&gt; &amp; co>"
+    )
+
+
+def test_slack_body_is_mrkdwn() -> None:
+    r = render(view(alert(facts=Facts(units=12000), on_watchlist=True)), "slack")
+    assert r.title == "⚠️ RECALL · Acme (ACME)"
+    assert r.body.splitlines() == [
+        "*<https://news.example/a|Acme recalls SUVs>*",
+        "Units: *12,000*",
+        "Reuters · 2025-03-04 14:05 UTC · confidence 87% · ★ watchlist",
+    ]
 
 
 def test_telegram_body_carries_everything_and_no_title() -> None:

@@ -1,0 +1,250 @@
+"""Slack and Telegram spoken directly, so a throttled send learns how long to wait.
+
+apprise 2.2's Slack and Telegram plugins answer only True/False: not the HTTP status, not
+`Retry-After` (STYLE.md habit 5 rules out reading its log lines for them). These two services
+are the ones whose rate limits the notifier must honour, so for them it makes the one POST
+itself and classifies the answer as a typed `Outcome`:
+
+* accepted;
+* `retry_after` seconds asked by a 429: `Retry-After` (RFC 9110 section 10.2.3, seconds or an
+  HTTP date) or Telegram's `parameters.retry_after`;
+* transient (5xx, 408, timeouts, connection errors): retry with back-off;
+* `permanent` (any other 4xx, Slack's `ok: false`): the request itself is refused (revoked
+  webhook, unknown chat, bot kicked), so retrying cannot help: dead-letter at once.
+
+apprise still parses and validates the URLs (the same `slack://` and `tgram://` grammar) and
+prints them with `privacy=True`; every other service is sent through apprise. Endpoints are
+settings (GovSlack, Telegram's local Bot API server, an egress proxy).
+"""
+
+import html
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import requests
+
+from services.core.redact import register_secret
+
+#: Slack attachment colour bar by level, as a person scanning a channel expects.
+COLORS = {"failure": "#A32037", "warning": "#CACF29", "info": "#3AA3E3"}
+_TRANSIENT_SLACK = frozenset(
+    {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One send: `ok`, and when not, why (redacted) and what to do about it."""
+
+    ok: bool
+    reason: str = ""
+    retry_after: float | None = None  # the service asked for this pause (429)
+    permanent: bool = False  # refused as such: retrying cannot succeed
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """What a transport posts: the rendered title/body and the alert's level."""
+
+    title: str
+    body: str
+    level: str
+
+
+def retry_after(headers: Any, body: Any = None, now: datetime | None = None) -> float | None:
+    """Seconds a 429 asks to wait: `Retry-After` (seconds or HTTP date), else Telegram's JSON."""
+    value = (headers or {}).get("Retry-After")
+    if value:
+        value = value.strip()
+        if value.isdigit():
+            return float(value)
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            when = None
+        if when is not None:
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=UTC)
+            return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    if isinstance(body, dict):
+        params = body.get("parameters")
+        if isinstance(params, dict) and isinstance(params.get("retry_after"), int | float):
+            return max(0.0, float(params["retry_after"]))
+    return None
+
+
+def _json(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _classify(response: requests.Response, what: str) -> Outcome:
+    """The answer to one POST as an Outcome; `what` names the destination (no secrets)."""
+    body = _json(response)
+    status = response.status_code
+    detail = ""
+    if isinstance(body, dict):
+        detail = str(body.get("description") or body.get("error") or "")
+    elif response.text:
+        detail = response.text.strip()[:200]
+    reason = f"{what}: HTTP {status}" + (f" {detail}" if detail else "")
+    if status == 429:
+        wait = retry_after(response.headers, body)
+        return Outcome(False, reason, retry_after=1.0 if wait is None else wait)
+    if status >= 500 or status == 408:
+        return Outcome(False, reason)
+    if status >= 400:
+        return Outcome(False, reason, permanent=True)
+    if isinstance(body, dict) and body.get("ok") is False:  # Slack's Web API: 200 + ok:false
+        error = str(body.get("error", ""))
+        if error == "ratelimited":
+            return Outcome(False, reason, retry_after=retry_after(response.headers) or 1.0)
+        return Outcome(False, reason, permanent=error not in _TRANSIENT_SLACK)
+    return Outcome(True)
+
+
+class Transport:
+    """Posts one message to one target; one instance per channel, used by one thread."""
+
+    service = ""
+
+    def __init__(self, targets: list[str], timeout: float) -> None:
+        self.targets = targets
+        self._timeout = timeout
+        self._http: requests.Session | None = None  # opened on first send
+
+    def close(self) -> None:
+        """Drop pooled connections."""
+        if self._http is not None:
+            self._http.close()
+            self._http = None
+
+    def send(self, target: str, message: Message) -> Outcome:
+        """POST `message` to `target`; never raises for a failed send."""
+        url, payload, headers = self.request(target, message)
+        what = f"{self.service} {self.label(target)}"
+        if self._http is None:
+            self._http = requests.Session()  # keep-alive: one TLS handshake per destination
+        try:
+            response = self._http.post(url, json=payload, headers=headers, timeout=self._timeout)
+        except requests.Timeout:
+            return Outcome(False, f"{what}: no answer within {self._timeout:g} s")
+        except requests.RequestException as exc:
+            return Outcome(False, f"{what}: {type(exc).__name__}")  # its text carries the URL
+        with response:
+            return _classify(response, what)
+
+    def label(self, target: str) -> str:
+        """The target as it may appear in logs."""
+        return target or "webhook"
+
+    def request(self, target: str, message: Message) -> tuple[str, Any, dict[str, str]]:
+        """URL, JSON payload and headers for one target."""
+        raise NotImplementedError
+
+
+def slack_payload(message: Message, channel: str | None = None) -> dict[str, Any]:
+    """Block Kit in a coloured attachment: header = subject, section = mrkdwn body."""
+    blocks: list[dict[str, Any]] = []
+    if message.title:
+        blocks.append(
+            {"type": "header", "text": {"type": "plain_text", "text": message.title, "emoji": True}}
+        )
+    blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": message.body}})
+    attachment = {
+        "color": COLORS.get(message.level, COLORS["info"]),
+        "fallback": message.title or message.body,  # the notification's preview line
+        "blocks": blocks,
+    }
+    payload: dict[str, Any] = {"attachments": [attachment]}
+    if channel:
+        payload["channel"] = channel
+    return payload
+
+
+class SlackWebhook(Transport):
+    """An incoming webhook (`slack://T/B/C[/#channel...]`); a target is a channel override."""
+
+    service = "slack"
+
+    def __init__(
+        self,
+        base: str,
+        tokens: tuple[str, str, str],
+        targets: list[str],
+        timeout: float,
+        username: str | None = None,
+    ) -> None:
+        super().__init__(targets, timeout)
+        self._url = f"{base.rstrip('/')}/services/{'/'.join(tokens)}"
+        register_secret("/".join(tokens))
+        self._username = username
+
+    def request(self, target: str, message: Message) -> tuple[str, Any, dict[str, str]]:
+        """POST the payload to the hook."""
+        payload = slack_payload(message, target or None)
+        if self._username:
+            payload["username"] = self._username
+        return self._url, payload, {}
+
+
+class SlackBot(Transport):
+    """A bot token (`slack://xoxb-.../#channel`): Web API `chat.postMessage` per channel."""
+
+    service = "slack"
+
+    def __init__(self, base: str, token: str, targets: list[str], timeout: float) -> None:
+        super().__init__(targets, timeout)
+        self._url = f"{base.rstrip('/')}/chat.postMessage"
+        self._auth = {"Authorization": f"Bearer {token}"}
+        register_secret(token)
+
+    def request(self, target: str, message: Message) -> tuple[str, Any, dict[str, str]]:
+        """POST chat.postMessage with the bearer token."""
+        return self._url, slack_payload(message, target), self._auth
+
+
+class TelegramBot(Transport):
+    """Bot API `sendMessage` (HTML parse mode) per chat; a target is `chat` or `chat:topic`."""
+
+    service = "telegram"
+
+    def __init__(
+        self,
+        base: str,
+        token: str,
+        targets: list[str],
+        timeout: float,
+        *,
+        silent: bool = False,
+        preview: bool = False,
+    ) -> None:
+        super().__init__(targets, timeout)
+        self._url = f"{base.rstrip('/')}/bot{token}/sendMessage"
+        register_secret(token)
+        self._silent = silent
+        self._preview = preview
+
+    def label(self, target: str) -> str:
+        """'chat -100123' (or with its topic)."""
+        return f"chat {target}"
+
+    def request(self, target: str, message: Message) -> tuple[str, Any, dict[str, str]]:
+        """sendMessage with the rendered HTML; a title, if any, leads in bold."""
+        chat, _, topic = target.partition(":")
+        title = html.escape(message.title, quote=False)
+        text = f"<b>{title}</b>\n{message.body}" if title else message.body
+        payload: dict[str, Any] = {
+            "chat_id": int(chat) if chat.lstrip("-").isdigit() else chat,
+            "text": text,
+            "parse_mode": "HTML",
+            "disable_web_page_preview": not self._preview,
+            "disable_notification": self._silent,
+        }
+        if topic:
+            payload["message_thread_id"] = int(topic)
+        return self._url, payload, {}
