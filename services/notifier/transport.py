@@ -9,8 +9,9 @@ itself and classifies the answer as a typed `Outcome`:
 * `retry_after` seconds asked by a 429: `Retry-After` (RFC 9110 section 10.2.3, seconds or an
   HTTP date) or Telegram's `parameters.retry_after`;
 * transient (5xx, 408, timeouts, connection errors): retry with back-off;
-* `permanent` (any other 4xx, Slack's `ok: false`): the request itself is refused (revoked
-  webhook, unknown chat, bot kicked), so retrying cannot help: dead-letter at once.
+* `permanent` (any other 4xx or a 3xx, Slack's `ok: false`): the request itself is refused
+  (revoked webhook, unknown chat, bot kicked, wrong endpoint), so retrying cannot help:
+  dead-letter at once.
 
 apprise still parses and validates the URLs (the same `slack://` and `tgram://` grammar) and
 prints them with `privacy=True`; every other service is sent through apprise. Endpoints are
@@ -92,12 +93,15 @@ def _classify(response: requests.Response, what: str) -> Outcome:
     elif response.text:
         detail = response.text.strip()[:200]
     reason = f"{what}: HTTP {status}" + (f" {detail}" if detail else "")
+    params = body.get("parameters") if isinstance(body, dict) else None
+    if isinstance(params, dict) and params.get("migrate_to_chat_id"):  # group -> supergroup
+        reason += f" (the chat is now {params['migrate_to_chat_id']}: update the channel URL)"
     if status == 429:
         wait = retry_after(response.headers, body)
         return Outcome(False, reason, retry_after=1.0 if wait is None else wait)
     if status >= 500 or status == 408:
         return Outcome(False, reason)
-    if status >= 400:
+    if status >= 300:  # a redirect is not followed: a POST would turn into a GET
         return Outcome(False, reason, permanent=True)
     if isinstance(body, dict) and body.get("ok") is False:  # Slack's Web API: 200 + ok:false
         error = str(body.get("error", ""))
@@ -130,7 +134,9 @@ class Transport:
         if self._http is None:
             self._http = requests.Session()  # keep-alive: one TLS handshake per destination
         try:
-            response = self._http.post(url, json=payload, headers=headers, timeout=self._timeout)
+            response = self._http.post(
+                url, json=payload, headers=headers, timeout=self._timeout, allow_redirects=False
+            )
         except requests.Timeout:
             return Outcome(False, f"{what}: no answer within {self._timeout:g} s")
         except requests.RequestException as exc:

@@ -296,6 +296,12 @@ BOT = "/bot123456:ABCdef/sendMessage"
             (False, None, True),
         ),
         ("tgram://123456:ABCdef/-100123", BOT, Reply(502, b"<html>"), (False, None, False)),
+        (
+            "slack://T1/B1/XYZ",
+            SLACK_HOOK,
+            Reply(302, b"", {"Location": "http://127.0.0.1:9/elsewhere"}),
+            (False, None, True),
+        ),
     ],
 )
 def test_answers_are_classified(
@@ -331,3 +337,23 @@ def test_a_url_without_a_destination_is_refused_at_build() -> None:
     with pytest.raises(ChannelError, match=r"names no chat or channel") as info:
         build(ChannelConfig(name="t", url="tgram://123456:ABCdef"), NotifierSettings())
     assert "ABCdef" not in str(info.value)
+
+
+def test_a_chat_that_moved_is_named_in_the_reason(chat_server: ChatServer) -> None:
+    moved = {
+        "ok": False,
+        "error_code": 400,
+        "description": "Bad Request: group chat was upgraded to a supergroup chat",
+        "parameters": {"migrate_to_chat_id": -1009876},
+    }
+    chat_server.script(BOT, Reply(400, moved))
+    channel = build(
+        ChannelConfig(name="t", url="tgram://123456:ABCdef/-100123"), settings(chat_server)
+    )
+    assert channel.kind is not None
+    outcome = deliver(channel, render(view(crash()), channel.kind))
+    assert outcome.permanent
+    assert outcome.reason == (
+        "telegram chat -100123: HTTP 400 Bad Request: group chat was upgraded to a supergroup "
+        "chat (the chat is now -1009876: update the channel URL)"
+    )
