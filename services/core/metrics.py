@@ -18,7 +18,7 @@ HELP = {
     "redflag_alerts_total": ("counter", "Alerts emitted by the classifier, by event type."),
     "redflag_deliveries_total": (
         "counter",
-        "Notifier sends by channel and outcome (delivered, failed, dead).",
+        "Notifier sends by channel and outcome (delivered, failed, rate_limited, dead).",
     ),
 }
 

@@ -1,17 +1,21 @@
 """The Compose file's wiring, run for real: each service's command and environment from
 deploy/docker-compose.yml, started as a local process against the test broker, with the
-host name `kafka` mapped to it and the mounted config file mapped to its source."""
+host name `kafka` mapped to it, the mounted config file mapped to its source and the metrics
+address to a loopback port; then each stage's /metrics is read as Prometheus would, for every
+series the Grafana dashboard charts, with the labels it groups by."""
 
 import asyncio
 import json
 import os
 import re
+import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
 
 from tests.e2e.stories import BASIC, rss
+from tests.support.broker import free_port
 from tests.support.feedserver import FeedServer
 from tests.support.procs import Stage, stage_env
 
@@ -20,6 +24,9 @@ pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 COMPOSE = DEPLOY / "docker-compose.yml"
 STAGES = ("poller", "classifier", "notifier")
+DASHBOARD = DEPLOY / "monitoring" / "grafana" / "dashboards" / "redflag.json"
+_GROUPED = re.compile(r"by \(([^)]*)\) \((?:rate|increase)\((redflag_[a-z_]+)")
+_SERIES = re.compile(r"^(redflag_[a-z_]+)(?:\{([^}]*)\})? ", re.MULTILINE)
 _INTERPOLATION = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}")
 
 
@@ -46,6 +53,8 @@ def service_process(
         value = interpolate(str(raw), dict(os.environ))
         value = str(mounts.get(value, value))  # a mounted file: its source on this host
         env[key] = value.replace("kafka:9092", bootstrap)  # the service name `kafka` -> broker
+    if "REDFLAG_METRICS__LISTEN" in env:  # each container's :9464 -> a free loopback port
+        env["REDFLAG_METRICS__LISTEN"] = f"127.0.0.1:{free_port()}"
     env["REDFLAG_STATE_DIR"] = str(state / name)  # the image's VOLUME, here a temp dir
     return [str(c) for c in command], env
 
@@ -82,8 +91,29 @@ async def test_compose_services_wired_as_written_produce_alerts(
                     assert stage.proc is not None
                     assert stage.proc.poll() is None, stage.log[-3000:]
                 await asyncio.sleep(0.3)
+            scraped = {
+                name: scrape(stage.env["REDFLAG_METRICS__LISTEN"]) for name, stage in stages.items()
+            }
         finally:
             codes = {name: stage.stop() for name, stage in stages.items()}
     notifier_log = stages["notifier"].log
     assert all(s.title not in notifier_log for s in BASIC if s.type is None)
     assert codes == dict.fromkeys(STAGES, 0)
+    # every series the dashboard charts is served by some stage, with the labels it groups by
+    series: dict[str, set[str]] = {}
+    for text in scraped.values():
+        for name, labels in _SERIES.findall(text):
+            series.setdefault(name, set()).update(re.findall(r'(\w+)="', labels))
+    dashboard = json.loads(DASHBOARD.read_text(encoding="utf-8"))
+    for target in (t for p in dashboard["panels"] for t in p["targets"]):
+        for name in re.findall(r"redflag_[a-z_]+", target["expr"]):
+            assert name in series, (name, sorted(series))
+        for labels, name in _GROUPED.findall(target["expr"]):
+            wanted = {label.strip() for label in labels.split(",")}
+            assert wanted <= series[name], (name, wanted, series[name])
+
+
+def scrape(listen: str) -> str:
+    """GET /metrics from a stage, as Prometheus does."""
+    with urllib.request.urlopen(f"http://{listen}/metrics", timeout=10) as response:
+        return str(response.read().decode("utf-8"))
