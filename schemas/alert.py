@@ -73,6 +73,9 @@ class Alert(Message):
     feed: str = ""
     published: AwareDatetime | None = None
     lang: str | None = None
+    first_seen: AwareDatetime | None = Field(
+        default=None, description="When the poller first saw the article (latency is from here)."
+    )
     detected_at: AwareDatetime | None = None
 
 

@@ -35,6 +35,7 @@ def alerts_for(article: Article, rules: Rules, min_confidence: float, now: datet
             feed=article.feed,
             published=article.published,
             lang=article.lang,
+            first_seen=article.first_seen,
             detected_at=now,
         )
         for event in classify(article, rules)

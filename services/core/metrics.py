@@ -1,7 +1,8 @@
 """Counters and gauges in Prometheus' text format, served on `/metrics` when configured.
 
 A deliberately small registry: redflag needs a handful of series (polls, unhealthy feeds,
-articles, alerts, deliveries), and a scrape endpoint is all Prometheus or Grafana ask for.
+articles, alerts, deliveries, one latency histogram), and a scrape endpoint is all Prometheus
+or Grafana ask for.
 """
 
 import threading
@@ -20,7 +21,13 @@ HELP = {
         "counter",
         "Notifier sends by channel and outcome (delivered, failed, rate_limited, dead).",
     ),
+    "redflag_alert_latency_seconds": (
+        "histogram",
+        "Seconds from the poller first seeing an article to its alert's delivery, by channel.",
+    ),
 }
+#: Bucket upper bounds per histogram: "within seconds" is the promise, minutes are trouble.
+BUCKETS = {"redflag_alert_latency_seconds": (0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 300.0, 1800.0)}
 
 Labels = tuple[tuple[str, str], ...]
 
@@ -30,6 +37,7 @@ class Metrics:
 
     def __init__(self) -> None:
         self._values: dict[str, dict[Labels, float]] = defaultdict(dict)
+        self._histograms: dict[str, dict[Labels, list[float]]] = defaultdict(dict)
         self._lock = threading.Lock()
 
     def inc(self, name: str, value: float = 1.0, **labels: str) -> None:
@@ -44,6 +52,18 @@ class Metrics:
         with self._lock:
             self._values[name][tuple(sorted(labels.items()))] = value
 
+    def observe(self, name: str, value: float, **labels: str) -> None:
+        """Record one observation in a histogram whose bounds are in BUCKETS."""
+        bounds = BUCKETS[name]
+        key = tuple(sorted(labels.items()))
+        with self._lock:
+            # per bucket (the last is +Inf), then sum and count
+            counts = self._histograms[name].setdefault(key, [0.0] * (len(bounds) + 3))
+            slot = next((i for i, bound in enumerate(bounds) if value <= bound), len(bounds))
+            counts[slot] += 1
+            counts[-2] += value
+            counts[-1] += 1
+
     def value(self, name: str, **labels: str) -> float:
         """Current value of one series (0 when never touched)."""
         with self._lock:
@@ -53,13 +73,32 @@ class Metrics:
         """The Prometheus text exposition format (version 0.0.4)."""
         lines: list[str] = []
         with self._lock:
-            for name in sorted(self._values):
+            for name in sorted({*self._values, *self._histograms}):
                 kind, text = HELP.get(name, ("untyped", name))
                 lines += [f"# HELP {name} {text}", f"# TYPE {name} {kind}"]
-                for labels, value in sorted(self._values[name].items()):
-                    inner = ",".join(f'{k}="{_escape(v)}"' for k, v in labels)
-                    lines.append(f"{name}{{{inner}}} {value:g}" if inner else f"{name} {value:g}")
+                for labels, value in sorted(self._values.get(name, {}).items()):
+                    lines.append(_sample(name, labels, value))
+                for labels, counts in sorted(self._histograms.get(name, {}).items()):
+                    lines += _histogram(name, labels, BUCKETS[name], counts)
         return "\n".join(lines) + "\n"
+
+
+def _sample(name: str, labels: Labels, value: float) -> str:
+    inner = ",".join(f'{k}="{_escape(v)}"' for k, v in labels)
+    return f"{name}{{{inner}}} {value:g}" if inner else f"{name} {value:g}"
+
+
+def _histogram(
+    name: str, labels: Labels, bounds: tuple[float, ...], counts: list[float]
+) -> list[str]:
+    """`_bucket` lines (cumulative, `le` ascending, then +Inf), `_sum` and `_count`."""
+    lines, running = [], 0.0
+    for bound, count in zip((*(f"{b:g}" for b in bounds), "+Inf"), counts, strict=False):
+        running += count
+        lines.append(_sample(f"{name}_bucket", (*labels, ("le", bound)), running))
+    lines.append(_sample(f"{name}_sum", labels, counts[-2]))
+    lines.append(_sample(f"{name}_count", labels, counts[-1]))
+    return lines
 
 
 def _escape(value: str) -> str:

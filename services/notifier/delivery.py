@@ -142,6 +142,7 @@ class ChannelWorker:
                     self._log.mark(job.key, name, DELIVERED)
                     log.info(ALERT_DELIVERED, attempt=attempt, kind=self.channel.kind)
                     METRICS.inc("redflag_deliveries_total", channel=name, outcome="delivered")
+                    self._observe_latency(job)
                     await self._done(name, job, DELIVERED)
                     return
                 self._log.mark(job.key, name, FAILED, outcome.reason)
@@ -167,6 +168,15 @@ class ChannelWorker:
                 )
                 if await self._stop.wait(delay):
                     return
+
+    def _observe_latency(self, job: Job) -> None:
+        """First seen (else detected) -> delivered, for single alerts; digests wait on purpose."""
+        if job.alert is None:
+            return
+        since = job.alert.first_seen or job.alert.detected_at
+        if since is not None:
+            seconds = max(0.0, (datetime.now(UTC) - since).total_seconds())
+            METRICS.observe("redflag_alert_latency_seconds", seconds, channel=self.channel.name)
 
     async def _give_up(self, job: Job, attempts: int, last: Outcome) -> None:
         METRICS.inc("redflag_deliveries_total", channel=self.channel.name, outcome="dead")

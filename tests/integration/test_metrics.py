@@ -29,6 +29,28 @@ def test_text_format_escapes_labels_and_sorts_series() -> None:
     )
 
 
+def test_a_histogram_has_cumulative_buckets_a_sum_and_a_count() -> None:
+    metrics = Metrics()
+    for seconds in (0.2, 0.7, 4.0, 4000.0):
+        metrics.observe("redflag_alert_latency_seconds", seconds, channel="desk")
+    lines = metrics.render().splitlines()
+    assert lines[1] == "# TYPE redflag_alert_latency_seconds histogram"
+    assert lines[2:] == [
+        'redflag_alert_latency_seconds_bucket{channel="desk",le="0.5"} 1',
+        'redflag_alert_latency_seconds_bucket{channel="desk",le="1"} 2',
+        'redflag_alert_latency_seconds_bucket{channel="desk",le="2"} 2',
+        'redflag_alert_latency_seconds_bucket{channel="desk",le="5"} 3',
+        'redflag_alert_latency_seconds_bucket{channel="desk",le="10"} 3',
+        'redflag_alert_latency_seconds_bucket{channel="desk",le="30"} 3',
+        'redflag_alert_latency_seconds_bucket{channel="desk",le="60"} 3',
+        'redflag_alert_latency_seconds_bucket{channel="desk",le="300"} 3',
+        'redflag_alert_latency_seconds_bucket{channel="desk",le="1800"} 3',
+        'redflag_alert_latency_seconds_bucket{channel="desk",le="+Inf"} 4',
+        'redflag_alert_latency_seconds_sum{channel="desk"} 4004.9',
+        'redflag_alert_latency_seconds_count{channel="desk"} 4',
+    ]
+
+
 EXPECTED = (
     'redflag_feed_unhealthy{feed="metrics-broken"} 1',
     'redflag_feed_unhealthy{feed="metrics-good"} 0',

@@ -18,6 +18,7 @@ import pytest
 from schemas import DeadLetter
 from schemas.alert import Alert, Event, Facts
 from services.core.lifecycle import StopSignal
+from services.core.metrics import METRICS
 from services.core.settings import Settings
 from services.core.sqlitebus import SqliteBus
 from services.notifier import stage
@@ -415,3 +416,18 @@ def test_the_delivery_log_forgets_only_settled_rows_past_retention(tmp_path: Pat
     assert log.state("old", "c") is None
     assert log.state("busy", "c") == ATTEMPTING
     log.close()
+
+
+async def test_delivery_latency_is_measured_from_first_seen(
+    tmp_path: Path, chat_server: ChatServer
+) -> None:
+    s = settings(tmp_path, chat_server, [{"name": "latency-probe", "url": SLACK}], pacing=False)
+    seen = datetime.now(UTC) - timedelta(seconds=3)
+    async with SqliteBus(":memory:") as bus:
+        await publish(bus, s, [alert(1).model_copy(update={"first_seen": seen})])
+        await drain(s, bus)
+    lines = METRICS.render().splitlines()
+    probe = [line for line in lines if 'channel="latency-probe"' in line]
+    assert 'redflag_alert_latency_seconds_bucket{channel="latency-probe",le="2"} 0' in probe
+    assert 'redflag_alert_latency_seconds_bucket{channel="latency-probe",le="5"} 1' in probe
+    assert 'redflag_alert_latency_seconds_count{channel="latency-probe"} 1' in probe

@@ -15,7 +15,7 @@ DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 MONITORING = DEPLOY / "monitoring"
 DASHBOARD = MONITORING / "grafana" / "dashboards" / "redflag.json"
 STAGES = ("poller", "classifier", "notifier")
-_METRIC = re.compile(r"\b(redflag_[a-z_]+)\b")
+_METRIC = re.compile(r"\b(redflag_[a-z_]+?)(?:_bucket|_sum|_count)?\b")
 
 
 @pytest.fixture(scope="module")
