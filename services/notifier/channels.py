@@ -56,6 +56,11 @@ class Channel:
         return self.config.name
 
     @property
+    def targets(self) -> tuple[str, ...]:
+        """Where one message goes, one POST each ("" = the one destination apprise knows)."""
+        return tuple(self.transport.targets) if self.transport is not None else ("",)
+
+    @property
     def pause_keys(self) -> list[str]:
         """Destinations a failure of this channel pauses: its own, never a shared bot's."""
         return [limit.key for limit, _ in self.limits if not limit.key.endswith(":bot")]
@@ -167,22 +172,18 @@ def build(config: ChannelConfig, settings: NotifierSettings, out: TextIO | None 
     )
 
 
-def deliver(channel: Channel, message: Rendered, done: set[str] | None = None) -> Outcome:
-    """Send one message (blocking); never raises for a failed send.
+def deliver(channel: Channel, message: Rendered, target: str | None = None) -> Outcome:
+    """Send one message to `target`, or to every target (blocking); never raises.
 
-    `done` carries the targets of a multi-target channel that already accepted this message
-    in an earlier try: they are skipped, and the ones that accept now are added.
+    With every target, the first failure stops the round: the worker sends one target at a
+    time instead, so it can record each acceptance before the next POST.
     """
-    done = set() if done is None else done
     if channel.transport is not None:
         text = Message(message.title, message.body, message.level)
-        for target in channel.transport.targets:
-            if target in done:
-                continue
-            outcome = channel.transport.send(target, text)
+        for one in channel.targets if target is None else (target,):
+            outcome = channel.transport.send(one, text)
             if not outcome.ok:
                 return outcome
-            done.add(target)
         return Outcome(True)
     if channel.notifier is None:
         if channel.out is not None:

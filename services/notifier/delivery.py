@@ -115,9 +115,22 @@ class ChannelWorker:
         with contextlib.suppress(asyncio.CancelledError):
             await self.task
 
-    async def _send(self, message: Rendered, done: set[str]) -> Outcome:
+    async def _send(self, job: Job, done: set[str]) -> Outcome:
+        """Each target not yet `done`, in order; a multi-target acceptance is logged at once."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, deliver, self.channel, message, done)
+        targets = self.channel.targets
+        for target in targets:
+            if target in done:
+                continue
+            outcome = await loop.run_in_executor(
+                self._executor, deliver, self.channel, job.message, target
+            )
+            if not outcome.ok:
+                return outcome
+            if len(targets) > 1:
+                self._log.accept(job.key, self.channel.name, target)
+            done.add(target)
+        return Outcome(True)
 
     async def _deliver(self, job: Job) -> None:
         name, cfg = self.channel.name, self._settings.notifier
@@ -128,7 +141,7 @@ class ChannelWorker:
                 await self._done(name, job, state)
                 return
             attempt = self._log.attempts(job.key, name)
-            done: set[str] = set()  # targets of a multi-target channel that took it already
+            done = self._log.accepted(job.key, name) if len(self.channel.targets) > 1 else set()
             while True:
                 if not await self._pacer.acquire(list(self.channel.limits), self._stop):
                     return  # stopping: not committed, so it comes back after a restart
@@ -137,7 +150,7 @@ class ChannelWorker:
                 if blocked is not None:  # sent, settled, or being sent by another replica
                     await self._done(name, job, blocked)
                     return
-                outcome = await self._send(job.message, done)
+                outcome = await self._send(job, done)
                 if outcome.ok:
                     self._log.mark(job.key, name, DELIVERED)
                     log.info(ALERT_DELIVERED, attempt=attempt, kind=self.channel.kind)

@@ -5,6 +5,10 @@ soon as apprise reports success), `failed` (a try failed; retry), `dead` (given 
 dead-lettered), `uncertain` (found `attempting` at start-up: the process died between
 calling the API and recording the outcome; see docs/notifier.md for the policy).
 
+A channel whose URL names several targets (Slack channels, Telegram chats) records each
+target that took a message in `accepted`, so a retry, even after a restart, sends only to the
+rest.
+
 Held alerts (digest mode, quiet hours) live in `held` until their digest is sent, so they
 survive restarts and their offsets can be committed once they are stored here.
 """
@@ -40,6 +44,10 @@ CREATE TABLE IF NOT EXISTS held (
     channel TEXT NOT NULL, alert_id TEXT NOT NULL, alert TEXT NOT NULL,
     held_at REAL NOT NULL, batch TEXT,
     PRIMARY KEY (channel, alert_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS accepted (
+    alert_id TEXT NOT NULL, channel TEXT NOT NULL, target TEXT NOT NULL, at REAL NOT NULL,
+    PRIMARY KEY (alert_id, channel, target)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS digests (
     channel TEXT PRIMARY KEY, last_sent_at REAL NOT NULL
@@ -120,6 +128,20 @@ class DeliveryLog:
             "updated_at = excluded.updated_at, owner = excluded.owner",
             (alert_id, channel, state, bump, reason, time.time(), self.owner, bump),
         )
+
+    def accept(self, alert_id: str, channel: str, target: str) -> None:
+        """Record that one target of a multi-target channel took the message."""
+        self._conn.execute(
+            "INSERT OR IGNORE INTO accepted (alert_id, channel, target, at) VALUES (?, ?, ?, ?)",
+            (alert_id, channel, target, time.time()),
+        )
+
+    def accepted(self, alert_id: str, channel: str) -> set[str]:
+        """The targets of one pair that already took the message, in any earlier try or run."""
+        rows = self._conn.execute(
+            "SELECT target FROM accepted WHERE alert_id = ? AND channel = ?", (alert_id, channel)
+        )
+        return {str(r[0]) for r in rows}
 
     def claim(self, alert_id: str, channel: str, lease: float) -> str | None:
         """Take the right to send one pair now; None when taken, else the state in the way.
@@ -206,10 +228,12 @@ class DeliveryLog:
         Keep this longer than the alerts topic's retention: a pair forgotten while its record
         can still be redelivered would be sent again.
         """
+        cutoff = time.time() - older_than
         cur = self._conn.execute(
             "DELETE FROM deliveries WHERE state IN (?, ?, ?) AND updated_at < ?",
-            (DELIVERED, DEAD, UNCERTAIN, time.time() - older_than),
+            (DELIVERED, DEAD, UNCERTAIN, cutoff),
         )
+        self._conn.execute("DELETE FROM accepted WHERE at < ?", (cutoff,))
         return cur.rowcount
 
     def counts(self) -> dict[str, int]:
