@@ -2,9 +2,12 @@
 
 Decoding is decided per document (corpus MANIFEST finding 6): strict UTF-8 first; a
 document that is mostly UTF-8 with a few bad bytes stays UTF-8 (bad bytes become U+FFFD)
-instead of being re-read whole as windows-1252. The DOCTYPE is removed (finding 1: feedparser
-expands a "safe" internal entity without limit); its simple entities are substituted here
-under a size budget, and unknown entities are escaped so expat keeps the fast strict path.
+instead of being re-read whole as windows-1252. A document that declares nothing and is not
+UTF-8 is given to charset-normalizer, and a CJK multi-byte encoding it finds (GBK, Big5,
+Shift_JIS, EUC-KR ...) wins over windows-1252, which would turn every such title into
+mojibake. The DOCTYPE is removed (finding 1: feedparser expands a "safe" internal entity
+without limit); its simple entities are substituted here under a size budget, and unknown
+entities are escaped so expat keeps the fast strict path.
 """
 
 import codecs
@@ -12,6 +15,8 @@ import html.entities
 import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
+
+import charset_normalizer
 
 from services.poller.errors import EmptyBody, NotAFeed, Rejected
 
@@ -29,6 +34,12 @@ _SIGNATURES = (
     (b"\x00<\x00?", "utf-16-be"),
     (b"<\x00?\x00", "utf-16-le"),
 )
+#: Multi-byte encodings that windows-1252 cannot stand in for (Python codec names).
+_CJK = frozenset(
+    {"gb18030", "gbk", "gb2312", "big5", "big5hkscs", "shift_jis", "cp932", "euc_jp"}
+    | {"iso2022_jp", "euc_kr", "cp949", "johab"}
+)
+_SNIFF_BYTES = 64 * 1024  # enough text to tell; detection time grows with the input
 _XML_DECL = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
 _DOCTYPE = re.compile(r"<!DOCTYPE(?:[^\[>]|\[.*?\])*>", re.IGNORECASE | re.DOTALL)
@@ -106,7 +117,19 @@ def decode(body: bytes, content_type: str | None = None) -> tuple[str, str, str 
     good = len(text.encode("utf-8")) - len(text.encode("ascii", "ignore")) - 3 * bad
     if good > 0 and (declared == "utf-8" or good >= bad):
         return text, "utf-8", f"{bad} invalid UTF-8 sequences replaced"
+    sniffed = None if declared else _sniff_cjk(body)
+    if sniffed:
+        return body.decode(sniffed, "replace"), sniffed, f"no charset declared: read as {sniffed}"
     return body.decode("windows-1252", "replace"), "windows-1252", "not UTF-8: read as windows-1252"
+
+
+def _sniff_cjk(body: bytes) -> str | None:
+    """The CJK encoding charset-normalizer finds for undeclared bytes, else None."""
+    best = charset_normalizer.from_bytes(body[:_SNIFF_BYTES]).best()
+    if best is None:
+        return None
+    name = _codec(best.encoding)
+    return name if name in _CJK else None
 
 
 def _alternates(text: str) -> list[str]:

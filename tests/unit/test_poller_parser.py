@@ -213,3 +213,37 @@ def test_known_ids_come_back_as_stubs() -> None:
     assert [e.complete for e in again] == [False] * 3 + [True] * 6
     assert all(e.title == "" for e in again[:3])
     assert [e.id for e in again] == [e.id for e in full[1:]]
+
+
+UNDECLARED = (
+    '<?xml version="1.0"?><rss version="2.0"><channel><title>{feed}</title>'
+    "<item><title>{title}</title><description>{text}</description></item></channel></rss>"
+)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "feed", "title", "text"),
+    [
+        ("gbk", "新能源汽车快讯", "小米汽车召回11.6万辆SU7 将通过OTA升级修复辅助驾驶缺陷",
+         "据国家市场监督管理总局消息，小米汽车科技有限公司决定召回部分车辆。"),  # noqa: RUF001
+        ("big5", "財經新聞", "鴻海下調全年營收目標 電動車交付量不如預期",
+         "公司表示，受到市場需求疲弱影響，將調整今年的財務預測。"),  # noqa: RUF001
+        ("shift_jis", "経済ニュース", "トヨタ、プリウス21万台をリコール 後部ドアの不具合で",
+         "国土交通省に届け出た。対象は2023年から製造された車両。"),
+        ("euc_kr", "경제 뉴스", "현대차, 아이오닉5 13만대 리콜",
+         "국토교통부에 따르면 현대자동차가 리콜을 실시한다고 밝혔다."),
+    ],
+)  # fmt: skip
+def test_an_undeclared_cjk_encoding_is_detected(
+    encoding: str, feed: str, title: str, text: str
+) -> None:
+    body = UNDECLARED.format(feed=feed, title=title, text=text).encode(encoding)
+    parsed = parse_feed(ParseJob(body=body, url=URL, feed_key=URL, now=NOW))
+    assert titles(parsed) == [title]
+
+
+def test_undeclared_latin_text_stays_windows_1252() -> None:
+    title = "Café naïve – crème brûlée recall “quoted” €"  # noqa: RUF001
+    body = UNDECLARED.format(feed="Wire", title=title, text="Déjà vu.").encode("windows-1252")
+    parsed = parse_feed(ParseJob(body=body, url=URL, feed_key=URL, now=NOW))
+    assert titles(parsed) == [title]
