@@ -19,6 +19,7 @@ settings (GovSlack, Telegram's local Bot API server, an egress proxy).
 """
 
 import html
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -30,6 +31,7 @@ from services.core.redact import register_secret
 
 #: Slack attachment colour bar by level, as a person scanning a channel expects.
 COLORS = {"failure": "#A32037", "warning": "#CACF29", "info": "#3AA3E3"}
+_ERRNO = re.compile(r"\[Errno -?\d+\] [^'\")]+")  # "[Errno 111] Connection refused"
 _TRANSIENT_SLACK = frozenset(
     {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
 )
@@ -139,8 +141,10 @@ class Transport:
             )
         except requests.Timeout:
             return Outcome(False, f"{what}: no answer within {self._timeout:g} s")
-        except requests.RequestException as exc:
-            return Outcome(False, f"{what}: {type(exc).__name__}")  # its text carries the URL
+        except requests.RequestException as exc:  # its text carries the URL: only the errno
+            errno = _ERRNO.search(str(exc))
+            cause = f" ({errno.group(0).strip()})" if errno else ""
+            return Outcome(False, f"{what}: {type(exc).__name__}{cause}")
         with response:
             return _classify(response, what)
 

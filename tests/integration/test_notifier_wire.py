@@ -16,6 +16,7 @@ from services.notifier.channels import ChannelError, build, deliver
 from services.notifier.config import ChannelConfig, NotifierSettings
 from services.notifier.render import render, render_digest
 from services.notifier.view import view
+from tests.support.broker import free_port
 from tests.support.chatserver import ChatServer, Reply, chat_server, slack_text
 
 __all__ = ["chat_server"]
@@ -357,3 +358,15 @@ def test_a_chat_that_moved_is_named_in_the_reason(chat_server: ChatServer) -> No
         "telegram chat -100123: HTTP 400 Bad Request: group chat was upgraded to a supergroup "
         "chat (the chat is now -1009876: update the channel URL)"
     )
+
+
+def test_a_refused_connection_is_transient_and_named() -> None:
+    nowhere = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    wired = NotifierSettings.model_validate({"endpoints": {"telegram": nowhere}})
+    channel = build(ChannelConfig(name="t", url="tgram://123456:ABCdef/-100123"), wired)
+    assert channel.kind is not None
+    outcome = deliver(channel, render(view(crash()), channel.kind))
+    assert (outcome.ok, outcome.permanent) == (False, False)
+    assert outcome.reason.startswith("telegram chat -100123: ConnectionError ([Errno")
+    assert "Connection refused" in outcome.reason
+    assert "ABCdef" not in outcome.reason
