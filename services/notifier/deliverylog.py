@@ -1,7 +1,7 @@
 """The delivery log: one row per (alert id, channel), written before the offset is committed.
 
 States: `attempting` (written just before the chat API is called), `delivered` (written as
-soon as apprise reports success), `failed` (a try failed; retry), `dead` (given up and
+soon as the service accepts), `failed` (a try failed; retry), `dead` (given up and
 dead-lettered), `uncertain` (found `attempting` at start-up: the process died between
 calling the API and recording the outcome; see docs/notifier.md for the policy).
 
@@ -9,8 +9,8 @@ A channel whose URL names several targets (Slack channels, Telegram chats) recor
 target that took a message in `accepted`, so a retry, even after a restart, sends only to the
 rest.
 
-Held alerts (digest mode, quiet hours) live in `held` until their digest is sent, so they
-survive restarts and their offsets can be committed once they are stored here.
+Held alerts (digest mode, quiet hours) live in the same file; their methods are in
+`heldlog.HeldAlerts`, which this class mixes in.
 """
 
 import os
@@ -19,8 +19,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from schemas.alert import Alert
 from services.core.sqlite import Periodic, connect
+from services.notifier.heldlog import HeldAlerts
 
 ATTEMPTING, DELIVERED, FAILED, DEAD, UNCERTAIN = (
     "attempting",
@@ -79,7 +79,7 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-class DeliveryLog:
+class DeliveryLog(HeldAlerts):
     """SQLite-backed; all calls are short and run on the caller's thread.
 
     Notifier replicas on one host may share the file (Compose `--scale` shares the state
@@ -240,97 +240,3 @@ class DeliveryLog:
         """Rows per state, for reports and tests."""
         rows = self._conn.execute("SELECT state, COUNT(*) FROM deliveries GROUP BY state")
         return {str(state): int(n) for state, n in rows}
-
-    # -- held alerts (digest / quiet hours) -------------------------------------------
-
-    def hold(self, channel: str, alert: Alert) -> None:
-        """Store an alert for the channel's next digest (idempotent)."""
-        self._conn.execute(
-            "INSERT OR IGNORE INTO held (channel, alert_id, alert, held_at) VALUES (?, ?, ?, ?)",
-            (channel, alert.id, alert.model_dump_json(), time.time()),
-        )
-
-    def is_held(self, channel: str, alert_id: str) -> bool:
-        """True when the alert waits in the channel's digest."""
-        row = self._conn.execute(
-            "SELECT 1 FROM held WHERE channel = ? AND alert_id = ?", (channel, alert_id)
-        ).fetchone()
-        return row is not None
-
-    def held_channels(self) -> list[str]:
-        """Channels with alerts waiting."""
-        return [str(r[0]) for r in self._conn.execute("SELECT DISTINCT channel FROM held")]
-
-    def open_batch(self, channel: str, batch: str, limit: int) -> list[Alert]:
-        """Assign up to `limit` waiting alerts (oldest first) to `batch`; return the batch.
-
-        A batch assigned in an earlier run and never finished is returned again first.
-        """
-        with self._conn:
-            self._conn.execute("BEGIN IMMEDIATE")
-            old = self._conn.execute(
-                "SELECT batch FROM held WHERE channel = ? AND batch IS NOT NULL LIMIT 1",
-                (channel,),
-            ).fetchone()
-            if old is None:
-                self._conn.execute(
-                    "UPDATE held SET batch = ? WHERE channel = ? AND alert_id IN ("
-                    "SELECT alert_id FROM held WHERE channel = ? AND batch IS NULL "
-                    "ORDER BY held_at, alert_id LIMIT ?)",
-                    (batch, channel, channel, limit),
-                )
-            else:
-                batch = str(old[0])
-            rows = self._conn.execute(
-                "SELECT alert FROM held WHERE channel = ? AND batch = ? ORDER BY held_at, alert_id",
-                (channel, batch),
-            ).fetchall()
-            self._conn.execute("COMMIT")
-        return [Alert.model_validate_json(r[0]) for r in rows]
-
-    def batch_id(self, channel: str) -> str | None:
-        """The batch currently open for `channel`, if any."""
-        row = self._conn.execute(
-            "SELECT batch FROM held WHERE channel = ? AND batch IS NOT NULL LIMIT 1", (channel,)
-        ).fetchone()
-        return None if row is None else str(row[0])
-
-    def close_batch(self, channel: str, batch: str, state: str) -> None:
-        """The digest was sent (or given up): log each alert and drop the batch."""
-        now = time.time()
-        with self._conn:
-            self._conn.execute("BEGIN IMMEDIATE")
-            ids = [
-                str(r[0])
-                for r in self._conn.execute(
-                    "SELECT alert_id FROM held WHERE channel = ? AND batch = ?", (channel, batch)
-                )
-            ]
-            self._conn.executemany(
-                "INSERT INTO deliveries (alert_id, channel, state, attempts, reason, updated_at) "
-                "VALUES (?, ?, ?, 0, ?, ?) ON CONFLICT (alert_id, channel) DO UPDATE SET "
-                "state = excluded.state, reason = excluded.reason, "
-                "updated_at = excluded.updated_at",
-                [(i, channel, state, f"digest {batch}", now) for i in ids],
-            )
-            self._conn.execute("DELETE FROM held WHERE channel = ? AND batch = ?", (channel, batch))
-            self._conn.execute(
-                "INSERT INTO digests (channel, last_sent_at) VALUES (?, ?) "
-                "ON CONFLICT (channel) DO UPDATE SET last_sent_at = excluded.last_sent_at",
-                (channel, now),
-            )
-            self._conn.execute("COMMIT")
-
-    def last_digest(self, channel: str) -> float | None:
-        """When the channel's last digest went out (epoch seconds)."""
-        row = self._conn.execute(
-            "SELECT last_sent_at FROM digests WHERE channel = ?", (channel,)
-        ).fetchone()
-        return None if row is None else float(row[0])
-
-    def first_held_at(self, channel: str) -> float | None:
-        """When the oldest waiting alert of `channel` was stored."""
-        row = self._conn.execute(
-            "SELECT MIN(held_at) FROM held WHERE channel = ?", (channel,)
-        ).fetchone()
-        return None if row is None or row[0] is None else float(row[0])
