@@ -94,6 +94,9 @@ class ChatServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # headers and body go out in two writes; with Nagle on, a kept-alive client waits
+            # for its delayed ACK (~40 ms) before the body arrives. Real chat APIs do not.
+            disable_nagle_algorithm = True
 
             def do_POST(self) -> None:
                 arrived = time.monotonic()
