@@ -4,15 +4,18 @@ One precompiled regex of every anchor word runs over the lowercased article firs
 articles hold none and return at once. Only then is the page cleaned and cut into sentences,
 and each sentence read by the recall, crash and target rules of its script's lexicon. The
 sentences that report one event type become one `Event`: its confidence from the strongest
-sentence (headline and lead weigh most), its figures and company from those sentences.
+sentence (headline and lead weigh most), its figures and company from those sentences. A
+headline or lead sentence whose clauses each report the event for a different watched company
+("... and Honda recalled 900,000") adds one more `Event` per such company.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
 from schemas.alert import Event, EventType, Facts
+from services.classifier.clauses import clauses
 from services.classifier.companies import Watchlist
 from services.classifier.config import Company
 from services.classifier.crash import crash_hit
@@ -22,7 +25,7 @@ from services.classifier.naming import name_event
 from services.classifier.recall import recall_hit
 from services.classifier.screen import Screen
 from services.classifier.target import target_hit
-from services.classifier.text import Zone, lower, sentences
+from services.classifier.text import Sentence, Zone, lower, sentences
 
 #: Events below this confidence are not reported (the stage may ask for more).
 MIN_CONFIDENCE = 0.5
@@ -32,6 +35,11 @@ RECALL_BACKGROUND = 0.5  # an accident told inside a recall sentence is its reas
 EVIDENCE_CHARS = 400
 TYPES: tuple[EventType, ...] = ("recall", "crash", "target_change")
 _APPROX_LOW, _APPROX_HIGH = 0.85, 1.3
+_HIT: dict[EventType, Callable[[Sentence, Lexicon], Hit | None]] = {
+    "recall": recall_hit,
+    "crash": crash_hit,
+    "target_change": target_hit,
+}
 
 
 class Text(Protocol):
@@ -84,6 +92,7 @@ def classify(article: Text, rules: Rules) -> list[Event]:
     by_script = rules.by_script
     pages = [lex.page for lex in rules.lexicons]
     hits: dict[EventType, list[Hit]] = {t: [] for t in TYPES}
+    compound: list[tuple[Sentence, Lexicon, EventType]] = []
     for s in sentences(
         title, summary, content, pages=pages, keep=passed, lead_words=rules.screen.kinds
     ):
@@ -98,12 +107,52 @@ def classify(article: Text, rules: Rules) -> list[Event]:
             if hit is not None:
                 hit.strength *= ZONE_WEIGHT[s.zone]
                 hits[hit.type].append(hit)
+                if s.zone != Zone.BODY and hit.strength >= MIN_CONFIDENCE:
+                    compound.append((s, lex, hit.type))
     events = []
     for kind in TYPES:
         event = _event(kind, hits[kind], rules, by_script, f"{title}\n{summary}\n{content}")
         if event is not None:
             events.append(event)
+    if events:
+        events += _clause_events(compound, events, rules, by_script)
     return events
+
+
+def _clause_events(
+    compound: list[tuple[Sentence, Lexicon, EventType]],
+    events: list[Event],
+    rules: Rules,
+    by_script: dict[bool, Lexicon],
+) -> list[Event]:
+    """One more event per watched company that a clause of its own reports (see `clauses`)."""
+    taken = {(e.type, e.company) for e in events}
+    out = []
+    for s, lex, kind in compound:
+        parts = clauses(s)
+        found = [_HIT[kind](part, lex) for part in parts] if len(parts) > 1 else []
+        if not found or not all(found):  # a clause reporting nothing: one event, read whole
+            continue
+        for hit in (h for h in found if h is not None):
+            hit.strength *= ZONE_WEIGHT[s.zone]
+            named = name_event([hit], rules.watchlist, by_script)
+            if hit.strength < MIN_CONFIDENCE or named is None or not named.on_watchlist:
+                continue
+            if (kind, named.name) in taken:
+                continue
+            taken.add((kind, named.name))
+            out.append(
+                Event(
+                    type=kind,
+                    confidence=round(min(MAX_CONFIDENCE, hit.strength), 3),
+                    company=named.name,
+                    tickers=named.tickers,
+                    facts=_facts(kind, [hit]),
+                    evidence=_evidence(hit),
+                    on_watchlist=True,
+                )
+            )
+    return out
 
 
 def _event(

@@ -1,0 +1,103 @@
+"""One sentence, two companies: each watched company whose own clause reports the event gets
+its own event; a clause that reports nothing keeps the sentence whole."""
+
+import pytest
+
+from services.classifier.clauses import clauses
+from services.classifier.config import Company
+from services.classifier.core import Rules, classify, load_rules
+from services.classifier.text import Sentence, Zone, lower
+
+
+class Text:
+    """A minimal article (the `core.Text` protocol)."""
+
+    def __init__(self, title: str, summary: str = "", lang: str = "en") -> None:
+        self.title, self.summary, self.content, self.lang = title, summary, "", lang
+
+
+WATCHED = [
+    Company(company="Toyota Motor", tickers=("TM",), aliases=("Toyota",)),
+    Company(company="Honda Motor", tickers=("HMC",), aliases=("Honda",)),
+    Company(company="Tesla", tickers=("TSLA",)),
+    Company(company="Nvidia", tickers=("NVDA",)),
+    Company(company="Boeing", tickers=("BA",)),
+    Company(company="Airbus", tickers=("AIR.PA",)),
+    Company(company="Ford Motor", tickers=("F",), aliases=("Ford",)),
+]
+
+
+@pytest.fixture(scope="module")
+def rules() -> Rules:
+    return load_rules(WATCHED)
+
+
+def events(rules: Rules, title: str, summary: str = "") -> list[tuple[str, str | None, dict]]:
+    return [(e.type, e.company, e.facts.compact()) for e in classify(Text(title, summary), rules)]
+
+
+def test_two_recalls_in_one_lead_sentence_are_two_events(rules: Rules) -> None:
+    got = events(
+        rules,
+        "Toyota and Honda recall 2.1 million vehicles over faulty airbags",
+        "Toyota Motor Corp recalled 1.2 million vehicles and Honda Motor Co recalled 900,000 "
+        "vehicles over airbag inflators that may rupture.",
+    )
+    assert got == [
+        ("recall", "Toyota Motor", {"units": 1_200_000}),
+        ("recall", "Honda Motor", {"units": 900_000}),
+    ]
+
+
+def test_two_price_targets_joined_by_a_semicolon(rules: Rules) -> None:
+    got = events(
+        rules,
+        "Goldman cuts Tesla price target to $250 from $300; "
+        "Morgan Stanley raises Nvidia price target to $1,200",
+    )
+    assert [(kind, company) for kind, company, _ in got] == [
+        ("target_change", "Tesla"),
+        ("target_change", "Nvidia"),
+    ]
+    assert got[0][2]["direction"] == "cut"
+    assert (got[1][2]["direction"], got[1][2]["new"]) == ("raise", 1200)
+
+
+def test_two_crashes_in_one_headline(rules: Rules) -> None:
+    got = events(rules, "Boeing 737 crash kills 12; separately, Airbus A320 skids off runway")
+    assert [(kind, company) for kind, company, _ in got] == [
+        ("crash", "Boeing"),
+        ("crash", "Airbus"),
+    ]
+    assert got[0][2] == {"fatalities": 12}
+
+
+@pytest.mark.parametrize(
+    ("title", "summary"),
+    [
+        # the first clause names a company but reports nothing: one event
+        ("Toyota and Honda recall 2.1 million vehicles over faulty airbags", ""),
+        # "and" before a product, not a new subject
+        ("Ford recalls 100,000 trucks and Lincoln SUVs over brake issue", ""),
+        # the second company reports it too, but is not watched
+        ("Toyota recalled 1.2 million cars and Rivian recalled 10,000 trucks", ""),
+    ],
+)
+def test_one_event_where_no_second_watched_company_reports_it(
+    rules: Rules, title: str, summary: str
+) -> None:
+    assert len(events(rules, title, summary)) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("A cuts X; B raises Y", ["A cuts X", "B raises Y"]),
+        ("A recalled 5 cars and B recalled 6", ["A recalled 5 cars", "B recalled 6"]),
+        ("A recalled 5 cars, while B recalled 6", ["A recalled 5 cars", "B recalled 6"]),
+        ("A recalls trucks and vans", ["A recalls trucks and vans"]),
+    ],
+)
+def test_clauses(text: str, parts: list[str]) -> None:
+    sentence = Sentence(text, lower(text), Zone.TITLE, 0, cjk=False)
+    assert [c.text for c in clauses(sentence)] == parts
