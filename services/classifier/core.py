@@ -5,8 +5,8 @@ articles hold none and return at once. Only then is the page cleaned and cut int
 and each sentence read by the recall, crash and target rules of its script's lexicon. The
 sentences that report one event type become one `Event`: its confidence from the strongest
 sentence (headline and lead weigh most), its figures and company from those sentences. A
-headline or lead sentence whose clauses each report the event for a different watched company
-("... and Honda recalled 900,000") adds one more `Event` per such company.
+headline or lead sentence with two or more clauses that report the event adds one more
+`Event` per other watched company they name ("... and Honda recalled 900,000").
 """
 
 from collections.abc import Callable, Sequence
@@ -131,9 +131,10 @@ def _clause_events(
     for s, lex, kind in compound:
         parts = clauses(s)
         found = [_HIT[kind](part, lex) for part in parts] if len(parts) > 1 else []
-        if not found or not all(found):  # a clause reporting nothing: one event, read whole
+        reporting = [h for h in found if h is not None]
+        if len(reporting) < 2:  # one clause reports it: one event, read whole
             continue
-        for hit in (h for h in found if h is not None):
+        for hit in reporting:
             hit.strength *= ZONE_WEIGHT[s.zone]
             named = name_event([hit], rules.watchlist, by_script)
             if hit.strength < MIN_CONFIDENCE or named is None or not named.on_watchlist:

@@ -1,5 +1,5 @@
 """One sentence, two companies: each watched company whose own clause reports the event gets
-its own event; a clause that reports nothing keeps the sentence whole."""
+its own event; where only one clause reports it, the sentence stays whole."""
 
 import pytest
 
@@ -17,8 +17,9 @@ class Text:
 
 
 WATCHED = [
-    Company(company="Toyota Motor", tickers=("TM",), aliases=("Toyota",)),
-    Company(company="Honda Motor", tickers=("HMC",), aliases=("Honda",)),
+    Company(company="Toyota Motor", tickers=("TM",), aliases=("Toyota", "丰田")),
+    Company(company="Honda Motor", tickers=("HMC",), aliases=("Honda", "本田")),
+    Company(company="Xiaomi", tickers=("1810.HK",), aliases=("小米",)),
     Company(company="Tesla", tickers=("TSLA",)),
     Company(company="Nvidia", tickers=("NVDA",)),
     Company(company="Boeing", tickers=("BA",)),
@@ -44,6 +45,20 @@ def test_two_recalls_in_one_lead_sentence_are_two_events(rules: Rules) -> None:
         "vehicles over airbag inflators that may rupture.",
     )
     assert got == [
+        ("recall", "Toyota Motor", {"units": 1_200_000}),
+        ("recall", "Honda Motor", {"units": 900_000}),
+    ]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Toyota recalled 1.2 million cars; the fix takes an hour; Honda recalled 900,000 cars",
+        "丰田召回120万辆汽车，本田召回90万辆汽车",  # noqa: RUF001 - a Chinese comma
+    ],
+)
+def test_two_reporting_clauses_among_more(rules: Rules, title: str) -> None:
+    assert events(rules, title) == [
         ("recall", "Toyota Motor", {"units": 1_200_000}),
         ("recall", "Honda Motor", {"units": 900_000}),
     ]
@@ -81,6 +96,8 @@ def test_two_crashes_in_one_headline(rules: Rules) -> None:
         ("Ford recalls 100,000 trucks and Lincoln SUVs over brake issue", ""),
         # the second company reports it too, but is not watched
         ("Toyota recalled 1.2 million cars and Rivian recalled 10,000 trucks", ""),
+        # a Chinese clause that says how, not who
+        ("小米汽车召回11.6万辆SU7，将通过OTA升级修复", ""),  # noqa: RUF001
     ],
 )
 def test_one_event_where_no_second_watched_company_reports_it(
@@ -96,8 +113,9 @@ def test_one_event_where_no_second_watched_company_reports_it(
         ("A recalled 5 cars and B recalled 6", ["A recalled 5 cars", "B recalled 6"]),
         ("A recalled 5 cars, while B recalled 6", ["A recalled 5 cars", "B recalled 6"]),
         ("A recalls trucks and vans", ["A recalls trucks and vans"]),
+        ("丰田召回，本田召回；日产未召回", ["丰田召回", "本田召回", "日产未召回"]),  # noqa: RUF001
     ],
 )
 def test_clauses(text: str, parts: list[str]) -> None:
-    sentence = Sentence(text, lower(text), Zone.TITLE, 0, cjk=False)
+    sentence = Sentence(text, lower(text), Zone.TITLE, 0, cjk=not text.isascii())
     assert [c.text for c in clauses(sentence)] == parts
