@@ -3,13 +3,17 @@
 feedparser takes tens of milliseconds per feed and holds the GIL, so it runs in worker
 processes and a slow parse never delays fetching. Inside a worker an interval timer stops a
 parse that overruns `parse_timeout` and RLIMIT_AS caps its memory; should a worker still
-not answer (stuck in C), the pool is killed and replaced.
+not answer (stuck in C), the pool is killed and replaced. A worker whose poller is gone
+(kill -9) exits by itself: it would otherwise wait on its task queue for ever, and keep the
+forkserver alive with it.
 """
 
 import asyncio
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 from types import FrameType, TracebackType
 from typing import Self
@@ -24,16 +28,32 @@ log = structlog.get_logger(__name__)
 
 POOL_REPLACED = "parser_pool_replaced"
 _GRACE = 5.0  # seconds past parse_timeout before the pool itself is replaced
+_PARENT_CHECK = 1.0  # seconds between a worker's checks that its poller still runs
 
 
-def _init_worker(memory_bytes: int) -> None:
+def _init_worker(memory_bytes: int, poller: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
+    watch = threading.Thread(target=_exit_without, args=(poller,), name="poller-watch")
+    watch.daemon = True
+    watch.start()  # before the memory cap: the thread's stack counts against it
     try:
         import resource  # noqa: PLC0415  (POSIX only)
 
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     except (ImportError, ValueError, OSError):
         pass
+
+
+def _exit_without(poller: int) -> None:
+    """Leave when the poller process is gone (its workers are the forkserver's children)."""
+    while True:
+        time.sleep(_PARENT_CHECK)
+        try:
+            os.kill(poller, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:  # a live process of another user: still there
+            pass
 
 
 def _on_alarm(signum: int, frame: FrameType | None) -> None:
@@ -70,7 +90,10 @@ class ParserPool:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["services.poller.parser"])
         return ProcessPoolExecutor(
-            self.workers, mp_context=context, initializer=_init_worker, initargs=(self.memory,)
+            self.workers,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(self.memory, os.getpid()),
         )
 
     async def __aenter__(self) -> Self:
