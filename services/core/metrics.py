@@ -64,11 +64,6 @@ class Metrics:
             counts[-2] += value
             counts[-1] += 1
 
-    def value(self, name: str, **labels: str) -> float:
-        """Current value of one series (0 when never touched)."""
-        with self._lock:
-            return self._values.get(name, {}).get(tuple(sorted(labels.items())), 0.0)
-
     def render(self) -> str:
         """The Prometheus text exposition format (version 0.0.4)."""
         lines: list[str] = []

@@ -19,7 +19,6 @@ from services.notifier.config import ChannelConfig, NotifierSettings, parse_rate
 from services.notifier.pacing import Limit
 from services.notifier.render import Kind, Rendered
 from services.notifier.transport import (
-    Message,
     Outcome,
     SlackBot,
     SlackWebhook,
@@ -42,7 +41,6 @@ class Channel:
 
     config: ChannelConfig
     kind: Kind | None  # None: the console pseudo-channel
-    service: Any = None  # apprise NotifyBase (apprise ships no stubs)
     notifier: apprise.Apprise | None = None  # sends, unless `transport` does
     transport: Transport | None = None
     display_url: str = ""
@@ -163,7 +161,6 @@ def build(config: ChannelConfig, settings: NotifierSettings, out: TextIO | None 
     return Channel(
         config,
         kind,
-        service=service,
         notifier=notifier,
         transport=transport,
         display_url=str(service.url(privacy=True)).split("?", 1)[0],  # type: ignore[no-untyped-call]
@@ -179,9 +176,8 @@ def deliver(channel: Channel, message: Rendered, target: str | None = None) -> O
     time instead, so it can record each acceptance before the next POST.
     """
     if channel.transport is not None:
-        text = Message(message.title, message.body, message.level)
         for one in channel.targets if target is None else (target,):
-            outcome = channel.transport.send(one, text)
+            outcome = channel.transport.send(one, message)
             if not outcome.ok:
                 return outcome
         return Outcome(True)

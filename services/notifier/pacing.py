@@ -8,7 +8,6 @@ should not happen. When one does, the channel's destinations are paused for its 
 jitter only ever adds (delay x [1, 1.25)), so a retry never comes before the nominal step.
 """
 
-import asyncio
 import random
 import time
 from collections import deque
@@ -92,11 +91,3 @@ def backoff(attempt: int, base: float, cap: float, rng: random.Random | None = N
     nominal = min(cap, base * 2.0 ** max(0, attempt - 1))
     jitter: float = (rng or random).random() * 0.25  # jitter, not cryptography
     return nominal * (1.0 + jitter)
-
-
-async def sleep_or_stop(stop: StopSignal, seconds: float) -> bool:
-    """Sleep `seconds`; True if a stop was requested meanwhile."""
-    if seconds <= 0:
-        await asyncio.sleep(0)
-        return stop.stopping
-    return await stop.wait(seconds)

@@ -28,6 +28,7 @@ from typing import Any
 import requests
 
 from services.core.redact import register_secret
+from services.notifier.render import Rendered
 
 #: Slack attachment colour bar by level, as a person scanning a channel expects.
 COLORS = {"failure": "#A32037", "warning": "#CACF29", "info": "#3AA3E3"}
@@ -45,15 +46,6 @@ class Outcome:
     reason: str = ""
     retry_after: float | None = None  # the service asked for this pause (429)
     permanent: bool = False  # refused as such: retrying cannot succeed
-
-
-@dataclass(frozen=True, slots=True)
-class Message:
-    """What a transport posts: the rendered title/body and the alert's level."""
-
-    title: str
-    body: str
-    level: str
 
 
 def retry_after(headers: Any, body: Any = None, now: datetime | None = None) -> float | None:
@@ -79,6 +71,9 @@ def retry_after(headers: Any, body: Any = None, now: datetime | None = None) -> 
 
 
 def _json(response: requests.Response) -> Any:
+    """The body as JSON when it says it is (Slack's webhook answers `ok` as plain text)."""
+    if "json" not in response.headers.get("Content-Type", ""):
+        return None
     try:
         return response.json()
     except ValueError:
@@ -89,6 +84,9 @@ def _classify(response: requests.Response, what: str) -> Outcome:
     """The answer to one POST as an Outcome; `what` names the destination (no secrets)."""
     body = _json(response)
     status = response.status_code
+    refused = isinstance(body, dict) and body.get("ok") is False  # Web API: 200 + ok:false
+    if 200 <= status < 300 and not refused:
+        return Outcome(True)
     detail = ""
     if isinstance(body, dict):
         detail = str(body.get("description") or body.get("error") or "")
@@ -98,19 +96,15 @@ def _classify(response: requests.Response, what: str) -> Outcome:
     params = body.get("parameters") if isinstance(body, dict) else None
     if isinstance(params, dict) and params.get("migrate_to_chat_id"):  # group -> supergroup
         reason += f" (the chat is now {params['migrate_to_chat_id']}: update the channel URL)"
-    if status == 429:
+    error = str(body.get("error", "")) if isinstance(body, dict) else ""
+    if status == 429 or error == "ratelimited":
         wait = retry_after(response.headers, body)
         return Outcome(False, reason, retry_after=1.0 if wait is None else wait)
     if status >= 500 or status == 408:
         return Outcome(False, reason)
     if status >= 300:  # a redirect is not followed: a POST would turn into a GET
         return Outcome(False, reason, permanent=True)
-    if isinstance(body, dict) and body.get("ok") is False:  # Slack's Web API: 200 + ok:false
-        error = str(body.get("error", ""))
-        if error == "ratelimited":
-            return Outcome(False, reason, retry_after=retry_after(response.headers) or 1.0)
-        return Outcome(False, reason, permanent=error not in _TRANSIENT_SLACK)
-    return Outcome(True)
+    return Outcome(False, reason, permanent=error not in _TRANSIENT_SLACK)
 
 
 class Transport:
@@ -129,7 +123,7 @@ class Transport:
             self._http.close()
             self._http = None
 
-    def send(self, target: str, message: Message) -> Outcome:
+    def send(self, target: str, message: Rendered) -> Outcome:
         """POST `message` to `target`; never raises for a failed send."""
         url, payload, headers = self.request(target, message)
         what = f"{self.service} {self.label(target)}"
@@ -152,12 +146,12 @@ class Transport:
         """The target as it may appear in logs."""
         return target or "webhook"
 
-    def request(self, target: str, message: Message) -> tuple[str, Any, dict[str, str]]:
+    def request(self, target: str, message: Rendered) -> tuple[str, Any, dict[str, str]]:
         """URL, JSON payload and headers for one target."""
         raise NotImplementedError
 
 
-def slack_payload(message: Message, channel: str | None = None) -> dict[str, Any]:
+def slack_payload(message: Rendered, channel: str | None = None) -> dict[str, Any]:
     """Block Kit in a coloured attachment: header = subject, section = mrkdwn body."""
     blocks: list[dict[str, Any]] = []
     if message.title:
@@ -194,7 +188,7 @@ class SlackWebhook(Transport):
         register_secret("/".join(tokens))
         self._username = username
 
-    def request(self, target: str, message: Message) -> tuple[str, Any, dict[str, str]]:
+    def request(self, target: str, message: Rendered) -> tuple[str, Any, dict[str, str]]:
         """POST the payload to the hook."""
         payload = slack_payload(message, target or None)
         if self._username:
@@ -213,7 +207,7 @@ class SlackBot(Transport):
         self._auth = {"Authorization": f"Bearer {token}"}
         register_secret(token)
 
-    def request(self, target: str, message: Message) -> tuple[str, Any, dict[str, str]]:
+    def request(self, target: str, message: Rendered) -> tuple[str, Any, dict[str, str]]:
         """POST chat.postMessage with the bearer token."""
         return self._url, slack_payload(message, target), self._auth
 
@@ -243,7 +237,7 @@ class TelegramBot(Transport):
         """'chat -100123' (or with its topic)."""
         return f"chat {target}"
 
-    def request(self, target: str, message: Message) -> tuple[str, Any, dict[str, str]]:
+    def request(self, target: str, message: Rendered) -> tuple[str, Any, dict[str, str]]:
         """sendMessage with the rendered HTML; a title, if any, leads in bold."""
         chat, _, topic = target.partition(":")
         title = html.escape(message.title, quote=False)
