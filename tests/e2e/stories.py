@@ -3,6 +3,7 @@
 Each `Story` says what a trader must see: the event type, company, ticker and key figure.
 """
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -121,15 +122,22 @@ def recall_stream(count: int) -> list[Story]:
     return stories
 
 
-def rss(stories: list[Story], title: str = "E2E Wire") -> bytes:
-    """An RSS 2.0 document carrying `stories`, newest first."""
-    base = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+def rss(stories: list[Story], title: str = "E2E Wire", backlog: list[Story] | None = None) -> bytes:
+    """An RSS 2.0 document carrying `stories`, newest first, then `backlog` dated 30 days ago.
+
+    Dates are relative to the clock the poller reads (`time.time()`), so `stories` stay news
+    under the example config's `poller.max_age: 7d` on whatever day the suite runs, and the
+    backlog stays older than it.
+    """
+    now = datetime.fromtimestamp(time.time(), UTC)
+    dated = [(s, now - timedelta(hours=1, minutes=i)) for i, s in enumerate(stories)]
+    dated += [(s, now - timedelta(days=30, minutes=i)) for i, s in enumerate(backlog or [])]
     items = "".join(
         f"<item><title>{escape(s.title)}</title><link>{escape(s.link)}</link>"
         f'<guid isPermaLink="false">{escape(s.guid)}</guid>'
-        f"<pubDate>{format_datetime(base - timedelta(minutes=i))}</pubDate>"
+        f"<pubDate>{format_datetime(when)}</pubDate>"
         f"<description>{escape(s.summary)}</description></item>"
-        for i, s in enumerate(stories)
+        for s, when in dated
     )
     return (
         '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'

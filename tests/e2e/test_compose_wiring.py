@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.e2e.stories import BASIC, rss
+from tests.e2e.stories import BASIC, recall_stream, rss
 from tests.support.broker import free_port
 from tests.support.feedserver import FeedServer
 from tests.support.procs import Stage, stage_env
@@ -27,6 +27,7 @@ STAGES = ("poller", "classifier", "notifier")
 DASHBOARD = DEPLOY / "monitoring" / "grafana" / "dashboards" / "redflag.json"
 _GROUPED = re.compile(r"by \(([^)]*)\) \((?:rate|increase)\((redflag_[a-z_]+)")
 _SERIES = re.compile(r"^(redflag_[a-z_]+)(?:\{([^}]*)\})? ", re.MULTILINE)
+BACKLOG = recall_stream(1)  # a recall that alerts when it is news, published 30 days ago
 _INTERPOLATION = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}")
 
 
@@ -65,7 +66,8 @@ async def test_compose_services_wired_as_written_produce_alerts(
     compose = yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
     services = compose["services"]
     async with FeedServer() as feeds:
-        feeds.set("/wire.xml", rss(BASIC))
+        # the example config's `poller.max_age: 7d`: today's stories alert, a month-old one not
+        feeds.set("/wire.xml", rss(BASIC, backlog=BACKLOG))
         # test-only overrides: a loopback feed instead of the internet, and (on Tansu, which
         # has no InitProducerId) no idempotent producer
         overrides = {
@@ -98,6 +100,7 @@ async def test_compose_services_wired_as_written_produce_alerts(
             codes = {name: stage.stop() for name, stage in stages.items()}
     notifier_log = stages["notifier"].log
     assert all(s.title not in notifier_log for s in BASIC if s.type is None)
+    assert all(s.title not in notifier_log for s in BACKLOG)
     assert codes == dict.fromkeys(STAGES, 0)
     # every series the dashboard charts is served by some stage, with the labels it groups by
     series: dict[str, set[str]] = {}
