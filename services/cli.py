@@ -2,36 +2,76 @@
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from services import __version__
+from services.core.configenv import ENV_PREFIX, NOT_SETTINGS
 from services.core.logging import configure_logging
-from services.core.settings import ConfigError, LogSettings, Settings, load_settings
+from services.core.settings import (
+    ConfigError,
+    LogSettings,
+    Settings,
+    config_path,
+    load_settings,
+)
+from services.core.sqlite import StateVersionError
 
+#: Exit statuses (README "Exit codes"): kept stable for scripts and cron jobs.
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+#: What each long-running command needs checked before it starts (services/app/preflight.py).
+NEEDS = {
+    "run": ("state", "feeds", "channels"),
+    "poller": ("state", "feeds"),
+    "classifier": ("state",),
+    "notifier": ("state", "channels"),
+}
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def _settings(args: argparse.Namespace, *, required: bool = False) -> Settings:
+    """Load the config (and check what this command needs); ConfigError lists every problem."""
+    if required and config_path(args.config) is None and not _env_settings():
+        raise ConfigError(
+            "redflag",
+            [
+                "no config: pass --config FILE or set REDFLAG_CONFIG (start from a copy of "
+                "deploy/config/redflag.example.yaml)"
+            ],
+        )
     settings = load_settings(args.config)
+    if args.command in NEEDS:
+        from services.app.preflight import preflight  # noqa: PLC0415 - imports the stages
+
+        problems = preflight(settings, NEEDS[args.command])
+        if problems:
+            raise ConfigError(str(config_path(args.config) or "environment"), problems)
     configure_logging(settings.log)
     return settings
 
 
+def _env_settings() -> list[str]:
+    return [
+        k for k in os.environ if k.upper().startswith(ENV_PREFIX) and k.upper() not in NOT_SETTINGS
+    ]
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """All stages in one process (embedded)."""
-    from services.core.runner import run_embedded  # noqa: PLC0415 - keep `--help` fast
+    from services.app.runner import run_embedded  # noqa: PLC0415 - keep `--help` fast
 
-    asyncio.run(run_embedded(_settings(args), once=args.once))
-    return EXIT_OK
+    summary = asyncio.run(run_embedded(_settings(args, required=True), once=args.once))
+    if not args.once:
+        return EXIT_OK
+    print(f"redflag run --once: {summary.line()}")
+    return EXIT_OK if summary.ok else EXIT_FAILED
 
 
 def cmd_stage(args: argparse.Namespace) -> int:
     """One stage on Kafka."""
-    from services.core.runner import run_stage  # noqa: PLC0415
+    from services.app.runner import run_stage  # noqa: PLC0415
 
-    asyncio.run(run_stage(args.command, _settings(args)))
+    asyncio.run(run_stage(args.command, _settings(args, required=True)))
     return EXIT_OK
 
 
@@ -50,11 +90,16 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     rules = load_rules(settings.watchlist)
-    stream = (
-        open(args.file, encoding="utf-8", errors="replace")  # noqa: SIM115 - closed below
-        if args.file and args.file != "-"
-        else sys.stdin
-    )
+    try:
+        stream = (
+            # newline="\n": a stray \r inside a line is text, not a line break
+            open(args.file, encoding="utf-8", errors="replace", newline="\n")  # noqa: SIM115
+            if args.file and args.file != "-"
+            else sys.stdin
+        )
+    except OSError as exc:
+        print(f"redflag classify: {args.file}: {exc.strerror}", file=sys.stderr)
+        return EXIT_CONFIG
     bad = False
     out = sys.stdout
     try:
@@ -84,11 +129,23 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
-    """Validate the config; print every problem with its path."""
-    settings = load_settings(args.config)
+    """Validate the config and what it points at; print every problem with its path."""
+    from services.app.preflight import preflight, preflight_parts  # noqa: PLC0415 - stages
+
+    try:
+        settings = _settings(args, required=True)
+    except ConfigError as exc:  # the rest of the checks still run on the parts that are valid
+        if exc.data is not None:
+            exc.problems += [p for p in preflight_parts(exc.data) if p not in exc.problems]
+        raise
+    problems = preflight(settings)
+    if problems:
+        raise ConfigError(str(config_path(args.config) or "environment"), problems)
+    enabled = sum(f.enabled for f in settings.feeds)
     print(
-        f"config ok: {len(settings.feeds)} feeds, {len(settings.watchlist)} watchlist companies, "
-        f"{len(settings.channels)} channels, state in {settings.state_dir}"
+        f"config ok: {enabled} feeds enabled of {len(settings.feeds)}, "
+        f"{len(settings.watchlist)} watchlist companies, {len(settings.channels)} channels, "
+        f"state in {settings.state_dir}"
     )
     return EXIT_OK
 
@@ -125,13 +182,13 @@ def cmd_test_channel(args: argparse.Namespace) -> int:
 
 
 def cmd_health(args: argparse.Namespace) -> int:
-    """Exit 0 when the stages in this state dir are beating."""
-    from services.core.health import check  # noqa: PLC0415
+    """Exit 0 when the stage running here is alive (`--ready`: ready for work)."""
+    from services.app.probe import probe  # noqa: PLC0415
 
-    problems = check(Path(load_settings(args.config).state_dir), args.max_age)
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    return EXIT_FAILED if problems else EXIT_OK
+    settings = load_settings(args.config)
+    ok, message = probe(settings, ready=args.ready, max_age=args.max_age)
+    print(message, file=sys.stdout if ok else sys.stderr)
+    return EXIT_OK if ok else EXIT_FAILED
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -166,8 +223,12 @@ def build_parser() -> argparse.ArgumentParser:
     add("test-channel", cmd_test_channel, "send a sample alert to one channel").add_argument(
         "name", help="channel name from the config"
     )
-    add("health", cmd_health, "exit 0 when the running stage is healthy").add_argument(
-        "--max-age", type=float, default=60.0, help="seconds a heartbeat may be old"
+    health = add("health", cmd_health, "exit 0 when the stage running here is healthy")
+    health.add_argument(
+        "--ready", action="store_true", help="ready for work (/readyz), not only alive"
+    )
+    health.add_argument(
+        "--max-age", type=float, default=60.0, help="without an ops port: heartbeat age limit"
     )
     return parser
 
@@ -182,6 +243,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_CONFIG
+    except StateVersionError as exc:
+        print(f"redflag {args.command}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `redflag fetch URL | head`: the reader left, which is fine

@@ -8,16 +8,18 @@ from pydantic import ValidationError
 from schemas import Alert, Article
 from schemas.alert import alert_id
 from services.classifier.core import Rules, classify, load_rules
+from services.classifier.metrics import ALERTS, ARTICLES_CLASSIFIED
 from services.core.bus import Bus, Record, batches
 from services.core.deadletter import dead_letter
 from services.core.lifecycle import StopSignal
-from services.core.metrics import METRICS
+from services.core.logging import per_item
 from services.core.settings import Settings
 
 log = structlog.get_logger(__name__)
 
 ARTICLE_CLASSIFIED = "article_classified"
 ARTICLE_REJECTED = "article_rejected"
+per_item(ARTICLE_CLASSIFIED)
 CLASSIFIER_STARTED = "classifier_started"
 CLASSIFIER_STOPPED = "classifier_stopped"
 
@@ -70,8 +72,8 @@ async def _handle(record: Record, settings: Settings, bus: Bus, rules: Rules) ->
     alerts = alerts_for(article, rules, settings.classifier.min_confidence, datetime.now(UTC))
     for alert in alerts:
         await bus.send(settings.kafka.topics.alerts, alert.id, alert.model_dump_json().encode())
-        METRICS.inc("redflag_alerts_total", type=alert.event.type)
-    METRICS.inc("redflag_articles_classified_total")
+        ALERTS.labels(type=alert.event.type).inc()
+    ARTICLES_CLASSIFIED.inc()
     log.info(
         ARTICLE_CLASSIFIED,
         article_id=article.id,

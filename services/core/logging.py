@@ -16,6 +16,24 @@ from services.core.settings import LogSettings
 
 Redactor = Callable[[str], str]
 
+#: Events logged once per article or alert. JSON logs keep them at info (the canonical line
+#: per item per stage); a person at a terminal sees them only at debug, so alerts and the
+#: poller's one line per round stand out. Stages register theirs with `per_item()`.
+_PER_ITEM: set[str] = set()
+
+
+def per_item(*events: str) -> None:
+    """Mark `events` as per-item lines: shown on the console only at `log.level: debug`."""
+    _PER_ITEM.update(events)
+
+
+def _drop_per_item(
+    _logger: Any, name: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    if name == "info" and event_dict.get("event") in _PER_ITEM:
+        raise structlog.DropEvent
+    return event_dict
+
 
 def _scrub(value: Any, redact: Redactor) -> Any:
     if isinstance(value, str):
@@ -60,9 +78,13 @@ def configure_logging(settings: LogSettings, stream: TextIO | None = None) -> No
         if console
         else structlog.processors.JSONRenderer()
     )
+    quiet: list[structlog.types.Processor] = (
+        [_drop_per_item] if console and settings.level != "debug" else []
+    )
     structlog.configure(
         processors=[
             structlog.stdlib.filter_by_level,
+            *quiet,
             *shared,
             structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
         ],

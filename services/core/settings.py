@@ -5,21 +5,30 @@ the exact path of each bad field (`channels[1].url: unknown apprise scheme 'slak
 """
 
 import os
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PositiveInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from services.classifier.config import ClassifierSettings, Company
+from services.core.configenv import Loc, deep_merge, env_overrides, expand_env
+from services.core.configerrors import describe, field_path
+from services.core.hostport import split_hostport
 from services.notifier.config import ChannelConfig, NotifierSettings
 from services.poller.config import FeedConfig, PollerSettings
 
 CONFIG_ENV = "REDFLAG_CONFIG"
-_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
 class Topics(BaseModel):
@@ -70,6 +79,13 @@ class MetricsSettings(BaseModel):
 
     listen: str | None = Field(default=None, description="host:port, e.g. '0.0.0.0:9464'.")
 
+    @field_validator("listen")
+    @classmethod
+    def _hostport(cls, value: str | None) -> str | None:
+        if value is not None:
+            split_hostport(value)
+        return value
+
 
 class LogSettings(BaseModel):
     """Logging: level and renderer (`auto` = console on a TTY, JSON otherwise)."""
@@ -110,56 +126,38 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        """Env vars win over the file (passed in as init values)."""
-        return (env_settings, init_settings)
+        """Only what `load_settings` passes in: it merges `REDFLAG_*` over the file itself,
+        so that every bad variable is reported with its name (see configenv)."""
+        return (init_settings,)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Self:
+        dump = {k: [{"name": x.name} for x in getattr(self, k)] for k in ("feeds", "channels")}
+        if problems := duplicate_names(dump):
+            raise ValueError("; ".join(problems))
+        return self
 
 
 class ConfigError(Exception):
     """A config that cannot be used; `problems` holds one 'path: message' line each."""
 
-    def __init__(self, source: str, problems: list[str]) -> None:
+    def __init__(
+        self, source: str, problems: list[str], data: Mapping[str, Any] | None = None
+    ) -> None:
         self.source = source
         self.problems = problems
+        self.data = data  # the config as read, for checks that can still run on its parts
         super().__init__(f"{source}: " + "; ".join(problems))
 
 
-def field_path(loc: Iterable[int | str]) -> str:
-    """('channels', 1, 'url') -> 'channels[1].url'."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "(root)"
-
-
-def expand_env(value: Any, env: Mapping[str, str], path: tuple[int | str, ...] = ()) -> Any:
-    """Replace `${VAR}` and `${VAR:-default}` in every string; a missing VAR is an error."""
-    if isinstance(value, str):
-
-        def sub(match: re.Match[str]) -> str:
-            name, default = match.group(1), match.group(2)
-            if default is not None:  # POSIX `:-`: the default also replaces an empty value
-                return env.get(name) or default
-            if name in env:
-                return env[name]
-            raise ConfigError("", [f"{field_path(path)}: environment variable {name} is not set"])
-
-        return _ENV_REF.sub(sub, value)
-    if isinstance(value, dict):
-        return {k: expand_env(v, env, (*path, str(k))) for k, v in value.items()}
-    if isinstance(value, list):
-        return [expand_env(v, env, (*path, i)) for i, v in enumerate(value)]
-    return value
-
-
-def read_config_file(path: Path, env: Mapping[str, str]) -> dict[str, Any]:
-    """Parse the YAML file and expand env references; errors name the file and line."""
+def read_config_file(path: Path) -> dict[str, Any]:
+    """Parse the YAML file; errors name the file and line."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(str(path), [f"cannot read config file: {exc.strerror}"]) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(str(path), [f"not UTF-8 text (byte {exc.start})"]) from exc
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -171,11 +169,7 @@ def read_config_file(path: Path, env: Mapping[str, str]) -> dict[str, Any]:
         return {}
     if not isinstance(data, dict):
         raise ConfigError(str(path), ["(root): expected a mapping of sections"])
-    try:
-        expanded: dict[str, Any] = expand_env(data, env)
-    except ConfigError as exc:
-        raise ConfigError(str(path), exc.problems) from exc
-    return expanded
+    return data
 
 
 def config_path(explicit: str | os.PathLike[str] | None) -> Path | None:
@@ -189,20 +183,51 @@ def config_path(explicit: str | os.PathLike[str] | None) -> Path | None:
 def load_settings(
     path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None
 ) -> Settings:
-    """Load and validate the config; raises `ConfigError` listing every problem."""
+    """Load and validate the config; raises `ConfigError` listing every problem at once."""
     env = os.environ if env is None else env
     resolved = config_path(path)
     source = str(resolved) if resolved else "environment"
-    data = read_config_file(resolved, env) if resolved else {}
+    missing: dict[Loc, list[str]] = {}
+    data = expand_env(read_config_file(resolved), env, missing) if resolved else {}
+    overrides, problems = env_overrides(Settings, env)
+    problems = [
+        f"{field_path(loc)}: environment variable {name} is not set"
+        for loc, names in missing.items()
+        for name in names
+    ] + problems
+    merged = deep_merge(data, overrides)
+    problems += duplicate_names(merged)
     try:
-        return Settings(**data)
+        settings = Settings.model_validate(merged)
     except ValidationError as exc:
-        problems = [f"{field_path(err['loc'])}: {_message(err)}" for err in exc.errors()]
-        raise ConfigError(source, problems) from exc
+        # a field whose `${VAR}` was unset is reported once, as the unset variable
+        unset = list(missing)
+        problems += [
+            describe(err, Settings)
+            for err in exc.errors()
+            if not any(tuple(err["loc"][: len(loc)]) == loc for loc in unset)
+        ]
+    if problems:
+        raise ConfigError(source, list(dict.fromkeys(problems)), merged)  # once each, in order
+    return settings
 
 
-def _message(err: Any) -> str:
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    if err["type"] == "extra_forbidden":
-        return "unknown field"
-    return msg
+def duplicate_names(data: Mapping[str, Any]) -> list[str]:
+    """Feeds and channels are told apart by name: a second one of the same name is an error."""
+    problems = []
+    for section in ("feeds", "channels"):
+        entries = data.get(section)
+        if not isinstance(entries, list):
+            continue
+        first: dict[str, int] = {}
+        for i, entry in enumerate(entries):
+            name = entry.get("name") if isinstance(entry, dict) else None
+            if not isinstance(name, str):
+                continue
+            if name in first:
+                problems.append(
+                    f"{section}[{i}].name: {name!r} is already the name of "
+                    f"{section}[{first[name]}]; names must be unique"
+                )
+            first.setdefault(name, i)
+    return problems

@@ -7,7 +7,12 @@ timeout lets replicas on one host share a file (Compose `--scale` shares the vol
 
 import sqlite3
 import time
+from collections.abc import Sequence
 from pathlib import Path
+
+
+class StateVersionError(Exception):
+    """A state file written by a newer redflag: opening it could corrupt it."""
 
 
 def connect(
@@ -25,6 +30,56 @@ def connect(
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA busy_timeout=5000")
     return conn
+
+
+def migrate(conn: sqlite3.Connection, migrations: Sequence[str], *, name: str) -> int:
+    """Bring a file up to date: apply `migrations[user_version:]` in order, each in one
+    transaction with its new `PRAGMA user_version`; returns the version now.
+
+    Migration 1 is the first versioned layout written with `IF NOT EXISTS`, so a file from
+    before versioning (user_version 0) adopts it without losing a row. Append, never edit:
+    a released migration is what files in the field are made of.
+    """
+    current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if current > len(migrations):
+        raise StateVersionError(
+            f"{name} is at state version {current}, newer than this redflag knows "
+            f"({len(migrations)}): run the redflag version that wrote it, or move the file away"
+        )
+    for version, script in enumerate(migrations[current:], start=current + 1):
+        with transaction(conn):
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version}")
+    return len(migrations)
+
+
+class transaction:  # noqa: N801 - used like `contextlib` helpers: `with transaction(conn):`
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception: one write lock, taken early,
+    so two replicas sharing a file never both read-then-write (the deferred default would)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        if self.conn.in_transaction:  # Python's implicit transaction (autocommit=False)
+            self.conn.commit()
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        self.conn.execute("COMMIT" if kind is None else "ROLLBACK")
+
+
+def _statements(script: str) -> list[str]:
+    """`script` split into statements (executescript would commit our transaction)."""
+    out, buf = [], ""
+    for piece in script.split(";"):
+        buf += piece + ";"
+        if sqlite3.complete_statement(buf):  # a ';' inside a string or comment is not an end
+            out.append(buf.strip())
+            buf = ""
+    return out  # what is left in `buf` has no statement, only comments and space
 
 
 class Periodic:

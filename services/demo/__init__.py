@@ -47,7 +47,7 @@ def _app() -> web.Application:
 
 async def demo(out: TextIO, state_dir: Path) -> None:
     """Serve the sample feeds on 127.0.0.1 and run the pipeline over them once."""
-    from services.core.runner import run_embedded  # noqa: PLC0415 - heavy imports
+    from services.app.runner import run_embedded  # noqa: PLC0415 - heavy imports
 
     runner = web.AppRunner(_app(), access_log=None)
     await runner.setup()

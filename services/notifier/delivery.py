@@ -23,11 +23,11 @@ from schemas.alert import Alert
 from services.core.bus import Bus, Record
 from services.core.deadletter import dead_letter
 from services.core.lifecycle import StopSignal
-from services.core.metrics import METRICS
 from services.core.redact import redact_urls
 from services.core.settings import Settings
 from services.notifier.channels import Channel, Outcome, deliver
 from services.notifier.deliverylog import DEAD, DELIVERED, FAILED, FINAL, DeliveryLog
+from services.notifier.metrics import ALERT_LATENCY, DELIVERIES
 from services.notifier.pacing import Pacer, backoff
 from services.notifier.render import Rendered
 
@@ -154,17 +154,14 @@ class ChannelWorker:
                 if outcome.ok:
                     self._log.mark(job.key, name, DELIVERED)
                     log.info(ALERT_DELIVERED, attempt=attempt, kind=self.channel.kind)
-                    METRICS.inc("redflag_deliveries_total", channel=name, outcome="delivered")
+                    DELIVERIES.labels(channel=name, outcome="delivered").inc()
                     self._observe_latency(job)
                     await self._done(name, job, DELIVERED)
                     return
                 self._log.mark(job.key, name, FAILED, outcome.reason)
                 throttled = outcome.retry_after is not None
-                METRICS.inc(
-                    "redflag_deliveries_total",
-                    channel=name,
-                    outcome="rate_limited" if throttled else "failed",
-                )
+                outcome_name = "rate_limited" if throttled else "failed"
+                DELIVERIES.labels(channel=name, outcome=outcome_name).inc()
                 if outcome.permanent or attempt >= cfg.max_attempts:
                     await self._give_up(job, attempt, outcome)
                     return
@@ -189,10 +186,10 @@ class ChannelWorker:
         since = job.alert.first_seen or job.alert.detected_at
         if since is not None:
             seconds = max(0.0, (datetime.now(UTC) - since).total_seconds())
-            METRICS.observe("redflag_alert_latency_seconds", seconds, channel=self.channel.name)
+            ALERT_LATENCY.labels(channel=self.channel.name).observe(seconds)
 
     async def _give_up(self, job: Job, attempts: int, last: Outcome) -> None:
-        METRICS.inc("redflag_deliveries_total", channel=self.channel.name, outcome="dead")
+        DELIVERIES.labels(channel=self.channel.name, outcome="dead").inc()
         why = (
             "refused, not retried" if last.permanent else f"not delivered after {attempts} attempts"
         )

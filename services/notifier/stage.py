@@ -18,6 +18,7 @@ from schemas.alert import Alert
 from services.core.bus import Bus, Consumer, Record, batches
 from services.core.deadletter import dead_letter
 from services.core.lifecycle import StopSignal
+from services.core.logging import per_item
 from services.core.settings import Settings
 from services.notifier.channels import Channel, ChannelError, build
 from services.notifier.channels import close as close_channels
@@ -25,6 +26,7 @@ from services.notifier.console import format_alert, print_alert, use_colour
 from services.notifier.delivery import STAGE, ChannelWorker, Job, Ticket
 from services.notifier.deliverylog import FINAL, DeliveryLog
 from services.notifier.digest import Digests
+from services.notifier.metrics import DELIVERIES
 from services.notifier.pacing import Pacer
 from services.notifier.render import Rendered, render
 from services.notifier.routing import held_back, is_critical, route
@@ -43,6 +45,7 @@ ALERT_HELD = "alert_held"
 ALERT_PRINTED = "alert_printed"
 DELIVERY_UNCERTAIN = "delivery_uncertain"
 DELIVERY_LOG_OPENED = "delivery_log_opened"
+per_item(ALERT_ROUTED, ALERT_PRINTED)
 
 
 async def run(settings: Settings, bus: Bus, stop: StopSignal, *, out: TextIO | None = None) -> None:
@@ -88,6 +91,7 @@ async def _console_loop(
                 continue
             print_alert(alert_view(alert, settings), out)
             log.info(ALERT_PRINTED, alert_id=alert.id, event_type=alert.event.type)
+            DELIVERIES.labels(channel="console", outcome="delivered").inc()
             await consumer.commit([record])
 
 

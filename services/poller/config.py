@@ -1,10 +1,49 @@
 """Config of the poller: the feeds and how politely to poll them."""
 
+import re
 from typing import Literal, Self
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PositiveInt,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from services.core.durations import PositiveSeconds, Seconds
+from services.core.langcodes import check_lang
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+FEED_SCHEMES = ("http", "https", "file")
+
+
+def check_feed_url(value: str) -> str:
+    """An http(s) URL with a host, a file:// URL, or a local path; ValueError naming it if not."""
+    value = value.strip()
+    match = _SCHEME.match(value)
+    if match and len(match.group(1)) > 1:  # 'C:\feeds' is a Windows path, not a scheme
+        scheme = match.group(1).lower()
+        if scheme not in FEED_SCHEMES:
+            near = [s for s in ("https", "http") if set(s) >= set(scheme) or set(scheme) >= set(s)]
+            hint = f" (did you mean {near[0]}://?)" if near else ""
+            raise ValueError(
+                f"unsupported scheme {scheme!r} in {value!r}{hint}: "
+                "feeds are http(s)://, file:// URLs or local paths"
+            )
+        parts = urlsplit(value)
+        if scheme != "file" and not parts.hostname:
+            raise ValueError(f"{value!r} names no host")
+        return value
+    if any(c.isspace() for c in value) and not value.startswith(("/", "./", "../", "~")):
+        raise ValueError(
+            f"{value!r} is neither a URL nor a path: feeds are http(s)://, file:// URLs or "
+            "local paths (write ./name for a relative path with spaces)"
+        )
+    return value
 
 
 class FeedConfig(BaseModel):
@@ -19,6 +58,13 @@ class FeedConfig(BaseModel):
     )
     lang: str | None = Field(default=None, description="Language when the feed does not say.")
     enabled: bool = True
+
+    _url = field_validator("url")(check_feed_url)
+
+    @field_validator("lang")
+    @classmethod
+    def _lang(cls, value: str | None) -> str | None:
+        return None if value is None else check_lang(value)
 
 
 class WebSubSettings(BaseModel):
@@ -49,6 +95,16 @@ class PollerSettings(BaseModel):
     default_interval: PositiveSeconds = 300.0
     min_interval: PositiveSeconds = 30.0
     max_interval: PositiveSeconds = 3600.0
+
+    @field_validator("max_interval")
+    @classmethod
+    def _not_below_min(cls, value: float, info: ValidationInfo) -> float:
+        # a field check, not a model check: it runs even when another field is wrong
+        low = info.data.get("min_interval")
+        if low is not None and low > value:
+            raise ValueError(f"must not be below min_interval ({low:g}s), got {value:g}s")
+        return value
+
     concurrency: PositiveInt = 100
     per_host: PositiveInt = 4
     max_body_bytes: PositiveInt = 10 * 1024 * 1024
@@ -118,6 +174,4 @@ class PollerSettings(BaseModel):
                 f"replica_index {self.replica_index} must be below replica_count "
                 f"{self.replica_count}"
             )
-        if self.min_interval > self.max_interval:
-            raise ValueError("min_interval must not exceed max_interval")
         return self

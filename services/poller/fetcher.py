@@ -18,6 +18,7 @@ import aiohttp
 from services import __version__
 from services.poller.config import PollerSettings
 from services.poller.errors import FetchFailed, Gone, TooLarge
+from services.poller.neterrors import describe as describe_client_error
 from services.poller.schedule import retry_after_seconds
 
 USER_AGENT = f"redflag/{__version__} (news-event alerting feed poller; +https://github.com/redflag)"
@@ -128,7 +129,7 @@ class Fetcher:
         except aiohttp.ClientResponseError as exc:
             raise FetchFailed(f"HTTP error: {exc.message}", status=exc.status) from None
         except aiohttp.ClientError as exc:
-            raise FetchFailed(f"{type(exc).__name__}: {exc}") from None
+            raise FetchFailed(describe_client_error(exc)) from None
         except TimeoutError:
             raise FetchFailed("timed out") from None
 

@@ -95,15 +95,8 @@ def normalise(raw: RawEntry, ctx: Context) -> Entry:
             break
     guid = clean_text(raw.guid)[:MAX_GUID_CHARS] if raw.guid else None
     skew = ctx.max_future_skew
-    if (guid or link) and ctx.known:
-        known_id = article_id(ctx.feed_key, guid, link, "")
-        if known_id in ctx.known:
-            return Entry(known_id, "", "", "", link, None, None, None, complete=False)
-    title = _text(raw.title, raw.title_html, MAX_TITLE_CHARS)
-    summary = _text(raw.summary, raw.summary_html, MAX_SUMMARY_CHARS)
-    content = _text(raw.content, raw.content_html, MAX_CONTENT_CHARS, keep_breaks=True)
-    if content and " ".join(content.split()) == summary:
-        content = ""  # feedparser copies content into summary when only one is present
+    # Dates before the stub check: a stub still counts in the feed's weekly entry rate
+    # (poller.adaptive), which would otherwise fall to max_interval after the second change.
     published = parse_date(raw.published, raw.published_parsed, now=ctx.now, max_future_skew=skew)
     updated = (
         parse_date(raw.updated, raw.updated_parsed, now=ctx.now, max_future_skew=skew)
@@ -112,6 +105,15 @@ def normalise(raw: RawEntry, ctx: Context) -> Entry:
     )
     if published is None:
         published = updated
+    if (guid or link) and ctx.known:
+        known_id = article_id(ctx.feed_key, guid, link, "")
+        if known_id in ctx.known:
+            return Entry(known_id, "", "", "", link, published, updated, None, complete=False)
+    title = _text(raw.title, raw.title_html, MAX_TITLE_CHARS)
+    summary = _text(raw.summary, raw.summary_html, MAX_SUMMARY_CHARS)
+    content = _text(raw.content, raw.content_html, MAX_CONTENT_CHARS, keep_breaks=True)
+    if content and " ".join(content.split()) == summary:
+        content = ""  # feedparser copies content into summary when only one is present
     lang = normalise_lang(raw.lang) or ctx.lang or detect_lang(title or summary)
     return Entry(
         id=article_id(ctx.feed_key, guid, link, title or summary or content),

@@ -14,14 +14,16 @@ from dataclasses import dataclass, field
 import structlog
 
 from services.core.bus import Bus
-from services.core.metrics import METRICS
+from services.core.logging import per_item
 from services.core.settings import Settings
+from services.poller import metrics
 from services.poller.config import FeedConfig, PollerSettings
 from services.poller.errors import FeedError, Gone
 from services.poller.fetcher import Fetcher, Response
 from services.poller.parser import ParsedFeed, ParseJob
 from services.poller.pool import ParserPool
 from services.poller.publish import Publisher, StaleStubsError
+from services.poller.rounds import PollRound
 from services.poller.schedule import adaptive_interval, backoff_delay, cache_seconds, next_delay
 from services.poller.state import FeedState, StateStore
 from services.poller.websub import WebSub
@@ -29,6 +31,7 @@ from services.poller.websub import WebSub
 log = structlog.get_logger(__name__)
 
 FEED_POLLED = "feed_polled"
+per_item(FEED_POLLED)  # the console shows the round line (rounds.py) instead
 FEED_NOT_MODIFIED = "feed_not_modified"
 FEED_UNCHANGED = "feed_unchanged"
 FEED_MALFORMED = "feed_malformed"
@@ -61,6 +64,7 @@ class FeedPoller:
 
     def __post_init__(self) -> None:
         self.publisher = Publisher(self.settings, self.bus, self.store)
+        self.round = PollRound(feeds=len(self.feeds))
 
     def interval(self, feed: FeedConfig, state: FeedState) -> float:
         """The base interval: adaptive when enabled and known, else configured, else default."""
@@ -73,10 +77,11 @@ class FeedPoller:
         now = time.time()
         state.last_polled = now
         flog = log.bind(feed=feed.name)
-        published = 0
+        published, ok = 0, False
         try:
             async with self._lock(feed.url):  # a WebSub push for the same feed waits
                 published = await self._poll(feed, state, now, flog)
+            ok = True
         except FeedError as exc:
             self._failed(feed, state, exc, now, flog)
         except Exception as exc:  # a bug must not stop the other feeds
@@ -84,6 +89,7 @@ class FeedPoller:
             self._failed(feed, state, FeedError(f"internal error: {type(exc).__name__}"), now, None)
         self.store.save_feed(state)
         self.store.commit()
+        self.round.polled_one(time.time(), ok=ok)
         return published
 
     async def _poll(
@@ -104,14 +110,16 @@ class FeedPoller:
             self._succeeded(feed, state, now, fresh, flog)
             flog.debug(FEED_UNCHANGED)
             return 0
-        parsed, count = await self._ingest(feed, state, resp, now, flog)
+        parsed, count, too_old = await self._ingest(feed, state, resp, now, flog)
         self._keep_validators(state, resp)
         state.body_hash = digest
         self._succeeded(feed, state, now, fresh, flog)
+        self.round.add(new=count, too_old=too_old)
         flog.info(
             FEED_POLLED,
             entries=len(parsed.entries),
             new=count,
+            too_old=too_old,
             next_poll_in=round(state.next_poll - now),
         )
         if self.websub is not None and parsed.hub:
@@ -125,8 +133,9 @@ class FeedPoller:
         resp: Response,
         now: float,
         flog: structlog.BoundLogger,
-    ) -> tuple[ParsedFeed, int]:
-        """Parse a body (polled or pushed) and publish what is new."""
+    ) -> tuple[ParsedFeed, int, int]:
+        """Parse a body (polled or pushed) and publish what is new; returns the parse, the
+        articles published and the unseen entries skipped as older than `max_age`."""
         known = self._known.get(feed.url, frozenset())
         parsed = await self.pool.parse(self._job(feed, state, resp, now, known))
         if parsed.bozo != state.last_bozo:
@@ -134,19 +143,21 @@ class FeedPoller:
                 flog.warning(FEED_MALFORMED, reason=parsed.bozo)  # once per change of reason
             state.last_bozo = parsed.bozo
         try:
-            count = await self.publisher.publish(feed, parsed, now, flog)
+            count, too_old = await self.publisher.publish(feed, parsed, now, flog)
         except StaleStubsError:  # an id we thought published was not: parse it in full
             parsed = await self.pool.parse(self._job(feed, state, resp, now, frozenset()))
-            count = await self.publisher.publish(feed, parsed, now, flog)
+            count, too_old = await self.publisher.publish(feed, parsed, now, flog)
         self._known[feed.url] = frozenset(e.id for e in parsed.entries)
         state.ttl = parsed.ttl
         state.hub = parsed.hub
         state.entries_seen += count
+        state.entries_old += too_old
+        metrics.ENTRIES_TOO_OLD.inc(too_old)
         if self.settings.poller.adaptive:
             state.adaptive_interval = adaptive_interval(
                 [e.published for e in parsed.entries], now, self.settings.poller
             )
-        return parsed, count
+        return parsed, count, too_old
 
     async def push(self, key: str, body: bytes, content_type: str | None) -> None:
         """A WebSub content push for the feed with configured URL `key`: publish at once."""
@@ -158,14 +169,14 @@ class FeedPoller:
             now = time.time()
             resp = Response(200, body, {"content-type": content_type or ""}, state.url)
             try:
-                parsed, count = await self._ingest(feed, state, resp, now, flog)
+                parsed, count, too_old = await self._ingest(feed, state, resp, now, flog)
             except FeedError as exc:
                 flog.warning(FEED_PUSH_FAILED, error=str(exc), error_type=type(exc).__name__)
                 return
             finally:
                 self.store.save_feed(state)
                 self.store.commit()
-            flog.info(FEED_PUSHED, entries=len(parsed.entries), new=count)
+            flog.info(FEED_PUSHED, entries=len(parsed.entries), new=count, too_old=too_old)
 
     def verified(self, key: str, expires: float) -> None:
         """The hub confirmed our subscription until `expires`."""
@@ -218,8 +229,8 @@ class FeedPoller:
     ) -> None:
         if state.error_count >= self.settings.poller.unhealthy_after:
             flog.info(FEED_RECOVERED, after_errors=state.error_count)
-        METRICS.set("redflag_feed_unhealthy", 0, feed=feed.name)
-        METRICS.inc("redflag_polls_total", result="ok")
+        metrics.FEED_UNHEALTHY.labels(feed=feed.name).set(0)
+        metrics.POLLS.labels(result="ok").inc()
         state.error_count = 0
         state.last_success = now
         delay = next_delay(
@@ -238,7 +249,7 @@ class FeedPoller:
         state.error_count += 1
         state.last_error = str(exc)
         state.last_error_at = now
-        METRICS.inc("redflag_polls_total", result="error")
+        metrics.POLLS.labels(result="error").inc()
         if isinstance(exc, Gone):
             state.disabled = str(exc)
             log.error(FEED_GONE, feed=feed.name, url=state.url, error=str(exc))
@@ -255,7 +266,7 @@ class FeedPoller:
                 errors=state.error_count, retry_in=round(delay),
             )  # fmt: skip
         if state.error_count >= p.unhealthy_after:
-            METRICS.set("redflag_feed_unhealthy", 1, feed=feed.name)
+            metrics.FEED_UNHEALTHY.labels(feed=feed.name).set(1)
         if state.error_count == p.unhealthy_after:
             log.error(
                 FEED_UNHEALTHY,

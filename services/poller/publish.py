@@ -12,15 +12,17 @@ import structlog
 
 from schemas.article import Article
 from services.core.bus import Bus
-from services.core.metrics import METRICS
+from services.core.logging import per_item
 from services.core.settings import Settings
 from services.poller.config import FeedConfig
 from services.poller.errors import FeedError
+from services.poller.metrics import ARTICLES_PUBLISHED
 from services.poller.normalise import Entry
 from services.poller.parser import ParsedFeed
 from services.poller.state import StateStore
 
 ARTICLE_PUBLISHED = "article_published"
+per_item(ARTICLE_PUBLISHED)
 
 
 class StaleStubsError(Exception):
@@ -61,9 +63,10 @@ class Publisher:
     # link (or link-based id) must not both find it new while the first is still sending.
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    def new_entries(self, parsed: ParsedFeed, feed_key: str, now: float) -> list[Entry]:
-        """Entries not published before (by id, then by canonical link), oldest first;
-        refreshes the expiry of ids still in the feed so they never come back."""
+    def new_entries(self, parsed: ParsedFeed, feed_key: str, now: float) -> tuple[list[Entry], int]:
+        """Entries not published before (by id, then by canonical link), oldest first, and
+        how many unseen ones were older than `max_age`; refreshes the expiry of ids still in
+        the feed so they never come back."""
         ttl = self.settings.poller.seen_ttl
         seen = self.store.seen([e.id for e in parsed.entries])
         refresh = [
@@ -77,10 +80,11 @@ class Publisher:
         links = self.store.links_seen([e.link for e in fresh if e.link])
         max_age = self.settings.poller.max_age
         oldest = now - max_age if max_age is not None else None
-        new, same_story = [], []
+        new, same_story, too_old = [], [], 0
         for entry in fresh:
             if oldest is not None and entry.published is not None and entry.published < oldest:
                 same_story.append((entry.id, entry.link))  # backlog: remembered, not news
+                too_old += 1
             elif entry.link and entry.link in links:
                 same_story.append((entry.id, entry.link))
             else:
@@ -90,21 +94,22 @@ class Publisher:
         if same_story:  # already told under the same link elsewhere, or too old to be news
             self.store.mark_seen(feed_key, same_story, now + ttl)
         new.sort(key=lambda e: e.published or now)
-        return new
+        return new, too_old
 
     async def publish(
         self, feed: FeedConfig, parsed: ParsedFeed, now: float, flog: structlog.BoundLogger
-    ) -> int:
-        """Send the new entries; record each as seen once sent; PublishFailed if any failed."""
+    ) -> tuple[int, int]:
+        """Send the new entries; record each as seen once sent; PublishFailed if any failed.
+        Returns (articles sent, unseen entries skipped as older than max_age)."""
         async with self._lock:
             return await self._publish(feed, parsed, now, flog)
 
     async def _publish(
         self, feed: FeedConfig, parsed: ParsedFeed, now: float, flog: structlog.BoundLogger
-    ) -> int:
-        new = self.new_entries(parsed, feed.url, now)
+    ) -> tuple[int, int]:
+        new, too_old = self.new_entries(parsed, feed.url, now)
         if not new:
-            return 0
+            return 0, too_old
         topic = self.settings.kafka.topics.articles
         articles = [to_article(e, feed, parsed.title, now) for e in new]
         results = await asyncio.gather(
@@ -117,7 +122,7 @@ class Publisher:
         self.store.mark_seen(
             feed.url, ((a.id, a.link) for a in sent), now + self.settings.poller.seen_ttl
         )
-        METRICS.inc("redflag_articles_published_total", len(sent))
+        ARTICLES_PUBLISHED.inc(len(sent))
         for article in sent:
             flog.info(ARTICLE_PUBLISHED, article_id=article.id, title=article.title[:120])
         failures = [r for r in results if isinstance(r, BaseException)]
@@ -125,4 +130,4 @@ class Publisher:
             raise PublishFailed(
                 f"bus send failed for {len(failures)} of {len(articles)} articles: {failures[0]!r}"
             )
-        return len(sent)
+        return len(sent), too_old

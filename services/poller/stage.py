@@ -146,6 +146,7 @@ async def run(settings: Settings, bus: Bus, stop: StopSignal, *, once: bool = Fa
                 member = await _schedule(settings, group_bus, scheduler, store, once=once)
                 await scheduler.run(stop, once=once, grace=p.shutdown_grace)
             finally:
+                poller.round.flush(time.time())
                 if member is not None:  # after the drain: the next owner never overlaps us
                     await member.close()
                 if poller.websub is not None:

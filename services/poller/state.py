@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from services.core.sqlite import Periodic, connect
+from services.core.sqlite import Periodic, connect, migrate
 
-_SCHEMA = """
+# Versioned layout (PRAGMA user_version): append a migration, never edit a released one.
+# Version 1 is the layout from before versioning, so such a file adopts it as it is.
+_V1 = """
 CREATE TABLE IF NOT EXISTS feeds (
     key TEXT PRIMARY KEY,          -- the configured URL
     name TEXT NOT NULL,
@@ -48,6 +50,11 @@ CREATE TABLE IF NOT EXISTS seen_links (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS seen_links_expires ON seen_links (expires);
 """
+MIGRATIONS = (
+    _V1,
+    # 2: entries older than poller.max_age, remembered but not published (`redflag feeds`)
+    "ALTER TABLE feeds ADD COLUMN entries_old INTEGER NOT NULL DEFAULT 0;",
+)
 _CHUNK = 500  # below SQLite's default limit on host parameters
 EXPIRE_EVERY = 3600.0  # seconds between expiry sweeps while running
 
@@ -75,6 +82,7 @@ class FeedState:
     entries_seen: int = 0
     hub: str | None = None
     websub_expires: float | None = None
+    entries_old: int = 0  # skipped as older than poller.max_age
 
 
 _COLUMNS = tuple(FeedState.__dataclass_fields__)
@@ -83,15 +91,24 @@ _UPSERT = "INSERT OR REPLACE INTO feeds ({}) VALUES ({})".format(  # noqa: S608 
 )
 
 
+def _outdated(path: Path | str) -> bool:
+    db = connect(path, readonly=True)
+    try:
+        return int(db.execute("PRAGMA user_version").fetchone()[0]) < len(MIGRATIONS)
+    finally:
+        db.close()
+
+
 class StateStore:
     """Feeds, seen ids and seen links, in one SQLite file."""
 
     def __init__(self, path: Path | str, *, readonly: bool = False) -> None:
+        if readonly and _outdated(path):  # `redflag feeds` before the poller's first start
+            StateStore(path).close()  # after an upgrade: bring the file up to date first
         self.db = connect(path, autocommit=False, readonly=readonly)
         self._expiry = Periodic(EXPIRE_EVERY)
         if not readonly:
-            self.db.executescript(_SCHEMA)
-            self.db.commit()
+            migrate(self.db, MIGRATIONS, name=str(path))
 
     def close(self) -> None:
         """Commit what is pending and close."""

@@ -7,7 +7,7 @@ from typing import Literal
 from services.core.settings import Settings
 from services.poller.state import FeedState, StateStore
 
-Status = Literal["ok", "unhealthy", "disabled", "never polled"]
+Status = Literal["ok", "failing", "unhealthy", "disabled", "never polled"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,7 @@ class FeedStatus:
     next_poll: datetime | None = None
     error_count: int = 0
     entries_seen: int = 0
+    entries_old: int = 0  # skipped as older than poller.max_age
     current_url: str | None = None  # differs from url after a permanent redirect
 
 
@@ -50,6 +51,8 @@ def feed_statuses(settings: Settings) -> list[FeedStatus]:
             status = "never polled"
         elif state.error_count >= settings.poller.unhealthy_after:
             status = "unhealthy"
+        elif state.error_count and state.last_success is None:
+            status = "failing"  # polled, never once successfully: not "ok"
         else:
             status = "ok"
         if state is None:
@@ -66,6 +69,7 @@ def feed_statuses(settings: Settings) -> list[FeedStatus]:
                 next_poll=None if status == "disabled" else _when(state.next_poll),
                 error_count=state.error_count,
                 entries_seen=state.entries_seen,
+                entries_old=state.entries_old,
                 current_url=state.url,
             )
         )
@@ -84,7 +88,7 @@ def _ago(value: datetime | None, now: datetime) -> str:
 def format_statuses(statuses: list[FeedStatus], now: datetime | None = None) -> list[str]:
     """`redflag feeds` as a table a person can scan: one row per feed, errors last."""
     now = now or datetime.now(UTC)
-    header = ("FEED", "STATUS", "LAST OK", "NEXT POLL", "ERRORS", "SEEN", "LAST ERROR")
+    header = ("FEED", "STATUS", "LAST OK", "NEXT POLL", "ERRORS", "NEW", "TOO OLD", "LAST ERROR")
     rows = [
         (
             s.name,
@@ -93,6 +97,7 @@ def format_statuses(statuses: list[FeedStatus], now: datetime | None = None) -> 
             _ago(s.next_poll, now),
             str(s.error_count),
             str(s.entries_seen),
+            str(s.entries_old),
             (s.last_error or "")[:80],
         )
         for s in statuses

@@ -36,7 +36,7 @@ def test_check_config_lists_every_problem_with_its_path(tmp_path: Path) -> None:
     result = redflag("check-config", "--config", str(config))
     assert result.returncode == 2
     assert "channels[1].url: unknown apprise scheme 'slak'" in result.stderr
-    assert "feeds[0].url: Field required" in result.stderr
+    assert "feeds[0].url: required, but not set" in result.stderr
     assert "TIiajkdnlazkcOXrIdevi7FQ" not in result.stderr + result.stdout
 
 
@@ -45,7 +45,7 @@ def test_check_config_summarises_a_good_config(tmp_path: Path) -> None:
     config.write_text("feeds: [{name: f, url: 'http://127.0.0.1:9/x'}]\n", encoding="utf-8")
     result = redflag("check-config", "--config", str(config))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("config ok: 1 feeds, 0 watchlist companies, 0 channels")
+    assert result.stdout.startswith("config ok: 1 feeds enabled of 1, 0 watchlist companies")
 
 
 def test_classify_keeps_order_reports_bad_lines_and_exits_1() -> None:
@@ -149,5 +149,5 @@ def test_feeds_lists_each_feed_with_its_state(tmp_path: Path) -> None:
     header, demo, later = result.stdout.splitlines()
     assert header.split()[:2] == ["FEED", "STATUS"]
     assert demo.split()[:2] == ["demo", "ok"]
-    assert demo.split()[-1] == "8"  # entries seen
+    assert demo.split()[-2:] == ["8", "0"]  # entries published, entries too old
     assert later.split()[:3] == ["later", "never", "polled"]

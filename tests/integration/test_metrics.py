@@ -6,8 +6,8 @@ from pathlib import Path
 
 import aiohttp
 
+from services.app.runner import run_embedded
 from services.core.metrics import Metrics
-from services.core.runner import run_embedded
 from services.core.settings import Settings
 from tests.e2e.stories import BASIC, rss
 from tests.support.broker import free_port

@@ -123,12 +123,9 @@ def test_optional_channel_without_its_secret_fails_loudly(with_channels: Path) -
     assert any(p.startswith("channels[1].url") for p in info.value.problems)
 
 
-def test_stages_without_secrets_start_with_channels_blanked(
-    with_channels: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_stages_without_secrets_start_with_channels_blanked(with_channels: Path) -> None:
     # The poller and classifier get no secrets and REDFLAG_CHANNELS="[]" (docker-compose.yml).
-    monkeypatch.setenv("REDFLAG_CHANNELS", "[]")
-    assert load_settings(with_channels, env={}).channels == ()
+    assert load_settings(with_channels, env={"REDFLAG_CHANNELS": "[]"}).channels == ()
 
 
 def test_watchlist_has_at_least_50_companies_each_with_a_ticker(settings: Settings) -> None:

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from services.poller.config import PollerSettings
 from services.poller.errors import EmptyBody, FeedError, NotAFeed
 from services.poller.normalise import Entry
 from services.poller.parser import ParsedFeed, ParseJob, parse_feed
+from services.poller.schedule import adaptive_interval
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"
 URL = "https://feeds.example.com/news.xml"
@@ -247,3 +249,25 @@ def test_undeclared_latin_text_stays_windows_1252() -> None:
     body = UNDECLARED.format(feed="Wire", title=title, text="Déjà vu.").encode("windows-1252")
     parsed = parse_feed(ParseJob(body=body, url=URL, feed_key=URL, now=NOW))
     assert titles(parsed) == [title]
+
+
+def test_stubs_of_published_entries_keep_their_dates_for_the_adaptive_interval() -> None:
+    """A running poller parses its last ids as stubs; they must still count in the week's
+    entry rate, or the adaptive interval falls to max_interval after the second change."""
+    now = time.time()
+    items = "".join(
+        f"<item><guid>g{i}</guid><title>Story {i}</title>"
+        f"<pubDate>{time.strftime('%a, %d %b %Y %H:%M:%S GMT', time.gmtime(now - i * 3600))}"
+        "</pubDate></item>"
+        for i in range(12)
+    )
+    body = f'<rss version="2.0"><channel><title>T</title>{items}</channel></rss>'.encode()
+    full = parse_feed(ParseJob(body=body, url=URL, feed_key=URL, now=now))
+    known = frozenset(e.id for e in full.entries[1:])
+    again = parse_feed(ParseJob(body=body, url=URL, feed_key=URL, now=now, known=known))
+    assert [e.complete for e in again.entries] == [True] + [False] * 11
+    assert [e.published for e in again.entries] == [e.published for e in full.entries]
+    settings = PollerSettings(min_interval=60, max_interval=86400)
+    expected = adaptive_interval([e.published for e in full.entries], now, settings)
+    assert expected == 7 * 86400 / 12
+    assert adaptive_interval([e.published for e in again.entries], now, settings) == expected

@@ -1,0 +1,1 @@
+"""Composition: what wires the stages together (checks before start, runners, the CLI's help)."""
