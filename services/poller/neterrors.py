@@ -1,6 +1,8 @@
 """aiohttp's exceptions in words: `redflag feeds` says "cannot resolve host", not
 `ClientConnectorDNSError`."""
 
+import os
+
 import aiohttp
 
 
@@ -13,7 +15,8 @@ def describe(exc: aiohttp.ClientError) -> str:
     if isinstance(exc, aiohttp.ClientConnectorSSLError | aiohttp.ClientSSLError):
         return f"TLS handshake failed: {getattr(exc, 'strerror', None) or 'no details'}"
     if isinstance(exc, aiohttp.ClientConnectorError):
-        why = exc.os_error.strerror or str(exc.os_error) or "connection failed"
+        errno = exc.os_error.errno
+        why = os.strerror(errno) if errno else str(exc.os_error) or "connection failed"
         return f"cannot connect to {exc.host}:{exc.port}: {why.lower()}"
     if isinstance(exc, aiohttp.ServerDisconnectedError):
         return "the server closed the connection before answering"

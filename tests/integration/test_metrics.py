@@ -7,53 +7,30 @@ from pathlib import Path
 import aiohttp
 
 from services.app.runner import run_embedded
-from services.core.metrics import Metrics
+from services.core.metrics import render
 from services.core.settings import Settings
+from services.poller.metrics import FEED_UNHEALTHY
 from tests.e2e.stories import BASIC, rss
 from tests.support.broker import free_port
 from tests.support.feedserver import FeedServer, Route
 
 
-def test_text_format_escapes_labels_and_sorts_series() -> None:
-    metrics = Metrics()
-    metrics.inc("redflag_polls_total", result="ok")
-    metrics.inc("redflag_polls_total", 2, result="ok")
-    metrics.set("redflag_feed_unhealthy", 1, feed='a "quoted"\nname')
-    assert metrics.render() == (
-        "# HELP redflag_feed_unhealthy 1 while a feed has failed `unhealthy_after` times.\n"
-        "# TYPE redflag_feed_unhealthy gauge\n"
-        'redflag_feed_unhealthy{feed="a \\"quoted\\"\\nname"} 1\n'
-        "# HELP redflag_polls_total Feed polls by result (ok, error).\n"
-        "# TYPE redflag_polls_total counter\n"
-        'redflag_polls_total{result="ok"} 3\n'
-    )
+def test_metrics_are_typed_objects_and_process_metrics_are_exported() -> None:
+    text = render().decode()
+    assert "# TYPE redflag_polls_total counter" in text
+    assert "# TYPE redflag_alert_latency_seconds histogram" in text
+    assert "process_resident_memory_bytes" in text  # what every Prometheus user expects
+    assert "python_info" in text
 
 
-def test_a_histogram_has_cumulative_buckets_a_sum_and_a_count() -> None:
-    metrics = Metrics()
-    for seconds in (0.2, 0.7, 4.0, 4000.0):
-        metrics.observe("redflag_alert_latency_seconds", seconds, channel="desk")
-    lines = metrics.render().splitlines()
-    assert lines[1] == "# TYPE redflag_alert_latency_seconds histogram"
-    assert lines[2:] == [
-        'redflag_alert_latency_seconds_bucket{channel="desk",le="0.5"} 1',
-        'redflag_alert_latency_seconds_bucket{channel="desk",le="1"} 2',
-        'redflag_alert_latency_seconds_bucket{channel="desk",le="2"} 2',
-        'redflag_alert_latency_seconds_bucket{channel="desk",le="5"} 3',
-        'redflag_alert_latency_seconds_bucket{channel="desk",le="10"} 3',
-        'redflag_alert_latency_seconds_bucket{channel="desk",le="30"} 3',
-        'redflag_alert_latency_seconds_bucket{channel="desk",le="60"} 3',
-        'redflag_alert_latency_seconds_bucket{channel="desk",le="300"} 3',
-        'redflag_alert_latency_seconds_bucket{channel="desk",le="1800"} 3',
-        'redflag_alert_latency_seconds_bucket{channel="desk",le="+Inf"} 4',
-        'redflag_alert_latency_seconds_sum{channel="desk"} 4004.9',
-        'redflag_alert_latency_seconds_count{channel="desk"} 4',
-    ]
+def test_a_label_is_escaped_in_the_text_format() -> None:
+    FEED_UNHEALTHY.labels(feed='a "quoted"\nname').set(1)
+    assert 'redflag_feed_unhealthy{feed="a \\"quoted\\"\\nname"} 1.0' in render().decode()
 
 
 EXPECTED = (
-    'redflag_feed_unhealthy{feed="metrics-broken"} 1',
-    'redflag_feed_unhealthy{feed="metrics-good"} 0',
+    'redflag_feed_unhealthy{feed="metrics-broken"} 1.0',
+    'redflag_feed_unhealthy{feed="metrics-good"} 0.0',
     'redflag_polls_total{result="error"}',
     "redflag_articles_published_total",
     'redflag_alerts_total{type="recall"}',

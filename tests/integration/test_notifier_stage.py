@@ -18,7 +18,7 @@ import pytest
 from schemas import DeadLetter
 from schemas.alert import Alert, Event, Facts
 from services.core.lifecycle import StopSignal
-from services.core.metrics import METRICS
+from services.core.metrics import render
 from services.core.settings import Settings
 from services.core.sqlitebus import SqliteBus
 from services.notifier import stage
@@ -436,8 +436,8 @@ async def test_delivery_latency_is_measured_from_first_seen(
     async with SqliteBus(":memory:") as bus:
         await publish(bus, s, [alert(1).model_copy(update={"first_seen": seen})])
         await drain(s, bus)
-    lines = METRICS.render().splitlines()
+    lines = render().decode().splitlines()
     probe = [line for line in lines if 'channel="latency-probe"' in line]
-    assert 'redflag_alert_latency_seconds_bucket{channel="latency-probe",le="2"} 0' in probe
-    assert 'redflag_alert_latency_seconds_bucket{channel="latency-probe",le="5"} 1' in probe
-    assert 'redflag_alert_latency_seconds_count{channel="latency-probe"} 1' in probe
+    assert 'redflag_alert_latency_seconds_bucket{channel="latency-probe",le="2.0"} 0.0' in probe
+    assert 'redflag_alert_latency_seconds_bucket{channel="latency-probe",le="5.0"} 1.0' in probe
+    assert 'redflag_alert_latency_seconds_count{channel="latency-probe"} 1.0' in probe

@@ -23,6 +23,7 @@ def exported() -> set[str]:
         if family.name.startswith("redflag_")
     }
 
+
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 MONITORING = DEPLOY / "monitoring"
 DASHBOARD = MONITORING / "grafana" / "dashboards" / "redflag.json"
