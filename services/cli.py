@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import io
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -86,7 +87,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_classify(args: argparse.Namespace) -> int:
     """JSON Lines in, one result line out per input line (the `classify` contract)."""
     from services.classifier.core import load_rules  # noqa: PLC0415
-    from services.classifier.jsonl import classify_lines  # noqa: PLC0415
+    from services.classifier.jsonl import classify_lines, read_lines  # noqa: PLC0415
 
     settings = _settings(args)
     rules = load_rules(settings.watchlist)
@@ -97,13 +98,15 @@ def cmd_classify(args: argparse.Namespace) -> int:
             if args.file and args.file != "-"
             else sys.stdin
         )
+        if isinstance(stream, io.TextIOWrapper) and stream is sys.stdin:
+            stream.reconfigure(newline="\n", errors="replace")  # read as the file above
     except OSError as exc:
         print(f"redflag classify: {args.file}: {exc.strerror}", file=sys.stderr)
         return EXIT_CONFIG
     bad = False
     out = sys.stdout
     try:
-        for line, ok in classify_lines(stream, rules):
+        for line, ok in classify_lines(read_lines(stream), rules):
             out.write(line + "\n")
             bad = bad or not ok
     finally:

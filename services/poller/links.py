@@ -3,7 +3,8 @@
 import ipaddress
 from urllib.parse import urlsplit, urlunsplit
 
-MAX_LINK_CHARS = 2048
+from schemas.limits import MAX_LINK_CHARS
+
 _SCHEMES = frozenset({"http", "https"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _LOCAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".localdomain")

@@ -11,14 +11,12 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from urllib.parse import urljoin
 
+from schemas.limits import MAX_CONTENT_CHARS, MAX_ID_CHARS, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS
 from services.poller.dates import parse_date
 from services.poller.links import canonical_link
 from services.poller.text import clean_text, detect_lang, html_to_text, normalise_lang
 
-MAX_TITLE_CHARS = 1_000
-MAX_SUMMARY_CHARS = 10_000
-MAX_CONTENT_CHARS = 200_000
-MAX_GUID_CHARS = 2_048
+MAX_GUID_CHARS = MAX_ID_CHARS
 
 
 class Entry(NamedTuple):

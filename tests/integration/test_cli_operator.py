@@ -2,9 +2,11 @@
 pass what `run` would fail on, mistakes get one line and the documented exit code (0 ok,
 1 failed, 2 bad config or usage), never a traceback, and secrets are never echoed."""
 
+import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -151,3 +153,42 @@ def test_classify_on_a_missing_file_is_one_line_and_exit_2(tmp_path: Path) -> No
     assert result.stderr.strip() == (
         f"redflag classify: {tmp_path / 'missing.jsonl'}: No such file or directory"
     )
+
+
+def test_classify_keeps_its_contract_on_any_input(tmp_path: Path) -> None:
+    """Blank lines skipped, a carriage return inside a title kept, deep nesting and oversized
+    fields and lines reported in their place, the rest classified; linear time throughout."""
+    good = json.dumps({"id": "ok", "title": "Mazda recalls 4,000 cars over brake fault"})
+    lines = [
+        good,
+        "",
+        "   ",
+        json.dumps({"id": "cr", "title": "Ford recalls 10,000\rExplorers over seat belts"}),
+        "[" * 100_000 + "]" * 100_000,
+        json.dumps({"id": "big", "title": "recall " * 70_000}),
+        json.dumps({"id": "huge", "content": "x" * 3_000_000}),
+        good,
+    ]
+    data = tmp_path / "in.jsonl"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8", newline="")
+    started = time.monotonic()
+    result = redflag("classify", str(data), cwd=tmp_path)
+    assert time.monotonic() - started < 30
+    assert result.returncode == 1  # some lines were bad
+    no_traceback(result)
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o.get("id") for o in out] == ["ok", "cr", None, None, None, "ok"]
+    assert out[1]["events"][0]["company"]  # the \r did not split the line
+    assert [o.get("line") for o in out[2:5]] == [5, 6, 7]
+    assert out[2]["error"] == "not JSON this stage reads: nested too deeply"
+    assert out[3]["error"] == "title is 490,000 characters, over the 1,000 limit"
+    assert (
+        out[4]["error"].startswith("line of 3,000,")
+        and "over the 1,048,576 limit" in out[4]["error"]
+    )
+    # the same from standard input
+    piped = subprocess.run(
+        [REDFLAG, "classify"], input=data.read_bytes(), capture_output=True, timeout=120,
+        check=False, cwd=tmp_path,
+    )  # fmt: skip
+    assert piped.stdout.decode() == result.stdout

@@ -49,7 +49,8 @@ def test_no_event_is_an_empty_list(rules: Rules) -> None:
     ("line", "error"),
     [
         ("not json at all", "not JSON"),
-        ("", "not JSON"),
+        ("[" * 50_000, "not JSON this stage reads: nested too deeply"),
+        (json.dumps({"id": "x", "title": "t" * 1001}), "title is 1,001 characters, over"),
         ("[1, 2]", "not a JSON object"),
         ('{"title": "no id"}', "missing id"),
         ('{"id": 42, "title": "x"}', "id must be a non-empty string"),
@@ -66,6 +67,11 @@ def test_bad_line_is_reported_in_its_place(rules: Rules, line: str, error: str) 
     assert bad["line"] == 2
     assert isinstance(bad["error"], str)
     assert bad["error"].startswith(error)
+
+
+def test_blank_lines_are_skipped_not_errors(rules: Rules) -> None:
+    results = run(rules, [json.dumps(RECALL), "", "  \t", json.dumps(QUIET)])
+    assert [(out["id"], ok) for out, ok in results] == [("a1", True), ("a2", True)]
 
 
 def test_optional_fields_and_extra_keys_are_accepted(rules: Rules) -> None:
