@@ -80,11 +80,17 @@ def bounded_parse(job: ParseJob, timeout: float) -> ParsedFeed:
 class ParserPool:
     """`await pool.parse(job)`: ParsedFeed, or a FeedError naming why not."""
 
-    def __init__(self, settings: PollerSettings, workers: int | None = None) -> None:
+    def __init__(
+        self, settings: PollerSettings, workers: int | None = None, grace: float = _GRACE
+    ) -> None:
         self.workers = workers or settings.parse_workers or os.cpu_count() or 1
         self.timeout = settings.parse_timeout
+        self.grace = grace
         self.memory = settings.parse_memory_mb * 1024 * 1024
         self._executor: ProcessPoolExecutor | None = None
+        # At most one job per worker is handed over: a job's clock starts when a worker
+        # can take it, so waiting behind a busy pool never counts against its timeout.
+        self._slots: asyncio.Semaphore | None = None
 
     def _start(self) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("forkserver")
@@ -125,16 +131,22 @@ class ParserPool:
 
     async def parse(self, job: ParseJob) -> ParsedFeed:
         """Parse in a worker; ParseFailed when it overran or the worker died."""
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.workers)
+        async with self._slots:
+            return await self._parse(job)
+
+    async def _parse(self, job: ParseJob) -> ParsedFeed:
         executor = self._executor
         assert executor is not None, "use `async with ParserPool(...)`"
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(executor, bounded_parse, job, self.timeout)
         try:
-            return await asyncio.wait_for(future, self.timeout + _GRACE)
+            return await asyncio.wait_for(future, self.timeout + self.grace)
         except TimeoutError:
             self._replace(executor, "a worker did not answer")
             raise ParseFailed(
-                f"parser worker did not answer in {self.timeout + _GRACE:g} s"
+                f"parser worker did not answer in {self.timeout + self.grace:g} s"
             ) from None
         except BrokenExecutor:
             self._replace(executor, "a worker died")
