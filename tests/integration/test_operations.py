@@ -177,3 +177,45 @@ async def test_the_ops_port_serves_health_readiness_and_metrics(tmp_path: Path) 
         code, _, err = await redflag("health", "--config", str(path))
         assert code == 1
         assert f"no stage answers on http://127.0.0.1:{port}/healthz" in err
+
+
+async def start_busy(tmp_path: Path, feeds: FeedServer, grace: float) -> asyncio.subprocess.Process:
+    """`redflag run` with 200 feeds in flight, each answering slowly."""
+    urls, tag = [], tmp_path.name
+    for n in range(200):
+        feeds.set(f"/{tag}{n}.xml", Route(body=rss(recall_stream(3)), delay=4.0))
+        urls.append((f"slow{n}", feeds.url(f"/{tag}{n}.xml")))
+    path = config(
+        tmp_path, urls, poller={"concurrency": 200, "per_host": 200, "shutdown_grace": grace}
+    )
+    proc = await asyncio.create_subprocess_exec(
+        REDFLAG, "run", "--config", str(path), env={**os.environ, "REDFLAG_LOG__FORMAT": "json"},
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while sum(feeds.hits(f"/{tag}{n}.xml") for n in range(200)) < 150:  # polls in flight
+        assert time.monotonic() < deadline, "the poller never got busy"
+        await asyncio.sleep(0.1)
+    return proc
+
+
+async def test_sigterm_drains_a_busy_run_within_its_bound_and_a_second_exits_at_once(
+    tmp_path: Path,
+) -> None:
+    async with FeedServer() as feeds:
+        proc = await start_busy(tmp_path / "one", feeds, grace=2.0)
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(proc.wait(), 30)
+        took = time.monotonic() - started
+        assert took < 2.0 + 5.0 + 1.0, took  # shutdown_grace + the runner's margin
+        assert code in (0, 1)
+        proc = await start_busy(tmp_path / "two", feeds, grace=30.0)
+        proc.send_signal(signal.SIGTERM)
+        await asyncio.sleep(0.3)
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(proc.wait(), 10) == 1
+        assert time.monotonic() - started < 2.0
+        assert proc.stderr is not None
+        assert b'"reason": "second SIGTERM"' in await proc.stderr.read()
