@@ -56,7 +56,11 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     REDFLAG_CONFIG=/etc/redflag/redflag.yaml \
-    REDFLAG_STATE_DIR=/var/lib/redflag
+    REDFLAG_STATE_DIR=/var/lib/redflag \
+    REDFLAG_METRICS__LISTEN=0.0.0.0:9464
+
+# The ops port: /healthz (alive), /readyz (ready for work), /metrics (Prometheus).
+EXPOSE 9464
 
 # Created above owned by redflag: a new named volume copies that ownership, so the non-root
 # process can write its state (seen ids, delivery log, heartbeat) without a chown at start.
@@ -64,7 +68,9 @@ VOLUME ["/var/lib/redflag"]
 WORKDIR /var/lib/redflag
 USER 10001:10001
 
-# `redflag health` exits 0 while this stage's heartbeat file in the state dir is fresh.
+# `redflag health` asks the ops port's /healthz: exit 0 while the event loop turns. Liveness,
+# not readiness, on purpose: Swarm restarts an unhealthy task, and a stage waiting for its
+# broker is not helped by a restart. Compose checks readiness (`redflag health --ready`).
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
     CMD ["redflag", "health"]
 

@@ -8,6 +8,8 @@ import asyncio
 import json
 import os
 import re
+import subprocess
+import sys
 import urllib.request
 from pathlib import Path
 
@@ -96,6 +98,15 @@ async def test_compose_services_wired_as_written_produce_alerts(
             scraped = {
                 name: scrape(stage.env["REDFLAG_METRICS__LISTEN"]) for name, stage in stages.items()
             }
+            for name, stage in stages.items():  # each service's health check, as Compose runs it
+                check = services[name]["healthcheck"]["test"]
+                assert check[0] == "CMD"
+                probe = subprocess.run(
+                    [str(Path(sys.executable).with_name(check[1])), *check[2:]],
+                    env=stage.env, capture_output=True, text=True, timeout=30, check=False,
+                )  # fmt: skip
+                assert probe.returncode == 0, (name, probe.stdout, probe.stderr)
+                assert "ready" in probe.stdout
         finally:
             codes = {name: stage.stop() for name, stage in stages.items()}
     notifier_log = stages["notifier"].log

@@ -246,7 +246,7 @@ def test_stage_service(compose: dict[str, Any], stage: str) -> None:
     assert (DEPLOY / service["build"]["context"] / service["build"]["dockerfile"]).is_file()
     assert service["depends_on"]["kafka"]["condition"] == "service_healthy"
     assert service["depends_on"]["kafka-init"]["condition"] == "service_completed_successfully"
-    assert service["healthcheck"]["test"] == ["CMD", "redflag", "health"]
+    assert service["healthcheck"]["test"] == ["CMD", "redflag", "health", "--ready"]
     assert service["restart"] == "unless-stopped"
     assert service.get("user") in {None, *dockerfile_users()}
 
