@@ -166,7 +166,7 @@ async def test_failures_back_off_and_flag_unhealthy(tmp_path: Path, bus: SqliteB
         await poll_once(settings, bus)
         bad, good = feed_statuses(settings)
         assert bad.error_count == 1
-        assert bad.status == "ok"
+        assert bad.status == "failing"  # polled, never once successfully
         assert bad.last_error == "HTTP 500 Internal Server Error"
         assert bad.next_poll is not None
         assert 59 <= bad.next_poll.timestamp() - before <= 62
