@@ -13,6 +13,11 @@ from typing import Protocol, Self
 from services.core.lifecycle import StopSignal
 
 
+class BusError(Exception):
+    """The bus could not take or hand out a message: the message is not at fault, and a
+    stage must not dead-letter it (it stays uncommitted and is read again)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Record:
     """One message as a consumer sees it."""

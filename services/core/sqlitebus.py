@@ -11,11 +11,12 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
-from services.core.bus import Record, Startable
+from services.core.bus import BusError, Record, Startable
 from services.core.offsets import PartitionProgress
-from services.core.sqlite import Periodic, connect
+from services.core.sqlite import Periodic, connect, migrate, transaction
 
-_SCHEMA = """
+# Versioned layout (PRAGMA user_version): append a migration, never edit a released one.
+_V1 = """
 CREATE TABLE IF NOT EXISTS log (
     topic TEXT NOT NULL, offset INTEGER NOT NULL, key TEXT, value BLOB NOT NULL,
     PRIMARY KEY (topic, offset)
@@ -28,6 +29,7 @@ CREATE TABLE IF NOT EXISTS group_offsets (
     PRIMARY KEY (grp, topic)
 ) WITHOUT ROWID;
 """
+MIGRATIONS = (_V1,)
 
 
 #: How often a consumer's commit also drops records every group has finished with.
@@ -57,7 +59,7 @@ class SqliteBus(Startable):
         """Open the file and create the tables."""
         if self._conn is None:
             self._conn = connect(self._path)
-            self._conn.executescript(_SCHEMA)
+            migrate(self._conn, MIGRATIONS, name=str(self._path))
 
     async def close(self) -> None:
         """Close the file."""
@@ -67,23 +69,20 @@ class SqliteBus(Startable):
 
     async def send(self, topic: str, key: str | None, value: bytes) -> None:
         """Append one message; it is committed to disk when this returns."""
-        conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
         try:
-            # offsets only grow, even after `prune` has emptied the log (as in Kafka)
-            (offset,) = conn.execute(
-                "INSERT INTO heads (topic, next_offset) VALUES (?, 1) ON CONFLICT (topic) "
-                "DO UPDATE SET next_offset = next_offset + 1 RETURNING next_offset - 1",
-                (topic,),
-            ).fetchone()
-            conn.execute(
-                "INSERT INTO log (topic, offset, key, value) VALUES (?, ?, ?, ?)",
-                (topic, offset, key, value),
-            )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+            with transaction(self.conn) as conn:
+                # offsets only grow, even after `prune` has emptied the log (as in Kafka)
+                (offset,) = conn.execute(
+                    "INSERT INTO heads (topic, next_offset) VALUES (?, 1) ON CONFLICT (topic) "
+                    "DO UPDATE SET next_offset = next_offset + 1 RETURNING next_offset - 1",
+                    (topic,),
+                ).fetchone()
+                conn.execute(
+                    "INSERT INTO log (topic, offset, key, value) VALUES (?, ?, ?, ?)",
+                    (topic, offset, key, value),
+                )
+        except sqlite3.Error as exc:  # a full or read-only disk: not the message's fault
+            raise BusError(f"embedded bus could not store the message: {exc}") from exc
         async with self._changed:
             self._changed.notify_all()
 

@@ -84,7 +84,9 @@ async def test_fetch_http_errors() -> None:
             await fetch_articles(server.url("/down"), settings())
         with pytest.raises(FetchFailed, match="HTTP 404"):
             await fetch_articles(server.url("/nothing"), settings())
-    with pytest.raises(FetchFailed, match=r"cannot connect to 127\.0\.0\.1:\d+: connection refused"):
+    with pytest.raises(
+        FetchFailed, match=r"cannot connect to 127\.0\.0\.1:\d+: connection refused"
+    ):
         await fetch_articles(server.url("/closed"), settings())
 
 
