@@ -3,14 +3,13 @@
 from datetime import UTC, datetime
 
 import structlog
-from pydantic import ValidationError
 
 from schemas import Alert, Article
 from schemas.alert import alert_id
 from services.classifier.core import Rules, classify, load_rules
 from services.classifier.metrics import ALERTS, ARTICLES_CLASSIFIED
-from services.core.bus import Bus, Record, batches
-from services.core.deadletter import dead_letter
+from services.core.bus import Bus, batches
+from services.core.consume import consume
 from services.core.lifecycle import StopSignal
 from services.core.logging import per_item
 from services.core.settings import Settings
@@ -18,7 +17,7 @@ from services.core.settings import Settings
 log = structlog.get_logger(__name__)
 
 ARTICLE_CLASSIFIED = "article_classified"
-ARTICLE_REJECTED = "article_rejected"
+STAGE = "classifier"
 per_item(ARTICLE_CLASSIFIED)
 CLASSIFIER_STARTED = "classifier_started"
 CLASSIFIER_STOPPED = "classifier_stopped"
@@ -51,24 +50,23 @@ async def run(settings: Settings, bus: Bus, stop: StopSignal) -> None:
     topics = settings.kafka.topics
     consumer = await bus.consumer([topics.articles], settings.kafka.groups.classifier)
     log.info(CLASSIFIER_STARTED, watchlist=len(settings.watchlist))
+
+    async def handle(article: Article) -> None:
+        await _publish(article, settings, bus, rules)
+
     try:
         async for records in batches(consumer, stop):
             for record in records:
-                await _handle(record, settings, bus, rules)
+                await consume(
+                    record, Article, handle, stage=STAGE, bus=bus, deadletter=topics.deadletter
+                )
             await consumer.commit(records)
     finally:
         await consumer.close()
         log.info(CLASSIFIER_STOPPED)
 
 
-async def _handle(record: Record, settings: Settings, bus: Bus, rules: Rules) -> None:
-    try:
-        article = Article.model_validate_json(record.value)
-    except ValidationError as exc:
-        reason = f"invalid article: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}"
-        log.warning(ARTICLE_REJECTED, key=record.key, reason=reason)
-        await dead_letter(bus, settings.kafka.topics.deadletter, "classifier", record, reason)
-        return
+async def _publish(article: Article, settings: Settings, bus: Bus, rules: Rules) -> None:
     alerts = alerts_for(article, rules, settings.classifier.min_confidence, datetime.now(UTC))
     for alert in alerts:
         await bus.send(settings.kafka.topics.alerts, alert.id, alert.model_dump_json().encode())

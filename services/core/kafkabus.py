@@ -17,7 +17,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from aiokafka.structs import OffsetAndMetadata
 
-from services.core.bus import Record, Startable
+from services.core.bus import BusError, Record, Startable
 from services.core.offsets import PartitionProgress
 from services.core.settings import KafkaSettings
 
@@ -85,9 +85,12 @@ class KafkaBus(Startable):
         """Produce and wait for the broker's acknowledgement (acks=all)."""
         if self._producer is None:
             raise RuntimeError("KafkaBus used before start()")
-        await self._producer.send_and_wait(
-            topic, value=value, key=key.encode() if key is not None else None
-        )
+        try:
+            await self._producer.send_and_wait(
+                topic, value=value, key=key.encode() if key is not None else None
+            )
+        except KafkaError as exc:  # the broker did not take it: not the message's fault
+            raise BusError(f"Kafka did not acknowledge a message to {topic}: {exc!r}") from exc
 
     async def consumer(self, topics: Sequence[str], group: str) -> "KafkaConsumer":
         """Join `group` on `topics`, starting from the earliest record when it has no offset."""

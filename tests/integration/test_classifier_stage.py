@@ -73,6 +73,10 @@ async def test_poison_is_dead_lettered_and_the_stream_goes_on(
     assert alert.article_id == RECALL.id
     dead = sorted((DeadLetter.model_validate_json(v) for v in letters), key=lambda d: d.key or "")
     assert [d.key for d in dead] == ["bad-1", "bad-2"]
-    assert all(d.stage == "classifier" and d.reason.startswith("invalid article") for d in dead)
+    assert all(
+        d.stage == "classifier"
+        and d.reason.startswith("classifier: ValidationError: invalid Article")
+        for d in dead
+    )
     assert dead[0].payload == "{this is not json"
     assert leftover == []
