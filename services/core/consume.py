@@ -17,6 +17,7 @@ from typing import TypeVar
 import structlog
 from pydantic import BaseModel, ValidationError
 
+from services.core.backoff import exponential
 from services.core.bus import Bus, BusError, Record
 from services.core.deadletter import dead_letter
 
@@ -70,7 +71,7 @@ async def consume(
                 message=text[:500],
             )  # fmt: skip
             if attempt < attempts:
-                await asyncio.sleep(delay * 2 ** (attempt - 1))
+                await asyncio.sleep(exponential(attempt, delay, cap=10 * delay))
         else:
             return True
     why = reason(stage, error, text[:2000], attempts)

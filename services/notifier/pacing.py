@@ -13,6 +13,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 
+from services.core.backoff import exponential, spread
 from services.core.lifecycle import StopSignal
 
 
@@ -88,6 +89,4 @@ class Pacer:
 
 def backoff(attempt: int, base: float, cap: float, rng: random.Random | None = None) -> float:
     """Delay before retry number `attempt` (1-based): base * 2^(attempt-1), capped, jittered up."""
-    nominal = min(cap, base * 2.0 ** max(0, attempt - 1))
-    jitter: float = (rng or random).random() * 0.25  # jitter, not cryptography
-    return nominal * (1.0 + jitter)
+    return spread(exponential(attempt, base, cap), 0.0, 0.25, rng)

@@ -21,12 +21,12 @@ settings (GovSlack, Telegram's local Bot API server, an egress proxy).
 import html
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from typing import Any
 
 import requests
 
+from services.core.httpdates import now_seconds, retry_after_seconds
 from services.core.redact import register_secret
 from services.notifier.render import Rendered
 
@@ -50,19 +50,9 @@ class Outcome:
 
 def retry_after(headers: Any, body: Any = None, now: datetime | None = None) -> float | None:
     """Seconds a 429 asks to wait: `Retry-After` (seconds or HTTP date), else Telegram's JSON."""
-    value = (headers or {}).get("Retry-After")
-    if value:
-        value = value.strip()
-        if value.isdigit():
-            return float(value)
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            when = None
-        if when is not None:
-            if when.tzinfo is None:
-                when = when.replace(tzinfo=UTC)
-            return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    wait = retry_after_seconds((headers or {}).get("Retry-After"), now_seconds(now))
+    if wait is not None:
+        return wait
     if isinstance(body, dict):
         params = body.get("parameters")
         if isinstance(params, dict) and isinstance(params.get("retry_after"), int | float):

@@ -16,10 +16,10 @@ from urllib.parse import unquote, urlsplit
 import aiohttp
 
 from services import __version__
+from services.core.httpdates import retry_after_seconds
 from services.poller.config import PollerSettings
 from services.poller.errors import FetchFailed, Gone, TooLarge
 from services.poller.neterrors import describe as describe_client_error
-from services.poller.schedule import retry_after_seconds
 
 USER_AGENT = f"redflag/{__version__} (news-event alerting feed poller; +https://github.com/redflag)"
 _ACCEPT = (

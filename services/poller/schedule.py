@@ -9,37 +9,12 @@ outage) do not come back in lockstep.
 import random
 import re
 from collections.abc import Mapping
-from email.utils import parsedate_to_datetime
 
+from services.core.backoff import exponential, spread
+from services.core.httpdates import http_date
 from services.poller.config import PollerSettings
 
 _MAX_AGE = re.compile(r"(?:^|,)\s*(?:s-)?max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
-_BACKOFF_CAP = 16  # 2**16 times the interval is past any max_interval
-
-
-def http_date(value: str | None) -> float | None:
-    """Seconds since the epoch of an HTTP date, or None."""
-    if not value:
-        return None
-    try:
-        return parsedate_to_datetime(value).timestamp()
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-
-
-def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
-    """Retry-After as seconds from now: delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    when = http_date(value)
-    if when is None:
-        return None
-    import time  # noqa: PLC0415  (only for the rare HTTP-date form)
-
-    return max(0.0, when - (now if now is not None else time.time()))
 
 
 def cache_seconds(headers: Mapping[str, str], now: float) -> float | None:
@@ -54,9 +29,7 @@ def cache_seconds(headers: Mapping[str, str], now: float) -> float | None:
 
 def jittered(delay: float, settings: PollerSettings, rng: random.Random) -> float:
     """Spread `delay` by +/- settings.jitter, never below min_interval."""
-    if settings.jitter:
-        delay *= 1 + rng.uniform(-settings.jitter, settings.jitter)
-    return max(settings.min_interval, delay)
+    return max(settings.min_interval, spread(delay, -settings.jitter, settings.jitter, rng))
 
 
 def next_delay(
@@ -77,7 +50,7 @@ def backoff_delay(
 ) -> float:
     """Delay after the `errors`-th failure in a row: interval * 2**(errors-1), capped at
     max_interval (which is also where unhealthy feeds stay), at least Retry-After."""
-    delay = interval * 2 ** min(max(errors - 1, 0), _BACKOFF_CAP)
+    delay = exponential(errors, interval, settings.max_interval)
     if errors >= settings.unhealthy_after:
         delay = settings.max_interval
     delay = min(max(delay, settings.min_interval), settings.max_interval)

@@ -6,13 +6,13 @@ from email.utils import format_datetime
 
 import pytest
 
+from services.core.httpdates import retry_after_seconds
 from services.poller.config import PollerSettings
 from services.poller.schedule import (
     adaptive_interval,
     backoff_delay,
     cache_seconds,
     next_delay,
-    retry_after_seconds,
 )
 
 P = PollerSettings(min_interval=60, max_interval=3600, default_interval=300, jitter=0,
