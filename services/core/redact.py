@@ -1,6 +1,6 @@
 """Mask tokens in chat URLs wherever they appear: log lines, errors, CLI output.
 
-`redact_urls(text)` is safe to call on any string (the lead's logging processor runs every
+`redact_urls(text)` is safe to call on any string (services/core/logging.py runs every
 log value through it). It masks the token-bearing parts of apprise URLs (`slack://`,
 `tgram://`, `discord://`, ...), of the HTTPS endpoints those services post to
 (`https://hooks.slack.com/services/...`, `https://api.telegram.org/bot<token>/...`,

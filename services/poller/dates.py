@@ -1,4 +1,4 @@
-"""Dates feedparser misses or gets wrong (corpus MANIFEST finding 7), and a sanity window.
+"""Dates feedparser misses or gets wrong, and a sanity window.
 
 feedparser 6.0.14 reads epoch numbers as 2017, "2020/1/10 14:33:00" as 1 November and a
 "+9999" offset as four days; these forms are read here first, from the raw string.

@@ -1,12 +1,13 @@
 """Bytes to a document feedparser can read safely: decoded once, DOCTYPE gone, entities bounded.
 
-Decoding is decided per document (corpus MANIFEST finding 6): strict UTF-8 first; a
+Decoding is decided per document, because feedparser switches a whole document to
+windows-1252 over one bad byte (a clean item then reads "cafÃ©"): strict UTF-8 first; a
 document that is mostly UTF-8 with a few bad bytes stays UTF-8 (bad bytes become U+FFFD)
 instead of being re-read whole as windows-1252. A document that declares nothing and is not
 UTF-8 is given to charset-normalizer, and a CJK multi-byte encoding it finds (GBK, Big5,
 Shift_JIS, EUC-KR ...) wins over windows-1252, which would turn every such title into
-mojibake. The DOCTYPE is removed (finding 1: feedparser expands a "safe" internal entity
-without limit); its simple entities are substituted here under a size budget, and unknown
+mojibake. The DOCTYPE is removed (feedparser's loose parser expands a "safe" internal entity
+without limit: a 110 KB feed became a 1,000,000,000-character description); its simple entities are substituted here under a size budget, and unknown
 entities are escaped so expat keeps the fast strict path.
 """
 

@@ -7,7 +7,7 @@ class FeedError(Exception):
     transient = True  # worth retrying with backoff
 
 
-class FetchFailed(FeedError):  # noqa: N818  (names agreed with the lead's CLI)
+class FetchFailed(FeedError):  # noqa: N818  (reads as the cause: `except Gone`)
     """The transfer failed: DNS, connection, TLS, timeout, or an HTTP error status."""
 
     def __init__(
@@ -27,27 +27,27 @@ def _rebuild_fetch_failed(
     return FetchFailed(message, status=status, retry_after=retry_after)
 
 
-class Gone(FeedError):  # noqa: N818  (names agreed with the lead's CLI)
+class Gone(FeedError):  # noqa: N818  (reads as the cause: `except Gone`)
     """HTTP 410: the publisher removed the feed for good (RFC 9110 15.5.11)."""
 
     transient = False
 
 
-class TooLarge(FeedError):  # noqa: N818  (names agreed with the lead's CLI)
+class TooLarge(FeedError):  # noqa: N818  (reads as the cause: `except Gone`)
     """The body passed `poller.max_body_bytes` (decompressed bytes are counted)."""
 
 
-class EmptyBody(FeedError):  # noqa: N818  (names agreed with the lead's CLI)
+class EmptyBody(FeedError):  # noqa: N818  (reads as the cause: `except Gone`)
     """The response had no body, or only whitespace."""
 
 
-class NotAFeed(FeedError):  # noqa: N818  (names agreed with the lead's CLI)
+class NotAFeed(FeedError):  # noqa: N818  (reads as the cause: `except Gone`)
     """The document is not RSS, RDF, Atom or JSON Feed (an HTML page, an API response...)."""
 
 
-class Rejected(FeedError):  # noqa: N818  (names agreed with the lead's CLI)
+class Rejected(FeedError):  # noqa: N818  (reads as the cause: `except Gone`)
     """The document is hostile or unreasonable (entity expansion, too many entries)."""
 
 
-class ParseFailed(FeedError):  # noqa: N818  (names agreed with the lead's CLI)
+class ParseFailed(FeedError):  # noqa: N818  (reads as the cause: `except Gone`)
     """The parser gave up: it timed out, ran out of memory, or its worker died."""

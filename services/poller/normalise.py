@@ -126,7 +126,8 @@ def normalise(raw: RawEntry, ctx: Context) -> Entry:
 
 
 def dedupe(entries: list[Entry]) -> list[Entry]:
-    """One entry per id, in first-seen order; the newest `updated` wins (MANIFEST finding 10)."""
+    """One entry per id, in first-seen order; the newest `updated` wins (feedparser returns
+    repeated guids as they are)."""
     best: dict[str, Entry] = {}
     for entry in entries:
         kept = best.get(entry.id)

@@ -133,7 +133,7 @@ def _feedparser(doc: Document, job: ParseJob) -> tuple[dict[str, Any], list[RawE
         exc = result.get("bozo_exception")
         bozo = f"{type(exc).__name__}: {exc}" if exc is not None else "malformed"
     if raw_entries and f"</{doc.root}" not in doc.text[-4096:]:
-        # Truncated: keep only entries whose closing tag arrived (MANIFEST: truncated-mid-item).
+        # Truncated (a download cut mid-item): keep only entries whose closing tag arrived.
         raw_entries = raw_entries[: len(_CLOSED_ENTRY.findall(doc.text))]
         bozo = bozo or "document truncated"
     links = feed.get("links") or ()
