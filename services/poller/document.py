@@ -7,8 +7,9 @@ instead of being re-read whole as windows-1252. A document that declares nothing
 UTF-8 is given to charset-normalizer, and a CJK multi-byte encoding it finds (GBK, Big5,
 Shift_JIS, EUC-KR ...) wins over windows-1252, which would turn every such title into
 mojibake. The DOCTYPE is removed (feedparser's loose parser expands a "safe" internal entity
-without limit: a 110 KB feed became a 1,000,000,000-character description); its simple entities are substituted here under a size budget, and unknown
-entities are escaped so expat keeps the fast strict path.
+without limit: a 110 KB feed became a 1,000,000,000-character description); its simple
+entities are substituted here under a size budget, and unknown entities are escaped so
+expat keeps the fast strict path.
 """
 
 import codecs

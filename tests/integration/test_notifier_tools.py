@@ -45,7 +45,7 @@ def make_settings(tmp_path: Path, **notifier: Any) -> Settings:
 
 @pytest.fixture
 def captured_logs() -> Iterator[io.StringIO]:
-    """Everything logged (ours and apprise's, at DEBUG) through redflag's logging setup (services/core/logging.py)."""
+    """Everything logged (ours and apprise's, at DEBUG) through redflag's logging setup."""
     root = logging.getLogger()
     saved = (root.handlers[:], root.level, logging.getLogger("apprise").level)
     stream = io.StringIO()
