@@ -19,6 +19,16 @@ class FeedConfig(BaseModel):
     )
     lang: str | None = Field(default=None, description="Language when the feed does not say.")
     enabled: bool = True
+    allow_private: bool = Field(
+        default=False,
+        description="The feed's own host may be a loopback/private address (an intranet "
+        "feed); redirects to other hosts are still held to the public policy.",
+    )
+    allow_http_hub: bool = Field(
+        default=False,
+        description="Subscribe at a plain-http WebSub hub (its secret then crosses the "
+        "network in clear); https hubs only otherwise.",
+    )
 
 
 class WebSubSettings(BaseModel):
@@ -56,6 +66,17 @@ class PollerSettings(BaseModel):
     read_timeout: PositiveSeconds = 30.0
     total_timeout: PositiveSeconds = 60.0
     max_redirects: PositiveInt = 5
+    allow_private_feeds: bool = Field(
+        default=False,
+        description="Lab setups: every feed and redirect may reach loopback/private "
+        "addresses. Prefer a feed's own `allow_private`.",
+    )
+    move_after_polls: PositiveInt = Field(
+        default=3, description="A permanent redirect moves a feed after this many polls..."
+    )
+    move_after: PositiveSeconds = Field(
+        default=86400.0, description="...seen over at least this long (RFC 9110 15.4.2)."
+    )
     unhealthy_after: PositiveInt = 5
     seen_ttl: PositiveSeconds = Field(
         default=30 * 86400.0, description="How long an article id is remembered."

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from services.core.settings import Settings
+from services.poller.redirects import Candidate, Redirects
 from services.poller.state import FeedState, StateStore
 
 Status = Literal["ok", "unhealthy", "disabled", "never polled"]
@@ -24,6 +25,17 @@ class FeedStatus:
     error_count: int = 0
     entries_seen: int = 0
     current_url: str | None = None  # differs from url after a permanent redirect
+    moving_to: str | None = None  # a permanent redirect seen, not yet held long enough
+    redirect_polls: int = 0
+
+    def note(self) -> str:
+        """The last error, and where the feed moved or is moving."""
+        notes = [self.last_error] if self.last_error else []
+        if self.current_url and self.current_url != self.url:
+            notes.append(f"moved to {self.current_url}")
+        if self.moving_to:
+            notes.append(f"redirects to {self.moving_to} ({self.redirect_polls} polls)")
+        return "; ".join(notes)
 
 
 def _when(value: float | None) -> datetime | None:
@@ -34,10 +46,12 @@ def feed_statuses(settings: Settings) -> list[FeedStatus]:
     """Status of every configured feed, in config order; 'never polled' without state."""
     path = settings.state_dir / "poller.db"
     states: dict[str, FeedState] = {}
+    moves: dict[str, Candidate] = {}
     if path.exists():
         store = StateStore(path, readonly=True)
         try:
             states = store.feeds()
+            moves = Redirects(store.db, create=False).all()
         finally:
             store.db.close()
     out = []
@@ -67,6 +81,8 @@ def feed_statuses(settings: Settings) -> list[FeedStatus]:
                 error_count=state.error_count,
                 entries_seen=state.entries_seen,
                 current_url=state.url,
+                moving_to=moves[feed.url].target if feed.url in moves else None,
+                redirect_polls=moves[feed.url].polls if feed.url in moves else 0,
             )
         )
     return out
@@ -84,7 +100,7 @@ def _ago(value: datetime | None, now: datetime) -> str:
 def format_statuses(statuses: list[FeedStatus], now: datetime | None = None) -> list[str]:
     """`redflag feeds` as a table a person can scan: one row per feed, errors last."""
     now = now or datetime.now(UTC)
-    header = ("FEED", "STATUS", "LAST OK", "NEXT POLL", "ERRORS", "SEEN", "LAST ERROR")
+    header = ("FEED", "STATUS", "LAST OK", "NEXT POLL", "ERRORS", "SEEN", "LAST ERROR / MOVE")
     rows = [
         (
             s.name,
@@ -93,7 +109,7 @@ def format_statuses(statuses: list[FeedStatus], now: datetime | None = None) -> 
             _ago(s.next_poll, now),
             str(s.error_count),
             str(s.entries_seen),
-            (s.last_error or "")[:80],
+            s.note()[:160],
         )
         for s in statuses
     ]
