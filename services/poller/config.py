@@ -42,12 +42,9 @@ class WebSubSettings(BaseModel):
     callback_base_url: str = Field(
         default="", description="Public base URL hubs call back, e.g. https://poller.example.com."
     )
-    secret: str | None = Field(
-        default=None, description="HMAC secret for X-Hub-Signature; pushes are unsigned without."
-    )
     lease_seconds: PositiveInt = 86400 * 5
     allow_private_hubs: bool = Field(
-        default=False, description="Subscribe to hubs on loopback/private addresses (tests)."
+        default=False, description="Subscribe to hubs on loopback/private addresses (labs)."
     )
 
 
