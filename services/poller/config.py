@@ -4,6 +4,7 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
 
+from schemas.article import MAX_NAME, MAX_URL
 from services.core.durations import PositiveSeconds, Seconds
 
 
@@ -12,8 +13,10 @@ class FeedConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(min_length=1)
-    url: str = Field(min_length=1, description="http(s)://, file:// or a local path.")
+    name: str = Field(min_length=1, max_length=MAX_NAME)
+    url: str = Field(
+        min_length=1, max_length=MAX_URL, description="http(s)://, file:// or a local path."
+    )
     interval: PositiveSeconds | None = Field(
         default=None, description="Seconds between polls; the poller default when unset."
     )

@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from urllib.parse import urljoin
 
+from schemas.article import MAX_CONTENT, MAX_SUMMARY, MAX_TITLE
 from services.poller.dates import parse_date
 from services.poller.links import canonical_link
 from services.poller.text import clean_text, detect_lang, html_to_text, normalise_lang
 
-MAX_TITLE_CHARS = 1_000
-MAX_SUMMARY_CHARS = 10_000
-MAX_CONTENT_CHARS = 200_000
+MAX_TITLE_CHARS = MAX_TITLE  # the Article schema's limits: what we publish always fits
+MAX_SUMMARY_CHARS = MAX_SUMMARY
+MAX_CONTENT_CHARS = MAX_CONTENT
 MAX_GUID_CHARS = 2_048
 
 

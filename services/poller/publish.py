@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import structlog
 
-from schemas.article import Article
+from schemas.article import MAX_SOURCE, Article
 from services.core.bus import Bus
 from services.core.metrics import METRICS
 from services.core.settings import Settings
@@ -46,7 +46,7 @@ def to_article(entry: Entry, feed: FeedConfig, source: str, now: float) -> Artic
         published=published,
         first_seen=first_seen,
         lang=entry.lang,
-        source=source or feed.name,
+        source=(source or feed.name)[:MAX_SOURCE],
     )
 
 
