@@ -134,16 +134,35 @@ def field_path(loc: Iterable[int | str]) -> str:
     return out or "(root)"
 
 
+def env_value(name: str, env: Mapping[str, str], where: str = "") -> str | None:
+    """`$name`, else the content of the file `$name_FILE` names (Docker secrets, mounted at
+    /run/secrets/...; one trailing newline dropped), else None. A set but empty `$name`
+    yields to the file: Compose passes `${VAR:-}` through as empty."""
+    value = env.get(name)
+    path = env.get(f"{name}_FILE")
+    if value or not path:
+        return value
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:  # the message names the file, never its content
+        raise ConfigError(
+            "", [f"{where}: {name}_FILE: cannot read {path}: {exc.strerror}"]
+        ) from None
+    return text.removesuffix("\n").removesuffix("\r")
+
+
 def expand_env(value: Any, env: Mapping[str, str], path: tuple[int | str, ...] = ()) -> Any:
-    """Replace `${VAR}` and `${VAR:-default}` in every string; a missing VAR is an error."""
+    """Replace `${VAR}` and `${VAR:-default}` in every string (VAR may come from the file
+    `$VAR_FILE` names); a missing VAR is an error."""
     if isinstance(value, str):
 
         def sub(match: re.Match[str]) -> str:
             name, default = match.group(1), match.group(2)
+            found = env_value(name, env, field_path(path))
             if default is not None:  # POSIX `:-`: the default also replaces an empty value
-                return env.get(name) or default
-            if name in env:
-                return env[name]
+                return found or default
+            if found is not None:
+                return found
             raise ConfigError("", [f"{field_path(path)}: environment variable {name} is not set"])
 
         return _ENV_REF.sub(sub, value)
