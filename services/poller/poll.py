@@ -10,12 +10,10 @@ import hashlib
 import random
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 import structlog
 
 from services.core.bus import Bus
-from services.core.egress import host_is_public
 from services.core.metrics import METRICS
 from services.core.settings import Settings
 from services.poller.config import FeedConfig, PollerSettings
@@ -99,7 +97,12 @@ class FeedPoller:
         resp = await self.fetcher.fetch(
             state.url, state.etag, state.last_modified, allow_private=feed.allow_private
         )
-        self._follow(feed, state, resp.moved_to, now, flog)
+        move = self.redirects.follow(feed, state.url, resp.moved_to, now, self.settings.poller)
+        if move is not None:
+            flog.info(FEED_MOVED, old_url=state.url, new_url=move)
+            state.url = move
+        elif resp.moved_to is not None:
+            flog.info(FEED_REDIRECT_SEEN, url=state.url, new_url=resp.moved_to)
         fresh = cache_seconds(resp.headers, now)
         if resp.status == 304:
             self._succeeded(feed, state, now, fresh, flog)
@@ -125,31 +128,6 @@ class FeedPoller:
         )
         await self._keep_subscribed(feed, state, parsed.hub, parsed.self_url, now)
         return count
-
-    def _follow(
-        self,
-        feed: FeedConfig,
-        state: FeedState,
-        target: str | None,
-        now: float,
-        flog: structlog.BoundLogger,
-    ) -> None:
-        """Move the feed once its permanent redirect has held (services.poller.redirects);
-        never to a host the feed's own policy would refuse."""
-        p = self.settings.poller
-        if target is not None and not (p.allow_private_feeds or feed.allow_private):
-            host = urlsplit(target).hostname
-            target = target if host and host_is_public(host) else None
-        if target == state.url:
-            target = None
-        move = self.redirects.observe(
-            feed.url, target, now, polls=p.move_after_polls, span=p.move_after
-        )
-        if move is not None:
-            flog.info(FEED_MOVED, old_url=state.url, new_url=move)
-            state.url = move
-        elif target is not None:
-            flog.info(FEED_REDIRECT_SEEN, url=state.url, new_url=target)
 
     async def _ingest(
         self,

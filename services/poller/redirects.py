@@ -10,6 +10,10 @@ their own table of poller.db, so a restart does not reset the count.
 
 import sqlite3
 from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from services.core.egress import host_is_public
+from services.poller.config import FeedConfig, PollerSettings
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS redirects (
@@ -61,6 +65,18 @@ class Redirects:
             (key, seen.target, seen.first_seen, seen.last_seen, seen.polls),
         )
         return None
+
+    def follow(
+        self, feed: FeedConfig, current: str, target: str | None, now: float, p: PollerSettings
+    ) -> str | None:
+        """`observe` for a poll of `feed` at `current` whose permanent redirects led to
+        `target`; a target the feed's own policy would refuse never counts."""
+        if target is not None and not (p.allow_private_feeds or feed.allow_private):
+            host = urlsplit(target).hostname
+            target = target if host and host_is_public(host) else None
+        if target == current:
+            target = None
+        return self.observe(feed.url, target, now, polls=p.move_after_polls, span=p.move_after)
 
     def get(self, key: str) -> Candidate | None:
         """The pending candidate of one feed."""
