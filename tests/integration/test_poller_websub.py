@@ -161,6 +161,23 @@ async def post(url: str, body: bytes, signature: str | None, **headers: str) -> 
         return r.status
 
 
+def serve(server: FeedServer, hub: Hub) -> str:
+    """Serve a feed advertising `hub` (ETag'd: later polls are 304s); returns its URL."""
+    self_url = server.url("/feed.xml")
+    server.set("/feed.xml", Route(body=feed_doc(hub.url, self_url, [1]), etag='"v1"'))
+    return self_url
+
+
+async def published(bus: SqliteBus, count: int) -> list[str]:
+    """The titles published, once there are `count` of them."""
+
+    async def enough() -> bool:
+        return len(await titles(bus)) >= count
+
+    await wait_for(enough)
+    return await titles(bus)
+
+
 def verify_params(topic: str, **extra: str) -> dict[str, str]:
     return {"hub.mode": "subscribe", "hub.topic": topic, "hub.challenge": "c-123",
             "hub.lease_seconds": "600", **extra}  # fmt: skip
@@ -168,8 +185,7 @@ def verify_params(topic: str, **extra: str) -> dict[str, str]:
 
 async def test_subscribe_verify_and_push(tmp_path: Path, hub: Hub) -> None:
     async with FeedServer() as server:
-        self_url = server.url("/feed.xml")
-        server.set("/feed.xml", Route(body=feed_doc(hub.url, self_url, [1]), etag='"v1"'))
+        self_url = serve(server, hub)
         async with poller(tmp_path, pushy(self_url)) as bus:
             [form] = await requested(hub)
             assert form["hub.mode"] == "subscribe"
@@ -180,19 +196,13 @@ async def test_subscribe_verify_and_push(tmp_path: Path, hub: Hub) -> None:
 
             pushed = feed_doc(hub.url, self_url, [2, 1])
             assert await post(callback, pushed, sign(pushed, secret)) == 202
-
-            async def both() -> bool:
-                return len(await titles(bus)) == 2
-
-            await wait_for(both)
-            assert await titles(bus) == ["Pushed 1", "Pushed 2"]
+            assert await published(bus, 2) == ["Pushed 1", "Pushed 2"]
 
 
 async def test_forged_pushes_publish_nothing(tmp_path: Path, hub: Hub) -> None:
     """Issue 11: no signature, a wrong one, the old guessable callback, another topic."""
     async with FeedServer() as server:
-        self_url = server.url("/feed.xml")
-        server.set("/feed.xml", Route(body=feed_doc(hub.url, self_url, [1]), etag='"v1"'))
+        self_url = serve(server, hub)
         async with poller(tmp_path, pushy(self_url)) as bus:
             [form] = await requested(hub)
             callback, secret = form["hub.callback"], form["hub.secret"]
@@ -213,19 +223,13 @@ async def test_forged_pushes_publish_nothing(tmp_path: Path, hub: Hub) -> None:
 
             good = feed_doc(hub.url, self_url, [2])
             assert await post(callback, good, sign(good, secret)) == 202
-
-            async def two() -> bool:
-                return len(await titles(bus)) == 2
-
-            await wait_for(two)
-            assert await titles(bus) == ["Pushed 1", "Pushed 2"]
+            assert await published(bus, 2) == ["Pushed 1", "Pushed 2"]
 
 
 async def test_forged_verifications_are_not_answered(tmp_path: Path, hub: Hub) -> None:
     """Only the pending request's mode and topic is answered; bad leases get a 4xx."""
     async with FeedServer() as server:
-        self_url = server.url("/feed.xml")
-        server.set("/feed.xml", Route(body=feed_doc(hub.url, self_url, [1]), etag='"v1"'))
+        self_url = serve(server, hub)
         async with poller(tmp_path, pushy(self_url)):
             [form] = await requested(hub)
             callback = form["hub.callback"]
@@ -248,8 +252,7 @@ async def test_forged_verifications_are_not_answered(tmp_path: Path, hub: Hub) -
 
 async def test_plain_http_hub_gets_no_secret_unless_allowed(tmp_path: Path, hub: Hub) -> None:
     async with FeedServer() as server:
-        self_url = server.url("/feed.xml")
-        server.set("/feed.xml", Route(body=feed_doc(hub.url, self_url, [1]), etag='"v1"'))
+        self_url = serve(server, hub)
         feeds = (FeedConfig(name="Pushy", url=self_url),)  # no allow_http_hub
         async with poller(tmp_path, feeds) as bus:
 
@@ -301,8 +304,7 @@ async def test_hub_urls_outside_the_policy_get_nothing(
 async def test_renewal_on_304_and_after_restart(tmp_path: Path, hub: Hub) -> None:
     """Issue 9: a feed that answers 304 still renews; a restart keeps the callback."""
     async with FeedServer() as server:
-        self_url = server.url("/feed.xml")
-        server.set("/feed.xml", Route(body=feed_doc(hub.url, self_url, [1]), etag='"v1"'))
+        self_url = serve(server, hub)
         async with poller(tmp_path, pushy(self_url)):
             [form] = await requested(hub)
             assert await get(form["hub.callback"], verify_params(self_url)) == (200, "c-123")
@@ -330,8 +332,7 @@ async def test_renewal_on_304_and_after_restart(tmp_path: Path, hub: Hub) -> Non
 
 async def test_removed_feed_is_unsubscribed(tmp_path: Path, hub: Hub) -> None:
     async with FeedServer() as server:
-        self_url = server.url("/feed.xml")
-        server.set("/feed.xml", Route(body=feed_doc(hub.url, self_url, [1]), etag='"v1"'))
+        self_url = serve(server, hub)
         async with poller(tmp_path, pushy(self_url)):
             [form] = await requested(hub)
             await get(form["hub.callback"], verify_params(self_url))

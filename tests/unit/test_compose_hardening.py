@@ -18,6 +18,7 @@ from tests.unit.test_example_config import (
     SECRETS,
     STAGES,
     TEST_ENV,
+    docker_compose_config,
     uncomment_optional_channels,
 )
 
@@ -98,16 +99,8 @@ def test_example_channels_read_tokens_from_secret_files(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose not on PATH")
-def test_docker_compose_config_accepts_the_secrets_override(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in SECRETS and not k.startswith("COMPOSE_")}
-    result = subprocess.run(
-        ["docker-compose", "-f", str(COMPOSE), "-f", str(SECRETS_OVERRIDE), "config"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+def test_docker_compose_config_accepts_the_secrets_override() -> None:
+    result = docker_compose_config(SECRETS_OVERRIDE)
     assert result.returncode == 0, result.stderr
     notifier = yaml.safe_load(result.stdout)["services"]["notifier"]
     assert notifier["read_only"] is True
