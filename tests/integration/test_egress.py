@@ -6,6 +6,7 @@ loopback address stands for a private one (the policy refuses loopback like priv
 link-local and metadata addresses, which the unit table tests directly).
 """
 
+import asyncio
 import ipaddress
 import socket
 from collections.abc import AsyncIterator
@@ -18,6 +19,7 @@ from services.core.egress import IPAddress, address_is_public
 from services.poller.config import PollerSettings
 from services.poller.errors import Blocked
 from services.poller.fetcher import Fetcher
+from tests.integration.test_cli import redflag
 from tests.support.feedserver import FeedServer, Route, rss_feed
 
 PUBLIC = ipaddress.IPv4Address("127.0.0.1")
@@ -151,3 +153,14 @@ async def test_file_url_through_the_policy_is_local_only(tmp_path: Path) -> None
     path.write_bytes(FEED)
     async with fetcher(NAMES) as f:
         assert (await f.fetch(str(path))).status == 200
+
+
+async def test_redflag_fetch_goes_through_the_policy(private: FeedServer) -> None:
+    """The real command: a private or oddly spelt address is refused before connecting."""
+    for host in ("127.0.0.2", "0x7f000002", "2130706434", "localhost"):
+        url = f"http://{host}:{private.port}/latest/meta-data"
+        result = await asyncio.to_thread(redflag, "fetch", url)
+        assert result.returncode == 1, result.stderr
+        assert "refused" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert private.hits("/latest/meta-data") == 0
