@@ -38,6 +38,10 @@ class EgressRefused(OSError):  # noqa: N818  (a refusal, named like FetchFailed)
     """A request the policy does not allow; an OSError so aiohttp reports it as a DNS error."""
 
 
+class NonPublic(EgressRefused):
+    """The host is (or resolves only to) a loopback/private/link-local/... address or name."""
+
+
 def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     """The IPv4 address an IPv6 address stands for, if it is one of the embedding forms."""
     if address.ipv4_mapped is not None:
@@ -117,7 +121,7 @@ def check_url(url: str, *, allow_private: bool, allowed: AddressPolicy = address
     address = ip_literal(host)  # non-canonical spellings are refused even when private is ok
     if not allow_private and not host_is_public(host, allowed):
         what = "address" if address is not None else "name"
-        raise EgressRefused(f"{host} is a non-public {what}")
+        raise NonPublic(f"{host} is a non-public {what}")
     return host
 
 
@@ -136,11 +140,11 @@ class GuardedResolver(AbstractResolver):
     ) -> list[ResolveResult]:
         """The allowed addresses of `host`; EgressRefused when none is."""
         if not host_is_public(host, self.allowed):
-            raise EgressRefused(f"{host} is a non-public name")
+            raise NonPublic(f"{host} is a non-public name")
         results = await self.inner.resolve(host, port, family)
         kept = [r for r in results if self._ok(r["host"])]
         if not kept:
-            raise EgressRefused(f"{host} resolves only to non-public addresses")
+            raise NonPublic(f"{host} resolves only to non-public addresses")
         return kept
 
     def _ok(self, address: str) -> bool:

@@ -20,7 +20,13 @@ import aiohttp
 from aiohttp.abc import AbstractResolver
 
 from services import __version__
-from services.core.egress import AddressPolicy, EgressRefused, GuardedResolver, address_is_public
+from services.core.egress import (
+    AddressPolicy,
+    EgressRefused,
+    GuardedResolver,
+    NonPublic,
+    address_is_public,
+)
 from services.core.egress import check_url as egress_check
 from services.poller.config import PollerSettings
 from services.poller.errors import Blocked, FetchFailed, Gone, TooLarge
@@ -129,12 +135,12 @@ class Fetcher:
         assert session is not None, "use `async with Fetcher(...)`"
         return session
 
-    def check(self, url: str, *, allow_private: bool = False) -> None:
+    def check(self, url: str, *, allow_private: bool = False, hint: str = "") -> None:
         """Raise Blocked when the policy refuses `url` before any connection."""
         try:
             egress_check(url, allow_private=allow_private, allowed=self.allowed)
         except EgressRefused as exc:
-            raise Blocked(f"refused {_origin(url)}: {exc}") from None
+            raise _blocked(url, exc, hint) from None
 
     async def fetch(
         self,
@@ -157,11 +163,11 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         lab = self.settings.allow_private_feeds
         home = urlsplit(url).hostname
-        current, permanent = url, True
+        current, permanent, hint = url, True, _PRIVATE_HINT
         try:
             for _ in range(self.settings.max_redirects + 1):
                 private_ok = lab or (allow_private and urlsplit(current).hostname == home)
-                self.check(current, allow_private=private_ok)
+                self.check(current, allow_private=private_ok, hint=hint)
                 session = self.session(allow_private=private_ok)
                 async with session.get(current, headers=headers, allow_redirects=False) as resp:
                     location = resp.headers.get("Location")
@@ -169,10 +175,10 @@ class Fetcher:
                         moved = current if permanent and current != url else None
                         return await self._read(resp, moved)
                     permanent = permanent and resp.status in _PERMANENT
-                    current = urljoin(current, location)
+                    current, hint = urljoin(current, location), " (a redirect)"
         except aiohttp.ClientConnectorError as exc:
             if isinstance(exc.os_error, EgressRefused):
-                raise Blocked(f"refused {_origin(current)}: {exc.os_error}") from None
+                raise _blocked(current, exc.os_error, hint) from None
             raise FetchFailed(f"cannot connect to {_origin(current)}: {exc.strerror}") from None
         except aiohttp.ClientResponseError as exc:
             raise FetchFailed(f"HTTP error: {exc.message}", status=exc.status) from None
@@ -205,6 +211,14 @@ class Fetcher:
                 raise TooLarge(f"body passed the {limit}-byte limit (decompressed)")
             chunks.append(chunk)
         return Response(resp.status, b"".join(chunks), headers, str(resp.url), moved)
+
+
+_PRIVATE_HINT = " (a feed on your own network needs `allow_private: true`)"
+
+
+def _blocked(url: str, exc: EgressRefused, hint: str) -> Blocked:
+    """The refusal in words; the hint only where it applies (never for odd spellings)."""
+    return Blocked(f"refused {_origin(url)}: {exc}{hint if isinstance(exc, NonPublic) else ''}")
 
 
 def _origin(url: str) -> str:
