@@ -202,7 +202,7 @@ def settings_for(n: int, port: int, state_dir: Path) -> Settings:
     )
     poller = PollerSettings(default_interval=60, min_interval=30, max_interval=600,
                             concurrency=100, per_host=8, max_body_bytes=10 * 1024 * 1024,
-                            jitter=0.1, parse_timeout=20)  # fmt: skip
+                            jitter=0.1, parse_timeout=20, allow_private_feeds=True)  # fmt: skip
     return Settings(state_dir=state_dir, feeds=feeds, poller=poller)
 
 

@@ -1,11 +1,23 @@
 """`Event` (what the classifier finds) and `Alert` (an event bound to its article)."""
 
 import hashlib
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field
 
 from schemas._base import Message
+from schemas.limits import (
+    MAX_ID,
+    MAX_LANG,
+    MAX_LINK,
+    MAX_NAME,
+    MAX_SOURCE,
+    MAX_TITLE,
+)
+
+MAX_EVIDENCE = 1_000  # the classifier quotes at most 400 characters of a sentence
+MAX_TERM = 200  # a company, a metric, a period, a currency
+MAX_TICKERS = 32
 
 EventType = Literal["recall", "crash", "target_change"]
 Direction = Literal["raise", "cut", "withdraw", "set"]
@@ -25,12 +37,12 @@ class Facts(Message):
     units: int | None = Field(default=None, ge=0)
     fatalities: int | None = Field(default=None, ge=0)
     injuries: int | None = Field(default=None, ge=0)
-    metric: str | None = None
+    metric: str | None = Field(default=None, max_length=MAX_TERM)
     direction: Direction | None = None
     old: Number | None = None
     new: Number | None = None
-    period: str | None = None
-    currency: str | None = None
+    period: str | None = Field(default=None, max_length=MAX_TERM)
+    currency: str | None = Field(default=None, max_length=MAX_TERM)
 
     def compact(self) -> dict[str, object]:
         """The set facts only, numbers as JSON numbers."""
@@ -42,10 +54,12 @@ class Event(Message):
 
     type: EventType
     confidence: float = Field(ge=0.0, le=1.0)
-    company: str | None = None
-    tickers: tuple[str, ...] = ()
+    company: str | None = Field(default=None, max_length=MAX_TERM)
+    tickers: tuple[Annotated[str, Field(max_length=MAX_TERM)], ...] = Field(
+        default=(), max_length=MAX_TICKERS
+    )
     facts: Facts = Facts()
-    evidence: str = ""
+    evidence: str = Field(default="", max_length=MAX_EVIDENCE)
     on_watchlist: bool = False
 
     def contract(self) -> dict[str, object]:
@@ -64,15 +78,15 @@ class Alert(Message):
     """An event ready to notify; `id` is stable so a re-classified article dedupes downstream."""
 
     schema_version: Literal[1] = 1
-    id: str
+    id: str = Field(max_length=MAX_ID)
     event: Event
-    article_id: str
-    title: str = ""
-    link: str | None = None
-    source: str = ""
-    feed: str = ""
+    article_id: str = Field(max_length=MAX_ID)
+    title: str = Field(default="", max_length=MAX_TITLE)
+    link: str | None = Field(default=None, max_length=MAX_LINK)
+    source: str = Field(default="", max_length=MAX_SOURCE)
+    feed: str = Field(default="", max_length=MAX_NAME)
     published: AwareDatetime | None = None
-    lang: str | None = None
+    lang: str | None = Field(default=None, max_length=MAX_LANG)
     first_seen: AwareDatetime | None = Field(
         default=None, description="When the poller first saw the article (latency is from here)."
     )

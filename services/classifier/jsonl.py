@@ -14,20 +14,20 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from schemas.limits import (
-    MAX_CONTENT_CHARS,
-    MAX_ID_CHARS,
-    MAX_LANG_CHARS,
+    MAX_CONTENT,
+    MAX_INPUT_ID,
+    MAX_LANG,
     MAX_LINE_BYTES,
-    MAX_SUMMARY_CHARS,
-    MAX_TITLE_CHARS,
+    MAX_SUMMARY,
+    MAX_TITLE,
 )
 from services.classifier.core import Rules, classify
 
 _TEXT_FIELDS = {
-    "title": MAX_TITLE_CHARS,
-    "summary": MAX_SUMMARY_CHARS,
-    "content": MAX_CONTENT_CHARS,
-    "lang": MAX_LANG_CHARS,
+    "title": MAX_TITLE,
+    "summary": MAX_SUMMARY,
+    "content": MAX_CONTENT,
+    "lang": MAX_LANG,
 }
 _CHUNK = 65_536
 
@@ -97,9 +97,9 @@ def _parse(line: str) -> tuple[str, _Item]:
     article_id = record.get("id")
     if not isinstance(article_id, str) or not article_id:
         raise _BadLineError("missing id" if article_id is None else "id must be a non-empty string")
-    if len(article_id) > MAX_ID_CHARS:
+    if len(article_id) > MAX_INPUT_ID:
         raise _BadLineError(
-            f"id is {len(article_id):,} characters, over the {MAX_ID_CHARS:,} limit"
+            f"id is {len(article_id):,} characters, over the {MAX_INPUT_ID:,} limit"
         )
     fields: dict[str, str | None] = {}
     for key, limit in _TEXT_FIELDS.items():

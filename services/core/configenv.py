@@ -11,9 +11,12 @@ import types
 import typing
 from collections.abc import Mapping
 from difflib import get_close_matches
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
+
+from services.core.configerrors import field_path
 
 ENV_PREFIX = "REDFLAG_"
 NESTING = "__"
@@ -24,28 +27,56 @@ _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 Loc = tuple[int | str, ...]
 
 
-def expand_env(value: Any, env: Mapping[str, str], missing: dict[Loc, list[str]]) -> Any:
-    """Replace `${VAR}` and `${VAR:-default}` in every string; record unset VARs by path."""
-    return _expand(value, env, missing, ())
+def env_value(name: str, env: Mapping[str, str]) -> str | None:
+    """`$name`, else the content of the file `$name_FILE` names (Docker secrets, mounted at
+    /run/secrets/...; one trailing newline dropped), else None. A set but empty `$name`
+    yields to the file: Compose passes `${VAR:-}` through as empty. OSError if the file
+    cannot be read."""
+    value = env.get(name)
+    path = env.get(f"{name}_FILE")
+    if value or not path:
+        return value
+    text = Path(path).read_text(encoding="utf-8")
+    return text.removesuffix("\n").removesuffix("\r")
 
 
-def _expand(value: Any, env: Mapping[str, str], missing: dict[Loc, list[str]], loc: Loc) -> Any:
+def expand_env(
+    value: Any, env: Mapping[str, str], missing: dict[Loc, list[str]], problems: list[str]
+) -> Any:
+    """Replace `${VAR}` and `${VAR:-default}` in every string (VAR may come from the file
+    `$VAR_FILE` names); record unset VARs by path and unreadable files in `problems`."""
+    return _expand(value, env, missing, problems, ())
+
+
+def _expand(
+    value: Any, env: Mapping[str, str], missing: dict[Loc, list[str]], problems: list[str],
+    loc: Loc,
+) -> Any:  # fmt: skip
     if isinstance(value, str):
 
         def sub(match: re.Match[str]) -> str:
             name, default = match.group(1), match.group(2)
+            try:
+                found = env_value(name, env)
+            except OSError as exc:  # names the file, never its content
+                where = field_path(loc)
+                problems.append(
+                    f"{where}: {name}_FILE: cannot read {env[name + '_FILE']}: {exc.strerror}"
+                )
+                missing.setdefault(loc, [])  # the field's own check would only repeat it
+                return ""
             if default is not None:  # POSIX `:-`: the default also replaces an empty value
-                return env.get(name) or default
-            if name in env:
-                return env[name]
+                return found or default
+            if found is not None:
+                return found
             missing.setdefault(loc, []).append(name)
             return ""
 
         return _ENV_REF.sub(sub, value)
     if isinstance(value, dict):
-        return {k: _expand(v, env, missing, (*loc, str(k))) for k, v in value.items()}
+        return {k: _expand(v, env, missing, problems, (*loc, str(k))) for k, v in value.items()}
     if isinstance(value, list):
-        return [_expand(v, env, missing, (*loc, i)) for i, v in enumerate(value)]
+        return [_expand(v, env, missing, problems, (*loc, i)) for i, v in enumerate(value)]
     return value
 
 

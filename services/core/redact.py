@@ -6,15 +6,20 @@ log value through it). It masks the token-bearing parts of apprise URLs (`slack:
 (`https://hooks.slack.com/services/...`, `https://api.telegram.org/bot<token>/...`,
 `https://discord.com/api/webhooks/...`), user:password in any URL, and every string
 handed to `register_secret` (the exact configured channel URLs).
+
+`mask_url(url)` is the one form a channel URL is shown in (`redflag channels`, `test-channel`,
+logs, where a registered URL becomes its masked form): the service and no token character,
+`slack://****`, `tgram://****`, `https://hooks.example.com/****`.
 """
 
 import re
 import threading
+from urllib.parse import urlsplit
 
 MASK = "****"
 _MIN_SECRET = 6  # shorter strings would mask ordinary words
 
-_secrets: set[str] = set()
+_secrets: dict[str, str] = {}  # secret -> what replaces it
 _secrets_re: re.Pattern[str] | None = None
 _lock = threading.Lock()
 
@@ -44,8 +49,24 @@ _APPRISE_URL = re.compile(r"(?i)\b([a-z][a-z0-9+.-]{1,24}s?://)([^\s\"'<>()\[\]]
 _PLAIN_SCHEMES = frozenset({"http://", "https://", "file://", "console://"})
 
 
+def mask_url(url: str) -> str:
+    """A channel URL as shown anywhere: its service (scheme; host for http(s)), no token."""
+    scheme, sep, _ = url.strip().partition("://")
+    if not sep or not scheme.replace("+", "").isalnum():
+        return MASK
+    scheme = scheme.lower()
+    if scheme in ("http", "https"):
+        try:
+            host = urlsplit(url.strip()).hostname or ""
+        except ValueError:
+            host = ""
+        return f"{scheme}://{host}/{MASK}" if host else f"{scheme}://{MASK}"
+    return f"{scheme}://{MASK}"
+
+
 def register_secret(value: str) -> None:
-    """Mask every later occurrence of `value` (e.g. a configured channel URL) exactly."""
+    """Mask every later occurrence of `value` (e.g. a configured channel URL) exactly; a URL
+    becomes its `mask_url` form."""
     global _secrets_re  # noqa: PLW0603 - a process-wide registry is the point
     value = value.strip()
     if len(value) < _MIN_SECRET:
@@ -53,7 +74,7 @@ def register_secret(value: str) -> None:
     with _lock:
         if value in _secrets:
             return
-        _secrets.add(value)
+        _secrets[value] = mask_url(value) if "://" in value else MASK
         ordered = sorted(_secrets, key=len, reverse=True)  # longest first: no partial masks
         _secrets_re = re.compile("|".join(re.escape(s) for s in ordered))
 
@@ -73,7 +94,7 @@ def redact_urls(text: str) -> str:
         return text
     pattern = _secrets_re
     if pattern is not None:
-        text = pattern.sub(MASK, text)
+        text = pattern.sub(lambda m: _secrets.get(m.group(0), MASK), text)
     if "://" not in text and "/bot" not in text:
         return text
     text = _TELEGRAM_BOT.sub(rf"\g<1>{MASK}", text)

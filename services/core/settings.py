@@ -188,13 +188,18 @@ def load_settings(
     resolved = config_path(path)
     source = str(resolved) if resolved else "environment"
     missing: dict[Loc, list[str]] = {}
-    data = expand_env(read_config_file(resolved), env, missing) if resolved else {}
+    unreadable: list[str] = []
+    data = expand_env(read_config_file(resolved), env, missing, unreadable) if resolved else {}
     overrides, problems = env_overrides(Settings, env)
-    problems = [
-        f"{field_path(loc)}: environment variable {name} is not set"
-        for loc, names in missing.items()
-        for name in names
-    ] + problems
+    problems = (
+        [
+            f"{field_path(loc)}: environment variable {name} is not set"
+            for loc, names in missing.items()
+            for name in names
+        ]
+        + unreadable
+        + problems
+    )
     merged = deep_merge(data, overrides)
     problems += duplicate_names(merged)
     try:

@@ -56,7 +56,9 @@ async def demo(out: TextIO, state_dir: Path) -> None:
     try:
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         feeds = tuple(
-            FeedConfig(name=title, url=f"http://127.0.0.1:{port}/{name}", lang=lang)
+            FeedConfig(
+                name=title, url=f"http://127.0.0.1:{port}/{name}", lang=lang, allow_private=True
+            )
             for name, (title, _, lang) in FEEDS.items()
         )
         settings = Settings(state_dir=state_dir, feeds=feeds, watchlist=WATCHLIST)

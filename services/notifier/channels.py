@@ -14,7 +14,7 @@ from typing import Any, TextIO
 import apprise
 from apprise import AppriseAsset, NotifyFormat, NotifyType
 
-from services.core.redact import MASK, redact_urls, register_secret
+from services.core.redact import MASK, mask_url, redact_urls, register_secret
 from services.notifier.config import ChannelConfig, NotifierSettings, parse_rate
 from services.notifier.pacing import Limit
 from services.notifier.render import Kind, Rendered
@@ -163,7 +163,7 @@ def build(config: ChannelConfig, settings: NotifierSettings, out: TextIO | None 
         kind,
         notifier=notifier,
         transport=transport,
-        display_url=str(service.url(privacy=True)).split("?", 1)[0],  # type: ignore[no-untyped-call]
+        display_url=mask_url(raw),
         limits=tuple(limits),
         max_length=limit,
     )

@@ -10,9 +10,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from schemas.alert import Alert, Facts
+from services.notifier.domains import link_host, registered_domain
 from services.notifier.routing import change_pct
 
 ZWSP = "\u200b"
@@ -46,17 +47,23 @@ def defuse_mentions(text: str) -> str:
 
 
 def safe_link(url: str | None) -> str | None:
-    """An http(s) URL with characters that break chat link syntax percent-encoded, else None."""
+    """An http(s) URL to a public host (the egress policy's host checks: no private or oddly
+    spelt IP), with characters that break chat link syntax percent-encoded, else None."""
     if not url:
         return None
     url = url.strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
+    if link_host(url) is None:
         return None
     return quote(url, safe=_URL_SAFE)
+
+
+def source_line(source: str, link: str | None) -> str:
+    """'Reuters (example.com)': the source name and the registered domain of its link, so a
+    source name cannot vouch for a link elsewhere (issue 11)."""
+    domain = registered_domain(link)
+    if domain is None or domain.casefold() in source.casefold():
+        return source
+    return f"{source} ({domain})" if source else domain
 
 
 def number(value: float | None) -> str:
@@ -173,9 +180,9 @@ def view(alert: Alert, *, critical: bool = False) -> AlertView:
         company=defuse_mentions(clean(event.company)),
         tickers=tuple(defuse_mentions(clean(t)).upper() for t in event.tickers if clean(t)),
         headline=defuse_mentions(clean(alert.title)) or "(no headline)",
-        link=safe_link(alert.link),
+        link=(link := safe_link(alert.link)),
         facts=_facts(alert),
-        source=defuse_mentions(clean(alert.source or alert.feed)),
+        source=source_line(defuse_mentions(clean(alert.source or alert.feed)), link),
         when=when(alert.published),
         confidence=f"{round(event.confidence * 100)}%",
         on_watchlist=event.on_watchlist,

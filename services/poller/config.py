@@ -14,6 +14,7 @@ from pydantic import (
     model_validator,
 )
 
+from schemas.limits import MAX_NAME, MAX_URL
 from services.core.durations import PositiveSeconds, Seconds
 from services.core.langcodes import check_lang
 
@@ -51,13 +52,25 @@ class FeedConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(min_length=1)
-    url: str = Field(min_length=1, description="http(s)://, file:// or a local path.")
+    name: str = Field(min_length=1, max_length=MAX_NAME)
+    url: str = Field(
+        min_length=1, max_length=MAX_URL, description="http(s)://, file:// or a local path."
+    )
     interval: PositiveSeconds | None = Field(
         default=None, description="Seconds between polls; the poller default when unset."
     )
     lang: str | None = Field(default=None, description="Language when the feed does not say.")
     enabled: bool = True
+    allow_private: bool = Field(
+        default=False,
+        description="The feed's own host may be a loopback/private address (an intranet "
+        "feed); redirects to other hosts are still held to the public policy.",
+    )
+    allow_http_hub: bool = Field(
+        default=False,
+        description="Subscribe at a plain-http WebSub hub (its secret then crosses the "
+        "network in clear); https hubs only otherwise.",
+    )
 
     _url = field_validator("url")(check_feed_url)
 
@@ -78,12 +91,9 @@ class WebSubSettings(BaseModel):
     callback_base_url: str = Field(
         default="", description="Public base URL hubs call back, e.g. https://poller.example.com."
     )
-    secret: str | None = Field(
-        default=None, description="HMAC secret for X-Hub-Signature; pushes are unsigned without."
-    )
     lease_seconds: PositiveInt = 86400 * 5
     allow_private_hubs: bool = Field(
-        default=False, description="Subscribe to hubs on loopback/private addresses (tests)."
+        default=False, description="Subscribe to hubs on loopback/private addresses (labs)."
     )
 
 
@@ -112,6 +122,17 @@ class PollerSettings(BaseModel):
     read_timeout: PositiveSeconds = 30.0
     total_timeout: PositiveSeconds = 60.0
     max_redirects: PositiveInt = 5
+    allow_private_feeds: bool = Field(
+        default=False,
+        description="Lab setups: every feed and redirect may reach loopback/private "
+        "addresses. Prefer a feed's own `allow_private`.",
+    )
+    move_after_polls: PositiveInt = Field(
+        default=3, description="A permanent redirect moves a feed after this many polls..."
+    )
+    move_after: PositiveSeconds = Field(
+        default=86400.0, description="...seen over at least this long (RFC 9110 15.4.2)."
+    )
     unhealthy_after: PositiveInt = 5
     seen_ttl: PositiveSeconds = Field(
         default=30 * 86400.0, description="How long an article id is remembered."

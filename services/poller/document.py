@@ -203,6 +203,14 @@ def _may_hold_controls(body: bytes, encoding: str, text: str) -> bool:
     )
 
 
+def _describe(text: str) -> str:
+    """What a body that is not markup looks like, in words: never its bytes (issue 11: a
+    `file://` feed pointed at /etc/shadow must not put its first line in logs)."""
+    head = text[:512]
+    odd = sum(1 for c in head if c == "\ufffd" or (ord(c) < 32 and c not in "\t\r\n"))
+    return "binary data" if odd * 20 > len(head) else "plain text"
+
+
 def prepare(body: bytes, content_type: str | None = None, *, url: str = "") -> Document:
     """Decode and defuse a fetched body; raise EmptyBody or NotAFeed for what is no feed."""
     if not body.strip():
@@ -214,7 +222,7 @@ def prepare(body: bytes, content_type: str | None = None, *, url: str = "") -> D
     if stripped[0] in "{[":
         return Document(stripped, "json", encoding, "", note)
     if stripped[0] != "<":
-        raise NotAFeed(f"not a feed: the body starts with {stripped[:20]!r}, not with markup")
+        raise NotAFeed(f"not a feed: {_describe(stripped)}, not markup")
     root, start = _root(stripped)
     local = root.rsplit(":", 1)[-1].lower()
     if local == "html":

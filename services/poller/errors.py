@@ -27,6 +27,10 @@ def _rebuild_fetch_failed(
     return FetchFailed(message, status=status, retry_after=retry_after)
 
 
+class Blocked(FeedError):  # noqa: N818  (reads as the cause: `except Blocked`)
+    """The egress policy refused the request: a private, local or oddly spelt address."""
+
+
 class Gone(FeedError):  # noqa: N818  (reads as the cause: `except Gone`)
     """HTTP 410: the publisher removed the feed for good (RFC 9110 15.5.11)."""
 

@@ -1,9 +1,12 @@
 """HTTP and local-file fetching: one pooled aiohttp session, conditional GET, bounded bodies.
 
 Conditional requests follow RFC 9110 13.1 (If-None-Match / If-Modified-Since); a 304
-(RFC 9110 15.4.5) means "unchanged" and costs no parse. Redirects are followed up to a
-limit; when every hop was permanent (301/308, RFC 9110 15.4.2/15.4.9) the caller moves
-the feed's URL, as miniflux does.
+(RFC 9110 15.4.5) means "unchanged" and costs no parse. Redirects are followed here, hop by
+hop, up to a limit, each hop through services.core.egress's policy: a public feed never
+reaches a private address, and a feed the operator allowed to be private (`allow_private`)
+may stay on its own host but not go elsewhere private. When every hop was permanent
+(301/308, RFC 9110 15.4.2/15.4.9) the response says so; the poller moves the feed only
+once the redirect has held for a while (services.poller.redirects).
 """
 
 import asyncio
@@ -11,14 +14,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Self
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import aiohttp
+from aiohttp.abc import AbstractResolver
 
 from services import __version__
+from services.core.egress import (
+    AddressPolicy,
+    EgressRefused,
+    GuardedResolver,
+    NonPublic,
+    address_is_public,
+)
+from services.core.egress import check_url as egress_check
 from services.core.httpdates import retry_after_seconds
 from services.poller.config import PollerSettings
-from services.poller.errors import FetchFailed, Gone, TooLarge
+from services.poller.errors import Blocked, FetchFailed, Gone, TooLarge
 from services.poller.neterrors import describe as describe_client_error
 
 USER_AGENT = f"redflag/{__version__} (news-event alerting feed poller; +https://github.com/redflag)"
@@ -28,6 +40,7 @@ _ACCEPT = (
 )
 _CHUNK = 1 << 16
 _PERMANENT = frozenset({301, 308})
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _RETRYABLE = frozenset({429, 503})
 _GONE = 410
 
@@ -69,18 +82,29 @@ def read_local(url: str, max_bytes: int) -> Response:
 
 
 class Fetcher:
-    """One aiohttp session for all feeds: pooled keep-alive connections, limits from settings."""
+    """Pooled aiohttp sessions for all feeds, limits from settings: `guarded` resolves through
+    the egress policy; `open` (no policy) serves only feeds the operator allowed private."""
 
-    def __init__(self, settings: PollerSettings) -> None:
+    def __init__(
+        self,
+        settings: PollerSettings,
+        *,
+        resolver: AbstractResolver | None = None,
+        allowed: AddressPolicy = address_is_public,
+    ) -> None:
         self.settings = settings
-        self._session: aiohttp.ClientSession | None = None
+        self.resolver = resolver  # tests: a fake resolver mapping names to 127.0.0.x
+        self.allowed = allowed
+        self._guarded: aiohttp.ClientSession | None = None
+        self._open: aiohttp.ClientSession | None = None
 
-    async def __aenter__(self) -> Self:
+    def _session(self, resolver: AbstractResolver | None) -> aiohttp.ClientSession:
         s = self.settings
         connector = aiohttp.TCPConnector(
-            limit=s.concurrency, limit_per_host=s.per_host, ttl_dns_cache=300, keepalive_timeout=75
-        )
-        self._session = aiohttp.ClientSession(
+            limit=s.concurrency, limit_per_host=s.per_host, ttl_dns_cache=300,
+            keepalive_timeout=75, resolver=resolver,
+        )  # fmt: skip
+        return aiohttp.ClientSession(
             connector=connector,
             timeout=aiohttp.ClientTimeout(
                 total=s.total_timeout, sock_connect=s.connect_timeout, sock_read=s.read_timeout
@@ -89,6 +113,10 @@ class Fetcher:
             auto_decompress=True,  # gzip, deflate, and br (the brotli package is installed)
             raise_for_status=False,
         )
+
+    async def __aenter__(self) -> Self:
+        self._guarded = self._session(GuardedResolver(self.resolver, self.allowed))
+        self._open = self._session(self.resolver)
         return self
 
     async def __aexit__(
@@ -97,47 +125,72 @@ class Fetcher:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        for session in (self._guarded, self._open):
+            if session is not None:
+                await session.close()
+        self._guarded = self._open = None
 
-    @property
-    def session(self) -> aiohttp.ClientSession:
-        """The shared session (WebSub subscription requests use it too)."""
-        assert self._session is not None, "use `async with Fetcher(...)`"
-        return self._session
+    def session(self, *, allow_private: bool = False) -> aiohttp.ClientSession:
+        """The session for a request that may (or may not) reach private addresses."""
+        session = self._open if allow_private else self._guarded
+        assert session is not None, "use `async with Fetcher(...)`"
+        return session
+
+    def check(self, url: str, *, allow_private: bool = False, hint: str = "") -> None:
+        """Raise Blocked when the policy refuses `url` before any connection."""
+        try:
+            egress_check(url, allow_private=allow_private, allowed=self.allowed)
+        except EgressRefused as exc:
+            raise _blocked(url, exc, hint) from None
 
     async def fetch(
-        self, url: str, etag: str | None = None, last_modified: str | None = None
+        self,
+        url: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        *,
+        allow_private: bool = False,
     ) -> Response:
-        """GET `url` (or read it from disk); raises FetchFailed, Gone or TooLarge."""
+        """GET `url` (or read it from disk); raises FetchFailed, Blocked, Gone or TooLarge.
+
+        `allow_private` lets the configured URL's own host be private; redirects elsewhere
+        are held to the public policy (with `poller.allow_private_feeds`, nothing is)."""
         if is_local(url):
             return await asyncio.to_thread(read_local, url, self.settings.max_body_bytes)
-        assert self._session is not None, "use `async with Fetcher(...)`"
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        lab = self.settings.allow_private_feeds
+        home = urlsplit(url).hostname
+        current, permanent, hint = url, True, _PRIVATE_HINT
         try:
-            async with self._session.get(
-                url, headers=headers, max_redirects=self.settings.max_redirects
-            ) as resp:
-                return await self._read(resp)
-        except aiohttp.TooManyRedirects:
-            raise FetchFailed(f"more than {self.settings.max_redirects} redirects") from None
+            for _ in range(self.settings.max_redirects + 1):
+                private_ok = lab or (allow_private and urlsplit(current).hostname == home)
+                self.check(current, allow_private=private_ok, hint=hint)
+                session = self.session(allow_private=private_ok)
+                async with session.get(current, headers=headers, allow_redirects=False) as resp:
+                    location = resp.headers.get("Location")
+                    if resp.status not in _REDIRECTS or not location:
+                        moved = current if permanent and current != url else None
+                        return await self._read(resp, moved)
+                    permanent = permanent and resp.status in _PERMANENT
+                    current, hint = urljoin(current, location), " (a redirect)"
+        except aiohttp.ClientConnectorError as exc:
+            if isinstance(exc.os_error, EgressRefused):
+                raise _blocked(current, exc.os_error, hint) from None
+            raise FetchFailed(describe_client_error(exc)) from None
         except aiohttp.ClientResponseError as exc:
             raise FetchFailed(f"HTTP error: {exc.message}", status=exc.status) from None
         except aiohttp.ClientError as exc:
             raise FetchFailed(describe_client_error(exc)) from None
         except TimeoutError:
             raise FetchFailed("timed out") from None
+        raise FetchFailed(f"more than {self.settings.max_redirects} redirects")
 
-    async def _read(self, resp: aiohttp.ClientResponse) -> Response:
+    async def _read(self, resp: aiohttp.ClientResponse, moved: str | None) -> Response:
         headers = {k.lower(): v for k, v in resp.headers.items()}
-        moved = None
-        if resp.history and all(r.status in _PERMANENT for r in resp.history):
-            moved = str(resp.url)
         if resp.status == 304:
             return Response(304, b"", headers, str(resp.url), moved)
         if resp.status == _GONE:
@@ -159,3 +212,17 @@ class Fetcher:
                 raise TooLarge(f"body passed the {limit}-byte limit (decompressed)")
             chunks.append(chunk)
         return Response(resp.status, b"".join(chunks), headers, str(resp.url), moved)
+
+
+_PRIVATE_HINT = " (a feed on your own network needs `allow_private: true`)"
+
+
+def _blocked(url: str, exc: EgressRefused, hint: str) -> Blocked:
+    """The refusal in words; the hint only where it applies (never for odd spellings)."""
+    return Blocked(f"refused {_origin(url)}: {exc}{hint if isinstance(exc, NonPublic) else ''}")
+
+
+def _origin(url: str) -> str:
+    """scheme://host[:port] of `url`, for messages (no path or query, which may carry keys)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"

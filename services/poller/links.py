@@ -1,13 +1,13 @@
-"""Links from feeds are untrusted: allow http(s) to public hosts only, and canonicalise them."""
+"""Links from feeds are untrusted: allow http(s) to public hosts only (services.core.egress's
+policy: no private, local or oddly spelt IP hosts), and canonicalise them."""
 
-import ipaddress
 from urllib.parse import urlsplit, urlunsplit
 
-from schemas.limits import MAX_LINK_CHARS
+from schemas.limits import MAX_LINK
+from services.core.egress import host_is_public as is_public_host
 
 _SCHEMES = frozenset({"http", "https"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_LOCAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".localdomain")
 # Query parameters that only track the reader; they make one story look like many.
 _TRACKING = frozenset(
     {
@@ -17,20 +17,6 @@ _TRACKING = frozenset(
         "spm", "share", "taid", "rss", "feedtype", "feedname",
     }
 )  # fmt: skip
-
-
-def is_public_host(host: str) -> bool:
-    """False for loopback, private, link-local and other non-public addresses and names."""
-    host = host.lower().rstrip(".")
-    if not host or host.endswith(_LOCAL_NAMES) or host in _LOCAL_NAMES:
-        return False
-    if not (host[-1].isdigit() or ":" in host):
-        return True  # an ordinary DNS name; what it resolves to is the fetcher's business
-    try:
-        address = ipaddress.ip_address(int(host) if host.isdigit() else host)
-    except ValueError:
-        return not host.replace(".", "").isdigit()  # "10.1" style shorthand: refuse
-    return address.is_global and not address.is_multicast
 
 
 def _keep_param(pair: str) -> bool:
@@ -44,7 +30,7 @@ def canonical_link(url: str | None) -> str | None:
     if not url:
         return None
     url = url.strip()
-    if not url or len(url) > MAX_LINK_CHARS:
+    if not url or len(url) > MAX_LINK:
         return None
     try:
         parts = urlsplit(url)
@@ -55,7 +41,7 @@ def canonical_link(url: str | None) -> str | None:
         return None
     if scheme not in _SCHEMES or not host or not is_public_host(host):
         return None
-    netloc = f"[{host}]" if ":" in host else host
+    netloc = f"[{host}]" if ":" in host else host  # urlsplit lowercased it
     if port is not None and port != _DEFAULT_PORTS[scheme]:
         netloc = f"{netloc}:{port}"
     query = parts.query

@@ -11,12 +11,10 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from urllib.parse import urljoin
 
-from schemas.limits import MAX_CONTENT_CHARS, MAX_ID_CHARS, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS
+from schemas.limits import MAX_CONTENT, MAX_GUID, MAX_SUMMARY, MAX_TITLE
 from services.poller.dates import parse_date
 from services.poller.links import canonical_link
 from services.poller.text import clean_text, detect_lang, html_to_text, normalise_lang
-
-MAX_GUID_CHARS = MAX_ID_CHARS
 
 
 class Entry(NamedTuple):
@@ -91,7 +89,7 @@ def normalise(raw: RawEntry, ctx: Context) -> Entry:
         link = canonical_link(absolute) if candidate else None
         if link:
             break
-    guid = clean_text(raw.guid)[:MAX_GUID_CHARS] if raw.guid else None
+    guid = clean_text(raw.guid)[:MAX_GUID] if raw.guid else None
     skew = ctx.max_future_skew
     # Dates before the stub check: a stub still counts in the feed's weekly entry rate
     # (poller.adaptive), which would otherwise fall to max_interval after the second change.
@@ -107,9 +105,9 @@ def normalise(raw: RawEntry, ctx: Context) -> Entry:
         known_id = article_id(ctx.feed_key, guid, link, "")
         if known_id in ctx.known:
             return Entry(known_id, "", "", "", link, published, updated, None, complete=False)
-    title = _text(raw.title, raw.title_html, MAX_TITLE_CHARS)
-    summary = _text(raw.summary, raw.summary_html, MAX_SUMMARY_CHARS)
-    content = _text(raw.content, raw.content_html, MAX_CONTENT_CHARS, keep_breaks=True)
+    title = _text(raw.title, raw.title_html, MAX_TITLE)
+    summary = _text(raw.summary, raw.summary_html, MAX_SUMMARY)
+    content = _text(raw.content, raw.content_html, MAX_CONTENT, keep_breaks=True)
     if content and " ".join(content.split()) == summary:
         content = ""  # feedparser copies content into summary when only one is present
     lang = normalise_lang(raw.lang) or ctx.lang or detect_lang(title or summary)

@@ -127,7 +127,8 @@ def _feedparser(doc: Document, job: ParseJob) -> tuple[dict[str, Any], list[RawE
     raw_entries = result.get("entries", [])
     version = result.get("version") or ""
     if not version and not raw_entries:
-        raise NotAFeed(f"not a feed: an XML document with root <{doc.root}>")
+        # The root's name is the document's text: described, not quoted (issue 11).
+        raise NotAFeed("not a feed: an XML document that is not RSS, RDF or Atom")
     bozo = None
     if result.get("bozo"):
         exc = result.get("bozo_exception")

@@ -18,11 +18,12 @@ from services.core.logging import per_item
 from services.core.settings import Settings
 from services.poller import metrics
 from services.poller.config import FeedConfig, PollerSettings
-from services.poller.errors import FeedError, Gone
+from services.poller.errors import FeedError, Gone, Rejected
 from services.poller.fetcher import Fetcher, Response
 from services.poller.parser import ParsedFeed, ParseJob
 from services.poller.pool import ParserPool
 from services.poller.publish import Publisher, StaleStubsError
+from services.poller.redirects import Redirects
 from services.poller.rounds import PollRound
 from services.poller.schedule import adaptive_interval, backoff_delay, cache_seconds, next_delay
 from services.poller.state import FeedState, StateStore
@@ -36,6 +37,7 @@ FEED_NOT_MODIFIED = "feed_not_modified"
 FEED_UNCHANGED = "feed_unchanged"
 FEED_MALFORMED = "feed_malformed"
 FEED_MOVED = "feed_moved"
+FEED_REDIRECT_SEEN = "feed_redirect_seen"
 FEED_POLL_FAILED = "feed_poll_failed"
 FEED_UNHEALTHY = "feed_unhealthy"
 FEED_RECOVERED = "feed_recovered"
@@ -61,10 +63,13 @@ class FeedPoller:
     # Ids of each feed's last parse, all published: the parser skips their text (in memory
     # only; about 4 KB a feed). Dedupe still asks the seen table.
     _known: dict[str, frozenset[str]] = field(default_factory=dict)
+    # When a subscription attempt that stored nothing (hub refused) may be tried again.
+    _hub_retry: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.publisher = Publisher(self.settings, self.bus, self.store)
         self.round = PollRound(feeds=len(self.feeds))
+        self.redirects = Redirects(self.store.db)
 
     def interval(self, feed: FeedConfig, state: FeedState) -> float:
         """The base interval: adaptive when enabled and known, else configured, else default."""
@@ -95,20 +100,27 @@ class FeedPoller:
     async def _poll(
         self, feed: FeedConfig, state: FeedState, now: float, flog: structlog.BoundLogger
     ) -> int:
-        resp = await self.fetcher.fetch(state.url, state.etag, state.last_modified)
-        if resp.moved_to and resp.moved_to != state.url:
-            flog.info(FEED_MOVED, old_url=state.url, new_url=resp.moved_to)
-            state.url = resp.moved_to
+        resp = await self.fetcher.fetch(
+            state.url, state.etag, state.last_modified, allow_private=feed.allow_private
+        )
+        move = self.redirects.follow(feed, state.url, resp.moved_to, now, self.settings.poller)
+        if move is not None:
+            flog.info(FEED_MOVED, old_url=state.url, new_url=move)
+            state.url = move
+        elif resp.moved_to is not None:
+            flog.info(FEED_REDIRECT_SEEN, url=state.url, new_url=resp.moved_to)
         fresh = cache_seconds(resp.headers, now)
         if resp.status == 304:
             self._succeeded(feed, state, now, fresh, flog)
             flog.debug(FEED_NOT_MODIFIED)
+            await self._keep_subscribed(feed, state, None, None, now)
             return 0
         digest = hashlib.blake2b(resp.body, digest_size=16).hexdigest()
         if digest == state.body_hash:
             self._keep_validators(state, resp)
             self._succeeded(feed, state, now, fresh, flog)
             flog.debug(FEED_UNCHANGED)
+            await self._keep_subscribed(feed, state, None, None, now)
             return 0
         parsed, count, too_old = await self._ingest(feed, state, resp, now, flog)
         self._keep_validators(state, resp)
@@ -122,8 +134,7 @@ class FeedPoller:
             too_old=too_old,
             next_poll_in=round(state.next_poll - now),
         )
-        if self.websub is not None and parsed.hub:
-            await self._subscribe(feed, state, parsed, now)
+        await self._keep_subscribed(feed, state, parsed.hub, parsed.self_url, now)
         return count
 
     async def _ingest(
@@ -133,11 +144,16 @@ class FeedPoller:
         resp: Response,
         now: float,
         flog: structlog.BoundLogger,
+        *,
+        topic: str | None = None,
     ) -> tuple[ParsedFeed, int, int]:
-        """Parse a body (polled or pushed) and publish what is new; returns the parse, the
+        """Parse a body (polled or pushed) and publish what is new; a pushed body must be
+        the subscribed `topic` (its rel=self link, when it has one). Returns the parse, the
         articles published and the unseen entries skipped as older than `max_age`."""
         known = self._known.get(feed.url, frozenset())
         parsed = await self.pool.parse(self._job(feed, state, resp, now, known))
+        if topic is not None and parsed.self_url is not None and parsed.self_url != topic:
+            raise Rejected("the pushed feed is not the subscribed topic")
         if parsed.bozo != state.last_bozo:
             if parsed.bozo:
                 flog.warning(FEED_MALFORMED, reason=parsed.bozo)  # once per change of reason
@@ -159,7 +175,7 @@ class FeedPoller:
             )
         return parsed, count, too_old
 
-    async def push(self, key: str, body: bytes, content_type: str | None) -> None:
+    async def push(self, key: str, body: bytes, content_type: str | None, topic: str) -> None:
         """A WebSub content push for the feed with configured URL `key`: publish at once."""
         feed, state = self.feeds.get(key), self.states.get(key)
         if feed is None or state is None:
@@ -169,7 +185,9 @@ class FeedPoller:
             now = time.time()
             resp = Response(200, body, {"content-type": content_type or ""}, state.url)
             try:
-                parsed, count, too_old = await self._ingest(feed, state, resp, now, flog)
+                parsed, count, too_old = await self._ingest(
+                    feed, state, resp, now, flog, topic=topic
+                )
             except FeedError as exc:
                 flog.warning(FEED_PUSH_FAILED, error=str(exc), error_type=type(exc).__name__)
                 return
@@ -186,17 +204,27 @@ class FeedPoller:
             self.store.save_feed(state)
             self.store.commit()
 
-    async def _subscribe(
-        self, feed: FeedConfig, state: FeedState, parsed: ParsedFeed, now: float
+    async def _keep_subscribed(
+        self, feed: FeedConfig, state: FeedState, hub: str | None, topic: str | None, now: float
     ) -> None:
-        lease = self.settings.poller.websub.lease_seconds
-        if state.websub_expires is not None and state.websub_expires - now > lease / 10:
-            return  # subscribed (or asked recently): renew in the last tenth of the lease
-        assert self.websub is not None
-        assert parsed.hub is not None
-        # Until the hub verifies (which sets the real expiry), do not ask again for an hour.
-        state.websub_expires = now + min(3600.0, lease / 10 + 60)
-        await self.websub.subscribe(feed.url, parsed.hub, parsed.self_url or state.url)
+        """Subscribe, or renew before the lease ends, after every successful poll (a 304
+        too): the hub and topic of this parse, else of the stored subscription."""
+        if self.websub is None:
+            return
+        sub = self.websub.store.by_key(feed.url)
+        if hub is None:
+            hub, topic = (sub.hub, sub.topic) if sub is not None else (state.hub, None)
+        if hub is None:
+            return
+        topic = topic or state.url
+        if sub is not None and (sub.hub, sub.topic) == (hub, topic):
+            margin = max((sub.lease or 0.0) / 10, 2 * self.interval(feed, state))
+            if not sub.renewal_due(now, margin):
+                return
+        elif self._hub_retry.get(feed.url, 0.0) > now:
+            return  # refused or failed recently: not on every poll
+        self._hub_retry[feed.url] = now + 3600.0
+        await self.websub.subscribe(feed.url, hub, topic, now, allow_http=feed.allow_http_hub)
 
     def _lock(self, key: str) -> asyncio.Lock:
         lock = self._locks.get(key)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import structlog
 
 from schemas.article import Article
+from schemas.limits import MAX_SOURCE
 from services.core.bus import Bus
 from services.core.logging import per_item
 from services.core.settings import Settings
@@ -48,7 +49,7 @@ def to_article(entry: Entry, feed: FeedConfig, source: str, now: float) -> Artic
         published=published,
         first_seen=first_seen,
         lang=entry.lang,
-        source=source or feed.name,
+        source=(source or feed.name)[:MAX_SOURCE],
     )
 
 

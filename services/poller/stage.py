@@ -31,6 +31,7 @@ from services.poller.replicas import owns
 from services.poller.scheduler import Scheduler
 from services.poller.state import FeedState, StateStore
 from services.poller.status import FeedStatus, feed_statuses
+from services.poller.subscriptions import Subscriptions
 from services.poller.websub import WebSub
 
 __all__ = [
@@ -112,6 +113,14 @@ async def _schedule(
     return await group_bus.group_member(p.feeds_topic, p.group, p.slots, slots)
 
 
+async def _unsubscribe_removed(websub: WebSub, settings: Settings) -> None:
+    """Tell hubs to stop pushing feeds that left the config (or were disabled)."""
+    wanted = {f.url for f in settings.feeds if f.enabled}
+    for sub in websub.store.all():
+        if sub.key not in wanted and sub.pending != "unsubscribe":
+            await websub.unsubscribe(sub.key)
+
+
 async def run(settings: Settings, bus: Bus, stop: StopSignal, *, once: bool = False) -> None:
     """Poll every enabled feed this replica owns on its schedule and publish new articles;
     with `once`, poll each feed once and return. Returns on `stop.stop`."""
@@ -131,11 +140,12 @@ async def run(settings: Settings, bus: Bus, stop: StopSignal, *, once: bool = Fa
             rng = random.Random()  # noqa: S311  (jitter, not secrets)
             poller = FeedPoller(settings, bus, store, fetcher, pool, rng, feeds, states)
             if p.websub.enabled and not once:
-                poller.websub = WebSub(p.websub, fetcher.session, poller.push, poller.verified,
-                                       p.max_body_bytes)  # fmt: skip
+                poller.websub = WebSub(
+                    p.websub, fetcher, Subscriptions(store.db), on_push=poller.push,
+                    on_verified=poller.verified, max_body_bytes=p.max_body_bytes,
+                )  # fmt: skip
                 await poller.websub.start()
-                for state in states.values():  # callbacks live in memory: subscribe again
-                    state.websub_expires = None
+                await _unsubscribe_removed(poller.websub, settings)
 
             async def poll(key: str) -> None:
                 await poller.poll(feeds[key], states[key])
@@ -160,9 +170,12 @@ async def fetch_articles(url: str, settings: Settings) -> list[Article]:
     """Fetch and parse one feed once, without state; raises FeedError naming the cause."""
     now = time.time()
     name = local_path(url).name if is_local(url) else url
-    feed = FeedConfig(name=name or url, url=url)
-    async with Fetcher(settings.poller) as fetcher:
-        resp = await fetcher.fetch(url)
+    configured = {f.url: f for f in settings.feeds}.get(url)
+    feed = FeedConfig(
+        name=name or url, url=url, allow_private=bool(configured and configured.allow_private)
+    )
+    async with Fetcher(settings.poller) as fetcher:  # the same egress policy as the poller
+        resp = await fetcher.fetch(url, allow_private=feed.allow_private)
     async with ParserPool(settings.poller, workers=1) as pool:
         parsed = await pool.parse(parse_job(resp, feed, settings.poller, now, base=url))
     return [to_article(e, feed, parsed.title, now) for e in parsed.entries]

@@ -54,6 +54,28 @@ MIGRATIONS = (
     _V1,
     # 2: entries older than poller.max_age, remembered but not published (`redflag feeds`)
     "ALTER TABLE feeds ADD COLUMN entries_old INTEGER NOT NULL DEFAULT 0;",
+    # 3: WebSub subscriptions, each with its own random callback and secret (subscriptions.py)
+    """CREATE TABLE IF NOT EXISTS websub (
+    key TEXT PRIMARY KEY,          -- the feed's configured URL
+    hub TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    token TEXT NOT NULL UNIQUE,    -- the callback path segment: random, unguessable
+    secret TEXT NOT NULL,          -- hub.secret for X-Hub-Signature: random, per subscription
+    pending TEXT,                  -- 'subscribe' / 'unsubscribe' awaiting the hub's GET
+    requested REAL NOT NULL,       -- when that request went out
+    lease REAL,                    -- seconds the hub granted
+    expires REAL                   -- when the verified lease ends
+);
+""",
+    # 4: permanent redirects seen but not yet followed for good (redirects.py)
+    """CREATE TABLE IF NOT EXISTS redirects (
+    key TEXT PRIMARY KEY,          -- the feed's configured URL
+    target TEXT NOT NULL,          -- where its permanent redirects lead
+    first_seen REAL NOT NULL,
+    last_seen REAL NOT NULL,
+    polls INTEGER NOT NULL
+);
+""",
 )
 _CHUNK = 500  # below SQLite's default limit on host parameters
 EXPIRE_EVERY = 3600.0  # seconds between expiry sweeps while running

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from services.core.settings import Settings
+from services.poller.redirects import Candidate, Redirects
 from services.poller.state import FeedState, StateStore
 
 Status = Literal["ok", "failing", "unhealthy", "disabled", "never polled"]
@@ -25,6 +26,17 @@ class FeedStatus:
     entries_seen: int = 0
     entries_old: int = 0  # skipped as older than poller.max_age
     current_url: str | None = None  # differs from url after a permanent redirect
+    moving_to: str | None = None  # a permanent redirect seen, not yet held long enough
+    redirect_polls: int = 0
+
+    def note(self) -> str:
+        """The last error, and where the feed moved or is moving."""
+        notes = [self.last_error] if self.last_error else []
+        if self.current_url and self.current_url != self.url:
+            notes.append(f"moved to {self.current_url}")
+        if self.moving_to:
+            notes.append(f"redirects to {self.moving_to} ({self.redirect_polls} polls)")
+        return "; ".join(notes)
 
 
 def _when(value: float | None) -> datetime | None:
@@ -35,10 +47,12 @@ def feed_statuses(settings: Settings) -> list[FeedStatus]:
     """Status of every configured feed, in config order; 'never polled' without state."""
     path = settings.state_dir / "poller.db"
     states: dict[str, FeedState] = {}
+    moves: dict[str, Candidate] = {}
     if path.exists():
         store = StateStore(path, readonly=True)
         try:
             states = store.feeds()
+            moves = Redirects(store.db).all()
         finally:
             store.db.close()
     out = []
@@ -71,6 +85,8 @@ def feed_statuses(settings: Settings) -> list[FeedStatus]:
                 entries_seen=state.entries_seen,
                 entries_old=state.entries_old,
                 current_url=state.url,
+                moving_to=moves[feed.url].target if feed.url in moves else None,
+                redirect_polls=moves[feed.url].polls if feed.url in moves else 0,
             )
         )
     return out
@@ -88,7 +104,9 @@ def _ago(value: datetime | None, now: datetime) -> str:
 def format_statuses(statuses: list[FeedStatus], now: datetime | None = None) -> list[str]:
     """`redflag feeds` as a table a person can scan: one row per feed, errors last."""
     now = now or datetime.now(UTC)
-    header = ("FEED", "STATUS", "LAST OK", "NEXT POLL", "ERRORS", "NEW", "TOO OLD", "LAST ERROR")
+    header = (
+        "FEED", "STATUS", "LAST OK", "NEXT POLL", "ERRORS", "NEW", "TOO OLD", "LAST ERROR / MOVE"
+    )  # fmt: skip
     rows = [
         (
             s.name,
@@ -98,7 +116,7 @@ def format_statuses(statuses: list[FeedStatus], now: datetime | None = None) -> 
             str(s.error_count),
             str(s.entries_seen),
             str(s.entries_old),
-            (s.last_error or "")[:80],
+            s.note()[:160],
         )
         for s in statuses
     ]

@@ -7,6 +7,8 @@ messages, and a regex pass costs a few microseconds where html.parser costs a mi
 import html
 import re
 
+from schemas.limits import MAX_LANG
+
 # Elements whose content is never text a reader sees.
 _INVISIBLE = re.compile(
     r"<(script|style|template|head)\b"
@@ -62,7 +64,7 @@ def normalise_lang(value: str | None) -> str | None:
     if not value:
         return None
     value = value.strip()
-    if not _LANG_TAG.match(value):
+    if len(value) > MAX_LANG or not _LANG_TAG.match(value):
         return None
     primary, *rest = value.replace("_", "-").split("-")
     subtags = [part.upper() if len(part) == 2 else part.lower() for part in rest]

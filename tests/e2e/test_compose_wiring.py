@@ -73,7 +73,9 @@ async def test_compose_services_wired_as_written_produce_alerts(
         # test-only overrides: a loopback feed instead of the internet, and (on Tansu, which
         # has no InitProducerId) no idempotent producer
         overrides = {
-            "REDFLAG_FEEDS": json.dumps([{"name": "wire", "url": feeds.url("/wire.xml")}]),
+            "REDFLAG_FEEDS": json.dumps(
+                [{"name": "wire", "url": feeds.url("/wire.xml"), "allow_private": True}]
+            ),
             "REDFLAG_LOG__FORMAT": "json",
         }
         if not os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):

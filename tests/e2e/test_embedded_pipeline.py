@@ -20,7 +20,7 @@ async def test_each_event_reaches_the_right_channels_once(
         config = write_config(
             tmp_path / "redflag.yaml",
             state_dir=str(tmp_path / "state"),
-            feeds=[{"name": "wire", "url": feeds.url("/wire.xml")}],
+            feeds=[{"name": "wire", "url": feeds.url("/wire.xml"), "allow_private": True}],
             notifier={"endpoints": chat_server.endpoints},
         )
         settings = load_settings(config, env={})
@@ -46,7 +46,7 @@ async def test_non_events_send_nothing(tmp_path: Path, chat_server: ChatServer) 
         config = write_config(
             tmp_path / "redflag.yaml",
             state_dir=str(tmp_path / "state"),
-            feeds=[{"name": "wire", "url": feeds.url("/wire.xml")}],
+            feeds=[{"name": "wire", "url": feeds.url("/wire.xml"), "allow_private": True}],
             notifier={"endpoints": chat_server.endpoints},
         )
         await run_embedded(load_settings(config, env={}), once=True)

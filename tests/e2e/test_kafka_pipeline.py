@@ -58,7 +58,7 @@ async def test_pipeline_on_kafka_delivers_each_event_once(
             config = write_config(
                 tmp_path / "redflag.yaml",
                 feeds=[{"name": "wire", "url": feeds.url("/wire.xml"), "interval": 1}],
-                poller={"min_interval": 1, "default_interval": 1},
+                poller={"min_interval": 1, "default_interval": 1, "allow_private_feeds": True},
                 kafka=kafka_section(kafka_settings),
             )
             stages = start_stages(tmp_path, config, kafka_settings, chat)
@@ -89,7 +89,7 @@ async def test_kill_9_of_every_stage_loses_nothing_and_repeats_nothing(
                     {"name": "a", "url": feeds.url("/a.xml"), "interval": 1},
                     {"name": "b", "url": feeds.url("/b.xml"), "interval": 1},
                 ],
-                poller={"min_interval": 1, "default_interval": 1},
+                poller={"min_interval": 1, "default_interval": 1, "allow_private_feeds": True},
                 notifier={"max_attempts": 3},
                 kafka=kafka_section(kafka_settings),
             )

@@ -101,6 +101,27 @@ def test_fetch_failure_is_one_line_and_exit_1(tmp_path: Path, content: bytes, ne
     assert needle in result.stderr.lower()
 
 
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"root:$6$Zq9SECRETHASH:19000:0:99999:7:::\n", "plain text"),
+        (b"\x7fELF\x02\x01\x01\x00SECRETHASH\x00\x00\x03\x00\x3e\x00" * 8, "binary data"),
+        (b"<SECRETHASH><x/></SECRETHASH>", "xml document"),
+        (b'{"SECRETHASH": 1}', "json document"),
+    ],
+)
+def test_fetch_errors_describe_the_file_without_quoting_it(
+    tmp_path: Path, content: bytes, words: str
+) -> None:
+    """Issue 11: `redflag fetch /etc/shadow` printed its first line."""
+    path = tmp_path / "shadow"
+    path.write_bytes(content)
+    result = redflag("fetch", str(path))
+    assert result.returncode == 1
+    assert words in result.stderr.lower()
+    assert "SECRETHASH" not in result.stderr + result.stdout
+
+
 def test_fetch_missing_file_names_the_cause(tmp_path: Path) -> None:
     result = redflag("fetch", str(tmp_path / "absent.xml"))
     assert result.returncode == 1

@@ -55,7 +55,7 @@ async def test_running_pipeline_exports_unhealthy_feeds_and_alerts(tmp_path: Pat
                 {"name": "metrics-good", "url": feeds.url("/good.xml")},
                 {"name": "metrics-broken", "url": feeds.url("/broken.xml")},
             ],
-            poller={"unhealthy_after": 1},
+            poller={"unhealthy_after": 1, "allow_private_feeds": True},
             metrics={"listen": f"127.0.0.1:{port}"},
         )
         stop = asyncio.Event()

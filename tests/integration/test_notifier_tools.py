@@ -100,6 +100,30 @@ async def test_test_channel_reports_the_exact_failure_without_secrets(
     assert all(secret not in message for secret in SECRETS)
 
 
+async def test_one_masking_form_everywhere(
+    tmp_path: Path, chat_server: ChatServer, captured_logs: io.StringIO
+) -> None:
+    """Issue 11: `channels`, `test-channel` and logs show the service, no token character
+    (apprise's privacy form kept the first and last of each: `slack://T...C/B...F/X...3`)."""
+    settings = make_settings(tmp_path, endpoints=chat_server.endpoints)
+    listed = list_channels(settings)
+    sent = await stage.test_channel(settings, "desk-tg")
+    chat_server.script("/services/", Reply(403, b"invalid_token"))
+    with pytest.raises(NotifyError) as info:
+        await stage.test_channel(settings, "ops-slack")
+    structlog.get_logger("test").warning("channel_used", url=SLACK, note=f"via {TELEGRAM}")
+    logged = captured_logs.getvalue()
+    assert listed[0].startswith("ops-slack: slack slack://**** ·")
+    assert listed[1].startswith("desk-tg: telegram tgram://**** ·")
+    assert sent == "sent a test alert to 'desk-tg' (telegram, tgram://****)"
+    assert "(slack://****)" in str(info.value)
+    assert '"url": "slack://****"' in logged
+    assert '"note": "via tgram://****"' in logged
+    for shown in [*listed, sent, str(info.value), logged]:
+        for fragment in ("T1ABC", "T...C", "B...F", "123456", "1...6", "X...3", "A...n"):
+            assert fragment not in shown
+
+
 async def test_test_channel_unknown_name(tmp_path: Path) -> None:
     with pytest.raises(NotifyError, match=r"no channel named 'nope'.*ops-slack, desk-tg, screen"):
         await stage.test_channel(make_settings(tmp_path), "nope")

@@ -98,7 +98,8 @@ SLACK_GOLDEN = {
                         "text": "*<https://news.example/air-acme-crash|Air Acme flight AC123 "
                         "crashes near Lyon, 3 dead>*\n"
                         "Fatalities: *3* · Injuries: 12\n"
-                        "Reuters · 2025-03-04 14:05 UTC · confidence 93% · ★ watchlist",
+                        "Reuters (news.example) · 2025-03-04 14:05 UTC · confidence 93% "
+                        "· ★ watchlist",
                     },
                 },
             ],
@@ -117,14 +118,14 @@ TELEGRAM_GOLDEN = {
     '<b><a href="https://news.example/air-acme-crash">Air Acme flight AC123 crashes near Lyon, '
     "3 dead</a></b>\n"
     "Fatalities: <b>3</b> · Injuries: 12\n"
-    "<i>Reuters · 2025-03-04 14:05 UTC · confidence 93% · ★ watchlist</i>",
+    "<i>Reuters (news.example) · 2025-03-04 14:05 UTC · confidence 93% · ★ watchlist</i>",
 }
 
 MARKDOWN_GOLDEN = (
     "🚨 **CRASH** · Air Acme (AIRA)\n"
     "**[Air Acme flight AC123 crashes near Lyon, 3 dead](<https://news.example/air-acme-crash>)**\n"
     "Fatalities: **3** · Injuries: 12\n"
-    "_Reuters · 2025-03-04 14:05 UTC · confidence 93% · ★ watchlist_"
+    "_Reuters (news.example) · 2025-03-04 14:05 UTC · confidence 93% · ★ watchlist_"
 )
 
 

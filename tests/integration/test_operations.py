@@ -37,10 +37,12 @@ async def redflag(*args: str, env: dict[str, str] | None = None) -> tuple[int, s
 def config(tmp_path: Path, feeds: list[tuple[str, str]], **extra: object) -> Path:
     tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / "redflag.yaml"
+    poller = {"allow_private_feeds": True, **extra.pop("poller", {})}  # type: ignore[dict-item]
     data = {
         "state_dir": str(tmp_path / "state"),
         "feeds": [{"name": n, "url": u} for n, u in feeds],
         "watchlist": WATCH,
+        "poller": poller,  # the feeds are local test servers
         **extra,
     }
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
@@ -194,7 +196,10 @@ async def start_busy(tmp_path: Path, feeds: FeedServer, grace: float) -> asyncio
     )  # fmt: skip
     deadline = time.monotonic() + 30
     while sum(feeds.hits(f"/{tag}{n}.xml") for n in range(200)) < 150:  # polls in flight
-        assert time.monotonic() < deadline, "the poller never got busy"
+        if time.monotonic() > deadline or proc.returncode is not None:
+            proc.kill()
+            await proc.wait()
+            raise AssertionError("the poller never got busy")
         await asyncio.sleep(0.1)
     return proc
 

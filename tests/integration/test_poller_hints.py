@@ -23,7 +23,13 @@ def settings(tmp_path: Path, url: str) -> Settings:
     return Settings(
         state_dir=tmp_path / "state",
         feeds=(FeedConfig(name="f", url=url),),
-        poller=PollerSettings(parse_workers=1, default_interval=60, max_interval=86400, jitter=0),
+        poller=PollerSettings(
+            parse_workers=1,
+            default_interval=60,
+            max_interval=86400,
+            jitter=0,
+            allow_private_feeds=True,  # the feed is a local test server
+        ),
     )
 
 

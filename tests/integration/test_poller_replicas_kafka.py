@@ -34,7 +34,7 @@ def _settings(state: Path, urls: list[str], kafka: KafkaSettings, tag: str) -> S
         poller=PollerSettings(
             parse_workers=1, default_interval=0.3, min_interval=0.1, jitter=0,
             assignment="kafka", feeds_topic=f"t{tag}.poller-slots", group=f"g{tag}.poller",
-            slots=16, shutdown_grace=5,
+            slots=16, shutdown_grace=5, allow_private_feeds=True,
         ),
     )  # fmt: skip
 

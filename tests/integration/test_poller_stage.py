@@ -33,7 +33,7 @@ def make_settings(tmp_path: Path, feeds: list[tuple[str, str]], **poller: Any) -
     return Settings(
         state_dir=tmp_path / "state",
         feeds=tuple(FeedConfig(name=name, url=url) for name, url in feeds),
-        poller=PollerSettings(parse_workers=1, **poller),
+        poller=PollerSettings(parse_workers=1, allow_private_feeds=True, **poller),
     )
 
 
@@ -129,18 +129,61 @@ async def test_gone_disables_feed(tmp_path: Path, bus: SqliteBus) -> None:
         assert "410" in status.last_error
 
 
-async def test_permanent_redirect_moves_feed(tmp_path: Path, bus: SqliteBus) -> None:
+async def test_repeated_permanent_redirect_does_not_move_feed_within_a_day(
+    tmp_path: Path, bus: SqliteBus
+) -> None:
+    """Issue 11: one 301 (or a few in an hour) must not repoint a feed for good."""
     async with FeedServer() as server:
         server.set("/old.xml", Route(status=301, location="/new.xml"))
         server.set("/new.xml", rss_feed([item(1)]))
         settings = make_settings(tmp_path, [("M", server.url("/old.xml"))])
-        await poll_once(settings, bus)
-        await poll_once(settings, bus)
-        assert server.hits("/old.xml") == 1
-        assert server.hits("/new.xml") == 2
+        for _ in range(4):
+            await poll_once(settings, bus)
+        assert server.hits("/old.xml") == 4
+        [status] = feed_statuses(settings)
+        assert status.current_url == server.url("/old.xml")
+        assert status.moving_to == server.url("/new.xml")
+        assert status.redirect_polls == 4
+        assert f"redirects to {server.url('/new.xml')} (4 polls)" in status.note()
+        assert len(await published(bus)) == 1
+
+
+async def test_permanent_redirect_moves_feed_once_it_held(tmp_path: Path, bus: SqliteBus) -> None:
+    async with FeedServer() as server:
+        server.set("/old.xml", Route(status=301, location="/new.xml"))
+        server.set("/new.xml", rss_feed([item(1)]))
+        settings = make_settings(
+            tmp_path, [("M", server.url("/old.xml"))], move_after_polls=3, move_after=0.01
+        )
+        for _ in range(4):
+            await poll_once(settings, bus)
+        assert server.hits("/old.xml") == 3
+        assert server.hits("/new.xml") == 4
         [status] = feed_statuses(settings)
         assert status.current_url == server.url("/new.xml")
+        assert status.moving_to is None
+        assert "moved to" in status.note()
         assert len(await published(bus)) == 1
+
+
+async def test_a_redirect_interrupted_starts_counting_again(tmp_path: Path, bus: SqliteBus) -> None:
+    async with FeedServer() as server:
+        server.script(
+            "/old.xml",
+            Route(status=301, location="/new.xml"),
+            Route(status=301, location="/new.xml"),
+            Route(body=rss_feed([item(1)])),
+            Route(status=301, location="/new.xml"),
+        )
+        server.set("/new.xml", rss_feed([item(1)]))
+        settings = make_settings(
+            tmp_path, [("M", server.url("/old.xml"))], move_after_polls=3, move_after=0.01
+        )
+        for _ in range(4):
+            await poll_once(settings, bus)
+        [status] = feed_statuses(settings)
+        assert status.current_url == server.url("/old.xml")
+        assert status.redirect_polls == 1
 
 
 async def test_temporary_redirect_keeps_url(tmp_path: Path, bus: SqliteBus) -> None:

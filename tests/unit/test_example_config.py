@@ -201,17 +201,23 @@ def compose() -> dict[str, Any]:
     return data
 
 
-@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose not on PATH")
-def test_docker_compose_config_passes_with_no_secrets_set() -> None:
+def docker_compose_config(*files: Path) -> subprocess.CompletedProcess[str]:
+    """`docker-compose -f ... config` over COMPOSE and `files`, with no secret set."""
     env = {k: v for k, v in os.environ.items() if k not in SECRETS and not k.startswith("COMPOSE_")}
-    result = subprocess.run(
-        ["docker-compose", "-f", str(COMPOSE), "config"],
+    args = [arg for path in (COMPOSE, *files) for arg in ("-f", str(path))]
+    return subprocess.run(
+        ["docker-compose", *args, "config"],
         capture_output=True,
         text=True,
         env=env,
         timeout=120,
         check=False,
     )
+
+
+@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose not on PATH")
+def test_docker_compose_config_passes_with_no_secrets_set() -> None:
+    result = docker_compose_config()
     assert result.returncode == 0, result.stderr
     services = yaml.safe_load(result.stdout)["services"]
     assert {"kafka", "kafka-init", *STAGES} <= set(services)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.core.redact import MASK, redact_urls, register_secret
+from services.core.redact import MASK, mask_url, redact_urls, register_secret
 
 SLACK_TOKENS = "T0123ABCD/B0456EFGH/abcdefghijklmnopqrstuvwx"
 BOT_TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"
@@ -76,3 +76,24 @@ def test_a_closing_bracket_ends_the_masked_url() -> None:
     assert redact_urls(f"channel 'tg' (tgram://{BOT_TOKEN}/-100123): failed") == (
         "channel 'tg' (tgram://****): failed"
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        (f"slack://{SLACK_TOKENS}/#alerts", "slack://****"),
+        (f"tgram://{BOT_TOKEN}/-100123", "tgram://****"),
+        ("json://admin:pa55w0rd@127.0.0.1:8080/hook", "json://****"),
+        (f"https://hooks.slack.com/services/{SLACK_TOKENS}", "https://hooks.slack.com/****"),
+        ("https://user:pw@ntfy.example/topic?token=tk", "https://ntfy.example/****"),
+        ("not a url at all", MASK),
+    ],
+)
+def test_mask_url_shows_the_service_only(url: str, shown: str) -> None:
+    assert mask_url(url) == shown
+
+
+def test_a_registered_url_is_masked_to_its_service() -> None:
+    url = "discord://98765/registered_token_QQQ"
+    register_secret(url)
+    assert redact_urls(f"posting via {url} failed") == "posting via discord://**** failed"

@@ -68,7 +68,7 @@ def test_badge_and_key_facts(kind: str, facts: Facts, badge: str, line: str) -> 
     assert v.badge == badge
     assert " · ".join(f"{f.label}: {f.value}" for f in v.facts) == line
     assert v.subject == f"{badge} · Acme (ACME)"
-    assert v.byline == "Reuters · 2025-03-04 14:05 UTC · confidence 87%"
+    assert v.byline == "Reuters (news.example) · 2025-03-04 14:05 UTC · confidence 87%"
 
 
 @pytest.mark.parametrize(
@@ -131,7 +131,9 @@ def test_escaping(fn: Any, raw: str, escaped: str) -> None:
     ("kind", "limit"), [("telegram", 4096), ("slack", 3000), ("markdown", 2000), ("text", 500)]
 )
 def test_long_headlines_are_shortened_to_fit(kind: Any, limit: int) -> None:
-    v = view(alert(title="Crash & <burn> 💥 " * 3000, facts=Facts(units=12000)))
+    # past the schema's title limit: built unvalidated, rendering must still fit the channel
+    long = alert(facts=Facts(units=12000)).model_copy(update={"title": "Crash & <burn> 💥 " * 3000})
+    v = view(long)
     r = render(v, kind, limit)
     measured = {"telegram": utf16_length(r.body), "slack": len(r.body)}.get(
         kind, len(r.title) + len(r.body)
@@ -140,6 +142,40 @@ def test_long_headlines_are_shortened_to_fit(kind: Any, limit: int) -> None:
     assert "…" in r.body
     assert "12,000" in r.body  # the facts survive; only the headline is cut
     assert "Acme" in r.title + r.body
+
+
+@pytest.mark.parametrize(
+    ("link", "source", "shown"),
+    [
+        ("https://www.reuters.com/x", "Reuters", "Reuters (reuters.com)"),
+        ("https://evil.example/x", "Reuters", "Reuters (evil.example)"),
+        ("https://news.bbc.co.uk/x", "BBC News", "BBC News (bbc.co.uk)"),
+        ("https://someone.github.io/x", "GitHub", "GitHub (someone.github.io)"),
+        ("https://reuters.com/x", "reuters.com", "reuters.com"),
+        ("http://8.8.8.8/x", "Wire", "Wire (8.8.8.8)"),
+        (None, "Reuters", "Reuters"),
+    ],
+)
+def test_source_shows_the_links_registered_domain(
+    link: str | None, source: str, shown: str
+) -> None:
+    """Issue 11: 'Reuters' linking to evil.example is visible as such."""
+    assert view(alert().model_copy(update={"link": link, "source": source})).source == shown
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "http://0x7f000001/admin", "http://2130706433/x", "http://[::ffff:169.254.169.254]/x",
+        "http://169.254.169.254/latest/meta-data", "http://10.0.0.1/x", "http://localhost/x",
+        "http://0xa9fea9fe/x", "http://[64:ff9b::a9fe:a9fe]/x", "javascript:alert(1)",
+    ],
+)  # fmt: skip
+def test_links_to_private_or_oddly_spelt_hosts_are_dropped(link: str) -> None:
+    """Issue 11: hex/integer/IPv6-mapped addresses in links never reach an alert."""
+    v = view(alert().model_copy(update={"link": link}))
+    assert v.link is None
+    assert v.source == "Reuters"
 
 
 def test_slack_link_keeps_the_url_whole_and_the_label_inert() -> None:
@@ -156,7 +192,7 @@ def test_slack_body_is_mrkdwn() -> None:
     assert r.body.splitlines() == [
         "*<https://news.example/a|Acme recalls SUVs>*",
         "Units: *12,000*",
-        "Reuters · 2025-03-04 14:05 UTC · confidence 87% · ★ watchlist",
+        "Reuters (news.example) · 2025-03-04 14:05 UTC · confidence 87% · ★ watchlist",
     ]
 
 
@@ -168,7 +204,7 @@ def test_telegram_body_carries_everything_and_no_title() -> None:
         "⚠️ <b>RECALL</b> · <b>Acme</b> (<code>ACME</code>)",
         '<b><a href="https://news.example/a">Acme recalls SUVs</a></b>',
         "Units: <b>12,000</b>",
-        "<i>Reuters · 2025-03-04 14:05 UTC · confidence 87% · ★ watchlist</i>",
+        "<i>Reuters (news.example) · 2025-03-04 14:05 UTC · confidence 87% · ★ watchlist</i>",
     ]
 
 
@@ -197,7 +233,7 @@ def test_console_block() -> None:
         "    Acme recalls SUVs",
         "    Units: 12,000",
         "    https://news.example/a",
-        "    Reuters · 2025-03-04 14:05 UTC · confidence 87%",
+        "    Reuters (news.example) · 2025-03-04 14:05 UTC · confidence 87%",
     ]
 
 

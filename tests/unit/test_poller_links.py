@@ -43,7 +43,14 @@ def test_canonical_link(url: str | None, canonical: str | None) -> None:
 @pytest.mark.parametrize(
     ("host", "public"),
     [("example.com", True), ("8.8.8.8", True), ("127.0.0.1", False), ("10.1", False),
-     ("metadata.internal", False), ("224.0.0.1", False), ("0.0.0.0", False)],
+     ("metadata.internal", False), ("224.0.0.1", False), ("0.0.0.0", False),
+     # issue 11: non-canonical IPv4 spellings and IPv6 forms that embed a private IPv4
+     ("0x7f000001", False), ("0xa9fea9fe", False), ("2130706433", False),
+     ("0177.0.0.1", False), ("127.1", False), ("0x08.0x08.0x08.0x08", False),
+     ("::ffff:127.0.0.1", False), ("::ffff:a9fe:a9fe", False), ("64:ff9b::a9fe:a9fe", False),
+     ("2002:a9fe:a9fe::1", False), ("::127.0.0.1", False), ("fe80::1", False),
+     ("100.64.0.1", False), ("2606:4700::1111", True), ("::ffff:8.8.8.8", True),
+     ("64:ff9b::808:808", True), ("svc.home.arpa", False)],
 )  # fmt: skip
 def test_is_public_host(host: str, public: bool) -> None:
     assert is_public_host(host) is public

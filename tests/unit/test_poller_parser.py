@@ -35,7 +35,7 @@ def titles(feed: ParsedFeed) -> list[str]:
          "not a feed: an HTML page; the page advertises a feed at "
          "https://feeds.example.com/news/rss.xml"),
         ("xhtml-404.xml", NotAFeed, "not a feed: an HTML page"),
-        ("api-response.xml", NotAFeed, "not a feed: an XML document with root <message>"),
+        ("api-response.xml", NotAFeed, "not a feed: an XML document that is not RSS, RDF or Atom"),
         ("api-response.json", NotAFeed, "not a feed: a JSON document that is not a JSON Feed"),
     ],
 )  # fmt: skip

@@ -94,3 +94,22 @@ def test_default_value_in_env_reference(tmp_path: Path) -> None:
 
 def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
     assert problems(tmp_path / "absent.yaml")[0].startswith("cannot read config file")
+
+
+def test_secrets_from_files_named_by_var_file(tmp_path: Path) -> None:
+    """Docker secrets: `${SLACK_URL}` reads the file `$SLACK_URL_FILE` names (issue 11)."""
+    secret = tmp_path / "slack_url"
+    secret.write_text(SLACK + "\n", encoding="utf-8")
+    path = write(tmp_path, "channels: [{name: s, url: '${SLACK_URL}'}]\n")
+    for env in ({"SLACK_URL_FILE": str(secret)}, {"SLACK_URL": "", "SLACK_URL_FILE": str(secret)}):
+        [channel] = load_settings(path, env=env).channels
+        assert channel.url.get_secret_value() == SLACK
+    direct = {"SLACK_URL": "slack://a/b/c", "SLACK_URL_FILE": str(secret)}
+    assert load_settings(path, env=direct).channels[0].url.get_secret_value() == "slack://a/b/c"
+
+
+def test_an_unreadable_secret_file_is_named_not_quoted(tmp_path: Path) -> None:
+    path = write(tmp_path, "channels: [{name: s, url: '${SLACK_URL}'}]\n")
+    [problem] = problems(path, {"SLACK_URL_FILE": str(tmp_path / "absent")})
+    assert problem.startswith("channels[0].url: SLACK_URL_FILE: cannot read ")
+    assert "absent" in problem
