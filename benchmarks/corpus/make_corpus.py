@@ -302,6 +302,7 @@ CRASH_ZH = {
 def crash_items(row: tuple, i: int, held: bool) -> list[Item]:
     op, op_zh, maker, maker_zh, kind, model, n, place, place_zh, year, src = row
     label = f"{op}; {maker}" if maker else op
+    model_zh = "无人驾驶出租车" if model == "robotaxi" else model
     ctx = {
         "op": op,
         "op_zh": op_zh,
@@ -334,7 +335,9 @@ def crash_items(row: tuple, i: int, held: bool) -> list[Item]:
                 "Accident reported (the word crash is often absent).",
             )
         )
-    zctx = ctx | {"n": n}
+    zctx = ctx | {"n": n, "model": model_zh}
+    if maker and model.startswith(maker):  # "ATR 72", not "ATR ATR 72"
+        zctx["maker_zh"] = ""
     zh_titles = CRASH_ZH[kind]
     title = zh_titles[(i + (1 if held else 0)) % len(zh_titles)]
     if not n:

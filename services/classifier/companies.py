@@ -13,6 +13,7 @@ from functools import cached_property
 
 from services.classifier.config import Company
 from services.classifier.lexicon import CompanyLex, Lexicon
+from services.classifier.script import simplified
 
 # A capitalised name: "Toyota", "Li Auto", "J&J's", "Metro-North", "3M", "Step2".
 _NAME_WORD = r"(?:[A-Z][A-Za-z0-9&'.-]*|[0-9]+[A-Za-z][A-Za-z0-9-]*)"
@@ -69,6 +70,7 @@ class Watchlist:
         for company in companies:
             for name in (company.company, *company.aliases):
                 self.by_name.setdefault(name.casefold(), company)
+                self.by_name.setdefault(simplified(name).casefold(), company)
         parts = [
             re.escape(name)
             if _is_cjk(name)

@@ -24,6 +24,7 @@ from services.classifier.lexicon import LEXICON_DIR, Lexicon, load_lexicons
 from services.classifier.naming import name_event
 from services.classifier.recall import recall_hit
 from services.classifier.screen import Screen
+from services.classifier.script import simplified
 from services.classifier.target import target_hit
 from services.classifier.text import Sentence, Zone, lower, sentences
 
@@ -85,7 +86,11 @@ def load_rules(watchlist: Sequence[Company] = ()) -> Rules:
 
 def classify(article: Text, rules: Rules) -> list[Event]:
     """The events an article reports, strongest evidence first within each type."""
-    title, summary, content = article.title or "", article.summary or "", article.content or ""
+    title, summary, content = (
+        simplified(article.title or ""),
+        simplified(article.summary or ""),
+        simplified(article.content or ""),
+    )
     passed = rules.screen(lower(f"{title}\n{summary}\n{content}"))
     if not passed:
         return []

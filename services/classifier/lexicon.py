@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from services.classifier.numbers import NumberGrammar, build_grammar
+from services.classifier.script import has_traditional, simplified
 from services.classifier.wordforms import fast_alternation
 
 LEXICON_DIR = Path(__file__).parent / "lexicons"
@@ -282,10 +283,13 @@ def _number_words(numbers: Mapping[str, object]) -> str:
 
 
 def _compile(path: Path) -> Lexicon:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
     if not isinstance(data, Mapping):
         raise LexiconError(f"{path.name}: not a mapping")
     script = data.get("script")
+    if script == "cjk" and has_traditional(text):  # entries in either script match both
+        data = yaml.safe_load(simplified(text))
     if script not in {"latin", "cjk"}:
         raise LexiconError(f"{path.name}: script must be 'latin' or 'cjk'")
     r = _Reader(path, data, cjk=script == "cjk")
