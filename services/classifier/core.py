@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Protocol
 
 from schemas.alert import Event, EventType, Facts
+from services.classifier.background import background
 from services.classifier.clauses import clauses
 from services.classifier.companies import Watchlist
 from services.classifier.config import Company
@@ -33,6 +34,7 @@ MIN_CONFIDENCE = 0.5
 ZONE_WEIGHT = {Zone.TITLE: 1.0, Zone.SUMMARY: 0.95, Zone.LEAD: 0.9, Zone.BODY: 0.6}
 CORROBORATION, MAX_CONFIDENCE = 0.05, 0.99
 RECALL_BACKGROUND = 0.5  # an accident told inside a recall sentence is its reason, not news
+BACKGROUND_CLAUSE = 0.5  # "Toyota, which recalled ... last year, said ...": told in passing
 EVIDENCE_CHARS = 400
 TYPES: tuple[EventType, ...] = ("recall", "crash", "target_change")
 _APPROX_LOW, _APPROX_HIGH = 0.85, 1.3
@@ -111,6 +113,8 @@ def classify(article: Text, rules: Rules) -> list[Event]:
         for hit in (recall, crash, target):
             if hit is not None:
                 hit.strength *= ZONE_WEIGHT[s.zone]
+                if background(s.low, hit.anchor, lex):
+                    hit.strength *= BACKGROUND_CLAUSE
                 hits[hit.type].append(hit)
                 if s.zone != Zone.BODY and hit.strength >= MIN_CONFIDENCE:
                     compound.append((s, lex, hit.type))

@@ -116,6 +116,14 @@ class CompanyLex:
 
 
 @dataclass(frozen=True, slots=True)
+class BackgroundLex:
+    """Openers of a clause that tells the past ("distance" ones suffice), and past markers."""
+
+    openers: Pattern  # one named group "distance": a clause opened by it is background by itself
+    past: Pattern
+
+
+@dataclass(frozen=True, slots=True)
 class Lexicon:
     """One language's compiled lexicon."""
 
@@ -130,6 +138,7 @@ class Lexicon:
     target: TargetLex
     companies: CompanyLex
     numbers: NumberGrammar
+    background: BackgroundLex
 
 
 def load_lexicons(directory: Path = LEXICON_DIR) -> tuple[Lexicon, ...]:
@@ -356,4 +365,8 @@ def _compile(path: Path) -> Lexicon:
         ),
         companies=_companies(r),
         numbers=build_grammar(numbers, cjk=r.cjk),
+        background=BackgroundLex(
+            openers=r.groups("background", ["distance", "relative"]),
+            past=r.words("background.past"),
+        ),
     )

@@ -13,6 +13,7 @@ from services.classifier.evidence import Hit, Span, covered, spans
 from services.classifier.lexicon import Lexicon
 from services.classifier.target_facts import target_facts
 from services.classifier.text import Sentence
+from services.core.cjk import CLAUSE_BREAK
 
 PAIRED, EXPECT, EXPECT_SET, BROKER, WARNING = 0.85, 0.8, 0.72, 0.85, 0.68
 FIGURE_BONUS = 0.07
@@ -164,7 +165,7 @@ def _expected(s: Sentence, lex: Lexicon) -> Hit | None:
     """A stated figure against a former one: "now expects ... of $X, down from $Y"."""
     for m in lex.target.expect.finditer(s.low):
         if lex.cjk:
-            return None
+            return _zh_expected(s, lex, m.span())
         reach = s.low[m.end() : m.end() + _EXPECT_REACH]
         cut = _EN_BREAK.search(reach)
         reach = reach[: cut.start()] if cut else reach
@@ -184,6 +185,24 @@ def _expected(s: Sentence, lex: Lexicon) -> Hit | None:
             hit.facts["direction"] = "set"
             return hit
     return None
+
+
+def _zh_expected(s: Sentence, lex: Lexicon, verb: Span) -> Hit | None:
+    """A company's own figure for a metric ("理想汽车预计Q3交付为14.5万辆至15.5万辆"): guidance set.
+
+    Only in the clause of the verb, with a metric and a figure there, and not a broker's view.
+    """
+    end = CLAUSE_BREAK.search(s.low, verb[1])
+    clause = s.low[verb[1] : end.start() if end else len(s.low)]
+    if not (lex.target.metrics.search(clause) and _DIGIT.search(clause)):
+        return None
+    if lex.target.brokers.search(s.low[: verb[0]]) or lex.target.earlier.search(
+        s.low, max(0, verb[0] - 4), verb[0]
+    ):
+        return None
+    hit = Hit("target_change", EXPECT_SET, s, verb, "target_change", verb=verb)
+    hit.facts["direction"] = "set"
+    return hit
 
 
 def _broker(s: Sentence, lex: Lexicon, verbs: list[tuple[Span, str]]) -> Hit | None:
