@@ -657,6 +657,9 @@ def _item(
     facts: dict,
     note: str,
 ) -> Item:
+    if lang == "zh" and labels:  # a Chinese outlet names the company in Chinese: both are right
+        names = [str(ctx[k]) for k in ("zh", "co_zh", "op_zh", "maker_zh") if ctx.get(k)]
+        company = "; ".join(dict.fromkeys([company, *names]))
     return {
         "lang": lang,
         "title": title.format(**ctx),
