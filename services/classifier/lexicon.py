@@ -85,6 +85,7 @@ class TargetLex:
     metrics: Pattern  # one named group per metric, in the lexicon's order
     unit_metrics: frozenset[str]
     brokers: Pattern
+    alongside: Pattern  # ends a gap "Tesla estimates, " between a verb and its target noun
     roles: tuple[tuple[str, Pattern], ...]  # (old|new|delta, regex ending where a figure starts)
     quarters: tuple[tuple[int, Pattern], ...]
     fiscal_end: Pattern
@@ -358,6 +359,9 @@ def _compile(path: Path) -> Lexicon:
             metrics=r.groups("target_change.metrics"),
             unit_metrics=frozenset(str(m) for m in unit_metrics),
             brokers=r.words("target_change.brokers"),
+            alongside=re.compile(
+                rf"[^,;]*{r.words('target_change.alongside').pattern}\s*(?:,|and|&|及|和|、)\s*$"
+            ),
             roles=r.suffixes("target_change.roles"),
             quarters=r.numbered("target_change.quarters"),
             fiscal_end=r.words("target_change.fiscal_end"),

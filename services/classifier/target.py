@@ -144,6 +144,8 @@ def _bound(s: Sentence, lex: Lexicon, verb: Span, noun: Span) -> bool:
         return 0 <= hi - lo <= _ZH_GAP and not _ZH_BREAK.search(s.low[lo:hi])
     if verb[0] < noun[0]:
         gap = s.low[verb[1] : noun[0]]
+        if lex.target.alongside.match(gap):  # "raises Tesla estimates, price target to $345"
+            return len(gap) <= _EN_GAP
         return len(gap) <= _EN_GAP and not _EN_BREAK.search(gap) and "," not in gap
     gap = s.low[noun[1] : verb[0]]
     return len(gap) <= _EN_AFTER and bool(_PASSIVE.match(gap))
@@ -158,7 +160,13 @@ def _held(verb: Span, noun: Span, holds: list[Span]) -> bool:
 def _price_context(s: Sentence, lex: Lexicon, noun: Span) -> bool:
     """A bare "target" moved by a broker or an analyst is a price target."""
     word = s.low[noun[0] : noun[1]]
-    return bool(_TARGET_WORD.fullmatch(word) and lex.target.brokers.search(s.low[: noun[0]]))
+    if not _TARGET_WORD.fullmatch(word):
+        return False
+    before = s.low[max(0, noun[0] - 12) : noun[0]]
+    price = lex.target.price_target.search(before + word)  # "Ford price target cut by ..."
+    if price and price.end() == len(before) + len(word) and price.start() < len(before):
+        return True
+    return bool(lex.target.brokers.search(s.low[: noun[0]]))
 
 
 def _expected(s: Sentence, lex: Lexicon) -> Hit | None:
