@@ -46,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 when under the bars")
     parser.add_argument("--seeds", type=Path, help="a folder of seed pages (../shared/seeds)")
     args = parser.parse_args(argv)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the services package
     items = [item for path in args.corpora for item in _read(path)]
     if args.seeds:
         items += list(seed_items(args.seeds))
@@ -101,7 +102,6 @@ def _predict(
         for item in items
     ]
     if inproc:
-        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
         from services.classifier.core import load_rules  # noqa: PLC0415
         from services.classifier.jsonl import classify_lines  # noqa: PLC0415
 
@@ -243,7 +243,9 @@ def failures(summary: dict[str, object]) -> list[str]:
 
 
 def _norm(name: str) -> str:
-    text = _SUFFIXES.sub(" ", name.casefold().replace("&", " and "))
+    from services.classifier.script import simplified  # noqa: PLC0415 - after the path is set
+
+    text = _SUFFIXES.sub(" ", simplified(name).casefold().replace("&", " and "))
     return " ".join(re.sub(r"[^\w\u4e00-\u9fff]+", " ", text).split())
 
 

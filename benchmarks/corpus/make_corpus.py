@@ -10,6 +10,7 @@ phrasings does not carry over by rote. Format: ../shared/dev-corpus/README.md.
 """
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -118,7 +119,8 @@ def recall_items(row: tuple, i: int, held: bool) -> list[Item]:
                 "Recall announced; headline count may be rounded, summary exact.",
             )
         )
-    zctx = ctx | {"n": zh_count(units, i % 4), "exact": zh_count(units, (i + 1) % 4 or 2)}
+    exact = zh_count(units, 2) if units % 10_000 == 0 else str(units)  # the filing's figure
+    zctx = ctx | {"n": zh_count(units, i % 4), "exact": exact}
     title, summary = zhs[i % len(zhs)]
     out.append(
         _item(
@@ -340,8 +342,8 @@ def crash_items(row: tuple, i: int, held: bool) -> list[Item]:
         zctx["maker_zh"] = ""
     zh_titles = CRASH_ZH[kind]
     title = zh_titles[(i + (1 if held else 0)) % len(zh_titles)]
-    if not n:
-        title = title.split(" ")[0].split("，")[0]
+    if not n:  # nobody killed: say so, keep the operator
+        title = re.sub(r"(?:机上|造成|致|称)?\{n\}人(?:遇难|死亡|罹难)", "无人员死亡", title)
     simp = _item("zh", title, "", zctx, base, ["crash"], label, facts, "事故报道。")
     out.append(simp)
     conv = HK if i % 2 else TW
@@ -673,6 +675,15 @@ def _item(
     }
 
 
+def _hant_labels(items: list[Item]) -> None:
+    """A Taiwan or Hong Kong outlet may name the company its own way (大众 -> 福斯): both right."""
+    for item in items:
+        if item.get("script") == "hant" and item["labels"]:
+            names = str(item["company"]).split("; ")
+            local = [TW.convert(n) for n in names] + [HK.convert(n) for n in names]
+            item["company"] = "; ".join(dict.fromkeys(names + local))
+
+
 def build() -> tuple[list[Item], list[Item]]:
     dev: list[Item] = []
     held: list[Item] = []
@@ -688,6 +699,8 @@ def build() -> tuple[list[Item], list[Item]]:
             is_held = i % HELD_OUT == HELD_OUT - 1
             items = make(row, i, is_held) if make else row(is_held)
             (held if is_held else dev).extend(items)
+    _hant_labels(dev)
+    _hant_labels(held)
     for prefix, items in (("cd", dev), ("ch", held)):
         for n, item in enumerate(items, 1):
             item["id"] = f"{prefix}{n:04d}"

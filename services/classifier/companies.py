@@ -47,7 +47,10 @@ _ZH_GIVEN = re.compile(
 )
 # A brand joined to a model code: "理想L9", "小米SU7", "蔚来ES8", "问界M7", "极氪X9".
 _ZH_MODEL = re.compile(r"([\u4e00-\u9fff]{2,6})(?=[A-Z]{1,3}\d{1,3}(?![\dA-Za-z]))")
-_ZH_QUANTITY = re.compile(r"^.*?[一两三四五六七八九十几数多这该那每][辆台部架艘款]|^[辆台部架艘款]")
+_ZH_QUANTITY = re.compile(
+    r"^.*?[一两三四五六七八九十几数多这该那每][辆台部架艘款]|^[辆台部架艘款]"
+    r"|[一两三四五六七八九十几数多\d]+[辆台部架艘列趟]$"  # "胶济铁路两列": the count after
+)
 _MAX_NAME = 6
 _ADVERB = re.compile(r"(?:ally|arily|ously|ively|edly|ently|antly|ingly|fully)$")  # "Voluntarily"
 _HEADLINE = 200
@@ -142,14 +145,17 @@ class Names:
         )
 
 
-def acceptable(name: str, initial: bool, names: Names, lex: CompanyLex) -> bool:
-    """A name that can be a company: not a stop word, regulator, place or (opening) plain word."""
+def acceptable(
+    name: str, initial: bool, names: Names, lex: CompanyLex, *, place_ok: bool = False
+) -> bool:
+    """A name that can be a company: not a stop word, regulator, place or (opening) plain word
+    (`place_ok`: the sentence says it is a company, "operated by Grace Ocean")."""
     low = name.lower()
     return bool(
         name
         and not lex.not_company.fullmatch(low)
         and not (initial and names.plain(name))
-        and not (names.place(name) and not lex.org_suffix.search(low))
+        and not (names.place(name) and not lex.org_suffix.search(low) and not place_ok)
     )
 
 
@@ -277,6 +283,11 @@ def zh_brand(text: str, lex: Lexicon) -> list[str]:
         if name and not lex.target.brokers.fullmatch(name):
             found.append(name)
     return found
+
+
+def zh_unquantified(fragment: str) -> str:
+    """A fragment without its leading quantity: "一辆Waymo" -> "Waymo"."""
+    return _ZH_QUANTITY.sub("", fragment)
 
 
 def _strip_broker(fragment: str, lex: Lexicon) -> str:

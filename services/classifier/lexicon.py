@@ -14,6 +14,7 @@ import yaml
 from services.classifier.numbers import NumberGrammar, build_grammar
 from services.classifier.script import has_traditional, simplified
 from services.classifier.wordforms import fast_alternation
+from services.core.cjk import CLAUSE_BREAKS
 
 LEXICON_DIR = Path(__file__).parent / "lexicons"
 DIRECTIONS = ("raise", "cut", "withdraw", "set", "neutral")
@@ -112,6 +113,7 @@ class CompanyLex:
     product_follows: Pattern  # a vehicle or unit noun: "rocket", "vehicles"
     vehicle_follows: Pattern  # right after a name: " train", " tour helicopter" (no plural between)
     cjk_operator: Pattern  # "百度旗下"
+    cjk_vehicle_operator: Pattern  # at a clause start: "诺福克南方铁路一列火车", "FlixBus大巴"
     cjk_org: Pattern  # "河南航空"
     cjk_org_after: Pattern  # "百度回应"
 
@@ -282,6 +284,9 @@ def _companies(r: _Reader) -> CompanyLex:
         ),
         cjk_operator=re.compile(rf"({_CJK_NAME}{{2,10}}?)(?:{pattern('operator')})"),
         cjk_org=re.compile(rf"{_CJK_NAME}{{2,10}}?(?:{pattern('org_suffix')})"),
+        cjk_vehicle_operator=re.compile(
+            rf"(?:^|[{CLAUSE_BREAKS}\s])({_CJK_NAME}{{2,12}}?)(?=({pattern('operated_vehicles')}))"
+        ),
         cjk_org_after=re.compile(rf"({_CJK_NAME}{{2,8}})(?:{pattern('org_after')})"),
     )
 

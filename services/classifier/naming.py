@@ -21,6 +21,7 @@ from services.classifier.companies import (
     zh_name,
     zh_stock,
     zh_subject,
+    zh_unquantified,
 )
 from services.classifier.companies import (
     title_case as _title_case,
@@ -154,9 +155,21 @@ def _candidates(hit: Hit, lex: Lexicon, names: Names) -> list[tuple[float, str]]
         return _zh_candidates(hit, lex)
     found = []
     crash = hit.type == "crash"
+    low = hit.sentence.low
     for run in runs(hit.sentence.text, lex.companies.product_follows, _plain(names, lex)):
-        name = _ok(run, lex, names, crash=crash)
-        if name and crash and run.initial and not names.named_elsewhere(name) and names.more:
+        # "operated by Grace Ocean": a company, whatever its words ("Ocean") suggest
+        operated = bool(
+            lex.companies.operator_before.search(low[max(0, run.start - 30) : run.start])
+        )
+        name = _ok(run, lex, names, crash=crash, operated=operated)
+        if (
+            name
+            and crash
+            and run.initial
+            and not names.named_elsewhere(name)
+            and names.more
+            and not lex.companies.vehicle_follows.match(low, run.end)  # "Amtrak train ..."
+        ):
             continue  # "Lithium battery blamed ...": an opening word is a name if named again
         if name:
             found.append((run, name))
@@ -167,7 +180,7 @@ def _candidates(hit: Hit, lex: Lexicon, names: Names) -> list[tuple[float, str]]
     return _subject(hit, lex, found)
 
 
-def _ok(run: Run, lex: Lexicon, names: Names, *, crash: bool) -> str | None:
+def _ok(run: Run, lex: Lexicon, names: Names, *, crash: bool, operated: bool = False) -> str | None:
     """The run as a company name, or None. In a crash a maker's name describes the craft
     ("a Piper Cheyenne"), and a headline's first word must be a name elsewhere too
     ("Lithium battery blamed ..."): there the operator is wanted."""
@@ -178,7 +191,7 @@ def _ok(run: Run, lex: Lexicon, names: Names, *, crash: bool) -> str | None:
     name = " ".join(words)
     low = name.lower()
     if _MODEL_CODE.match(name) or (
-        not acceptable(name, run.initial, names, lex.companies)
+        not acceptable(name, run.initial, names, lex.companies, place_ok=operated)
         or lex.target.brokers.fullmatch(low)
         or (crash and lex.crash.vehicles.fullmatch(low.split()[0]))
         or lex.crash.scene.fullmatch(low)
@@ -291,6 +304,17 @@ def _zh_candidates(hit: Hit, lex: Lexicon) -> list[tuple[float, str]]:
     for m in lex.companies.cjk_operator.finditer(text):
         name = zh_name(m.group(1), lex)
         if name:
+            out.append((OPERATOR, name))
+    for m in lex.companies.cjk_vehicle_operator.finditer(text):
+        name = zh_name(zh_unquantified(m.group(1)), lex)  # "一辆Waymo" -> "Waymo"
+        suffix = lex.companies.org_suffix.search(name or "")
+        if suffix and name:
+            name = name[: suffix.end()]  # "北方航空麦道客机": the airline, not its maker
+        # "X一列火车" names its train; before a car or a bare vehicle noun only an org. name
+        # counts ("FlixBus大巴", "美国国铁"), never "日凌晨" or "胶济铁路两列".
+        if name and (
+            m.group(2)[:2] in {"一列", "一架", "一艘", "一趟"} or name.isascii() or suffix
+        ):
             out.append((OPERATOR, name))
     for m in lex.companies.cjk_org.finditer(text):
         name = zh_name(m.group(), lex)
