@@ -23,7 +23,7 @@ from services.classifier.crash import crash_hit
 from services.classifier.evidence import Hit
 from services.classifier.lexicon import LEXICON_DIR, Lexicon, load_lexicons
 from services.classifier.naming import name_event
-from services.classifier.recall import recall_hit
+from services.classifier.recall import recall_hit, scope_units
 from services.classifier.screen import Screen
 from services.classifier.script import simplified
 from services.classifier.target import target_hit
@@ -100,9 +100,10 @@ def classify(article: Text, rules: Rules) -> list[Event]:
     pages = [lex.page for lex in rules.lexicons]
     hits: dict[EventType, list[Hit]] = {t: [] for t in TYPES}
     compound: list[tuple[Sentence, Lexicon, EventType]] = []
-    for s in sentences(
+    read = sentences(
         title, summary, content, pages=pages, keep=passed, lead_words=rules.screen.kinds
-    ):
+    )
+    for s in read:
         lex = by_script[s.cjk]
         kinds = s.kinds if s.kinds is not None else rules.screen.kinds(s.low)
         recall = recall_hit(s, lex) if "recall" in kinds else None
@@ -118,6 +119,7 @@ def classify(article: Text, rules: Rules) -> list[Event]:
                 hits[hit.type].append(hit)
                 if s.zone != Zone.BODY and hit.strength >= MIN_CONFIDENCE:
                     compound.append((s, lex, hit.type))
+    _scope(hits["recall"], read, by_script)
     events = []
     for kind in TYPES:
         event = _event(kind, hits[kind], rules, by_script, f"{title}\n{summary}\n{content}")
@@ -126,6 +128,19 @@ def classify(article: Text, rules: Rules) -> list[Event]:
     if events:
         events += _clause_events(compound, events, rules, by_script)
     return events
+
+
+def _scope(recalls: list[Hit], read: list[Sentence], by_script: dict[bool, Lexicon]) -> None:
+    """A recall told without its count gets the count a nearby sentence gives its scope
+    ("Honda recalls cars ..." + "In all 1,700,000 units are covered")."""
+    if not recalls or any(isinstance(h.facts.get("units"), int) for h in recalls):
+        return
+    for s in read:
+        units = scope_units(s, by_script[s.cjk]) if s.zone != Zone.BODY else None
+        if units is not None:
+            best = max(recalls, key=lambda h: h.strength)
+            best.facts["units"], best.facts["approx"] = units, False
+            return
 
 
 def _clause_events(

@@ -49,6 +49,8 @@ class RecallLex:
     units: Pattern
     weights: Pattern
     weights_after: Pattern  # a weight word right after a figure: "131,300 pounds of beef"
+    scope_before: Pattern  # ends right before a count of a recall's scope: "affects about "
+    scope_after: Pattern  # right after such a count: " units are covered"
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,6 +337,8 @@ def _compile(path: Path) -> Lexicon:
             units=r.words("recall.units"),
             weights=r.words("recall.weights"),
             weights_after=re.compile(rf"\s+(?:[a-z-]+\s+)?(?:{r.words('recall.weights').pattern})"),
+            scope_before=re.compile(rf"(?:{r.words('recall.scope_before').pattern})\s*$"),
+            scope_after=re.compile(rf"\s*(?:{r.words('recall.scope_after').pattern})"),
         ),
         crash=CrashLex(
             strong=r.words("crash.anchors.strong"),

@@ -70,3 +70,15 @@ def test_the_same_event_outside_a_background_clause_is_news(rules: Rules) -> Non
     assert kinds(rules, "Honda names new chief", "Honda recalled 750,000 cars, it said.") == {
         "recall"
     }
+
+
+def test_scope_sentence_gives_the_count(rules: Rules) -> None:
+    title, summary = "Mazda recalls CX-90 SUVs over fuel leak", "In all 21,447 units are affected."
+    [event] = classify(Text(title, summary), rules)
+    assert (event.type, event.facts.units) == ("recall", 21447)
+
+
+def test_a_model_number_is_not_a_count(rules: Rules) -> None:
+    [event] = classify(Text("Ford recalls Transit 350 vans over loose seat belts"), rules)
+    assert event.type == "recall"
+    assert event.facts.units is None
