@@ -133,7 +133,7 @@ def _model_number(s: Sentence, a: Amount, lex: Lexicon) -> bool:
     if a.value >= 1000 or a.approx or a.scaled or "," in a.raw:
         return False
     before = _NAME_BEFORE.search(s.text, max(0, a.start - 20), a.start)
-    return bool(before) and before.group(1).lower() not in lex.screen.get("recall", ())
+    return before is not None and before.group(1).lower() not in lex.screen.get("recall", ())
 
 
 def _is_units(s: Sentence, a: Amount, anchor: Span, lex: Lexicon) -> bool:
