@@ -11,9 +11,7 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from services.classifier.config import Company
 from services.classifier.lexicon import CompanyLex, Lexicon
-from services.classifier.script import simplified
 
 # A capitalised name: "Toyota", "Li Auto", "J&J's", "Metro-North", "3M", "Step2".
 _NAME_WORD = r"(?:[A-Z][A-Za-z0-9&'.-]*|[0-9]+[A-Za-z][A-Za-z0-9-]*)"
@@ -63,41 +61,6 @@ class Named:
     name: str
     tickers: tuple[str, ...] = ()
     on_watchlist: bool = False
-
-
-class Watchlist:
-    """The configured companies, indexed by every name and alias."""
-
-    def __init__(self, companies: Sequence[Company]) -> None:
-        self.by_name: dict[str, Company] = {}
-        for company in companies:
-            for name in (company.company, *company.aliases):
-                self.by_name.setdefault(name.casefold(), company)
-                self.by_name.setdefault(simplified(name).casefold(), company)
-        parts = [
-            re.escape(name)
-            if _is_cjk(name)
-            else rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])"
-            for name in sorted(self.by_name, key=len, reverse=True)
-        ]
-        self.pattern = re.compile("|".join(parts), re.IGNORECASE) if parts else None
-
-    def find(self, text: str) -> list[tuple[int, Company]]:
-        """(position, company) of each mention, capitalised ("Target", not "target")."""
-        if self.pattern is None:
-            return []
-        return [
-            (m.start(), self.by_name[m.group().casefold()])
-            for m in self.pattern.finditer(text)
-            if not m.group()[0].islower()
-        ]
-
-    def lookup(self, name: str) -> Company | None:
-        """The watched company a name (or its first words) stands for."""
-        key = name.casefold()
-        if key in self.by_name:
-            return self.by_name[key]
-        return next((c for k, c in self.by_name.items() if key.startswith(k + " ")), None)
 
 
 class Names:
@@ -304,7 +267,3 @@ def zh_name(raw: str, lex: Lexicon) -> str | None:
     if len(name) < 2 or _ZH_GENERIC.search(name) or lex.companies.not_company.fullmatch(name):
         return None
     return name
-
-
-def _is_cjk(text: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" for ch in text)

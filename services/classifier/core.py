@@ -17,7 +17,6 @@ from typing import Protocol
 from schemas.alert import Event, EventType, Facts
 from services.classifier.background import background
 from services.classifier.clauses import clauses
-from services.classifier.companies import Watchlist
 from services.classifier.config import Company
 from services.classifier.crash import crash_hit
 from services.classifier.evidence import Hit
@@ -28,6 +27,7 @@ from services.classifier.screen import Screen
 from services.classifier.script import simplified
 from services.classifier.target import target_hit
 from services.classifier.text import Sentence, Zone, lower, sentences
+from services.classifier.watchlist import Watchlist
 
 #: Events below this confidence are not reported (the stage may ask for more).
 MIN_CONFIDENCE = 0.5
@@ -83,7 +83,8 @@ def _compiled() -> tuple[tuple[Lexicon, ...], Screen]:
 def load_rules(watchlist: Sequence[Company] = ()) -> Rules:
     """Compile the lexicons and the screen (once per process) and index the watchlist."""
     lexicons, screen = _compiled()
-    return Rules(lexicons, screen, Watchlist(watchlist))
+    names = next(lex.companies for lex in lexicons if not lex.cjk)
+    return Rules(lexicons, screen, Watchlist(watchlist, names.name_suffix, names.short_name_not))
 
 
 def classify(article: Text, rules: Rules) -> list[Event]:

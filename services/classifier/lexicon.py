@@ -114,6 +114,8 @@ class CompanyLex:
     place_preposition: Pattern  # ends right before a place: "in the "
     product_follows: Pattern  # a vehicle or unit noun: "rocket", "vehicles"
     vehicle_follows: Pattern  # right after a name: " train", " tour helicopter" (no plural between)
+    name_suffix: Pattern  # dropped from a watched name for its short name: "Motor", "Group"
+    short_name_not: Pattern  # plain words a short name must not be: "General"
     cjk_operator: Pattern  # "百度旗下"
     cjk_vehicle_operator: Pattern  # at a clause start: "诺福克南方铁路一列火车", "FlixBus大巴"
     cjk_org: Pattern  # "河南航空"
@@ -284,6 +286,8 @@ def _companies(r: _Reader) -> CompanyLex:
         vehicle_follows=re.compile(
             rf"(?:'s?)?\s+(?:(?!{_FUNCTION})[a-z0-9-]*[a-rt-z0-9-]\s+)?(?:{vehicles})"
         ),
+        name_suffix=re.compile(pattern("name_suffix")),
+        short_name_not=re.compile(pattern("short_name_not")),
         cjk_operator=re.compile(rf"({_CJK_NAME}{{2,10}}?)(?:{pattern('operator')})"),
         cjk_org=re.compile(rf"{_CJK_NAME}{{2,10}}?(?:{pattern('org_suffix')})"),
         cjk_vehicle_operator=re.compile(

@@ -13,7 +13,6 @@ from services.classifier.companies import (
     Named,
     Names,
     Run,
-    Watchlist,
     acceptable,
     runs,
     strip_leading,
@@ -29,6 +28,7 @@ from services.classifier.companies import (
 from services.classifier.evidence import Hit
 from services.classifier.lexicon import Lexicon
 from services.classifier.text import Zone
+from services.classifier.watchlist import Watchlist
 
 OPERATOR, SUBJECT, POSSESSOR, VEHICLE_NAME, OBJECT, MODIFIER, MENTION = (
     3.5,
