@@ -157,6 +157,8 @@ def load_lexicons(directory: Path = LEXICON_DIR) -> tuple[Lexicon, ...]:
 
 
 _WORD_START = "(?<![a-z0-9])"
+_ESCAPED = re.compile(r"\\.|\(\?P<\w+>")  # escapes ("\\S") and group names may hold capitals
+_UPPER = re.compile(r"[A-Z]")
 
 
 class _Reader:
@@ -179,16 +181,23 @@ class _Reader:
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
             raise LexiconError(f"{self.path.name}: {dotted} must be a string or list of strings")
+        if not self.cjk:
+            for item in items:  # "Recall" would never match the lowercased text
+                if _UPPER.search(_ESCAPED.sub("", item)):
+                    raise LexiconError(
+                        f"{self.path.name}: {dotted}: {item!r} has capitals; entries match "
+                        "lowercased text"
+                    )
         try:
             alternation = fast_alternation(items)
             source = (
                 alternation if bare or self.cjk else rf"{_WORD_START}(?:{alternation})(?![a-z0-9])"
             )
             return re.compile(source)
-        except (re.error, ValueError):
+        except (re.error, ValueError) as exc:
             for item in items:
                 self._compile(dotted, item)  # the bad entry, reported by itself
-            raise
+            raise LexiconError(f"{self.path.name}: {dotted}: {exc}") from exc
 
     def templates(self, dotted: str, **fill: str) -> tuple[Pattern, ...]:
         """A list of regexes with {placeholders} filled in, each compiled on its own."""
