@@ -317,20 +317,21 @@ def _number_words(numbers: Mapping[str, object]) -> str:
     return "|".join([r"\d[\d,]*", *(re.escape(str(n)) for n in names)])
 
 
-def _load_yaml(text: str) -> object:
+def _load_yaml(path: Path, text: str) -> Mapping[str, object]:
     """YAML with libyaml's C loader when PyYAML has it (5x faster start-up), else pure Python."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader, C or Python
+    data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader, C or Python
+    if not isinstance(data, Mapping):
+        raise LexiconError(f"{path.name}: not a mapping")
+    return data
 
 
 def _compile(path: Path) -> Lexicon:
     text = path.read_text(encoding="utf-8")
-    data = _load_yaml(text)
-    if not isinstance(data, Mapping):
-        raise LexiconError(f"{path.name}: not a mapping")
+    data = _load_yaml(path, text)
     script = data.get("script")
     if script == "cjk" and has_traditional(text):  # entries in either script match both
-        data = _load_yaml(simplified(text))
+        data = _load_yaml(path, simplified(text))
     if script not in {"latin", "cjk"}:
         raise LexiconError(f"{path.name}: script must be 'latin' or 'cjk'")
     r = _Reader(path, data, cjk=script == "cjk")
