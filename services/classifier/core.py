@@ -35,6 +35,7 @@ ZONE_WEIGHT = {Zone.TITLE: 1.0, Zone.SUMMARY: 0.95, Zone.LEAD: 0.9, Zone.BODY: 0
 CORROBORATION, MAX_CONFIDENCE = 0.05, 0.99
 RECALL_BACKGROUND = 0.5  # an accident told inside a recall sentence is its reason, not news
 BACKGROUND_CLAUSE = 0.5  # "Toyota, which recalled ... last year, said ...": told in passing
+MAKER_FACTOR = 0.95  # the maker of a crashed craft: as sure as the crash, a little less direct
 EVIDENCE_CHARS = 400
 TYPES: tuple[EventType, ...] = ("recall", "crash", "target_change")
 _APPROX_LOW, _APPROX_HIGH = 0.85, 1.3
@@ -128,7 +129,36 @@ def classify(article: Text, rules: Rules) -> list[Event]:
             events.append(event)
     if events:
         events += _clause_events(compound, events, rules, by_script)
+        events += _maker_events(hits["crash"], events, rules)
     return events
+
+
+def _maker_events(crashes: list[Hit], events: list[Event], rules: Rules) -> list[Event]:
+    """A crash also concerns the watched maker of what crashed, when the article names it with
+    its model ("a Boeing 737-800 operated by Jeju Air", "波音737"): one more event for it."""
+    crash = next((e for e in events if e.type == "crash"), None)
+    if crash is None:
+        return []
+    for hit in sorted(crashes, key=lambda h: -h.strength):
+        if hit.strength < MIN_CONFIDENCE * 0.8:
+            break
+        text = hit.sentence.text
+        for at, company in rules.watchlist.find(text):
+            taken = {e.company for e in events if e.type == "crash"}
+            if company.company in taken or not rules.watchlist.makes(text, at):
+                continue
+            return [
+                crash.model_copy(
+                    update={
+                        "company": company.company,
+                        "tickers": company.tickers,
+                        "confidence": round(crash.confidence * MAKER_FACTOR, 3),
+                        "evidence": _evidence(hit),
+                        "on_watchlist": True,
+                    }
+                )
+            ]
+    return []
 
 
 def _scope(recalls: list[Hit], read: list[Sentence], by_script: dict[bool, Lexicon]) -> None:

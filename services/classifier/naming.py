@@ -82,6 +82,19 @@ def name_event(
         found = _watched(hit, watchlist, lexicons[hit.sentence.cjk])
         if found:
             return found
+    named = _named(hits, watchlist, lexicons, article)
+    if named is None and hits and hits[0].type == "crash":  # only a maker is named: the maker
+        for hit in hits:
+            found = _watched(hit, watchlist, lexicons[hit.sentence.cjk], makers=True)
+            if found:
+                return found
+    return named
+
+
+def _named(
+    hits: Sequence[Hit], watchlist: Watchlist, lexicons: dict[bool, Lexicon], article: str
+) -> Named | None:
+    """The best-named company of the hits' sentences, watched or not."""
     texts = [h.sentence.text for h in hits]
     scored: list[tuple[float, int, str]] = []
     per_script = {cjk: Names(texts, lex.companies, [article]) for cjk, lex in lexicons.items()}
@@ -133,7 +146,7 @@ def _most_named(article: str, lex: Lexicon, names: Names) -> tuple[int, str] | N
     return (min(best[1], MAX_REPEATS), best[0]) if best and best[1] >= _OFTEN else None
 
 
-def _watched(hit: Hit, watchlist: Watchlist, lex: Lexicon) -> Named | None:
+def _watched(hit: Hit, watchlist: Watchlist, lex: Lexicon, *, makers: bool = False) -> Named | None:
     mentions = watchlist.find(hit.sentence.text)
     if not mentions:
         return None
@@ -144,6 +157,10 @@ def _watched(hit: Hit, watchlist: Watchlist, lex: Lexicon) -> Named | None:
         others = [c for p, c in mentions if not lex.target.brokers.match(low, p)]
         pick = (inside or others or [mentions[0][1]])[0]
     else:
+        if hit.type == "crash" and not makers:  # a craft's maker is a second event
+            mentions = [(p, c) for p, c in mentions if not watchlist.makes(hit.sentence.text, p)]
+            if not mentions:
+                return None
         verb = hit.verb[0] if hit.verb else hit.anchor[0]
         before = [c for p, c in mentions if p < verb]
         pick = before[0] if before else mentions[0][1]

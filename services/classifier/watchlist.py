@@ -22,6 +22,8 @@ from services.classifier.text import lower
 _LATIN = "A-Za-z0-9\u00c0-\u024f"
 _WORD = re.compile(f"[{_LATIN}]+")
 _LATIN_CHAR = re.compile(f"[{_LATIN}]")
+# A model designation right after a maker's name: " 737-800", " A350", " CRJ900", "737".
+_MODEL = re.compile(r"[\s-]?(?:[A-Z]{1,4}[\s-]?)?\d{2,4}(?![\d,])")
 
 
 class Watchlist:
@@ -99,6 +101,17 @@ class Watchlist:
             found.extend((m.start(), self.by_name[m.group()]) for m in self._cjk.finditer(low))
             found.sort(key=lambda pc: pc[0])
         return found
+
+    def makes(self, text: str, start: int) -> bool:
+        """The watched name at `start` (as `find` found it) is followed by a model designation:
+        it names the maker of a craft ("Boeing 737-800", "Airbus A350", "波音737")."""
+        low = lower(text)
+        m = _WORD.match(low, start)
+        for name in self._first.get(m.group(), []) if m else []:
+            if low.startswith(name, start):
+                return _MODEL.match(text, start + len(name)) is not None
+        c = self._cjk.match(low, start) if self._cjk is not None else None
+        return c is not None and _MODEL.match(text, c.end()) is not None
 
     def lookup(self, name: str) -> Company | None:
         """The watched company a name (or its first words) stands for."""

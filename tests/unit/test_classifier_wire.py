@@ -5,6 +5,7 @@ Our own examples, none from the corpus: each kind the issue names, in English an
 
 import pytest
 
+from services.classifier.config import Company
 from services.classifier.core import Rules, classify, load_rules
 
 
@@ -82,3 +83,19 @@ def test_a_model_number_is_not_a_count(rules: Rules) -> None:
     [event] = classify(Text("Ford recalls Transit 350 vans over loose seat belts"), rules)
     assert event.type == "recall"
     assert event.facts.units is None
+
+
+def test_a_crash_names_the_operator_and_its_watched_maker() -> None:
+    rules = load_rules(
+        (
+            Company(company="Airbus", tickers=("AIR.PA",), aliases=("空客",)),
+            Company(company="Cathay Pacific", tickers=("0293.HK",), aliases=("国泰航空",)),
+        )
+    )
+    got = classify(
+        Text("Cathay Pacific jet skids off runway in Taipei", "The Airbus A330 caught fire."),
+        rules,
+    )
+    assert [(e.type, e.company) for e in got] == [("crash", "Cathay Pacific"), ("crash", "Airbus")]
+    got = classify(Text("国泰航空一架空客A330客机降落时冲出跑道起火"), rules)
+    assert [(e.type, e.company) for e in got] == [("crash", "Cathay Pacific"), ("crash", "Airbus")]
