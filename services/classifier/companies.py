@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from services.classifier.lexicon import CompanyLex, Lexicon
+from services.core.cjk import CLAUSE_BREAKS, ENUMERATION, IDEOGRAPHS
 
 # A capitalised name: "Toyota", "Li Auto", "J&J's", "Metro-North", "3M", "Step2".
 _NAME_WORD = r"(?:[A-Z][A-Za-z0-9&'.-]*|[0-9]+[A-Za-z][A-Za-z0-9-]*)"
@@ -26,7 +27,7 @@ _PLACE_WORDS = re.compile(
     r"Beach|Harbou?r|Pass|Province|State|City|Town|District|Region)\b"
 )
 _LEGAL = re.compile(r"(?:\((?:中国|北京|上海)\))?(?:股份有限公司|有限责任公司|有限公司)$")
-_ZH_NAME = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()\uff08\uff09·]{2,20}")
+_ZH_NAME = re.compile(f"[{IDEOGRAPHS}A-Za-z0-9()\uff08\uff09·]{{2,20}}")
 _ZH_STOP = re.compile(
     r"^(?:\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月\d{1,2}日|近日|日前|今天|今日|昨日|昨天|本周|近期|目前|"
     r"据悉|据了解|其中|此外|同时|另外|而|但|其|据|由)+"
@@ -37,14 +38,14 @@ _ZH_CUT = re.compile(
 _ZH_GENERIC = re.compile(
     r"券商|[a-zA-Z]股|汽车股|银行股|港银|公用股|板块|行业|概念股|多家|两家|企业$|车企$|等"
 )
-_ZH_CLAUSE = re.compile(r"[,\uff0c。;\uff1b:\uff1a!\uff01?\uff1f\s、]")
+_ZH_CLAUSE = re.compile(f"[{CLAUSE_BREAKS}{ENUMERATION}\\s]")
 _ZH_OBJECT = re.compile(r"将|把|对|予以")  # "X将Y目标价上调": Y is the stock
 _ZH_GIVEN = re.compile(
-    r"给予([\u4e00-\u9fffA-Za-z0-9]{2,12}?)(?:的)?"
+    f"给予([{IDEOGRAPHS}A-Za-z0-9]{{2,12}}?)(?:的)?"
     r"(?:买入|增持|中性|持有|减持|卖出|跑赢|优于|强烈推荐|推荐|评级|[,\uff0c])"
 )
 # A brand joined to a model code: "理想L9", "小米SU7", "蔚来ES8", "问界M7", "极氪X9".
-_ZH_MODEL = re.compile(r"([\u4e00-\u9fff]{2,6})(?=[A-Z]{1,3}\d{1,3}(?![\dA-Za-z]))")
+_ZH_MODEL = re.compile(f"([{IDEOGRAPHS}]{{2,6}})" r"(?=[A-Z]{1,3}\d{1,3}(?![\dA-Za-z]))")
 _ZH_QUANTITY = re.compile(
     r"^.*?[一两三四五六七八九十几数多这该那每][辆台部架艘款]|^[辆台部架艘款]"
     r"|[一两三四五六七八九十几数多\d]+[辆台部架艘列趟]$"  # "胶济铁路两列": the count after
@@ -213,7 +214,7 @@ def strip_leading(run: Run, names: Names, lex: CompanyLex) -> str:
 
 def zh_subject(text: str, end: int, lex: Lexicon) -> str | None:
     """The Chinese subject before position `end`: the name that opens its clause."""
-    clause = re.split(r"[,\uff0c。;\uff1b:\uff1a!\uff01?\uff1f\s、]", text[:end])[-1]
+    clause = _ZH_CLAUSE.split(text[:end])[-1]
     clause = _ZH_STOP.sub("", clause)
     clause = _ZH_CUT.split(clause, maxsplit=1)[0]
     broker = lex.target.brokers.match(clause)

@@ -14,7 +14,7 @@ import yaml
 from services.classifier.numbers import NumberGrammar, build_grammar
 from services.classifier.script import has_traditional, simplified
 from services.classifier.wordforms import fast_alternation
-from services.core.cjk import CLAUSE_BREAKS
+from services.core.cjk import CLAUSE_BREAKS, IDEOGRAPHS
 
 LEXICON_DIR = Path(__file__).parent / "lexicons"
 DIRECTIONS = ("raise", "cut", "withdraw", "set", "neutral")
@@ -272,7 +272,7 @@ class _Reader:
 
 
 _FUNCTION = r"(?:of|an?|the|to|in|on|with|for|from|by|and|at|as|that|which|who)\b"
-_CJK_NAME = r"[\u4e00-\u9fffA-Za-z]"
+_CJK_NAME = f"[{IDEOGRAPHS}A-Za-z]"
 
 
 def _companies(r: _Reader) -> CompanyLex:

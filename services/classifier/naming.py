@@ -29,6 +29,7 @@ from services.classifier.evidence import Hit
 from services.classifier.lexicon import Lexicon
 from services.classifier.text import Zone
 from services.classifier.watchlist import Watchlist
+from services.core.cjk import ENUMERATION
 
 OPERATOR, SUBJECT, POSSESSOR, VEHICLE_NAME, OBJECT, MODIFIER, MENTION = (
     3.5,
@@ -66,6 +67,7 @@ _HEADLINE_VERB = re.compile(r"\s+[a-z]+(?:s|ed)\b")
 _ACCIDENT_AFTER = re.compile(r"\s+(?:crash|derailment|collision|accident|explosion|wreck|fire)\b")
 _MODEL_CODE = re.compile(r"^\d{2,}[A-Za-z]{0,2}$")  # "520d", "737": a model, not a company
 _JOINT = re.compile(r"^(?:(?:,|,? and| &)\s+[A-Z][\w&'.-]*(?:\s[A-Z][\w&'.-]*)*)+")
+_ZH_LIST = re.compile(f"[{ENUMERATION},\uff0c]")  # "上调比亚迪、吉利目标价": the first
 _LISTED = re.compile(r"\s+(?:shares|stock)\b")  # "Orbital Sciences shares": a listed company
 
 
@@ -303,7 +305,9 @@ def _zh_candidates(hit: Hit, lex: Lexicon) -> list[tuple[float, str]]:
             for noun in lex.target.nouns.finditer(low, verb.end()):
                 if noun.start() - verb.end() > 14:
                     break
-                name = zh_name(re.split(r"[、,\uff0c]", text[verb.end() : noun.start()])[0], lex)
+                name = zh_name(
+                    re.split(f"[{ENUMERATION},\uff0c]", text[verb.end() : noun.start()])[0], lex
+                )
                 if name:
                     out.append((SUBJECT, name))
         for noun in lex.target.price_target.finditer(low):

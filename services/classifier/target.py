@@ -13,7 +13,7 @@ from services.classifier.evidence import Hit, Span, covered, spans
 from services.classifier.lexicon import Lexicon
 from services.classifier.target_facts import target_facts
 from services.classifier.text import Sentence
-from services.core.cjk import CLAUSE_BREAK
+from services.core.cjk import CLAUSE_BREAK, CLAUSE_BREAKS
 
 PAIRED, EXPECT, EXPECT_SET, BROKER, WARNING = 0.85, 0.8, 0.72, 0.85, 0.68
 FIGURE_BONUS = 0.07
@@ -22,7 +22,7 @@ SET_WITHOUT_FIGURE = (
 )
 EARLIER_FACTOR = 0.5
 _EN_BREAK = re.compile(r"[;:]|\s[-—\u2013]\s|\b(?:but|while|whereas|after|as|amid|although)\b")
-_ZH_BREAK = re.compile(r"[,\uff0c。;\uff1b:\uff1a!\uff01?\uff1f\s]")
+_ZH_BREAK = re.compile(f"[{CLAUSE_BREAKS}\\s]")
 _PASSIVE = re.compile(r"^\s*(?:was|were|is|are|has been|have been|had been|being|got|now)?\s*$")
 _TARGET_WORD = re.compile(r"targets?")
 # Before "target" in lowercase use: what makes a capitalised "Target" a noun, not Target Corp.

@@ -11,12 +11,13 @@ from decimal import Decimal
 from services.classifier.evidence import Hit, covered, spans
 from services.classifier.lexicon import Lexicon
 from services.classifier.numbers import Amount, find_amounts
+from services.core.cjk import CLAUSE_BREAKS, ENUMERATION
 
 _EN_END = re.compile(
     r";|\s[-—\u2013]\s|\b(?:but|while|whereas|after|as|amid|although|thanks to|due to|following|"
     r"because|citing|on the back of)\b"
 )
-_ZH_END = re.compile(r"[,\uff0c。;\uff1b、!\uff01?\uff1f]")
+_ZH_END = re.compile(f"[{CLAUSE_BREAKS}{ENUMERATION}]")
 # A comma ends the clause unless a figure or its role word follows ("..., down from $2.1 billion").
 _COMMA_END = re.compile(
     r",\s+(?!(?:up|down|from|to|compared|versus|vs\.?|or|a|an|its|which|implying|with|now|"

@@ -9,8 +9,10 @@ import re
 #: CJK ideographs as a regex class body: Extension A, the Unified block, compatibility ideographs.
 IDEOGRAPHS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 #: Marks that end a Chinese clause: commas, semicolons, colons, full stops, ! and ?, ASCII and
-#: full-width alike, and the enumeration comma.
-CLAUSE_BREAKS = ",\uff0c;\uff1b:\uff1a\u3002!\uff01?\uff1f\u3001"
+#: full-width alike.
+CLAUSE_BREAKS = ",\uff0c;\uff1b:\uff1a\u3002!\uff01?\uff1f"
+#: The enumeration comma: it separates list items ("比亚迪、吉利"), not clauses.
+ENUMERATION = "\u3001"
 
 IDEOGRAPH = re.compile(f"[{IDEOGRAPHS}]")
 CLAUSE_BREAK = re.compile(f"[{CLAUSE_BREAKS}]")
