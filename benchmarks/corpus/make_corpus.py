@@ -16,6 +16,7 @@ from pathlib import Path
 
 import opencc
 from events import ANALYST, CRASHES, GUIDANCE, HELD_OUT, RECALLS
+from extras import extra_items
 from negatives import NEGATIVES
 from numerals import en_count, zh_count
 
@@ -699,6 +700,7 @@ def build() -> tuple[list[Item], list[Item]]:
             is_held = i % HELD_OUT == HELD_OUT - 1
             items = make(row, i, is_held) if make else row(is_held)
             (held if is_held else dev).extend(items)
+    dev.extend(extra_items())  # dev-only kinds: growth guidance, totals, non-count figures
     _hant_labels(dev)
     _hant_labels(held)
     for prefix, items in (("cd", dev), ("ch", held)):

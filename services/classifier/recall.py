@@ -102,11 +102,17 @@ def scope_units(s: Sentence, lex: Lexicon) -> int | None:
     """A recall's count in a sentence without the word recall: "In all 1,610,105 units are
     covered", "涉及车辆共计116887辆"."""
     r = lex.recall
-    for a in find_amounts(s.low, lex.numbers):
-        if not _countable(a) or a.value < 2:
-            continue
+    amounts = [a for a in find_amounts(s.low, lex.numbers) if _countable(a) and a.value >= 2]
+    for i, a in enumerate(amounts):
         if r.scope_after.match(s.low, a.end) or r.scope_before.search(s.low, 0, a.start):
-            return int(a.value)
+            total, last = a.value, a  # "covers 332,000 Wranglers and the other 147,000 Rams"
+            for nxt in amounts[i + 1 :]:
+                if not (
+                    _additive(s.low[last.end : nxt.start], lex) and _PLURAL.match(s.low, nxt.end)
+                ):
+                    break
+                total, last = total + nxt.value, nxt
+            return int(total)
     return None
 
 

@@ -31,6 +31,9 @@ NEWS = [
     ("零跑汽车预计第四季度交付量为15万辆至16万辆", "target_change"),
     ("蔚来指引四季度营收为200亿元至210亿元", "target_change"),
     ("宝洁召回120万袋洗衣凝珠", "recall"),
+    ("Diageo lowers organic sales growth outlook to 2% from 4%", "target_change"),
+    ("Hermes expects 2025 margin to exceed its previous guidance", "target_change"),
+    ("Helicopter goes down off Hawaii, three dead", "crash"),
 ]
 NOT_NEWS = [
     ("Moody's changes Stellantis outlook to negative from stable", ""),
@@ -42,6 +45,8 @@ NOT_NEWS = [
     ("摩根大通上调恒生指数年底目标至25000点", ""),
     ("FTC proposes rules for recall notices on e-bikes", ""),
     ("交通运输部发布汽车召回管理规定修订稿", ""),
+    ("India sets 2030 renewable power goal of 500 gigawatts", ""),
+    ("Third-quarter results beat guidance as margins widen", ""),
 ]
 BACKGROUND = [
     # the recall, the crash or the target change told in a clause about the past
@@ -99,3 +104,10 @@ def test_a_crash_names_the_operator_and_its_watched_maker() -> None:
     assert [(e.type, e.company) for e in got] == [("crash", "Cathay Pacific"), ("crash", "Airbus")]
     got = classify(Text("国泰航空一架空客A330客机降落时冲出跑道起火"), rules)
     assert [(e.type, e.company) for e in got] == [("crash", "Cathay Pacific"), ("crash", "Airbus")]
+
+
+def test_scope_parts_add_up(rules: Rules) -> None:
+    title = "Kia recalls Telluride and Sorento SUVs"
+    summary = "One campaign covers 120,000 Tellurides and the other 80,000 Sorentos."
+    [event] = classify(Text(title, summary), rules)
+    assert (event.type, event.facts.units) == ("recall", 200_000)
