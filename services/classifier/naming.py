@@ -187,7 +187,7 @@ def _candidates(hit: Hit, lex: Lexicon, names: Names) -> list[tuple[float, str]]
             and run.initial
             and not names.named_elsewhere(name)
             and names.more
-            and not lex.companies.vehicle_follows.match(low, run.end)  # "Amtrak train ..."
+            and not _vehicle_next(low, _name_end(run, name), lex)  # "Amtrak train ..."
         ):
             continue  # "Lithium battery blamed ...": an opening word is a name if named again
         if name:
@@ -197,6 +197,21 @@ def _candidates(hit: Hit, lex: Lexicon, names: Names) -> list[tuple[float, str]]
     if hit.type == "crash":
         return _operator(hit, lex, found)
     return _subject(hit, lex, found)
+
+
+def _name_end(run: Run, name: str) -> int:
+    """Where the accepted name ends in the text ("Parked" of the run "Parked Chicago")."""
+    at = run.name.find(name)
+    return run.start + at + len(name) if at >= 0 else run.end
+
+
+def _vehicle_next(low: str, end: int, lex: Lexicon) -> bool:
+    """A vehicle noun right after a name, no word between: "Amtrak train", "FlixBus coach"."""
+    if low[:end].endswith("ed"):  # "Parked train ...": a participle, not a name
+        return False
+    rest = low[end : end + 40]
+    gap = len(rest) - len(rest.lstrip(" "))
+    return gap > 0 and lex.crash.vehicles.match(low, end + gap) is not None
 
 
 def _ok(run: Run, lex: Lexicon, names: Names, *, crash: bool, operated: bool = False) -> str | None:
