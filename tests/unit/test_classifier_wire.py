@@ -34,6 +34,8 @@ NEWS = [
     ("Diageo lowers organic sales growth outlook to 2% from 4%", "target_change"),
     ("Hermes expects 2025 margin to exceed its previous guidance", "target_change"),
     ("Helicopter goes down off Hawaii, three dead", "crash"),
+    ("Air China price target trimmed at Daiwa to HK$5", "target_change"),
+    ("China Eastern raises 2025 passenger revenue target", "target_change"),
 ]
 NOT_NEWS = [
     ("Moody's changes Stellantis outlook to negative from stable", ""),
