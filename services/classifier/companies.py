@@ -21,23 +21,8 @@ _RUN = re.compile(rf"{_NAME_WORD}(?:\s(?:&\s)?{_NAME_WORD})*")
 _MODEL_AFTER = re.compile(r"\s+(?:Models?\s+\w+|\d[\w-]*|[A-Z]{1,4}\d[\w-]*)")
 _MODEL_TOKEN = re.compile(r"^(?:Models?|[A-Z]{1,4}\d[\w-]*)$")
 _LOWER_WORD = re.compile(r"(?<![A-Za-z'-])[a-z][a-z-]+")
-_PLACE_WORDS = re.compile(
-    r"\b(?:Lake|River|Sea|Ocean|Mount|Mountains?|Bay|Island|Islands|County|Street|St|Avenue|Road|"
-    r"Highway|Interstate|Airport|Station|Canyon|Valley|Park|Bridge|Tunnel|Expressway|Strip|"
-    r"Beach|Harbou?r|Pass|Province|State|City|Town|District|Region)\b"
-)
 _LEGAL = re.compile(r"(?:\((?:中国|北京|上海)\))?(?:股份有限公司|有限责任公司|有限公司)$")
 _ZH_NAME = re.compile(f"[{IDEOGRAPHS}A-Za-z0-9()\uff08\uff09·]{{2,20}}")
-_ZH_STOP = re.compile(
-    r"^(?:\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月\d{1,2}日|近日|日前|今天|今日|昨日|昨天|本周|近期|目前|"
-    r"据悉|据了解|其中|此外|同时|另外|而|但|其|据|由)+"
-)
-_ZH_CUT = re.compile(
-    r"(?:向|对|在|于|按照|根据|自|从|将|已|宣布|决定|表示|称|发布|已经|正在|启动|计划|因|再次|也|又|备案|提交|旗下|的)"
-)
-_ZH_GENERIC = re.compile(
-    r"券商|[a-zA-Z]股|汽车股|银行股|港银|公用股|板块|行业|概念股|多家|两家|企业$|车企$|等"
-)
 _ZH_CLAUSE = re.compile(f"[{CLAUSE_BREAKS}{ENUMERATION}\\s]")
 _ZH_OBJECT = re.compile(r"将|把|对|予以")  # "X将Y目标价上调": Y is the stock
 _ZH_GIVEN = re.compile(
@@ -104,7 +89,7 @@ class Names:
 
     def place(self, name: str) -> bool:
         """A name this article uses as a place."""
-        return bool(_PLACE_WORDS.search(name)) or any(
+        return bool(self.lex.place_words.search(name.lower())) or any(
             name == p or name in p.split(" ") or p.startswith(name + " ") for p in self.places
         )
 
@@ -215,8 +200,8 @@ def strip_leading(run: Run, names: Names, lex: CompanyLex) -> str:
 def zh_subject(text: str, end: int, lex: Lexicon) -> str | None:
     """The Chinese subject before position `end`: the name that opens its clause."""
     clause = _ZH_CLAUSE.split(text[:end])[-1]
-    clause = _ZH_STOP.sub("", clause)
-    clause = _ZH_CUT.split(clause, maxsplit=1)[0]
+    clause = lex.companies.clause_opening.sub("", clause)
+    clause = lex.companies.subject_end.split(clause, maxsplit=1)[0]
     broker = lex.target.brokers.match(clause)
     if broker and broker.end() < len(clause):  # "高盛上调..." but not "中信证券" standing alone
         clause = clause[broker.end() :]
@@ -241,7 +226,7 @@ def zh_brand(text: str, lex: Lexicon) -> list[str]:
     """Makers named by a brand joined to a model code ("一辆理想L9", "小米SU7", "问界M7")."""
     found = []
     for m in _ZH_MODEL.finditer(text):
-        brand = _ZH_QUANTITY.sub("", _ZH_CUT.split(m.group(1))[-1])
+        brand = _ZH_QUANTITY.sub("", lex.companies.subject_end.split(m.group(1))[-1])
         brand = brand if len(brand) <= 3 else brand[-2:]
         name = zh_name(brand, lex) if len(brand) >= 2 else None
         if name and not lex.target.brokers.fullmatch(name):
@@ -265,6 +250,7 @@ def zh_name(raw: str, lex: Lexicon) -> str | None:
     if not m:
         return None
     name = _LEGAL.sub("", m.group()).strip("()\uff08\uff09")
-    if len(name) < 2 or _ZH_GENERIC.search(name) or lex.companies.not_company.fullmatch(name):
+    companies = lex.companies
+    if len(name) < 2 or companies.generic.search(name) or companies.not_company.fullmatch(name):
         return None
     return name

@@ -107,6 +107,12 @@ class CompanyLex:
     speaks_after: Pattern
     place_before: Pattern
     modifiers: Pattern
+    place_words: Pattern  # a word that makes a name a place: "lake", "county", "airport"
+    person_before: Pattern  # ends right before a person's name: "analyst ", "ceo "
+    move_before: Pattern  # ends right before a rated stock: "upgrades ", "raises "
+    clause_opening: Pattern  # (Chinese) words opening a clause before its subject: 近日, 据悉
+    subject_end: Pattern  # (Chinese) words that end a subject: 向, 将, 宣布, 的
+    generic: Pattern  # (Chinese) groups, not companies: 券商, 板块, 多家
     # Derived once from the words above (and the vehicle and unit nouns) for naming.
     operator_before: Pattern  # ends right before a name: "operated by "
     owner_follows: Pattern  # right after a name: ", owner of"
@@ -275,6 +281,27 @@ _FUNCTION = r"(?:of|an?|the|to|in|on|with|for|from|by|and|at|as|that|which|who)\
 _CJK_NAME = f"[{IDEOGRAPHS}A-Za-z]"
 
 
+_NEVER = re.compile(r"(?!)")
+
+
+def _never_if_empty(r: _Reader, dotted: str) -> Pattern:
+    """The list as one regex, or one that never matches when the language has none ("")."""
+    pattern = r.words(dotted, bare=True)
+    return pattern if pattern.pattern else _NEVER
+
+
+def _ending(r: _Reader, dotted: str, tail: str) -> Pattern:
+    """The list as a regex that ends where the text does (after `tail`)."""
+    pattern = r.words(dotted)
+    return re.compile(pattern.pattern + tail) if pattern.pattern else _NEVER
+
+
+def _opening(r: _Reader, dotted: str) -> Pattern:
+    """The list as a regex of one or more of its words at the start of the text."""
+    pattern = r.words(dotted, bare=True)
+    return re.compile(rf"^(?:{pattern.pattern})+") if pattern.pattern else _NEVER
+
+
 def _companies(r: _Reader) -> CompanyLex:
     def pattern(key: str) -> str:
         return r.words(f"companies.{key}").pattern
@@ -290,6 +317,12 @@ def _companies(r: _Reader) -> CompanyLex:
         speaks_after=r.words("companies.speaks_after"),
         place_before=r.words("companies.place_before"),
         modifiers=r.words("companies.modifiers"),
+        place_words=r.words("companies.place_words"),
+        person_before=_ending(r, "companies.person_before", r"\s+$"),
+        move_before=_ending(r, "companies.move_before", r"\w*\s+$"),
+        clause_opening=_opening(r, "companies.clause_opening"),
+        subject_end=_never_if_empty(r, "companies.subject_end"),
+        generic=_never_if_empty(r, "companies.generic"),
         operator_before=re.compile(rf"(?:{pattern('operator')})\s*$"),
         owner_follows=re.compile(
             rf",?\s+(?:the\s+|its\s+)?(?:[\w'-]+\s+){{0,5}}?(?:{pattern('owner_after')})"

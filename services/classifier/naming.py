@@ -56,13 +56,6 @@ _AUX = re.compile(
     r"again|agreed|agrees|plans|set|expects|began|begins|started|starts|could|may|must|"
     r"should|announced|announces|confirmed|[a-z]+ly)\b)*\s*$"
 )
-_PERSON_BEFORE = re.compile(
-    r"\b(?:analysts?|strategists?|ceo|chief executive|chairman|founder|said|says)\s+$"
-)
-_MOVE_BEFORE = re.compile(
-    r"\b(?:upgrad|downgrad|initiat|rais|lift|cut|lower|trim|boost|hik|nudg|ups|reiterat|resum|"
-    r"slash|bump)\w*\s+$"
-)
 _HEADLINE_VERB = re.compile(r"\s+[a-z]+(?:s|ed)\b")
 _ACCIDENT_AFTER = re.compile(r"\s+(?:crash|derailment|collision|accident|explosion|wreck|fire)\b")
 _MODEL_CODE = re.compile(r"^\d{2,}[A-Za-z]{0,2}$")  # "520d", "737": a model, not a company
@@ -193,7 +186,7 @@ def _candidates(hit: Hit, lex: Lexicon, names: Names) -> list[tuple[float, str]]
         if name:
             found.append((run, name))
     if hit.role == "price_target":
-        return _object(hit, found)
+        return _object(hit, lex, found)
     if hit.type == "crash":
         return _operator(hit, lex, found)
     return _subject(hit, lex, found)
@@ -269,19 +262,19 @@ def _subject(hit: Hit, lex: Lexicon, found: list[tuple[Run, str]]) -> list[tuple
     return out
 
 
-def _object(hit: Hit, found: list[tuple[Run, str]]) -> list[tuple[float, str]]:
+def _object(hit: Hit, lex: Lexicon, found: list[tuple[Run, str]]) -> list[tuple[float, str]]:
     """Price target: the stock it is on, never the broker or the analyst."""
     text = hit.sentence.text
     lo, hi = hit.object_hint or (hit.anchor[1], hit.anchor[1] + _REACH)
     out: list[tuple[float, str]] = []
     for run, name in found:
         before = text[max(0, run.start - 20) : run.start].lower()
-        if _PERSON_BEFORE.search(before) or text.startswith(" said", run.end):
+        if lex.companies.person_before.search(before) or text.startswith(" said", run.end):
             continue
         on = re.search(r"\b(?:on|for)\s+$", before)
         if lo <= run.start <= hi or (on and 0 <= run.start - hit.anchor[1] <= _REACH):
             out.append((SUBJECT, name))
-        elif _MOVE_BEFORE.search(before):
+        elif lex.companies.move_before.search(before):
             out.append((VEHICLE_NAME, name))
         else:
             out.append((MENTION, name))
