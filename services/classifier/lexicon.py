@@ -89,6 +89,7 @@ class TargetLex:
     unit_metrics: frozenset[str]
     brokers: Pattern
     alongside: Pattern  # ends a gap "Tesla estimates, " between a verb and its target noun
+    year_ago: Pattern  # last year's actual, not a former target: "up from 25,000 a year earlier"
     roles: tuple[tuple[str, Pattern], ...]  # (old|new|delta, regex ending where a figure starts)
     quarters: tuple[tuple[int, Pattern], ...]
     fiscal_end: Pattern
@@ -426,6 +427,7 @@ def _compile(path: Path) -> Lexicon:
             metrics=r.groups("target_change.metrics"),
             unit_metrics=frozenset(str(m) for m in unit_metrics),
             brokers=r.words("target_change.brokers"),
+            year_ago=_never_if_empty(r, "target_change.year_ago"),
             alongside=re.compile(
                 rf"[^,;]*{r.words('target_change.alongside').pattern}\s*(?:,|and|&|及|和|、)\s*$"
             ),

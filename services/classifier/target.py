@@ -39,12 +39,6 @@ _STATED = re.compile(
     r"\s*(?:to\s+)?(?P<metric>(?:[a-z0-9$'-]+\s+){0,5}?)(?:(?:of|at|to|around|about)\s+)?"
     r"(?:about\s+|up to\s+|roughly\s+|nearly\s+|some\s+)?[$€£¥\d]"
 )
-# "up from 25,000 a year earlier": a comparison with last year's actual, not with an old target.
-_YEAR_AGO = re.compile(
-    r"a year (?:earlier|ago|before)|last year|year-(?:ago|earlier)|prior[- ]year"
-    r"|same (?:period|quarter)"
-    r"|in (?:19|20)\d\d|a quarter (?:earlier|ago)|previous quarter|year on year|year-on-year"
-)
 
 
 def target_hit(s: Sentence, lex: Lexicon) -> Hit | None:
@@ -182,7 +176,7 @@ def _expected(s: Sentence, lex: Lexicon) -> Hit | None:
         ):
             continue  # analysts' expectations, or guidance given before
         old = re.search(r"\b(up|down) from\b[^,;]*", reach)
-        if old and not _YEAR_AGO.search(old.group()):
+        if old and not lex.target.year_ago.search(old.group()):
             hit = Hit("target_change", EXPECT, s, m.span(), "target_change", verb=m.span())
             hit.facts["direction"] = "raise" if old.group(1) == "up" else "cut"
             hit.facts["by_figures"] = True  # "up from" a smaller loss is a cut
