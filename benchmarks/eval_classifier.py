@@ -5,14 +5,16 @@
 Corpus format: ../shared/dev-corpus/README.md. `labels` must alert, `optional` may (neither a
 false positive nor a false negative). Prints precision, recall and F1 per type and language,
 company accuracy on correctly flagged items, key-figure accuracy (units for recall, new for
-target_change), then every error. `--check` exits 1 when a figure is under the issue's bar
-(P and R >= 0.95 per type and language, company >= 0.95, key figure >= 0.90). `--inproc` calls
+target_change), then every error. Items with `"script": "hant"` (traditional Chinese) are also
+counted under `zh-hant`. `--check` exits 1 when a figure is under the issue's bar (F1 >= 0.95
+per type and language, company >= 0.92, key figure within 3 % >= 0.92). `--inproc` calls
 `classify_lines` directly instead of the CLI; `--json` prints the summary as one JSON object.
+`--seeds DIR` adds the seed pages of ../shared/seeds, labelled as their README says.
 
 Company rule: with no company in the label the event must name none; otherwise the name must
 match one of the label's names ("A; B", "A (B)", "A/B") once case, punctuation and legal
 suffixes are dropped, one containing the other, be its initials ("J&J"), or share a ticker.
-Figures match within 1 %.
+Figures match within 3 %.
 """
 
 import argparse
@@ -27,8 +29,8 @@ from pathlib import Path
 TYPES = ("recall", "crash", "target_change")
 KEY_FIGURE = {"recall": "units", "target_change": "new"}
 INPUT_KEYS = ("id", "title", "summary", "content", "link", "published", "lang")
-BARS = {"precision": 0.95, "recall": 0.95, "company": 0.95, "figure": 0.90}
-FIGURE_TOLERANCE = 0.01
+BARS = {"f1": 0.95, "company": 0.92, "figure": 0.92}
+FIGURE_TOLERANCE = 0.03
 _SUFFIXES = re.compile(
     r"\b(?:inc|corp|corporation|co|company|ltd|limited|plc|group|holdings?|motors?|the|ag|se|sa|"
     r"nv|llc|industries|international)\b|股份有限公司|有限责任公司|有限公司|集团|控股|股份"
@@ -37,13 +39,17 @@ _SUFFIXES = re.compile(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("corpora", nargs="+", type=Path)
+    parser.add_argument("corpora", nargs="*", type=Path)
     parser.add_argument("--config", help="redflag config whose watchlist to use")
     parser.add_argument("--inproc", action="store_true", help="call classify_lines, not the CLI")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON only")
     parser.add_argument("--check", action="store_true", help="exit 1 when under the bars")
+    parser.add_argument("--seeds", type=Path, help="a folder of seed pages (../shared/seeds)")
     args = parser.parse_args(argv)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the services package
     items = [item for path in args.corpora for item in _read(path)]
+    if args.seeds:
+        items += list(seed_items(args.seeds))
     predictions = dict(_predict(items, args.config, args.inproc))
     summary, errors = score(items, predictions)
     if args.json:
@@ -60,6 +66,34 @@ def _read(path: Path) -> Iterator[dict[str, object]]:
                 yield json.loads(line)
 
 
+# The seed pages' labels, as ../shared/seeds/README.md gives them.
+SEEDS = {
+    "000": (["recall"], ["crash"], "Xiaomi", ["1810.HK"], {"units": 116887}),
+    "001": (["target_change"], ["crash"], "Xiaomi", ["1810.HK"], {"new": 400000}),
+    "002": ([], [], "", [], {}),
+    "003": (["target_change"], ["crash"], "Xiaomi", ["1810.HK"], {"new": 350000}),
+}
+
+
+def seed_items(folder: Path) -> Iterator[dict[str, object]]:
+    """The seed pages as corpus items: the first line is the title, the rest the content."""
+    for name, (labels, optional, company, tickers, facts) in SEEDS.items():
+        for path in sorted(folder.glob(f"{name}_*.txt")):
+            title, _, content = path.read_text(encoding="utf-8").partition("\n")
+            yield {
+                "id": f"seed{name}",
+                "lang": "en",
+                "title": title,
+                "summary": "",
+                "content": content,
+                "labels": labels,
+                "optional": optional,
+                "company": company,
+                "tickers": tickers,
+                "facts": facts,
+            }
+
+
 def _predict(
     items: list[dict[str, object]], config: str | None, inproc: bool
 ) -> Iterator[tuple[str, list[dict[str, object]]]]:
@@ -68,7 +102,6 @@ def _predict(
         for item in items
     ]
     if inproc:
-        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
         from services.classifier.core import load_rules  # noqa: PLC0415
         from services.classifier.jsonl import classify_lines  # noqa: PLC0415
 
@@ -112,12 +145,13 @@ def score(
     errors: list[str] = []
     for item in items:
         iid, lang = str(item["id"]), str(item.get("lang") or "en")
+        keys = [lang, "all"] + (["zh-hant"] if item.get("script") == "hant" else [])
         labels, optional = set(_list(item.get("labels"))), set(_list(item.get("optional")))
         events = {str(e["type"]): e for e in reversed(predictions.get(iid, []))}
         title = str(item.get("title", ""))[:90]
         for kind in TYPES:
             got, want = kind in events, kind in labels
-            for key in (lang, "all"):
+            for key in keys:
                 c = counts[(kind, key)]
                 c["tp"] += got and want
                 c["fp"] += got and not want and kind not in optional
@@ -184,7 +218,7 @@ def _initials(name: str) -> str:
 
 
 def figure_matches(got: object, want: float) -> bool:
-    """Equal within 1 %."""
+    """Equal within 3 %."""
     if not isinstance(got, int | float):
         return False
     return abs(got - want) <= FIGURE_TOLERANCE * max(abs(want), 1e-9)
@@ -196,10 +230,11 @@ def failures(summary: dict[str, object]) -> list[str]:
     for name, row in _dict(summary["types"]).items():
         if name.endswith("/all"):
             continue
-        for key in ("precision", "recall"):
-            value = _dict(row)[key]
-            if value is not None and float(value) < BARS[key]:
-                out.append(f"{name} {key} {value}")
+        r = _dict(row)
+        if r["tp"] or r["fn"] or r["fp"]:
+            value = r["f1"] or 0.0
+            if float(str(value)) < BARS["f1"]:
+                out.append(f"{name} f1 {value}")
     for key in ("company", "figure"):
         value = _dict(summary[key])["ratio"]
         if value is not None and float(value) < BARS[key]:
@@ -208,7 +243,9 @@ def failures(summary: dict[str, object]) -> list[str]:
 
 
 def _norm(name: str) -> str:
-    text = _SUFFIXES.sub(" ", name.casefold().replace("&", " and "))
+    from services.classifier.script import simplified  # noqa: PLC0415 - after the path is set
+
+    text = _SUFFIXES.sub(" ", simplified(name).casefold().replace("&", " and "))
     return " ".join(re.sub(r"[^\w\u4e00-\u9fff]+", " ", text).split())
 
 

@@ -11,8 +11,8 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from services.classifier.config import Company
 from services.classifier.lexicon import CompanyLex, Lexicon
+from services.core.cjk import CLAUSE_BREAKS, ENUMERATION, IDEOGRAPHS
 
 # A capitalised name: "Toyota", "Li Auto", "J&J's", "Metro-North", "3M", "Step2".
 _NAME_WORD = r"(?:[A-Z][A-Za-z0-9&'.-]*|[0-9]+[A-Za-z][A-Za-z0-9-]*)"
@@ -21,32 +21,20 @@ _RUN = re.compile(rf"{_NAME_WORD}(?:\s(?:&\s)?{_NAME_WORD})*")
 _MODEL_AFTER = re.compile(r"\s+(?:Models?\s+\w+|\d[\w-]*|[A-Z]{1,4}\d[\w-]*)")
 _MODEL_TOKEN = re.compile(r"^(?:Models?|[A-Z]{1,4}\d[\w-]*)$")
 _LOWER_WORD = re.compile(r"(?<![A-Za-z'-])[a-z][a-z-]+")
-_PLACE_WORDS = re.compile(
-    r"\b(?:Lake|River|Sea|Ocean|Mount|Mountains?|Bay|Island|Islands|County|Street|St|Avenue|Road|"
-    r"Highway|Interstate|Airport|Station|Canyon|Valley|Park|Bridge|Tunnel|Expressway|Strip|"
-    r"Beach|Harbou?r|Pass|Province|State|City|Town|District|Region)\b"
-)
 _LEGAL = re.compile(r"(?:\((?:中国|北京|上海)\))?(?:股份有限公司|有限责任公司|有限公司)$")
-_ZH_NAME = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()\uff08\uff09·]{2,20}")
-_ZH_STOP = re.compile(
-    r"^(?:\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月\d{1,2}日|近日|日前|今天|今日|昨日|昨天|本周|近期|目前|"
-    r"据悉|据了解|其中|此外|同时|另外|而|但|其|据|由)+"
-)
-_ZH_CUT = re.compile(
-    r"(?:向|对|在|于|按照|根据|自|从|将|已|宣布|决定|表示|称|发布|已经|正在|启动|计划|因|再次|也|又|备案|提交|旗下|的)"
-)
-_ZH_GENERIC = re.compile(
-    r"券商|[a-zA-Z]股|汽车股|银行股|港银|公用股|板块|行业|概念股|多家|两家|企业$|车企$|等"
-)
-_ZH_CLAUSE = re.compile(r"[,\uff0c。;\uff1b:\uff1a!\uff01?\uff1f\s、]")
+_ZH_NAME = re.compile(f"[{IDEOGRAPHS}A-Za-z0-9()\uff08\uff09·]{{2,20}}")
+_ZH_CLAUSE = re.compile(f"[{CLAUSE_BREAKS}{ENUMERATION}\\s]")
 _ZH_OBJECT = re.compile(r"将|把|对|予以")  # "X将Y目标价上调": Y is the stock
 _ZH_GIVEN = re.compile(
-    r"给予([\u4e00-\u9fffA-Za-z0-9]{2,12}?)(?:的)?"
+    f"给予([{IDEOGRAPHS}A-Za-z0-9]{{2,12}}?)(?:的)?"
     r"(?:买入|增持|中性|持有|减持|卖出|跑赢|优于|强烈推荐|推荐|评级|[,\uff0c])"
 )
 # A brand joined to a model code: "理想L9", "小米SU7", "蔚来ES8", "问界M7", "极氪X9".
-_ZH_MODEL = re.compile(r"([\u4e00-\u9fff]{2,6})(?=[A-Z]{1,3}\d{1,3}(?![\dA-Za-z]))")
-_ZH_QUANTITY = re.compile(r"^.*?[一两三四五六七八九十几数多这该那每][辆台部架艘款]|^[辆台部架艘款]")
+_ZH_MODEL = re.compile(f"([{IDEOGRAPHS}]{{2,6}})" r"(?=[A-Z]{1,3}\d{1,3}(?![\dA-Za-z]))")
+_ZH_QUANTITY = re.compile(
+    r"^.*?[一两三四五六七八九十几数多这该那每][辆台部架艘款]|^[辆台部架艘款]"
+    r"|[一两三四五六七八九十几数多\d]+[辆台部架艘列趟]$"  # "胶济铁路两列": the count after
+)
 _MAX_NAME = 6
 _ADVERB = re.compile(r"(?:ally|arily|ously|ively|edly|ently|antly|ingly|fully)$")  # "Voluntarily"
 _HEADLINE = 200
@@ -59,40 +47,6 @@ class Named:
     name: str
     tickers: tuple[str, ...] = ()
     on_watchlist: bool = False
-
-
-class Watchlist:
-    """The configured companies, indexed by every name and alias."""
-
-    def __init__(self, companies: Sequence[Company]) -> None:
-        self.by_name: dict[str, Company] = {}
-        for company in companies:
-            for name in (company.company, *company.aliases):
-                self.by_name.setdefault(name.casefold(), company)
-        parts = [
-            re.escape(name)
-            if _is_cjk(name)
-            else rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])"
-            for name in sorted(self.by_name, key=len, reverse=True)
-        ]
-        self.pattern = re.compile("|".join(parts), re.IGNORECASE) if parts else None
-
-    def find(self, text: str) -> list[tuple[int, Company]]:
-        """(position, company) of each mention, capitalised ("Target", not "target")."""
-        if self.pattern is None:
-            return []
-        return [
-            (m.start(), self.by_name[m.group().casefold()])
-            for m in self.pattern.finditer(text)
-            if not m.group()[0].islower()
-        ]
-
-    def lookup(self, name: str) -> Company | None:
-        """The watched company a name (or its first words) stands for."""
-        key = name.casefold()
-        if key in self.by_name:
-            return self.by_name[key]
-        return next((c for k, c in self.by_name.items() if key.startswith(k + " ")), None)
 
 
 class Names:
@@ -135,19 +89,22 @@ class Names:
 
     def place(self, name: str) -> bool:
         """A name this article uses as a place."""
-        return bool(_PLACE_WORDS.search(name)) or any(
+        return bool(self.lex.place_words.search(name.lower())) or any(
             name == p or name in p.split(" ") or p.startswith(name + " ") for p in self.places
         )
 
 
-def acceptable(name: str, initial: bool, names: Names, lex: CompanyLex) -> bool:
-    """A name that can be a company: not a stop word, regulator, place or (opening) plain word."""
+def acceptable(
+    name: str, initial: bool, names: Names, lex: CompanyLex, *, place_ok: bool = False
+) -> bool:
+    """A name that can be a company: not a stop word, regulator, place or (opening) plain word
+    (`place_ok`: the sentence says it is a company, "operated by Grace Ocean")."""
     low = name.lower()
     return bool(
         name
         and not lex.not_company.fullmatch(low)
         and not (initial and names.plain(name))
-        and not (names.place(name) and not lex.org_suffix.search(low))
+        and not (names.place(name) and not lex.org_suffix.search(low) and not place_ok)
     )
 
 
@@ -242,9 +199,9 @@ def strip_leading(run: Run, names: Names, lex: CompanyLex) -> str:
 
 def zh_subject(text: str, end: int, lex: Lexicon) -> str | None:
     """The Chinese subject before position `end`: the name that opens its clause."""
-    clause = re.split(r"[,\uff0c。;\uff1b:\uff1a!\uff01?\uff1f\s、]", text[:end])[-1]
-    clause = _ZH_STOP.sub("", clause)
-    clause = _ZH_CUT.split(clause, maxsplit=1)[0]
+    clause = _ZH_CLAUSE.split(text[:end])[-1]
+    clause = lex.companies.clause_opening.sub("", clause)
+    clause = lex.companies.subject_end.split(clause, maxsplit=1)[0]
     broker = lex.target.brokers.match(clause)
     if broker and broker.end() < len(clause):  # "高盛上调..." but not "中信证券" standing alone
         clause = clause[broker.end() :]
@@ -269,12 +226,17 @@ def zh_brand(text: str, lex: Lexicon) -> list[str]:
     """Makers named by a brand joined to a model code ("一辆理想L9", "小米SU7", "问界M7")."""
     found = []
     for m in _ZH_MODEL.finditer(text):
-        brand = _ZH_QUANTITY.sub("", _ZH_CUT.split(m.group(1))[-1])
+        brand = _ZH_QUANTITY.sub("", lex.companies.subject_end.split(m.group(1))[-1])
         brand = brand if len(brand) <= 3 else brand[-2:]
         name = zh_name(brand, lex) if len(brand) >= 2 else None
         if name and not lex.target.brokers.fullmatch(name):
             found.append(name)
     return found
+
+
+def zh_unquantified(fragment: str) -> str:
+    """A fragment without its leading quantity: "一辆Waymo" -> "Waymo"."""
+    return _ZH_QUANTITY.sub("", fragment)
 
 
 def _strip_broker(fragment: str, lex: Lexicon) -> str:
@@ -288,10 +250,7 @@ def zh_name(raw: str, lex: Lexicon) -> str | None:
     if not m:
         return None
     name = _LEGAL.sub("", m.group()).strip("()\uff08\uff09")
-    if len(name) < 2 or _ZH_GENERIC.search(name) or lex.companies.not_company.fullmatch(name):
+    companies = lex.companies
+    if len(name) < 2 or companies.generic.search(name) or companies.not_company.fullmatch(name):
         return None
     return name
-
-
-def _is_cjk(text: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" for ch in text)

@@ -15,23 +15,27 @@ from functools import lru_cache
 from typing import Protocol
 
 from schemas.alert import Event, EventType, Facts
+from services.classifier.background import background
 from services.classifier.clauses import clauses
-from services.classifier.companies import Watchlist
 from services.classifier.config import Company
 from services.classifier.crash import crash_hit
 from services.classifier.evidence import Hit
 from services.classifier.lexicon import LEXICON_DIR, Lexicon, load_lexicons
 from services.classifier.naming import name_event
-from services.classifier.recall import recall_hit
+from services.classifier.recall import recall_hit, scope_units
 from services.classifier.screen import Screen
+from services.classifier.script import simplified
 from services.classifier.target import target_hit
 from services.classifier.text import Sentence, Zone, lower, sentences
+from services.classifier.watchlist import Watchlist
 
 #: Events below this confidence are not reported (the stage may ask for more).
 MIN_CONFIDENCE = 0.5
 ZONE_WEIGHT = {Zone.TITLE: 1.0, Zone.SUMMARY: 0.95, Zone.LEAD: 0.9, Zone.BODY: 0.6}
 CORROBORATION, MAX_CONFIDENCE = 0.05, 0.99
 RECALL_BACKGROUND = 0.5  # an accident told inside a recall sentence is its reason, not news
+BACKGROUND_CLAUSE = 0.5  # "Toyota, which recalled ... last year, said ...": told in passing
+MAKER_FACTOR = 0.95  # the maker of a crashed craft: as sure as the crash, a little less direct
 EVIDENCE_CHARS = 400
 TYPES: tuple[EventType, ...] = ("recall", "crash", "target_change")
 _APPROX_LOW, _APPROX_HIGH = 0.85, 1.3
@@ -80,12 +84,17 @@ def _compiled() -> tuple[tuple[Lexicon, ...], Screen]:
 def load_rules(watchlist: Sequence[Company] = ()) -> Rules:
     """Compile the lexicons and the screen (once per process) and index the watchlist."""
     lexicons, screen = _compiled()
-    return Rules(lexicons, screen, Watchlist(watchlist))
+    names = next(lex.companies for lex in lexicons if not lex.cjk)
+    return Rules(lexicons, screen, Watchlist(watchlist, names.name_suffix, names.short_name_not))
 
 
 def classify(article: Text, rules: Rules) -> list[Event]:
     """The events an article reports, strongest evidence first within each type."""
-    title, summary, content = article.title or "", article.summary or "", article.content or ""
+    title, summary, content = (
+        simplified(article.title or ""),
+        simplified(article.summary or ""),
+        simplified(article.content or ""),
+    )
     passed = rules.screen(lower(f"{title}\n{summary}\n{content}"))
     if not passed:
         return []
@@ -93,9 +102,10 @@ def classify(article: Text, rules: Rules) -> list[Event]:
     pages = [lex.page for lex in rules.lexicons]
     hits: dict[EventType, list[Hit]] = {t: [] for t in TYPES}
     compound: list[tuple[Sentence, Lexicon, EventType]] = []
-    for s in sentences(
+    read = sentences(
         title, summary, content, pages=pages, keep=passed, lead_words=rules.screen.kinds
-    ):
+    )
+    for s in read:
         lex = by_script[s.cjk]
         kinds = s.kinds if s.kinds is not None else rules.screen.kinds(s.low)
         recall = recall_hit(s, lex) if "recall" in kinds else None
@@ -106,9 +116,12 @@ def classify(article: Text, rules: Rules) -> list[Event]:
         for hit in (recall, crash, target):
             if hit is not None:
                 hit.strength *= ZONE_WEIGHT[s.zone]
+                if background(s.low, hit.anchor, lex):
+                    hit.strength *= BACKGROUND_CLAUSE
                 hits[hit.type].append(hit)
                 if s.zone != Zone.BODY and hit.strength >= MIN_CONFIDENCE:
                     compound.append((s, lex, hit.type))
+    _scope(hits["recall"], read, by_script)
     events = []
     for kind in TYPES:
         event = _event(kind, hits[kind], rules, by_script, f"{title}\n{summary}\n{content}")
@@ -116,7 +129,49 @@ def classify(article: Text, rules: Rules) -> list[Event]:
             events.append(event)
     if events:
         events += _clause_events(compound, events, rules, by_script)
+        events += _maker_events(hits["crash"], events, rules)
     return events
+
+
+def _maker_events(crashes: list[Hit], events: list[Event], rules: Rules) -> list[Event]:
+    """A crash also concerns the watched maker of what crashed, when the article names it with
+    its model ("a Boeing 737-800 operated by Jeju Air", "波音737"): one more event for it."""
+    crash = next((e for e in events if e.type == "crash"), None)
+    if crash is None:
+        return []
+    for hit in sorted(crashes, key=lambda h: -h.strength):
+        if hit.strength < MIN_CONFIDENCE * 0.8:
+            break
+        text = hit.sentence.text
+        for at, company in rules.watchlist.find(text):
+            taken = {e.company for e in events if e.type == "crash"}
+            if company.company in taken or not rules.watchlist.makes(text, at):
+                continue
+            return [
+                crash.model_copy(
+                    update={
+                        "company": company.company,
+                        "tickers": company.tickers,
+                        "confidence": round(crash.confidence * MAKER_FACTOR, 3),
+                        "evidence": _evidence(hit),
+                        "on_watchlist": True,
+                    }
+                )
+            ]
+    return []
+
+
+def _scope(recalls: list[Hit], read: list[Sentence], by_script: dict[bool, Lexicon]) -> None:
+    """A recall told without its count gets the count a nearby sentence gives its scope
+    ("Honda recalls cars ..." + "In all 1,700,000 units are covered")."""
+    if not recalls or any(isinstance(h.facts.get("units"), int) for h in recalls):
+        return
+    for s in read:
+        units = scope_units(s, by_script[s.cjk]) if s.zone != Zone.BODY else None
+        if units is not None:
+            best = max(recalls, key=lambda h: h.strength)
+            best.facts["units"], best.facts["approx"] = units, False
+            return
 
 
 def _clause_events(

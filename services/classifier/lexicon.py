@@ -12,7 +12,9 @@ from pathlib import Path
 import yaml
 
 from services.classifier.numbers import NumberGrammar, build_grammar
+from services.classifier.script import has_traditional, simplified
 from services.classifier.wordforms import fast_alternation
+from services.core.cjk import CLAUSE_BREAKS, IDEOGRAPHS
 
 LEXICON_DIR = Path(__file__).parent / "lexicons"
 DIRECTIONS = ("raise", "cut", "withdraw", "set", "neutral")
@@ -47,6 +49,8 @@ class RecallLex:
     units: Pattern
     weights: Pattern
     weights_after: Pattern  # a weight word right after a figure: "131,300 pounds of beef"
+    scope_before: Pattern  # ends right before a count of a recall's scope: "affects about "
+    scope_after: Pattern  # right after such a count: " units are covered"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +88,8 @@ class TargetLex:
     metrics: Pattern  # one named group per metric, in the lexicon's order
     unit_metrics: frozenset[str]
     brokers: Pattern
+    alongside: Pattern  # ends a gap "Tesla estimates, " between a verb and its target noun
+    year_ago: Pattern  # last year's actual, not a former target: "up from 25,000 a year earlier"
     roles: tuple[tuple[str, Pattern], ...]  # (old|new|delta, regex ending where a figure starts)
     quarters: tuple[tuple[int, Pattern], ...]
     fiscal_end: Pattern
@@ -102,6 +108,12 @@ class CompanyLex:
     speaks_after: Pattern
     place_before: Pattern
     modifiers: Pattern
+    place_words: Pattern  # a word that makes a name a place: "lake", "county", "airport"
+    person_before: Pattern  # ends right before a person's name: "analyst ", "ceo "
+    move_before: Pattern  # ends right before a rated stock: "upgrades ", "raises "
+    clause_opening: Pattern  # (Chinese) words opening a clause before its subject: 近日, 据悉
+    subject_end: Pattern  # (Chinese) words that end a subject: 向, 将, 宣布, 的
+    generic: Pattern  # (Chinese) groups, not companies: 券商, 板块, 多家
     # Derived once from the words above (and the vehicle and unit nouns) for naming.
     operator_before: Pattern  # ends right before a name: "operated by "
     owner_follows: Pattern  # right after a name: ", owner of"
@@ -109,9 +121,20 @@ class CompanyLex:
     place_preposition: Pattern  # ends right before a place: "in the "
     product_follows: Pattern  # a vehicle or unit noun: "rocket", "vehicles"
     vehicle_follows: Pattern  # right after a name: " train", " tour helicopter" (no plural between)
+    name_suffix: Pattern  # dropped from a watched name for its short name: "Motor", "Group"
+    short_name_not: Pattern  # plain words a short name must not be: "General"
     cjk_operator: Pattern  # "百度旗下"
+    cjk_vehicle_operator: Pattern  # at a clause start: "诺福克南方铁路一列火车", "FlixBus大巴"
     cjk_org: Pattern  # "河南航空"
     cjk_org_after: Pattern  # "百度回应"
+
+
+@dataclass(frozen=True, slots=True)
+class BackgroundLex:
+    """Openers of a clause that tells the past ("distance" ones suffice), and past markers."""
+
+    openers: Pattern  # one named group "distance": a clause opened by it is background by itself
+    past: Pattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +152,7 @@ class Lexicon:
     target: TargetLex
     companies: CompanyLex
     numbers: NumberGrammar
+    background: BackgroundLex
 
 
 def load_lexicons(directory: Path = LEXICON_DIR) -> tuple[Lexicon, ...]:
@@ -140,6 +164,8 @@ def load_lexicons(directory: Path = LEXICON_DIR) -> tuple[Lexicon, ...]:
 
 
 _WORD_START = "(?<![a-z0-9])"
+_ESCAPED = re.compile(r"\\.|\(\?P<\w+>")  # escapes ("\\S") and group names may hold capitals
+_UPPER = re.compile(r"[A-Z]")
 
 
 class _Reader:
@@ -162,11 +188,23 @@ class _Reader:
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
             raise LexiconError(f"{self.path.name}: {dotted} must be a string or list of strings")
-        for item in items:
-            self._compile(dotted, item)  # a bad entry is reported by itself
-        alternation = fast_alternation(items)
-        source = alternation if bare or self.cjk else rf"{_WORD_START}(?:{alternation})(?![a-z0-9])"
-        return self._compile(dotted, source)
+        if not self.cjk:
+            for item in items:  # "Recall" would never match the lowercased text
+                if _UPPER.search(_ESCAPED.sub("", item)):
+                    raise LexiconError(
+                        f"{self.path.name}: {dotted}: {item!r} has capitals; entries match "
+                        "lowercased text"
+                    )
+        try:
+            alternation = fast_alternation(items)
+            source = (
+                alternation if bare or self.cjk else rf"{_WORD_START}(?:{alternation})(?![a-z0-9])"
+            )
+            return re.compile(source)
+        except (re.error, ValueError) as exc:
+            for item in items:
+                self._compile(dotted, item)  # the bad entry, reported by itself
+            raise LexiconError(f"{self.path.name}: {dotted}: {exc}") from exc
 
     def templates(self, dotted: str, **fill: str) -> tuple[Pattern, ...]:
         """A list of regexes with {placeholders} filled in, each compiled on its own."""
@@ -241,7 +279,28 @@ class _Reader:
 
 
 _FUNCTION = r"(?:of|an?|the|to|in|on|with|for|from|by|and|at|as|that|which|who)\b"
-_CJK_NAME = r"[\u4e00-\u9fffA-Za-z]"
+_CJK_NAME = f"[{IDEOGRAPHS}A-Za-z]"
+
+
+_NEVER = re.compile(r"(?!)")
+
+
+def _never_if_empty(r: _Reader, dotted: str) -> Pattern:
+    """The list as one regex, or one that never matches when the language has none ("")."""
+    pattern = r.words(dotted, bare=True)
+    return pattern if pattern.pattern else _NEVER
+
+
+def _ending(r: _Reader, dotted: str, tail: str) -> Pattern:
+    """The list as a regex that ends where the text does (after `tail`)."""
+    pattern = r.words(dotted)
+    return re.compile(pattern.pattern + tail) if pattern.pattern else _NEVER
+
+
+def _opening(r: _Reader, dotted: str) -> Pattern:
+    """The list as a regex of one or more of its words at the start of the text."""
+    pattern = r.words(dotted, bare=True)
+    return re.compile(rf"^(?:{pattern.pattern})+") if pattern.pattern else _NEVER
 
 
 def _companies(r: _Reader) -> CompanyLex:
@@ -259,6 +318,12 @@ def _companies(r: _Reader) -> CompanyLex:
         speaks_after=r.words("companies.speaks_after"),
         place_before=r.words("companies.place_before"),
         modifiers=r.words("companies.modifiers"),
+        place_words=r.words("companies.place_words"),
+        person_before=_ending(r, "companies.person_before", r"\s+$"),
+        move_before=_ending(r, "companies.move_before", r"\w*\s+$"),
+        clause_opening=_opening(r, "companies.clause_opening"),
+        subject_end=_never_if_empty(r, "companies.subject_end"),
+        generic=_never_if_empty(r, "companies.generic"),
         operator_before=re.compile(rf"(?:{pattern('operator')})\s*$"),
         owner_follows=re.compile(
             rf",?\s+(?:the\s+|its\s+)?(?:[\w'-]+\s+){{0,5}}?(?:{pattern('owner_after')})"
@@ -269,8 +334,13 @@ def _companies(r: _Reader) -> CompanyLex:
         vehicle_follows=re.compile(
             rf"(?:'s?)?\s+(?:(?!{_FUNCTION})[a-z0-9-]*[a-rt-z0-9-]\s+)?(?:{vehicles})"
         ),
+        name_suffix=re.compile(pattern("name_suffix")),
+        short_name_not=re.compile(pattern("short_name_not")),
         cjk_operator=re.compile(rf"({_CJK_NAME}{{2,10}}?)(?:{pattern('operator')})"),
         cjk_org=re.compile(rf"{_CJK_NAME}{{2,10}}?(?:{pattern('org_suffix')})"),
+        cjk_vehicle_operator=re.compile(
+            rf"(?:^|[{CLAUSE_BREAKS}\s])({_CJK_NAME}{{2,12}}?)(?=({pattern('operated_vehicles')}))"
+        ),
         cjk_org_after=re.compile(rf"({_CJK_NAME}{{2,8}})(?:{pattern('org_after')})"),
     )
 
@@ -281,11 +351,21 @@ def _number_words(numbers: Mapping[str, object]) -> str:
     return "|".join([r"\d[\d,]*", *(re.escape(str(n)) for n in names)])
 
 
-def _compile(path: Path) -> Lexicon:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+def _load_yaml(path: Path, text: str) -> Mapping[str, object]:
+    """YAML with libyaml's C loader when PyYAML has it (5x faster start-up), else pure Python."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader, C or Python
     if not isinstance(data, Mapping):
         raise LexiconError(f"{path.name}: not a mapping")
+    return data
+
+
+def _compile(path: Path) -> Lexicon:
+    text = path.read_text(encoding="utf-8")
+    data = _load_yaml(path, text)
     script = data.get("script")
+    if script == "cjk" and has_traditional(text):  # entries in either script match both
+        data = _load_yaml(path, simplified(text))
     if script not in {"latin", "cjk"}:
         raise LexiconError(f"{path.name}: script must be 'latin' or 'cjk'")
     r = _Reader(path, data, cjk=script == "cjk")
@@ -316,6 +396,8 @@ def _compile(path: Path) -> Lexicon:
             units=r.words("recall.units"),
             weights=r.words("recall.weights"),
             weights_after=re.compile(rf"\s+(?:[a-z-]+\s+)?(?:{r.words('recall.weights').pattern})"),
+            scope_before=re.compile(rf"(?:{r.words('recall.scope_before').pattern})\s*$"),
+            scope_after=re.compile(rf"\s*(?:{r.words('recall.scope_after').pattern})"),
         ),
         crash=CrashLex(
             strong=r.words("crash.anchors.strong"),
@@ -345,6 +427,10 @@ def _compile(path: Path) -> Lexicon:
             metrics=r.groups("target_change.metrics"),
             unit_metrics=frozenset(str(m) for m in unit_metrics),
             brokers=r.words("target_change.brokers"),
+            year_ago=_never_if_empty(r, "target_change.year_ago"),
+            alongside=re.compile(
+                rf"[^,;]*{r.words('target_change.alongside').pattern}\s*(?:,|and|&|及|和|、)\s*$"
+            ),
             roles=r.suffixes("target_change.roles"),
             quarters=r.numbered("target_change.quarters"),
             fiscal_end=r.words("target_change.fiscal_end"),
@@ -352,4 +438,8 @@ def _compile(path: Path) -> Lexicon:
         ),
         companies=_companies(r),
         numbers=build_grammar(numbers, cjk=r.cjk),
+        background=BackgroundLex(
+            openers=r.groups("background", ["distance", "relative"]),
+            past=r.words("background.past"),
+        ),
     )

@@ -13,7 +13,6 @@ from services.classifier.companies import (
     Named,
     Names,
     Run,
-    Watchlist,
     acceptable,
     runs,
     strip_leading,
@@ -21,6 +20,7 @@ from services.classifier.companies import (
     zh_name,
     zh_stock,
     zh_subject,
+    zh_unquantified,
 )
 from services.classifier.companies import (
     title_case as _title_case,
@@ -28,6 +28,8 @@ from services.classifier.companies import (
 from services.classifier.evidence import Hit
 from services.classifier.lexicon import Lexicon
 from services.classifier.text import Zone
+from services.classifier.watchlist import Watchlist
+from services.core.cjk import ENUMERATION
 
 OPERATOR, SUBJECT, POSSESSOR, VEHICLE_NAME, OBJECT, MODIFIER, MENTION = (
     3.5,
@@ -54,17 +56,11 @@ _AUX = re.compile(
     r"again|agreed|agrees|plans|set|expects|began|begins|started|starts|could|may|must|"
     r"should|announced|announces|confirmed|[a-z]+ly)\b)*\s*$"
 )
-_PERSON_BEFORE = re.compile(
-    r"\b(?:analysts?|strategists?|ceo|chief executive|chairman|founder|said|says)\s+$"
-)
-_MOVE_BEFORE = re.compile(
-    r"\b(?:upgrad|downgrad|initiat|rais|lift|cut|lower|trim|boost|hik|nudg|ups|reiterat|resum|"
-    r"slash|bump)\w*\s+$"
-)
 _HEADLINE_VERB = re.compile(r"\s+[a-z]+(?:s|ed)\b")
 _ACCIDENT_AFTER = re.compile(r"\s+(?:crash|derailment|collision|accident|explosion|wreck|fire)\b")
 _MODEL_CODE = re.compile(r"^\d{2,}[A-Za-z]{0,2}$")  # "520d", "737": a model, not a company
 _JOINT = re.compile(r"^(?:(?:,|,? and| &)\s+[A-Z][\w&'.-]*(?:\s[A-Z][\w&'.-]*)*)+")
+_ZH_LIST = re.compile(f"[{ENUMERATION},\uff0c]")  # "上调比亚迪、吉利目标价": the first
 _LISTED = re.compile(r"\s+(?:shares|stock)\b")  # "Orbital Sciences shares": a listed company
 
 
@@ -81,6 +77,19 @@ def name_event(
         found = _watched(hit, watchlist, lexicons[hit.sentence.cjk])
         if found:
             return found
+    named = _named(hits, watchlist, lexicons, article)
+    if named is None and hits and hits[0].type == "crash":  # only a maker is named: the maker
+        for hit in hits:
+            found = _watched(hit, watchlist, lexicons[hit.sentence.cjk], makers=True)
+            if found:
+                return found
+    return named
+
+
+def _named(
+    hits: Sequence[Hit], watchlist: Watchlist, lexicons: dict[bool, Lexicon], article: str
+) -> Named | None:
+    """The best-named company of the hits' sentences, watched or not."""
     texts = [h.sentence.text for h in hits]
     scored: list[tuple[float, int, str]] = []
     per_script = {cjk: Names(texts, lex.companies, [article]) for cjk, lex in lexicons.items()}
@@ -132,7 +141,7 @@ def _most_named(article: str, lex: Lexicon, names: Names) -> tuple[int, str] | N
     return (min(best[1], MAX_REPEATS), best[0]) if best and best[1] >= _OFTEN else None
 
 
-def _watched(hit: Hit, watchlist: Watchlist, lex: Lexicon) -> Named | None:
+def _watched(hit: Hit, watchlist: Watchlist, lex: Lexicon, *, makers: bool = False) -> Named | None:
     mentions = watchlist.find(hit.sentence.text)
     if not mentions:
         return None
@@ -143,6 +152,10 @@ def _watched(hit: Hit, watchlist: Watchlist, lex: Lexicon) -> Named | None:
         others = [c for p, c in mentions if not lex.target.brokers.match(low, p)]
         pick = (inside or others or [mentions[0][1]])[0]
     else:
+        if hit.type == "crash" and not makers:  # a craft's maker is a second event
+            mentions = [(p, c) for p, c in mentions if not watchlist.makes(hit.sentence.text, p)]
+            if not mentions:
+                return None
         verb = hit.verb[0] if hit.verb else hit.anchor[0]
         before = [c for p, c in mentions if p < verb]
         pick = before[0] if before else mentions[0][1]
@@ -154,20 +167,47 @@ def _candidates(hit: Hit, lex: Lexicon, names: Names) -> list[tuple[float, str]]
         return _zh_candidates(hit, lex)
     found = []
     crash = hit.type == "crash"
+    low = hit.sentence.low
     for run in runs(hit.sentence.text, lex.companies.product_follows, _plain(names, lex)):
-        name = _ok(run, lex, names, crash=crash)
-        if name and crash and run.initial and not names.named_elsewhere(name) and names.more:
+        # "operated by Grace Ocean": a company, whatever its words ("Ocean") suggest
+        operated = bool(
+            lex.companies.operator_before.search(low[max(0, run.start - 30) : run.start])
+        )
+        name = _ok(run, lex, names, crash=crash, operated=operated)
+        if (
+            name
+            and crash
+            and run.initial
+            and not names.named_elsewhere(name)
+            and names.more
+            and not _vehicle_next(low, _name_end(run, name), lex)  # "Amtrak train ..."
+        ):
             continue  # "Lithium battery blamed ...": an opening word is a name if named again
         if name:
             found.append((run, name))
     if hit.role == "price_target":
-        return _object(hit, found)
+        return _object(hit, lex, found)
     if hit.type == "crash":
         return _operator(hit, lex, found)
     return _subject(hit, lex, found)
 
 
-def _ok(run: Run, lex: Lexicon, names: Names, *, crash: bool) -> str | None:
+def _name_end(run: Run, name: str) -> int:
+    """Where the accepted name ends in the text ("Parked" of the run "Parked Chicago")."""
+    at = run.name.find(name)
+    return run.start + at + len(name) if at >= 0 else run.end
+
+
+def _vehicle_next(low: str, end: int, lex: Lexicon) -> bool:
+    """A vehicle noun right after a name, no word between: "Amtrak train", "FlixBus coach"."""
+    if low[:end].endswith("ed"):  # "Parked train ...": a participle, not a name
+        return False
+    rest = low[end : end + 40]
+    gap = len(rest) - len(rest.lstrip(" "))
+    return gap > 0 and lex.crash.vehicles.match(low, end + gap) is not None
+
+
+def _ok(run: Run, lex: Lexicon, names: Names, *, crash: bool, operated: bool = False) -> str | None:
     """The run as a company name, or None. In a crash a maker's name describes the craft
     ("a Piper Cheyenne"), and a headline's first word must be a name elsewhere too
     ("Lithium battery blamed ..."): there the operator is wanted."""
@@ -178,7 +218,7 @@ def _ok(run: Run, lex: Lexicon, names: Names, *, crash: bool) -> str | None:
     name = " ".join(words)
     low = name.lower()
     if _MODEL_CODE.match(name) or (
-        not acceptable(name, run.initial, names, lex.companies)
+        not acceptable(name, run.initial, names, lex.companies, place_ok=operated)
         or lex.target.brokers.fullmatch(low)
         or (crash and lex.crash.vehicles.fullmatch(low.split()[0]))
         or lex.crash.scene.fullmatch(low)
@@ -222,19 +262,19 @@ def _subject(hit: Hit, lex: Lexicon, found: list[tuple[Run, str]]) -> list[tuple
     return out
 
 
-def _object(hit: Hit, found: list[tuple[Run, str]]) -> list[tuple[float, str]]:
+def _object(hit: Hit, lex: Lexicon, found: list[tuple[Run, str]]) -> list[tuple[float, str]]:
     """Price target: the stock it is on, never the broker or the analyst."""
     text = hit.sentence.text
     lo, hi = hit.object_hint or (hit.anchor[1], hit.anchor[1] + _REACH)
     out: list[tuple[float, str]] = []
     for run, name in found:
         before = text[max(0, run.start - 20) : run.start].lower()
-        if _PERSON_BEFORE.search(before) or text.startswith(" said", run.end):
+        if lex.companies.person_before.search(before) or text.startswith(" said", run.end):
             continue
         on = re.search(r"\b(?:on|for)\s+$", before)
         if lo <= run.start <= hi or (on and 0 <= run.start - hit.anchor[1] <= _REACH):
             out.append((SUBJECT, name))
-        elif _MOVE_BEFORE.search(before):
+        elif lex.companies.move_before.search(before):
             out.append((VEHICLE_NAME, name))
         else:
             out.append((MENTION, name))
@@ -273,7 +313,9 @@ def _zh_candidates(hit: Hit, lex: Lexicon) -> list[tuple[float, str]]:
             for noun in lex.target.nouns.finditer(low, verb.end()):
                 if noun.start() - verb.end() > 14:
                     break
-                name = zh_name(re.split(r"[、,\uff0c]", text[verb.end() : noun.start()])[0], lex)
+                name = zh_name(
+                    re.split(f"[{ENUMERATION},\uff0c]", text[verb.end() : noun.start()])[0], lex
+                )
                 if name:
                     out.append((SUBJECT, name))
         for noun in lex.target.price_target.finditer(low):
@@ -291,6 +333,17 @@ def _zh_candidates(hit: Hit, lex: Lexicon) -> list[tuple[float, str]]:
     for m in lex.companies.cjk_operator.finditer(text):
         name = zh_name(m.group(1), lex)
         if name:
+            out.append((OPERATOR, name))
+    for m in lex.companies.cjk_vehicle_operator.finditer(text):
+        name = zh_name(zh_unquantified(m.group(1)), lex)  # "一辆Waymo" -> "Waymo"
+        suffix = lex.companies.org_suffix.search(name or "")
+        if suffix and name:
+            name = name[: suffix.end()]  # "北方航空麦道客机": the airline, not its maker
+        # "X一列火车" names its train; before a car or a bare vehicle noun only an org. name
+        # counts ("FlixBus大巴", "美国国铁"), never "日凌晨" or "胶济铁路两列".
+        if name and (
+            m.group(2)[:2] in {"一列", "一架", "一艘", "一趟"} or name.isascii() or suffix
+        ):
             out.append((OPERATOR, name))
     for m in lex.companies.cjk_org.finditer(text):
         name = zh_name(m.group(), lex)

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from services.classifier.spelled import cjk_pattern, latin_pattern, respell
 from services.classifier.wordforms import fast_alternation
 
 _YEAR_MIN, _YEAR_MAX = 1900, 2099
@@ -57,6 +58,8 @@ class NumberGrammar:
     scales: Mapping[str, Decimal]
     words: Mapping[str, int]
     currencies: tuple[tuple[str, re.Pattern[str]], ...]
+    spelled: re.Pattern[str] | None = None  # spelled counts ("two million", "四十万")
+    numeral_units: Mapping[str, int] | None = None  # 十, 百, 千: Chinese numerals' units
 
     def currency_of(self, symbol: str) -> str | None:
         """The ISO code a currency symbol or word stands for."""
@@ -109,12 +112,17 @@ def build_grammar(spec: Mapping[str, object], *, cjk: bool) -> NumberGrammar:
         lead = (
             rf"(?:(?<![a-z])(?P<hedge>{hedges})\s+)?(?:(?<![a-z0-9_.])(?P<cur>{before_alt}))?\s?$"
         )
-    return NumberGrammar(re.compile(number), re.compile(lead), scales, words, tuple(currencies))
+    units = {str(k): int(str(v)) for k, v in _mapping(spec.get("numeral_units", {})).items()}
+    spelled = cjk_pattern(words, units) if units else latin_pattern(words, scales)
+    return NumberGrammar(
+        re.compile(number), re.compile(lead), scales, words, tuple(currencies), spelled, units
+    )
 
 
 def find_amounts(text: str, grammar: NumberGrammar) -> list[Amount]:
     """Every amount in lowercased `text`, ranges ("$3.85-$4.00") merged into one."""
     found: list[Amount] = []
+    text = respell(text, grammar.spelled, grammar.words, grammar.numeral_units or {})
     for m in grammar.pattern.finditer(text):
         start = m.start()
         before = text[start - 1 : start] if start else ""

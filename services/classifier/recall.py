@@ -28,6 +28,7 @@ _NAMED_OBJECT = re.compile(
 )
 # "... and 10,000 treadmills": a second count of things, joined to the first.
 _PLURAL = re.compile(r"\s+(?:[a-z-]+\s+){0,2}[a-z-]{3,}s\b")
+_NAME_BEFORE = re.compile(r"\b([A-Z][A-Za-z-]*) $")  # "Model 3", "Tiggo 8": a model's name
 _ZH_TOTAL = re.compile(r"(?:共计?|合计|总计)\s*$")
 # "... fans recalled over injury hazard": a participle, its product before it.
 _PASSIVE = re.compile(
@@ -97,6 +98,24 @@ def recall_units(s: Sentence, anchor: Span, lex: Lexicon) -> tuple[int, bool] | 
     return int(total), approx
 
 
+def scope_units(s: Sentence, lex: Lexicon) -> int | None:
+    """A recall's count in a sentence without the word recall: "In all 1,610,105 units are
+    covered", "涉及车辆共计116887辆"."""
+    r = lex.recall
+    amounts = [a for a in find_amounts(s.low, lex.numbers) if _countable(a) and a.value >= 2]
+    for i, a in enumerate(amounts):
+        if r.scope_after.match(s.low, a.end) or r.scope_before.search(s.low, 0, a.start):
+            total, last = a.value, a  # "covers 332,000 Wranglers and the other 147,000 Rams"
+            for nxt in amounts[i + 1 :]:
+                if not (
+                    _additive(s.low[last.end : nxt.start], lex) and _PLURAL.match(s.low, nxt.end)
+                ):
+                    break
+                total, last = total + nxt.value, nxt
+            return int(total)
+    return None
+
+
 def _worded_units(s: Sentence, anchor: Span, lex: Lexicon) -> tuple[int, bool] | None:
     """A small count in words after the verb: "recall software on three test vehicles"."""
     for m in re.finditer(r"[a-z]+", s.low[anchor[1] : anchor[1] + 60]):
@@ -115,8 +134,18 @@ def _countable(a: Amount) -> bool:
     return not (a.percent or a.money or a.year) and a.value >= 1
 
 
+def _model_number(s: Sentence, a: Amount, lex: Lexicon) -> bool:
+    """A small bare number right after a capitalised name is a model: "Model 3", "Tiggo 8"."""
+    if a.value >= 1000 or a.approx or a.scaled or "," in a.raw:
+        return False
+    before = _NAME_BEFORE.search(s.text, max(0, a.start - 20), a.start)
+    return before is not None and before.group(1).lower() not in lex.screen.get("recall", ())
+
+
 def _is_units(s: Sentence, a: Amount, anchor: Span, lex: Lexicon) -> bool:
     """The amount counts recalled things: a unit noun follows it, or it follows the verb."""
+    if not lex.cjk and _model_number(s, a, lex):
+        return False
     tail = s.low[a.end : a.end + 40]
     if lex.cjk:
         if lex.recall.weights.match(tail):

@@ -13,6 +13,7 @@ from services.classifier.evidence import Hit, Span, covered, spans
 from services.classifier.lexicon import Lexicon
 from services.classifier.target_facts import target_facts
 from services.classifier.text import Sentence
+from services.core.cjk import CLAUSE_BREAK, CLAUSE_BREAKS
 
 PAIRED, EXPECT, EXPECT_SET, BROKER, WARNING = 0.85, 0.8, 0.72, 0.85, 0.68
 FIGURE_BONUS = 0.07
@@ -21,7 +22,7 @@ SET_WITHOUT_FIGURE = (
 )
 EARLIER_FACTOR = 0.5
 _EN_BREAK = re.compile(r"[;:]|\s[-—\u2013]\s|\b(?:but|while|whereas|after|as|amid|although)\b")
-_ZH_BREAK = re.compile(r"[,\uff0c。;\uff1b:\uff1a!\uff01?\uff1f\s]")
+_ZH_BREAK = re.compile(f"[{CLAUSE_BREAKS}\\s]")
 _PASSIVE = re.compile(r"^\s*(?:was|were|is|are|has been|have been|had been|being|got|now)?\s*$")
 _TARGET_WORD = re.compile(r"targets?")
 # Before "target" in lowercase use: what makes a capitalised "Target" a noun, not Target Corp.
@@ -37,12 +38,6 @@ _DIGIT = re.compile(r"\d")
 _STATED = re.compile(
     r"\s*(?:to\s+)?(?P<metric>(?:[a-z0-9$'-]+\s+){0,5}?)(?:(?:of|at|to|around|about)\s+)?"
     r"(?:about\s+|up to\s+|roughly\s+|nearly\s+|some\s+)?[$€£¥\d]"
-)
-# "up from 25,000 a year earlier": a comparison with last year's actual, not with an old target.
-_YEAR_AGO = re.compile(
-    r"a year (?:earlier|ago|before)|last year|year-(?:ago|earlier)|prior[- ]year"
-    r"|same (?:period|quarter)"
-    r"|in (?:19|20)\d\d|a quarter (?:earlier|ago)|previous quarter|year on year|year-on-year"
 )
 
 
@@ -143,6 +138,8 @@ def _bound(s: Sentence, lex: Lexicon, verb: Span, noun: Span) -> bool:
         return 0 <= hi - lo <= _ZH_GAP and not _ZH_BREAK.search(s.low[lo:hi])
     if verb[0] < noun[0]:
         gap = s.low[verb[1] : noun[0]]
+        if lex.target.alongside.match(gap):  # "raises Tesla estimates, price target to $345"
+            return len(gap) <= _EN_GAP
         return len(gap) <= _EN_GAP and not _EN_BREAK.search(gap) and "," not in gap
     gap = s.low[noun[1] : verb[0]]
     return len(gap) <= _EN_AFTER and bool(_PASSIVE.match(gap))
@@ -157,14 +154,20 @@ def _held(verb: Span, noun: Span, holds: list[Span]) -> bool:
 def _price_context(s: Sentence, lex: Lexicon, noun: Span) -> bool:
     """A bare "target" moved by a broker or an analyst is a price target."""
     word = s.low[noun[0] : noun[1]]
-    return bool(_TARGET_WORD.fullmatch(word) and lex.target.brokers.search(s.low[: noun[0]]))
+    if not _TARGET_WORD.fullmatch(word):
+        return False
+    before = s.low[max(0, noun[0] - 12) : noun[0]]
+    price = lex.target.price_target.search(before + word)  # "Ford price target cut by ..."
+    if price and price.end() == len(before) + len(word) and price.start() < len(before):
+        return True
+    return bool(lex.target.brokers.search(s.low[: noun[0]]))
 
 
 def _expected(s: Sentence, lex: Lexicon) -> Hit | None:
     """A stated figure against a former one: "now expects ... of $X, down from $Y"."""
     for m in lex.target.expect.finditer(s.low):
         if lex.cjk:
-            return None
+            return _zh_expected(s, lex, m.span())
         reach = s.low[m.end() : m.end() + _EXPECT_REACH]
         cut = _EN_BREAK.search(reach)
         reach = reach[: cut.start()] if cut else reach
@@ -173,7 +176,7 @@ def _expected(s: Sentence, lex: Lexicon) -> Hit | None:
         ):
             continue  # analysts' expectations, or guidance given before
         old = re.search(r"\b(up|down) from\b[^,;]*", reach)
-        if old and not _YEAR_AGO.search(old.group()):
+        if old and not lex.target.year_ago.search(old.group()):
             hit = Hit("target_change", EXPECT, s, m.span(), "target_change", verb=m.span())
             hit.facts["direction"] = "raise" if old.group(1) == "up" else "cut"
             hit.facts["by_figures"] = True  # "up from" a smaller loss is a cut
@@ -184,6 +187,24 @@ def _expected(s: Sentence, lex: Lexicon) -> Hit | None:
             hit.facts["direction"] = "set"
             return hit
     return None
+
+
+def _zh_expected(s: Sentence, lex: Lexicon, verb: Span) -> Hit | None:
+    """A company's own figure for a metric ("理想汽车预计Q3交付为14.5万辆至15.5万辆"): guidance set.
+
+    Only in the clause of the verb, with a metric and a figure there, and not a broker's view.
+    """
+    end = CLAUSE_BREAK.search(s.low, verb[1])
+    clause = s.low[verb[1] : end.start() if end else len(s.low)]
+    if not (lex.target.metrics.search(clause) and _DIGIT.search(clause)):
+        return None
+    if lex.target.brokers.search(s.low[: verb[0]]) or lex.target.earlier.search(
+        s.low, max(0, verb[0] - 4), verb[0]
+    ):
+        return None
+    hit = Hit("target_change", EXPECT_SET, s, verb, "target_change", verb=verb)
+    hit.facts["direction"] = "set"
+    return hit
 
 
 def _broker(s: Sentence, lex: Lexicon, verbs: list[tuple[Span, str]]) -> Hit | None:

@@ -7,32 +7,40 @@ the old one ("from", "up from", "由") or the size of the change ("by $700 milli
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from services.classifier.evidence import Hit, covered, spans
 from services.classifier.lexicon import Lexicon
 from services.classifier.numbers import Amount, find_amounts
+from services.core.cjk import CLAUSE_BREAKS, ENUMERATION
 
 _EN_END = re.compile(
     r";|\s[-—\u2013]\s|\b(?:but|while|whereas|after|as|amid|although|thanks to|due to|following|"
     r"because|citing|on the back of)\b"
 )
-_ZH_END = re.compile(r"[,\uff0c。;\uff1b、!\uff01?\uff1f]")
+_ZH_END = re.compile(f"[{CLAUSE_BREAKS}{ENUMERATION}]")
 # A comma ends the clause unless a figure or its role word follows ("..., down from $2.1 billion").
 _COMMA_END = re.compile(
     r",\s+(?!(?:up|down|from|to|compared|versus|vs\.?|or|a|an|its|which|implying|with|now|"
     r"expecting|seeing)\b|[$€£¥\d])"
 )
 _LOSS = re.compile(r"loss|亏损")
-_YEAR_AGO = re.compile(
-    r"\s*(?:\w+\s+){0,2}"
-    r"(?:a year (?:earlier|ago|before)|last year|in (?:19|20)\d\d|year-(?:ago|earlier))"
-)
 _GROWTH = re.compile(r"growth|增速|增长")
 _SINCE = re.compile(r"(?:since|from|until|through|before|after)\s+$")
 _FY = re.compile(r"\bfy\s?'?((?:19|20)?\d\d)\b")
 _BEFORE = 60
 _METRIC_LEFT, _METRIC_RIGHT = 60, 40
 _SCALE_INHERIT = 1000
+
+
+def _year_ago(low: str, end: int, lex: Lexicon) -> bool:
+    """Last year's actual follows the figure, within two words ("376,000 last year")."""
+    return _after_figure(lex.target.year_ago.pattern).match(low, end) is not None
+
+
+@lru_cache(maxsize=4)
+def _after_figure(year_ago: str) -> re.Pattern[str]:
+    return re.compile(rf"\s*(?:\w+\s+){{0,2}}(?:{year_ago})")
 
 
 def target_facts(hit: Hit, lex: Lexicon) -> None:
@@ -51,7 +59,7 @@ def target_facts(hit: Hit, lex: Lexicon) -> None:
     if new is None:
         new = _expected_figure(hit, lex, amounts, metric, end)
     old = _pick(in_clause, roles, "old", metric, lex, money=money)
-    if old is not None and _YEAR_AGO.match(s.low, old.end):
+    if old is not None and _year_ago(s.low, old.end, lex):
         old = None  # "up from 376,000 last year": last year's result, not a former target
     delta = next((a for a in in_clause if roles[a] == "delta" and not a.percent), None)
     if new is None and hit.role == "price_target":

@@ -12,11 +12,12 @@ from enum import IntEnum
 from functools import lru_cache
 
 from services.classifier.lexicon import PageLex
+from services.core.cjk import IDEOGRAPH
 
 # Curly quotes and odd spaces to ASCII, one character for one so offsets stay aligned.
 _FOLD = {"\u2019": "'", "\u2018": "'", "“": '"', "”": '"', "\u00a0": " ", "\u3000": " "}
 _FOLD_RE = re.compile("[" + "".join(_FOLD) + "]")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK = IDEOGRAPH
 _LATIN = re.compile(r"[A-Za-z]")
 # A sentence ends at . ! ? (then space and a capital, digit or quote), at the Chinese full
 # stop and the full-width ! and ? in Chinese.

@@ -5,7 +5,8 @@ lexicon as one regex costs a millisecond per page. The screen instead tokenises 
 and looks words up in sets; this module derives those sets from the same lexicon regexes, so
 the YAML stays the one source. It understands the subset lexicons use (literals, escapes,
 groups, `|`, `?`, small classes, lookarounds); anything open-ended (`\\w+`, `.*`) ends a form,
-and what was read before it is kept as an open prefix.
+and what was read before it is kept as an open prefix. Any other construct (inline flags such
+as `(?i)`, comments, conditionals) is rejected with ValueError rather than read as literals.
 """
 
 import re
@@ -131,6 +132,11 @@ class _Parser:
             lookaround = True
         elif self.p.startswith("?P<", self.pos):
             self.pos = self.p.index(">", self.pos) + 1
+        elif self.peek() == "?":  # inline flags "(?i)", comments, backreferences, conditionals
+            raise ValueError(
+                f"unsupported construct {self.p[self.pos - 1 : self.pos + 3]!r}... in {self.p!r}: "
+                "lexicon entries are lowercase regexes without inline flags"
+            )
         if lookaround:  # an assertion matches no text: skip it whole
             self.skip_rest()
             while self.peek() == "|":

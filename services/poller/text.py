@@ -8,6 +8,7 @@ import html
 import re
 
 from schemas.limits import MAX_LANG
+from services.core.cjk import IDEOGRAPH
 
 # Elements whose content is never text a reader sees.
 _INVISIBLE = re.compile(
@@ -27,7 +28,7 @@ _TAG = re.compile(_TAG_START + r"(?:[^>\"']|\"[^\"]*\"|'[^']*')*>|" + _TAG_START
 _CDATA = re.compile(r"<!\[CDATA\[|\]\]>")
 # C0 controls except tab/newline, C1 controls (U+0085 too), and the XML non-characters.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
-_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK = IDEOGRAPH  # one definition of the ranges (services/core/cjk.py)
 _KANA = re.compile("[\u3040-\u30ff]")
 _HANGUL = re.compile("[\uac00-\ud7af]")
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")

@@ -57,3 +57,32 @@ def test_scoring_rules() -> None:
     assert evaluation.figure_matches(116887, 116887)
     assert not evaluation.figure_matches(110000, 116887)
     assert not evaluation.figure_matches(None, 1)
+
+
+OWN = ROOT / "benchmarks" / "corpus"
+
+
+def test_own_corpus_dev_part_meets_the_bars_with_the_example_watchlist() -> None:
+    """benchmarks/corpus/dev.jsonl (issue 14) through the rules with the example watchlist."""
+    from services.core.settings import load_settings  # noqa: PLC0415
+
+    evaluation = _eval_module()
+    items = [json.loads(line) for line in (OWN / "dev.jsonl").read_text("utf-8").splitlines()]
+    lines = [json.dumps({k: i[k] for k in evaluation.INPUT_KEYS if k in i}) for i in items]
+    watchlist = load_settings(str(ROOT / "deploy" / "config" / "redflag.example.yaml")).watchlist
+    predictions = {}
+    for out, ok in classify_lines(lines, load_rules(watchlist)):
+        assert ok
+        record = json.loads(out)
+        predictions[record["id"]] = record["events"]
+    summary, errors = evaluation.score(items, predictions)
+    assert evaluation.failures(summary) == [], errors
+
+
+def test_own_corpus_has_600_items_and_a_held_out_part() -> None:
+    dev = (OWN / "dev.jsonl").read_text("utf-8").splitlines()
+    held = (OWN / "heldout.jsonl").read_text("utf-8").splitlines()
+    assert len(dev) + len(held) >= 600
+    assert len(held) >= 0.2 * (len(dev) + len(held))
+    scripts = {json.loads(line).get("script") for line in held}
+    assert "hant" in scripts  # both Chinese scripts are held out too

@@ -145,3 +145,24 @@ def test_tokens_without_ascii_match_the_ascii_split(text: str) -> None:
     low = text.lower()
     ascii_only = low.encode("ascii", "replace").decode("ascii")
     assert tokens(low) == tokens(ascii_only.replace("?", " "))
+
+
+@pytest.mark.parametrize("construct", ["(?i)recall", "(?#note)recall", "(?s:recall)"])
+def test_word_forms_reject_what_they_do_not_read(construct: str) -> None:
+    with pytest.raises(ValueError, match="unsupported construct"):
+        forms(construct)
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [("(?i)recall", "unsupported construct"), ("Recall", "has capitals")],
+)
+def test_lexicon_entry_that_never_matches_is_refused(
+    tmp_path: Path, entry: str, message: str
+) -> None:
+    text = (LEXICON_DIR / "en.yaml").read_text(encoding="utf-8")
+    (tmp_path / "en.yaml").write_text(
+        text.replace('    - "recall(?:s|ed|ing)?"', f'    - "{entry}"'), encoding="utf-8"
+    )
+    with pytest.raises(LexiconError, match=rf"en\.yaml: recall\.anchors: .*{message}"):
+        load_lexicons(tmp_path)

@@ -1,0 +1,33 @@
+"""Background clauses: an event told in passing is not the news of the sentence.
+
+"Toyota, which recalled 1.9M SUVs last year, said truck sales rose" reports truck sales; the
+recall sits in a relative clause about the past. News tells background as a clause opened by a
+relative pronoun or a time conjunction (", which", ", whose", "after", "when") that holds a past
+time ("last year", "in 2023", "had ..."), or opened by a distance in time ("a year after",
+"2023, when"). The openers and past markers are lexicon data (`background:`).
+"""
+
+import re
+
+from services.classifier.evidence import Span
+from services.classifier.lexicon import Lexicon
+
+# Where a clause ends: a comma (not in "2,031"), semicolon, dash or bracket, full-width too.
+_CLAUSE_END = re.compile(r"[,;:](?!\d)|[()\u2014\uff0c\uff1b\uff1a]|\s[-\u2013]\s")
+_REACH = 160  # characters before the anchor where the clause may open
+
+
+def background(low: str, anchor: Span, lex: Lexicon) -> bool:
+    """The anchor stands in a background clause of its sentence."""
+    b = lex.background
+    start = max(0, anchor[0] - _REACH)
+    opener = None
+    for opener in b.openers.finditer(low, start, anchor[0]):  # noqa: B007 - the last one counts
+        pass
+    if opener is None or _CLAUSE_END.search(low, opener.end(), anchor[0]):
+        return False
+    if opener.group("distance") is not None:
+        return True
+    end = _CLAUSE_END.search(low, anchor[1])
+    clause = low[opener.start() : end.start() if end else len(low)]
+    return b.past.search(clause) is not None

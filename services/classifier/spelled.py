@@ -1,0 +1,69 @@
+"""Numbers spelled in words, rewritten as digits in place: "two million", "四十万", "两千辆".
+
+News spells counts: "recalls two million cars", "召回四十万辆", "一百二十万辆". The number regex
+reads digits, so each spelled number is rewritten as digits of the same length (padded with
+spaces on the left), which keeps every offset of the sentence valid. Only what is surely a
+count is rewritten: an English number word right before a scale word ("two million"), a Chinese
+numeral run before 万/亿, or one with 十/百/千 in it ("两千", "三十五"); never 三星 or 一汽.
+"""
+
+import re
+from collections.abc import Mapping
+
+_SCALES = "万亿"  # after a numeral run, it stays as written: "四十万" -> " 40万"
+
+
+def latin_pattern(words: Mapping[str, int], scales: Mapping[str, object]) -> re.Pattern[str]:
+    """Number words ("two", "twenty-five") right before a scale word ("million")."""
+    alt = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    scale = "|".join(sorted(map(re.escape, scales), key=len, reverse=True))
+    return re.compile(rf"(?<![a-z-])(?:{alt})(?:[- ](?:{alt}))?(?=\s+(?:{scale})(?![a-z]))")
+
+
+def cjk_pattern(words: Mapping[str, int], units: Mapping[str, int]) -> re.Pattern[str]:
+    """Chinese numeral runs that are surely counts: before 万/亿, or holding 十/百/千."""
+    digits = "".join(w for w, v in words.items() if len(w) == 1 and v < 10)
+    unit = "".join(units)
+    return re.compile(rf"[{digits}{unit}]+(?=[{_SCALES}])|[{digits}]?[{unit}][{digits}{unit}]*")
+
+
+def respell(
+    text: str, pattern: re.Pattern[str] | None, words: Mapping[str, int], units: Mapping[str, int]
+) -> str:
+    """`text` with its spelled counts as digits, every offset unchanged."""
+    if pattern is None or (units and text.isascii()):
+        return text
+    if units:
+        return pattern.sub(lambda m: _fit(_cjk_value(m.group(), words, units), m.group()), text)
+    return pattern.sub(lambda m: _fit(_latin_value(m.group(), words), m.group()), text)
+
+
+def _latin_value(spelled: str, words: Mapping[str, int]) -> int | None:
+    parts = re.split(r"[- ]", spelled)
+    values = [words.get(p) for p in parts]
+    if any(v is None for v in values):
+        return None
+    return sum(v for v in values if v is not None)
+
+
+def _cjk_value(spelled: str, words: Mapping[str, int], units: Mapping[str, int]) -> int:
+    """ "一百二十" -> 120, "三十五" -> 35, "十四" -> 14."""
+    total = digit = 0
+    for ch in spelled:
+        if ch in units:
+            total += (digit or 1) * units[ch]
+            digit = 0
+        else:
+            digit = words[ch]
+    return total + digit
+
+
+def _fit(value: int | None, spelled: str) -> str:
+    """Digits in the width of the spelled form ("三十五" -> " 35"), or the form as it was."""
+    if value is None:
+        return spelled
+    digits = str(value)
+    for unit, sign in ((1000, "千"), (100, "百")):  # "两千" -> "2千", "两百万" -> "2百万"
+        if len(digits) > len(spelled) and value % unit == 0 and value // unit < 10:
+            digits = f"{value // unit}{sign}"
+    return digits.rjust(len(spelled)) if len(digits) <= len(spelled) else spelled

@@ -1,0 +1,126 @@
+"""The watched companies, indexed for fast lookup by every name news uses for them.
+
+A giant alternation of ~500 names, each in its own lookarounds, was searched per sentence and
+dominated the run time with a real watchlist (issue 14). Here Latin names are found by their
+first word: the text is split into words once, each word looked up in a dict, and only the
+names starting with it are compared. Chinese names (no spaces) are one literal alternation,
+which the regex engine skips through by its first characters. Lookup of a name is a dict hit.
+
+Names indexed: the company, its aliases, their simplified-script forms, and the short name news
+writes when it drops a suffix ("Great Wall" for "Great Wall Motor", "Lucid" for "Lucid Group"),
+unless the short name is a plain word ("General") or starts another watched name ("Volvo").
+"""
+
+import re
+from collections.abc import Sequence
+
+from services.classifier.config import Company
+from services.classifier.script import simplified
+from services.classifier.text import lower
+
+# Latin letters and digits: "Mercedes-Benz" is "Mercedes", "Benz"; "CSX铁路" is "CSX".
+_LATIN = "A-Za-z0-9\u00c0-\u024f"
+_WORD = re.compile(f"[{_LATIN}]+")
+_LATIN_CHAR = re.compile(f"[{_LATIN}]")
+# A model designation right after a maker's name: " 737-800", " A350", " CRJ900", "737".
+_MODEL = re.compile(r"[\s-]?(?:[A-Z]{1,4}[\s-]?)?\d{2,4}(?![\d,])")
+
+
+class Watchlist:
+    """The configured companies, indexed by every name and alias."""
+
+    def __init__(
+        self,
+        companies: Sequence[Company],
+        suffix: re.Pattern[str] | None = None,
+        plain: re.Pattern[str] | None = None,
+    ) -> None:
+        self.by_name: dict[str, Company] = {}
+        for company in companies:
+            for name in (company.company, *company.aliases):
+                for form in (name, simplified(name)):
+                    self.by_name.setdefault(lower(form.strip()), company)
+        for name, company in self._short_names(companies, suffix, plain).items():
+            self.by_name.setdefault(name, company)
+        self._first: dict[str, list[str]] = {}  # first word -> names, longest first
+        cjk: list[str] = []
+        for name in sorted(self.by_name, key=len, reverse=True):
+            first = _WORD.match(name)
+            if first is None:  # Chinese, Japanese, Korean names: found as literals
+                cjk.append(name)
+            else:
+                self._first.setdefault(first.group(), []).append(name)
+        self._cjk = re.compile("|".join(map(re.escape, cjk))) if cjk else None
+
+    def _short_names(
+        self,
+        companies: Sequence[Company],
+        suffix: re.Pattern[str] | None,
+        plain: re.Pattern[str] | None,
+    ) -> dict[str, Company]:
+        if suffix is None:
+            return {}
+        found: dict[str, Company | None] = {}
+        for company in companies:
+            words = company.company.split()
+            while len(words) > 1 and suffix.fullmatch(words[-1].lower()):
+                words.pop()
+                short = lower(" ".join(words))
+                if len(words) == 1 and plain is not None and plain.fullmatch(short):
+                    break
+                found[short] = company if short not in found else None  # two claim it: neither
+        names = list(self.by_name)
+        return {
+            short: company
+            for short, company in found.items()
+            if company is not None
+            and not any(n.startswith(short + " ") and self.by_name[n] != company for n in names)
+        }
+
+    def find(self, text: str) -> list[tuple[int, Company]]:
+        """(position, company) of each mention, capitalised ("Target", not "target")."""
+        if not self.by_name:
+            return []
+        low = lower(text)
+        found: list[tuple[int, Company]] = []
+        end = 0
+        for m in _WORD.finditer(low):
+            start = m.start()
+            names = self._first.get(m.group())
+            if not names or start < end or text[start].islower():
+                continue
+            if start and _LATIN_CHAR.match(low, start - 1):
+                continue
+            for name in names:
+                stop = start + len(name)
+                if low.startswith(name, start) and not _LATIN_CHAR.match(low, stop):
+                    found.append((start, self.by_name[name]))
+                    end = stop
+                    break
+        if self._cjk is not None and not text.isascii():
+            found.extend((m.start(), self.by_name[m.group()]) for m in self._cjk.finditer(low))
+            found.sort(key=lambda pc: pc[0])
+        return found
+
+    def makes(self, text: str, start: int) -> bool:
+        """The watched name at `start` (as `find` found it) is followed by a model designation:
+        it names the maker of a craft ("Boeing 737-800", "Airbus A350", "波音737")."""
+        low = lower(text)
+        m = _WORD.match(low, start)
+        for name in self._first.get(m.group(), []) if m else []:
+            if low.startswith(name, start):
+                return _MODEL.match(text, start + len(name)) is not None
+        c = self._cjk.match(low, start) if self._cjk is not None else None
+        return c is not None and _MODEL.match(text, c.end()) is not None
+
+    def lookup(self, name: str) -> Company | None:
+        """The watched company a name (or its first words) stands for."""
+        key = lower(name.strip())
+        if key in self.by_name:
+            return self.by_name[key]
+        words = key.split(" ")
+        for n in range(len(words) - 1, 0, -1):
+            company = self.by_name.get(" ".join(words[:n]))
+            if company is not None:
+                return company
+        return None
