@@ -10,7 +10,8 @@ target that took a message in `accepted`, so a retry, even after a restart, send
 rest.
 
 Held alerts (digest mode, quiet hours) live in the same file; their methods are in
-`heldlog.HeldAlerts`, which this class mixes in.
+`heldlog.HeldAlerts`, which this class mixes in. So does event state (`eventlog.EventLog`):
+every table of this file is created here, in `_SCHEMA`.
 """
 
 import os
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services.core.sqlite import Periodic, connect
+from services.notifier.eventlog import EVENT_RETENTION, EventLog
 from services.notifier.heldlog import HeldAlerts
 
 ATTEMPTING, DELIVERED, FAILED, DEAD, UNCERTAIN = (
@@ -52,6 +54,27 @@ CREATE TABLE IF NOT EXISTS accepted (
 CREATE TABLE IF NOT EXISTS digests (
     channel TEXT PRIMARY KEY, last_sent_at REAL NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS events (
+    event_id TEXT PRIMARY KEY, company TEXT NOT NULL, type TEXT NOT NULL,
+    company_name TEXT NOT NULL DEFAULT '', facts TEXT NOT NULL, units_seen TEXT NOT NULL,
+    times TEXT NOT NULL, first_alert TEXT NOT NULL, first_at REAL NOT NULL,
+    last_at REAL NOT NULL, updated_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_by_company ON events (company, type, last_at);
+CREATE TABLE IF NOT EXISTS event_reports (
+    alert_id TEXT PRIMARY KEY, event_id TEXT NOT NULL, kind TEXT NOT NULL,
+    article_id TEXT NOT NULL, source TEXT NOT NULL DEFAULT '', title TEXT NOT NULL DEFAULT '',
+    link TEXT, old TEXT, facts TEXT NOT NULL, at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS event_reports_by_event ON event_reports (event_id);
+CREATE TABLE IF NOT EXISTS event_messages (
+    alert_id TEXT NOT NULL, channel TEXT NOT NULL, target TEXT NOT NULL, ref TEXT NOT NULL,
+    at REAL NOT NULL, PRIMARY KEY (alert_id, channel, target)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS event_channels (
+    event_id TEXT NOT NULL, channel TEXT NOT NULL, alert_id TEXT NOT NULL,
+    PRIMARY KEY (event_id, channel)
+) WITHOUT ROWID;
 """
 
 
@@ -79,7 +102,7 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-class DeliveryLog(HeldAlerts):
+class DeliveryLog(HeldAlerts, EventLog):
     """SQLite-backed; all calls are short and run on the caller's thread.
 
     Notifier replicas on one host may share the file (Compose `--scale` shares the state
@@ -234,6 +257,7 @@ class DeliveryLog(HeldAlerts):
             (DELIVERED, DEAD, UNCERTAIN, cutoff),
         )
         self._conn.execute("DELETE FROM accepted WHERE at < ?", (cutoff,))
+        self.prune_events(max(older_than, EVENT_RETENTION))
         return cur.rowcount
 
     def counts(self) -> dict[str, int]:

@@ -18,13 +18,17 @@ from schemas.alert import Alert
 from services.core.bus import Bus, Consumer, Record, batches
 from services.core.deadletter import dead_letter
 from services.core.lifecycle import StopSignal
+from services.core.metrics import METRICS
 from services.core.settings import Settings
+from services.events.match import load_rules
 from services.notifier.channels import Channel, ChannelError, build
 from services.notifier.channels import close as close_channels
 from services.notifier.console import format_alert, print_alert, use_colour
 from services.notifier.delivery import STAGE, ChannelWorker, Job, Ticket
 from services.notifier.deliverylog import FINAL, DeliveryLog
 from services.notifier.digest import Digests
+from services.notifier.eventlog import Observed
+from services.notifier.eventviews import plan, reply_view, update_view
 from services.notifier.pacing import Pacer
 from services.notifier.render import Rendered, render
 from services.notifier.routing import held_back, is_critical, route
@@ -115,6 +119,7 @@ class _Stage:
         self.deliveries = DeliveryLog(
             settings.state_dir / "notifier.db", retention=settings.notifier.log_retention
         )
+        self.event_rules = load_rules()
         self.in_flight = 0
         self.executor = ThreadPoolExecutor(
             max_workers=max(1, len(channels)), thread_name_prefix="notifier-send"
@@ -180,9 +185,12 @@ class _Stage:
             return
         now = datetime.now(UTC)
         notifier = self.settings.notifier
+        seen = self.deliveries.observe(alert, self.event_rules)
+        if seen.fresh:
+            METRICS.inc("redflag_event_reports_total", kind=seen.decision.kind)
         ticket = Ticket(record, 0)
         jobs: list[tuple[Channel, Job]] = []
-        rendered: dict[tuple[str | None, int | None], Rendered] = {}
+        rendered: dict[tuple[str, str | None, int | None], Rendered] = {}
         v = alert_view(alert, self.settings)
         for cfg in route(alert, self.settings.channels):
             channel = self.channels[cfg.name]
@@ -190,24 +198,35 @@ class _Stage:
                 continue  # delivered (or settled) before: a redelivery, never sent twice
             if self.deliveries.is_held(cfg.name, alert.id):
                 continue
+            opener = self.deliveries.opener(seen.event_id, cfg.name, alert.id)
+            what = plan(
+                seen.decision.kind, cfg.reports, opener=opener == alert.id, threads=channel.threads
+            )
+            if what in ("reply", "none") and seen.fresh and seen.decision.kind == "repeat":
+                METRICS.inc("redflag_event_repeats_suppressed_total", channel=cfg.name)
+            if what == "none":
+                continue
             if held_back(alert, cfg, notifier, now):
+                if what == "reply":
+                    continue  # counted on the event; its first alert waits in the digest
                 self.deliveries.hold(cfg.name, alert)
                 log.info(ALERT_HELD, alert_id=alert.id, channel=cfg.name)
                 continue
-            key = (channel.kind, channel.max_length)
+            if what == "update":
+                METRICS.inc("redflag_event_updates_total", channel=cfg.name)
+            key = (what, channel.kind, channel.max_length)
             if key not in rendered:
-                if channel.kind is None:
-                    colour = channel.out is not None and use_colour(channel.out)
-                    rendered[key] = Rendered("", format_alert(v, colour=colour), "text", "info")
-                else:
-                    rendered[key] = render(v, channel.kind, channel.max_length)
-            jobs.append(
-                (channel, Job(key=alert.id, message=rendered[key], ticket=ticket, alert=alert))
-            )
+                rendered[key] = self._render(channel, _event_view(v, what, seen, alert))
+            reply_to = None if what == "alert" or opener == alert.id else opener
+            job = Job(key=alert.id, message=rendered[key], ticket=ticket, alert=alert)
+            job.reply_to = reply_to
+            jobs.append((channel, job))
         log.info(
             ALERT_ROUTED,
             alert_id=alert.id,
             event_type=alert.event.type,
+            event_id=seen.event_id,
+            report=seen.decision.kind,
             channels=[c.name for c, _ in jobs],
         )
         if not jobs:
@@ -217,6 +236,13 @@ class _Stage:
         self.in_flight += 1
         for channel, job in jobs:
             self.workers[channel.name].queue.put_nowait(job)
+
+    @staticmethod
+    def _render(channel: Channel, v: AlertView) -> Rendered:
+        if channel.kind is None:
+            colour = channel.out is not None and use_colour(channel.out)
+            return Rendered("", format_alert(v, colour=colour), "text", "info")
+        return render(v, channel.kind, channel.max_length)
 
     async def _finished(self, channel: str, job: Job, state: str) -> None:
         if job.batch is not None:
@@ -230,3 +256,12 @@ class _Stage:
             self.in_flight -= 1
             if ticket.record is not None:
                 await self.consumer.commit([ticket.record])
+
+
+def _event_view(v: AlertView, what: str, seen: Observed, alert: Alert) -> AlertView:
+    """The alert's view as this channel shows it: itself, a thread reply or an UPDATE."""
+    if what == "reply":
+        return reply_view(v, seen.reports, seen.sources)
+    if what == "update":
+        return update_view(v, alert.event.type, seen.decision)
+    return v
