@@ -173,10 +173,14 @@ def relation(report: Report, event: EventState, rules: Rules) -> Relation:
     return _target(report, event, rules, same_article)
 
 
-def merged(kind: str, old: Facts, new: Facts) -> Facts:
-    """The event's figures after a report: counts only grow, a target takes its latest value."""
+def merged(kind: str, old: Facts, new: Facts, grown: bool = False) -> Facts:
+    """The event's figures after a report: counts only grow, a target takes its latest value.
+
+    A recall keeps the count it was first told with until it grows (an UPDATE), so "1.2
+    million" then 1,206,803 does not move the figure the next UPDATE is measured from.
+    """
     if kind == "recall":
-        units = max((u for u in (old.units, new.units) if u is not None), default=None)
+        units = new.units if (grown and new.units is not None) or old.units is None else old.units
         return old.model_copy(update={"units": units})
     if kind == "crash":
         top = {
@@ -207,7 +211,7 @@ def decide(report: Report, candidates: Iterable[EventState], rules: Rules) -> De
     if not fitting:
         return Decision("first", None, None, report.facts)
     _, _, event, rel = min(fitting, key=lambda f: (f[0], f[1]))
-    facts = merged(report.type, event.facts, report.facts)
+    facts = merged(report.type, event.facts, report.facts, grown=rel == "grown")
     if rel == "grown":
         return Decision("update", event.id, event.facts, facts)
     own = report.article_id in event.articles

@@ -185,11 +185,12 @@ def deliver(
     time instead, so it can record each acceptance before the next POST.
     """
     if channel.transport is not None:
+        outcome = Outcome(True)
         for one in channel.targets if target is None else (target,):
             outcome = channel.transport.send(one, message, reply_to)
             if not outcome.ok:
                 return outcome
-        return Outcome(True)
+        return outcome  # with one target, it carries the new message's id
     if channel.notifier is None:
         if channel.out is not None:
             channel.out.write(message.body)

@@ -69,13 +69,14 @@ class Request:
         return 200 <= self.status < 300
 
 
-def _default_reply(path: str) -> Reply:
+def _default_reply(path: str, n: int = 1) -> Reply:
+    """The service's usual success; `n` numbers the new message (Telegram id, Slack ts)."""
     if path.startswith("/services/") or path.startswith("/workflows/"):
         return Reply(200, b"ok", {"Content-Type": "text/plain"})
     if path.startswith("/bot"):
-        return Reply(200, {"ok": True, "result": {"message_id": 1, "chat": {"id": 0}}})
+        return Reply(200, {"ok": True, "result": {"message_id": n, "chat": {"id": 0}}})
     if path.startswith("/api/chat."):
-        return Reply(200, {"ok": True, "channel": "C1", "ts": "1.000100"})
+        return Reply(200, {"ok": True, "channel": "C1", "ts": f"1.{n:06d}"})
     return Reply(200, {})
 
 
@@ -220,7 +221,7 @@ class ChatServer:
             for prefix, queue in self._scripts.items():
                 if path.startswith(prefix) and queue:
                     return queue.popleft()
-        return _default_reply(path)
+            return _default_reply(path, self.count + 1)
 
     def _record(self, request: Request) -> None:
         with self._arrived:
@@ -245,6 +246,10 @@ class ChatServer:
                 if left <= 0:
                     raise TimeoutError(f"{len(got)} of {count} requests after {timeout}s")
                 self._arrived.wait(left)
+
+    def slack_api_messages(self) -> list[dict[str, Any]]:
+        """Accepted Slack Web API `chat.postMessage` payloads, in order."""
+        return [r.json for r in self.requests if r.accepted and r.path.startswith("/api/chat.")]
 
     def slack_messages(self, hook: str | None = None) -> list[dict[str, Any]]:
         """Accepted Slack webhook payloads, optionally for one hook path 'T/B/X'."""

@@ -141,7 +141,14 @@ def test_a_units_figure_seen_before_the_expansion_still_matches() -> None:
     ],
 )
 def test_merged_counts_only_grow(kind: str, old: Facts, new: Facts, expected: Facts) -> None:
-    assert merged(kind, old, new) == expected
+    assert merged(kind, old, new, grown=True) == expected
+
+
+def test_a_repeat_keeps_the_recall_figure_first_told() -> None:
+    assert merged("recall", Facts(units=1_200_000), Facts(units=1_206_803)) == Facts(
+        units=1_200_000
+    )
+    assert merged("recall", Facts(), Facts(units=5)) == Facts(units=5)
 
 
 def test_changes_name_old_and_new() -> None:
