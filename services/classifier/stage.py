@@ -13,6 +13,7 @@ from services.core.deadletter import dead_letter
 from services.core.lifecycle import StopSignal
 from services.core.metrics import METRICS
 from services.core.settings import Settings
+from services.events import match as events
 
 log = structlog.get_logger(__name__)
 
@@ -69,7 +70,10 @@ async def _handle(record: Record, settings: Settings, bus: Bus, rules: Rules) ->
         return
     alerts = alerts_for(article, rules, settings.classifier.min_confidence, datetime.now(UTC))
     for alert in alerts:
-        await bus.send(settings.kafka.topics.alerts, alert.id, alert.model_dump_json().encode())
+        # keyed by company: every report of its events reaches the same notifier consumer,
+        # which holds their event state (issue #12)
+        key = events.company_key(alert.event, events.load_rules())
+        await bus.send(settings.kafka.topics.alerts, key, alert.model_dump_json().encode())
         METRICS.inc("redflag_alerts_total", type=alert.event.type)
     METRICS.inc("redflag_articles_classified_total")
     log.info(

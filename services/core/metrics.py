@@ -21,6 +21,19 @@ HELP = {
         "counter",
         "Notifier sends by channel and outcome (delivered, failed, rate_limited, dead).",
     ),
+    "redflag_event_reports_total": (
+        "counter",
+        "Alerts by what they were to their event (first, repeat, update, edit); "
+        "reports per event = sum / first.",
+    ),
+    "redflag_event_updates_total": (
+        "counter",
+        "UPDATE alerts sent (material changes), by channel.",
+    ),
+    "redflag_event_repeats_suppressed_total": (
+        "counter",
+        "Later reports of an event not sent as a new alert (threaded or counted), by channel.",
+    ),
     "redflag_alert_latency_seconds": (
         "histogram",
         "Seconds from the poller first seeing an article to its alert's delivery, by channel.",
