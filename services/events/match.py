@@ -29,6 +29,8 @@ RULES_FILE = Path(__file__).with_name("rules.yaml")
 Kind = Literal["first", "repeat", "update", "edit"]
 Relation = Literal["same", "grown", "other"]
 _PUNCT = re.compile(r"[^\w]+")
+_NUMBER = re.compile(r"(\d+(?:[.,]\d+)*)\s*(million|mln|m\b|万|亿|billion)?", re.IGNORECASE)
+_SCALE = {"million": 1e6, "mln": 1e6, "m": 1e6, "万": 1e4, "亿": 1e8, "billion": 1e9}
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,18 @@ def has_expansion_cue(text: str, rules: Rules) -> bool:
     return any(cue in low for cue in rules.expansion_cues)
 
 
+def numbers_in(text: str) -> list[float]:
+    """The figures a text states ('142,000', '1.2 million', '14.2万'), for 'up from N' cues."""
+    out = []
+    for digits, scale in _NUMBER.findall(text):
+        try:
+            value = float(digits.replace(",", ""))
+        except ValueError:
+            continue
+        out.append(value * _SCALE.get(scale.casefold(), 1.0) if scale else value)
+    return out
+
+
 def _recall(report: Report, event: EventState, rules: Rules, same_article: bool) -> Relation:
     units = report.facts.units
     seen = event.units_seen or ((event.facts.units,) if event.facts.units is not None else ())
@@ -205,9 +219,19 @@ def decide(report: Report, candidates: Iterable[EventState], rules: Rules) -> De
         rel = relation(report, event, rules)
         if rel == "other":
             continue
-        nearest = min(abs(report.at - t) for t in event.times)
         own = report.article_id in event.articles
-        fitting.append((0 if own else 1 if rel == "same" else 2, nearest, event, rel))
+        if rel == "grown" and not own:
+            # which recall grew: the one whose figure the report names ("up from 142,000"),
+            # else the oldest (a recall told minutes ago is rarely the one expanded)
+            named = any(
+                _close(n, u, rules.units_tolerance)
+                for n in numbers_in(report.text)
+                for u in event.units_seen
+            )
+            rank, order = (2 if named else 3), min(event.times)
+        else:
+            rank, order = (0 if own else 1), min(abs(report.at - t) for t in event.times)
+        fitting.append((rank, order, event, rel))
     if not fitting:
         return Decision("first", None, None, report.facts)
     _, _, event, rel = min(fitting, key=lambda f: (f[0], f[1]))

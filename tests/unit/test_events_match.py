@@ -13,6 +13,7 @@ from services.events.match import (
     decide,
     load_rules,
     merged,
+    numbers_in,
 )
 
 RULES = load_rules()
@@ -112,6 +113,39 @@ def test_the_matching_recall_is_chosen_among_several() -> None:
     big = EventState("big", "recall", "ford", Facts(units=900_000), (T0,), frozenset(), (900_000,))
     assert decide(report(units=899_000), [small, big], RULES).event_id == "big"
     assert decide(report(units=5_010), [big, small], RULES).event_id == "small"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ford expands Explorer recall to 1.2 million SUVs, up from 142,000",
+        "福特将召回范围从14.2万辆扩大至120万辆",
+        "Ford expands its Explorer recall to 1.2 million vehicles",  # no figure: the older
+    ],
+)
+def test_an_expansion_grows_the_recall_it_names_else_the_older(text: str) -> None:
+    explorer = EventState(
+        "explorer", "recall", "ford", Facts(units=142_000), (T0,), frozenset(), (142_000,)
+    )
+    trucks = EventState(
+        "trucks", "recall", "ford", Facts(units=38_000), (T0 + HOUR,), frozenset(), (38_000,)
+    )
+    grown = report(units=1_200_000, at=T0 + 2 * HOUR, text=text)
+    for candidates in ([explorer, trucks], [trucks, explorer]):
+        decision = decide(grown, candidates, RULES)
+        assert (decision.kind, decision.event_id) == ("update", "explorer")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("recalls 142,000 SUVs", [142_000.0]),
+        ("to 1.2 million from 100,000", [1_200_000.0, 100_000.0]),
+        ("召回14.2万辆", [142_000.0]),
+    ],
+)
+def test_numbers_in(text: str, expected: list[float]) -> None:
+    assert numbers_in(text) == pytest.approx(expected)
 
 
 def test_a_units_figure_seen_before_the_expansion_still_matches() -> None:
