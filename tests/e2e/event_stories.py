@@ -5,6 +5,10 @@ an unrelated recall by the same company the same day, and a cosmetic edit of a r
 its guid. `check_thread` reads what the chat server received.
 """
 
+import asyncio
+import time
+from collections.abc import Callable
+
 from tests.e2e.checks import _plain
 from tests.e2e.stories import SLACK_RECALLS, TELEGRAM_CHAT, Story, rss
 from tests.support.chatserver import ChatServer, slack_text
@@ -94,3 +98,12 @@ def check_thread(chat: ChatServer, *, grown: bool) -> None:
     assert len(firsts) == 2 and any("38,000" in _plain(str(m["text"])) for m in firsts)
     assert len(tg) == 6  # first + 3 reports + UPDATE + the unrelated recall; the edit: nothing
     assert len(slack) == 3 and sum("UPDATE" in text for text in slack) == 1, slack
+
+
+async def until(predicate: Callable[[], bool], timeout: float) -> None:
+    """Wait (polling) until `predicate()` holds; TimeoutError after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError("condition not met")
+        await asyncio.sleep(0.1)

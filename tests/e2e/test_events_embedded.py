@@ -1,12 +1,19 @@
 """Events end to end, embedded: four outlets, one alert; the update threaded; kill -9 (#12)."""
 
 import asyncio
-import time
 from pathlib import Path
 
 from services.core.runner import run_embedded
 from services.core.settings import load_settings
-from tests.e2e.event_stories import FEEDS, ROUND_1, check_thread, documents, round_2, telegram
+from tests.e2e.event_stories import (
+    FEEDS,
+    ROUND_1,
+    check_thread,
+    documents,
+    round_2,
+    telegram,
+    until,
+)
 from tests.e2e.stories import write_config
 from tests.support.chatserver import ChatServer, chat_server
 from tests.support.feedserver import FeedServer
@@ -53,20 +60,12 @@ async def test_kill_9_between_reports_loses_nothing_and_repeats_nothing(
         env = stage_env({"REDFLAG_CONFIG": str(config), **chat_server.env()})
         run = Stage(["run"], env, tmp_path / "run.log").start()
         try:
-            await _until(lambda: len(telegram(chat_server)) >= 4, 90)
+            await until(lambda: len(telegram(chat_server)) >= 4, 90)
             run.kill9()
             serve(feeds, round_2())
             run.start()
-            await _until(lambda: len(telegram(chat_server)) >= 6, 90)
+            await until(lambda: len(telegram(chat_server)) >= 6, 90)
             await asyncio.sleep(3)  # more polls: nothing may repeat
         finally:
             run.stop()
         check_thread(chat_server, grown=True)
-
-
-async def _until(predicate, timeout: float) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise TimeoutError("condition not met")
-        await asyncio.sleep(0.1)
