@@ -16,7 +16,7 @@ archive groups as the live stream did.
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -240,6 +240,34 @@ def decide(report: Report, candidates: Iterable[EventState], rules: Rules) -> De
         return Decision("update", event.id, event.facts, facts)
     own = report.article_id in event.articles
     return Decision("edit" if own else "repeat", event.id, event.facts, facts)
+
+
+def start(report: Report) -> EventState:
+    """The event a `first` report opens (its id is the report's alert id)."""
+    units = (report.facts.units,) if report.facts.units is not None else ()
+    return EventState(
+        report.alert_id,
+        report.type,
+        report.company,
+        report.facts,
+        (report.at,),
+        frozenset({report.article_id}),
+        units,
+    )
+
+
+def advance(event: EventState, report: Report, decision: Decision) -> EventState:
+    """The event after a report it took: figures merged, its time, article and count added."""
+    units = event.units_seen
+    if report.facts.units is not None and report.facts.units not in units:
+        units = (*units, report.facts.units)
+    return replace(
+        event,
+        facts=decision.facts,
+        times=tuple(sorted({*event.times, report.at})),
+        articles=event.articles | {report.article_id},
+        units_seen=units,
+    )
 
 
 def changes(kind: str, old: Facts, new: Facts) -> list[tuple[str, object, object]]:

@@ -21,7 +21,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from schemas.alert import Alert, Facts
-from services.events.match import Decision, EventState, Report, Rules, company_key, decide
+from services.events.match import (
+    Decision,
+    EventState,
+    Report,
+    Rules,
+    advance,
+    company_key,
+    decide,
+    start,
+)
 
 #: Event state is kept this long after an event's last report (longest window, with margin).
 EVENT_RETENTION = 14 * 86400.0
@@ -126,55 +135,39 @@ class EventLog:
 
     def _decide(self, alert: Alert, rules: Rules) -> Decision:
         report = report_of(alert, rules)
-        decision = decide(report, self._candidates(report, rules.windows[report.type]), rules)
-        now = time.time()
-        if decision.kind == "first":
-            units = [report.facts.units] if report.facts.units is not None else []
+        candidates = self._candidates(report, rules.windows[report.type])
+        decision = decide(report, candidates, rules)
+        if decision.event_id is None:
+            state = start(report)
             self._conn.execute(
                 "INSERT INTO events (event_id, company, type, company_name, facts, units_seen, "
                 "times, first_alert, first_at, last_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    alert.id,
-                    report.company,
-                    report.type,
-                    alert.event.company or "",
-                    report.facts.model_dump_json(exclude_none=True),
-                    json.dumps(units),
-                    json.dumps([report.at]),
-                    alert.id,
-                    report.at,
-                    report.at,
-                    now,
-                ),
+                "VALUES (?, ?, ?, ?, '', '', '', ?, 0, 0, 0)",
+                (state.id, state.company, state.type, alert.event.company or "", alert.id),
             )
         else:
-            row = self._conn.execute(
-                "SELECT units_seen, times FROM events WHERE event_id = ?", (decision.event_id,)
-            ).fetchone()
-            units = json.loads(row[0])
-            if report.facts.units is not None and report.facts.units not in units:
-                units.append(report.facts.units)
-            times = sorted({*json.loads(row[1]), report.at})
-            self._conn.execute(
-                "UPDATE events SET facts = ?, units_seen = ?, times = ?, first_at = ?, "
-                "last_at = ?, updated_at = ? WHERE event_id = ?",
-                (
-                    decision.facts.model_dump_json(exclude_none=True),
-                    json.dumps(units),
-                    json.dumps(times),
-                    times[0],
-                    times[-1],
-                    now,
-                    decision.event_id,
-                ),
+            state = advance(
+                next(c for c in candidates if c.id == decision.event_id), report, decision
             )
+        self._conn.execute(
+            "UPDATE events SET facts = ?, units_seen = ?, times = ?, first_at = ?, "
+            "last_at = ?, updated_at = ? WHERE event_id = ?",
+            (
+                state.facts.model_dump_json(exclude_none=True),
+                json.dumps(state.units_seen),
+                json.dumps(state.times),
+                state.times[0],
+                state.times[-1],
+                time.time(),
+                state.id,
+            ),
+        )
         self._conn.execute(
             "INSERT INTO event_reports (alert_id, event_id, kind, article_id, source, title, "
             "link, old, facts, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 alert.id,
-                decision.event_id or alert.id,
+                state.id,
                 decision.kind,
                 alert.article_id,
                 alert.source or alert.feed,
