@@ -144,12 +144,39 @@ def numbers_in(text: str) -> list[float]:
     return out
 
 
+def _step(n: float) -> float:
+    """The rounding a figure was told with: 1,200,000 -> 100,000; 1,206,803 -> 1."""
+    value, step = round(n), 1
+    while value and value % (step * 10) == 0:
+        step *= 10
+    return float(step)
+
+
+def same_units(a: float, b: float, rules: Rules) -> bool:
+    """Equal within the rounding either was told with ("1.2 million" = 1,206,803 = 120.7万),
+    or within `units_tolerance` of the larger."""
+    return abs(a - b) <= max(
+        max(_step(a), _step(b)) / 2, rules.units_tolerance * max(abs(a), abs(b))
+    )
+
+
+def stated_units(report: Report, rules: Rules) -> Report:
+    """An expansion report counts as its largest figure ("从14.2万辆扩大至120万辆" is 1.2m)."""
+    units = report.facts.units
+    if report.type != "recall" or units is None or not has_expansion_cue(report.text, rules):
+        return report
+    top = max((n for n in numbers_in(report.text) if n >= units), default=units)
+    if top == units:
+        return report
+    return replace(report, facts=report.facts.model_copy(update={"units": int(top)}))
+
+
 def _recall(report: Report, event: EventState, rules: Rules, same_article: bool) -> Relation:
     units = report.facts.units
     seen = event.units_seen or ((event.facts.units,) if event.facts.units is not None else ())
     if units is None or not seen:
         return "same"
-    if any(_close(units, u, rules.units_tolerance) for u in seen):
+    if any(same_units(units, u, rules) for u in seen):
         return "same"
     if units > max(seen) and (same_article or has_expansion_cue(report.text, rules)):
         return "grown"
@@ -210,6 +237,7 @@ def merged(kind: str, old: Facts, new: Facts, grown: bool = False) -> Facts:
 
 def decide(report: Report, candidates: Iterable[EventState], rules: Rules) -> Decision:
     """First, repeat, update or edit: the report against its company's open events."""
+    report = stated_units(report, rules)
     fitting: list[tuple[int, float, EventState, Relation]] = []
     for event in candidates:
         if event.type != report.type or event.company != report.company:
@@ -224,9 +252,7 @@ def decide(report: Report, candidates: Iterable[EventState], rules: Rules) -> De
             # which recall grew: the one whose figure the report names ("up from 142,000"),
             # else the oldest (a recall told minutes ago is rarely the one expanded)
             named = any(
-                _close(n, u, rules.units_tolerance)
-                for n in numbers_in(report.text)
-                for u in event.units_seen
+                same_units(n, u, rules) for n in numbers_in(report.text) for u in event.units_seen
             )
             rank, order = (2 if named else 3), min(event.times)
         else:
@@ -259,8 +285,9 @@ def start(report: Report) -> EventState:
 def advance(event: EventState, report: Report, decision: Decision) -> EventState:
     """The event after a report it took: figures merged, its time, article and count added."""
     units = event.units_seen
-    if report.facts.units is not None and report.facts.units not in units:
-        units = (*units, report.facts.units)
+    for told in (report.facts.units, decision.facts.units if report.type == "recall" else None):
+        if told is not None and told not in units:
+            units = (*units, told)
     return replace(
         event,
         facts=decision.facts,

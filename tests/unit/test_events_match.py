@@ -41,11 +41,21 @@ def event(
         # recall: units within rounding are one recall, in any wording or language
         (event(units=1_206_803), report(units=1_200_000), "repeat"),
         (event(units=116_887), report(units=116_900), "repeat"),
+        (event(units=141_960), report(units=142_000), "repeat"),  # 14.2万
+        (event(units=1_000_000), report(units=1_206_803), "repeat"),  # "about 1 million"
+        (event(units=2_364), report(units=2_446), "first"),  # exact, 3 % apart: two recalls
+        (event(units=448_976), report(units=449_000), "repeat"),
         (event(units=100_000), report(), "repeat"),  # no figure: the same recall
         (event(), report(units=5000), "repeat"),
         # grown with an expansion word: update; without: a different recall
         (event(units=100_000), report(units=1_200_000, text="Ford expands recall"), "update"),
         (event(units=100_000), report(units=1_200_000, text="福特扩大召回"), "update"),
+        # the classifier took the old figure of a Chinese expansion: its largest figure counts
+        (
+            event(units=2_674),
+            report(units=2_674, text="维福将召回范围从2674辆扩大至1.2万辆"),
+            "update",
+        ),
         (event(units=100_000), report(units=1_200_000, text="Ford recalls SUVs"), "first"),
         (event(units=100_000), report(units=40_000, text="Ford recalls trucks"), "first"),
         # out of the 7-day window: a new event
