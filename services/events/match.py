@@ -39,6 +39,7 @@ class Rules:
 
     windows: dict[str, float]  # seconds per event type
     units_tolerance: float
+    rounding_cap: float
     value_tolerance: float
     expansion_cues: tuple[str, ...]
     company_suffixes: frozenset[str]
@@ -55,6 +56,7 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
     return Rules(
         windows=windows,
         units_tolerance=float(data["units_tolerance"]),
+        rounding_cap=float(data["rounding_cap"]),
         value_tolerance=float(data["value_tolerance"]),
         expansion_cues=tuple(str(c).casefold() for c in data["expansion_cues"]),
         company_suffixes=frozenset(str(s).casefold() for s in data["company_suffixes"]),
@@ -155,9 +157,9 @@ def _step(n: float) -> float:
 def same_units(a: float, b: float, rules: Rules) -> bool:
     """Equal within the rounding either was told with ("1.2 million" = 1,206,803 = 120.7万),
     or within `units_tolerance` of the larger."""
-    return abs(a - b) <= max(
-        max(_step(a), _step(b)) / 2, rules.units_tolerance * max(abs(a), abs(b))
-    )
+    larger = max(abs(a), abs(b))
+    rounding = min(max(_step(a), _step(b)) / 2, rules.rounding_cap * larger)
+    return abs(a - b) <= max(rounding, rules.units_tolerance * larger)
 
 
 def stated_units(report: Report, rules: Rules) -> Report:

@@ -42,7 +42,8 @@ def event(
         (event(units=1_206_803), report(units=1_200_000), "repeat"),
         (event(units=116_887), report(units=116_900), "repeat"),
         (event(units=141_960), report(units=142_000), "repeat"),  # 14.2万
-        (event(units=1_000_000), report(units=1_206_803), "repeat"),  # "about 1 million"
+        (event(units=1_210_000), report(units=1_206_803), "repeat"),  # "1.21 million"
+        (event(units=20_000), report(units=23_524), "first"),  # 2.0万 is not 15,000-25,000
         (event(units=2_364), report(units=2_446), "first"),  # exact, 3 % apart: two recalls
         (event(units=448_976), report(units=449_000), "repeat"),
         (event(units=100_000), report(), "repeat"),  # no figure: the same recall
