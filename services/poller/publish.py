@@ -71,7 +71,7 @@ class Publisher:
         ]
         if refresh:
             self.store.mark_seen(feed_key, refresh, now + ttl)
-        edited = self._edited(parsed, seen, now + ttl)
+        edited = self._edited(parsed, seen)
         fresh = [e for e in parsed.entries if e.id not in seen]
         if any(not e.complete for e in (*fresh, *edited)):
             raise StaleStubsError  # the edited text is needed: parse the feed in full
@@ -94,19 +94,12 @@ class Publisher:
         new.sort(key=lambda e: e.published or now)
         return new
 
-    def _edited(self, parsed: ParsedFeed, seen: dict[str, float], expires: float) -> list[Entry]:
+    def _edited(self, parsed: ParsedFeed, seen: dict[str, float]) -> list[Entry]:
         """Published entries whose text changed since: re-classified, since an outlet edits a
-        story under the same guid as it grows. Ids published before digests were kept get
-        theirs recorded now."""
+        story under the same guid as it grows. Only ids published with a digest count: a
+        backlog entry (remembered, never published) stays unpublished when edited."""
         ids = [e.id for e in parsed.entries if e.id in seen and e.digest]
-        if not ids:
-            return []
-        known = self.store.digests(ids)
-        unrecorded = [
-            (e.id, e.digest) for e in parsed.entries if e.id in seen and e.id not in known
-        ]
-        if unrecorded:
-            self.store.mark_digests(unrecorded, expires)
+        known = self.store.digests(ids) if ids else {}
         return [e for e in parsed.entries if e.id in known and known[e.id] != e.digest]
 
     async def publish(

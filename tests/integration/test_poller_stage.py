@@ -373,3 +373,18 @@ async def test_an_edit_seen_as_a_stub_asks_for_the_full_text(
     edited = full._replace(title="Acme expands recall", digest="d2")
     assert publisher.new_entries(ParsedFeed("A", "rss20", [edited]), "feed", now) == [edited]
     store.close()
+
+
+async def test_an_edited_backlog_entry_is_not_published(tmp_path: Path, bus: SqliteBus) -> None:
+    old = {"pubDate": "Tue, 05 Mar 2024 10:00:00 GMT"}
+    async with FeedServer() as server:
+        server.set("/a.xml", rss_feed([item(1, description="Acme recalls 100 cars", **old)]))
+        settings = make_settings(tmp_path, [("A", server.url("/a.xml"))], max_age=86400)
+        await poll_once(settings, bus)
+        first = item(1, description="Acme recalls 100 cars", **old)
+        server.set("/a.xml", rss_feed([item(2, **old), first]))  # item 1 seen again unchanged
+        await poll_once(settings, bus)
+        edited = item(1, description="Acme recalls 900 cars", **old)
+        server.set("/a.xml", rss_feed([item(2, **old), edited]))
+        await poll_once(settings, bus)
+        assert await published(bus) == []
