@@ -32,7 +32,7 @@ from schemas import Article
 from services.classifier.config import Company
 from services.classifier.core import load_rules
 from services.classifier.stage import alerts_for
-from services.events.match import load_rules as event_rules
+from services.events.rules import load_rules as event_rules
 from services.notifier.deliverylog import DeliveryLog
 from services.notifier.eventviews import plan
 

@@ -60,7 +60,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     out = sys.stdout
     if args.events:
         from services.events.batch import group_lines  # noqa: PLC0415
-        from services.events.match import load_rules as event_rules  # noqa: PLC0415
+        from services.events.rules import load_rules as event_rules  # noqa: PLC0415
 
         results = group_lines(stream, rules, event_rules())
     else:

@@ -13,7 +13,8 @@ from services.core.deadletter import dead_letter
 from services.core.lifecycle import StopSignal
 from services.core.metrics import METRICS
 from services.core.settings import Settings
-from services.events import match as events
+from services.events.match import company_key
+from services.events.rules import load_rules as event_rules
 
 log = structlog.get_logger(__name__)
 
@@ -72,7 +73,7 @@ async def _handle(record: Record, settings: Settings, bus: Bus, rules: Rules) ->
     for alert in alerts:
         # keyed by company: every report of its events reaches the same notifier consumer,
         # which holds their event state (issue #12)
-        key = events.company_key(alert.event, events.load_rules())
+        key = company_key(alert.event, event_rules())
         await bus.send(settings.kafka.topics.alerts, key, alert.model_dump_json().encode())
         METRICS.inc("redflag_alerts_total", type=alert.event.type)
     METRICS.inc("redflag_articles_classified_total")

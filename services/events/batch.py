@@ -15,7 +15,8 @@ from schemas.alert import Event, Facts
 from services.classifier.core import Rules as ClassifierRules
 from services.classifier.jsonl import classify_lines
 from services.events.book import EventBook
-from services.events.match import Report, Rules, company_key
+from services.events.match import Report, company_key
+from services.events.rules import Rules
 
 
 def _when(raw: object, fallback: float) -> float:

@@ -7,7 +7,8 @@ in-memory twin for `redflag classify --events` and the benchmark's ground truth 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from services.events.match import Decision, EventState, Report, Rules, advance, decide, start
+from services.events.match import Decision, EventState, Report, advance, decide, start
+from services.events.rules import Rules
 
 
 @dataclass

@@ -17,50 +17,15 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from pathlib import Path
 from typing import Literal
 
-import yaml
-
 from schemas.alert import Event, Facts
+from services.events.figures import has_expansion_cue, numbers_in, same_units
+from services.events.rules import Rules
 
-RULES_FILE = Path(__file__).with_name("rules.yaml")
 Kind = Literal["first", "repeat", "update", "edit"]
 Relation = Literal["same", "grown", "other"]
 _PUNCT = re.compile(r"[^\w]+")
-_NUMBER = re.compile(r"(\d+(?:[.,]\d+)*)\s*(million|mln|m\b|万|亿|billion)?", re.IGNORECASE)
-_SCALE = {"million": 1e6, "mln": 1e6, "m": 1e6, "万": 1e4, "亿": 1e8, "billion": 1e9}
-
-
-@dataclass(frozen=True)
-class Rules:
-    """The matching tolerances and words of `rules.yaml`."""
-
-    windows: dict[str, float]  # seconds per event type
-    units_tolerance: float
-    rounding_cap: float
-    value_tolerance: float
-    expansion_cues: tuple[str, ...]
-    company_suffixes: frozenset[str]
-
-
-@lru_cache(maxsize=4)
-def load_rules(path: Path = RULES_FILE) -> Rules:
-    """Read and check the rules file once."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    windows = {str(k): float(v) * 3600.0 for k, v in data["window_hours"].items()}
-    for kind in ("recall", "crash", "target_change"):
-        if windows.get(kind, 0.0) <= 0:
-            raise ValueError(f"{path}: window_hours.{kind} must be a positive number")
-    return Rules(
-        windows=windows,
-        units_tolerance=float(data["units_tolerance"]),
-        rounding_cap=float(data["rounding_cap"]),
-        value_tolerance=float(data["value_tolerance"]),
-        expansion_cues=tuple(str(c).casefold() for c in data["expansion_cues"]),
-        company_suffixes=frozenset(str(s).casefold() for s in data["company_suffixes"]),
-    )
 
 
 def company_key(event: Event, rules: Rules) -> str:
@@ -126,40 +91,6 @@ def _close(a: float, b: float, tolerance: float) -> bool:
 def _in_window(report: Report, event: EventState, rules: Rules) -> bool:
     window = rules.windows[report.type]
     return any(abs(report.at - t) <= window for t in event.times)
-
-
-def has_expansion_cue(text: str, rules: Rules) -> bool:
-    """True when the report says the recall grew ('expands', '扩大')."""
-    low = text.casefold()
-    return any(cue in low for cue in rules.expansion_cues)
-
-
-def numbers_in(text: str) -> list[float]:
-    """The figures a text states ('142,000', '1.2 million', '14.2万'), for 'up from N' cues."""
-    out = []
-    for digits, scale in _NUMBER.findall(text):
-        try:
-            value = float(digits.replace(",", ""))
-        except ValueError:
-            continue
-        out.append(value * _SCALE.get(scale.casefold(), 1.0) if scale else value)
-    return out
-
-
-def _step(n: float) -> float:
-    """The rounding a figure was told with: 1,200,000 -> 100,000; 1,206,803 -> 1."""
-    value, step = round(n), 1
-    while value and value % (step * 10) == 0:
-        step *= 10
-    return float(step)
-
-
-def same_units(a: float, b: float, rules: Rules) -> bool:
-    """Equal within the rounding either was told with ("1.2 million" = 1,206,803 = 120.7万),
-    or within `units_tolerance` of the larger."""
-    larger = max(abs(a), abs(b))
-    rounding = min(max(_step(a), _step(b)) / 2, rules.rounding_cap * larger)
-    return abs(a - b) <= max(rounding, rules.units_tolerance * larger)
 
 
 def stated_units(report: Report, rules: Rules) -> Report:

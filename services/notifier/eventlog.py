@@ -25,12 +25,12 @@ from services.events.match import (
     Decision,
     EventState,
     Report,
-    Rules,
     advance,
     company_key,
     decide,
     start,
 )
+from services.events.rules import Rules
 
 #: Event state is kept this long after an event's last report (longest window, with margin).
 EVENT_RETENTION = 14 * 86400.0

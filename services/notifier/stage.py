@@ -20,7 +20,7 @@ from services.core.deadletter import dead_letter
 from services.core.lifecycle import StopSignal
 from services.core.metrics import METRICS
 from services.core.settings import Settings
-from services.events.match import load_rules
+from services.events.rules import load_rules
 from services.notifier.channels import Channel, ChannelError, build
 from services.notifier.channels import close as close_channels
 from services.notifier.console import format_alert, print_alert, use_colour

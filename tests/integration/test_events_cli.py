@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from schemas.alert import Alert, Event, Facts
-from services.events.match import load_rules
+from services.events.rules import load_rules
 from services.notifier.deliverylog import DELIVERED, DeliveryLog
 from tests.integration.test_cli import redflag
 

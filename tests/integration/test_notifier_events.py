@@ -13,7 +13,7 @@ from services.core.lifecycle import StopSignal
 from services.core.metrics import METRICS
 from services.core.settings import Settings
 from services.core.sqlitebus import SqliteBus
-from services.events.match import load_rules
+from services.events.rules import load_rules
 from services.notifier import stage
 from services.notifier.deliverylog import DELIVERED, DeliveryLog
 from tests.support.chatserver import ChatServer, chat_server, slack_text

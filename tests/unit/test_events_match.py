@@ -5,16 +5,16 @@ from typing import Any
 import pytest
 
 from schemas.alert import Event, Facts
+from services.events.figures import numbers_in
 from services.events.match import (
     EventState,
     Report,
     changes,
     company_key,
     decide,
-    load_rules,
     merged,
-    numbers_in,
 )
+from services.events.rules import load_rules
 
 RULES = load_rules()
 HOUR = 3600.0
