@@ -120,6 +120,11 @@ class _Stage:
             settings.state_dir / "notifier.db", retention=settings.notifier.log_retention
         )
         self.event_rules = load_rules()
+        for kind in ("first", "repeat", "update", "edit"):  # series exist (at 0) from the start
+            METRICS.inc("redflag_event_reports_total", 0, kind=kind)
+        for c in channels:
+            METRICS.inc("redflag_event_updates_total", 0, channel=c.name)
+            METRICS.inc("redflag_event_repeats_suppressed_total", 0, channel=c.name)
         self.in_flight = 0
         self.executor = ThreadPoolExecutor(
             max_workers=max(1, len(channels)), thread_name_prefix="notifier-send"
