@@ -86,6 +86,7 @@ class ChatServer:
     def __init__(self, port: int = 0, *, record: bool = True) -> None:
         self._scripts: dict[str, deque[Reply]] = {}
         self._holds: dict[str, tuple[float, float]] = {}  # prefix -> (until, retry_after)
+        self._numbers: dict[str, int] = {}  # path -> messages answered by default
         self._lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)
         self.record = record
@@ -221,7 +222,9 @@ class ChatServer:
             for prefix, queue in self._scripts.items():
                 if path.startswith(prefix) and queue:
                     return queue.popleft()
-            return _default_reply(path, self.count + 1)
+            # numbered per path, so each chat's ids are 1, 2, 3... whatever else runs alongside
+            self._numbers[path] = self._numbers.get(path, 0) + 1
+            return _default_reply(path, self._numbers[path])
 
     def _record(self, request: Request) -> None:
         with self._arrived:
