@@ -184,14 +184,25 @@ class EventLog:
         first = self._conn.execute(
             "SELECT first_alert FROM events WHERE event_id = ?", (event_id,)
         ).fetchone()
+        reports, sources = self._counted(event_id)
+        first_alert = str(first[0]) if first else event_id
+        return Observed(decision, event_id, first_alert, reports, sources, fresh)
+
+    def _counted(self, event_id: str) -> tuple[int, tuple[str, ...]]:
         rows = self._conn.execute(
             "SELECT source FROM event_reports WHERE event_id = ? AND kind != 'edit' "
             "ORDER BY at, rowid",
             (event_id,),
         ).fetchall()
-        sources = tuple(dict.fromkeys(str(r[0]) for r in rows if r[0]))
-        first_alert = str(first[0]) if first else event_id
-        return Observed(decision, event_id, first_alert, len(rows), sources, fresh)
+        return len(rows), tuple(dict.fromkeys(str(r[0]) for r in rows if r[0]))
+
+    def reports_of(self, alert_id: str) -> tuple[int, tuple[str, ...]]:
+        """How many reports the alert's event has had so far, and their sources (a digest
+        shows them: a channel that cannot thread gets the count there)."""
+        row = self._conn.execute(
+            "SELECT event_id FROM event_reports WHERE alert_id = ?", (alert_id,)
+        ).fetchone()
+        return (1, ()) if row is None else self._counted(str(row[0]))
 
     def opener(self, event_id: str, channel: str, alert_id: str) -> str:
         """The alert that first showed an event on a channel; `alert_id` if none did yet.

@@ -58,3 +58,11 @@ def update_view(v: AlertView, kind: str, decision: Decision) -> AlertView:
             for key, before, after in changes(kind, old, decision.facts)
         )
     return replace(v, badge=f"UPDATE · {v.badge}", emoji="🔺", facts=facts or v.facts)
+
+
+def with_reports(v: AlertView, reports: int, sources: tuple[str, ...]) -> AlertView:
+    """An alert in a digest, with its event's later reports counted: 'Reports: 4 (AP, ...)'."""
+    if reports <= 1:
+        return v
+    shown = ", ".join(clean(s) for s in sources[:8]) + (", …" if len(sources) > 8 else "")
+    return replace(v, facts=(*v.facts, Fact("Reports", f"{reports} ({shown})")))

@@ -206,3 +206,24 @@ async def test_event_metrics(tmp_path: Path, chat_server: ChatServer) -> None:
         value("redflag_event_updates_total", channel="metrics-tg"),
     )
     assert [a - b for a, b in zip(after, before, strict=True)] == [3, 3, 1]
+
+
+async def test_a_digest_shows_the_count_of_later_reports(
+    tmp_path: Path, chat_server: ChatServer
+) -> None:
+    s = Settings(
+        state_dir=tmp_path,
+        channels=[{"name": "hook", "url": HOOK, "digest": {"every": "2s"}}],
+        notifier={"endpoints": chat_server.endpoints, "critical_units": 10**9, "pacing": False},
+    )
+    await deliver(s, FOUR)  # the first is held for the digest, the rest only counted
+    assert chat_server.slack_messages() == []
+    async with SqliteBus(s.state_dir / "bus.db") as bus:
+        stop = StopSignal()
+        task = asyncio.create_task(stage.run(s, bus, stop))
+        await asyncio.sleep(3.0)  # the digest comes due
+        stop.stop.set()
+        await asyncio.wait_for(task, 30)
+    [digest] = chat_server.slack_messages()
+    text = slack_text(digest)
+    assert "1 alert" in text and "Reports 4 (Reuters, CNBC, 财联社, AP)" in text
