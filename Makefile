@@ -22,6 +22,7 @@ bench:
 	$(BIN)/python benchmarks/bench_classify.py
 	$(BIN)/python benchmarks/bench_poller.py
 	$(BIN)/python benchmarks/bench_notifier.py
+	$(BIN)/python benchmarks/bench_events.py
 
 schemas:
 	$(BIN)/python -m schemas.generate

@@ -1,6 +1,7 @@
 """`Event` (what the classifier finds) and `Alert` (an event bound to its article)."""
 
 import hashlib
+import json
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field
@@ -94,6 +95,12 @@ class Alert(Message):
 
 
 def alert_id(article_id: str, event: Event) -> str:
-    """Deterministic id: the same article and event always give the same alert id."""
-    raw = f"{article_id}\x1f{event.type}\x1f{(event.company or '').casefold()}"
+    """Deterministic id: the same article and event always give the same alert id.
+
+    The figures are part of it: an article edited under the same guid whose figures moved is
+    a new alert (the notifier decides whether it is an update); one re-read unchanged, or
+    edited only in its wording, is the same alert and is never sent twice.
+    """
+    facts = json.dumps(event.facts.compact(), sort_keys=True)
+    raw = f"{article_id}\x1f{event.type}\x1f{(event.company or '').casefold()}\x1f{facts}"
     return hashlib.sha256(raw.encode()).hexdigest()[:24]

@@ -5,6 +5,7 @@ import asyncio
 import io
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 
 from services import __version__
@@ -105,8 +106,15 @@ def cmd_classify(args: argparse.Namespace) -> int:
         return EXIT_CONFIG
     bad = False
     out = sys.stdout
+    if args.events:
+        from services.events.batch import group_lines  # noqa: PLC0415
+        from services.events.rules import load_rules as event_rules  # noqa: PLC0415
+
+        results = group_lines(read_lines(stream), rules, event_rules())
+    else:
+        results = classify_lines(read_lines(stream), rules)
     try:
-        for line, ok in classify_lines(read_lines(stream), rules):
+        for line, ok in results:
             out.write(line + "\n")
             bad = bad or not ok
     finally:
@@ -114,6 +122,22 @@ def cmd_classify(args: argparse.Namespace) -> int:
             stream.close()
     out.flush()
     return EXIT_FAILED if bad else EXIT_OK
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    """Recent events with their reports, sources and deliveries (the notifier's state)."""
+    from services.core.durations import parse_seconds  # noqa: PLC0415
+    from services.events.listing import format_events  # noqa: PLC0415
+    from services.notifier.deliverylog import DeliveryLog  # noqa: PLC0415
+
+    since = float(parse_seconds(args.since))  # type: ignore[arg-type]
+    log = DeliveryLog(_settings(args).state_dir / "notifier.db")
+    try:
+        events = log.recent_events(time.time() - since, args.company, args.type)
+    finally:
+        log.close()
+    print("\n".join(format_events(events)) if events else "no events in that window")
+    return EXIT_OK
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
@@ -214,9 +238,13 @@ def build_parser() -> argparse.ArgumentParser:
     for stage in ("poller", "classifier", "notifier"):
         add(stage, cmd_stage, f"run the {stage} on Kafka")
     add("demo", cmd_demo, "show alerts from built-in sample feeds (offline)")
-    add("classify", cmd_classify, "classify JSON Lines articles from FILE or stdin").add_argument(
-        "file", nargs="?", help="JSON Lines file ('-' or none: stdin)"
-    )
+    p = add("classify", cmd_classify, "classify JSON Lines articles from FILE or stdin")
+    p.add_argument("file", nargs="?", help="JSON Lines file ('-' or none: stdin)")
+    p.add_argument("--events", action="store_true", help="group the batch into events")
+    p = add("events", cmd_events, "list recent events with their reports and deliveries")
+    p.add_argument("--since", default="2d", help="how far back, e.g. 6h, 2d (default 2d)")
+    p.add_argument("--company", help="one company (watchlist name or as reported)")
+    p.add_argument("--type", choices=("recall", "crash", "target_change"), help="one event type")
     add("fetch", cmd_fetch, "fetch one feed and print its articles as JSON lines").add_argument(
         "url", help="http(s)://, file:// URL or a path"
     )

@@ -13,6 +13,8 @@ from services.core.consume import consume
 from services.core.lifecycle import StopSignal
 from services.core.logging import per_item
 from services.core.settings import Settings
+from services.events.match import company_key
+from services.events.rules import load_rules as event_rules
 
 log = structlog.get_logger(__name__)
 
@@ -69,7 +71,10 @@ async def run(settings: Settings, bus: Bus, stop: StopSignal) -> None:
 async def _publish(article: Article, settings: Settings, bus: Bus, rules: Rules) -> None:
     alerts = alerts_for(article, rules, settings.classifier.min_confidence, datetime.now(UTC))
     for alert in alerts:
-        await bus.send(settings.kafka.topics.alerts, alert.id, alert.model_dump_json().encode())
+        # keyed by company: every report of its events reaches the same notifier consumer,
+        # which holds their event state
+        key = company_key(alert.event, event_rules())
+        await bus.send(settings.kafka.topics.alerts, key, alert.model_dump_json().encode())
         ALERTS.labels(type=alert.event.type).inc()
     ARTICLES_CLASSIFIED.inc()
     log.info(

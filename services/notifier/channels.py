@@ -59,6 +59,11 @@ class Channel:
         return tuple(self.transport.targets) if self.transport is not None else ("",)
 
     @property
+    def threads(self) -> bool:
+        """True when later reports can reply under the first (Slack bot token, Telegram)."""
+        return self.transport is not None and self.transport.threads
+
+    @property
     def pause_keys(self) -> list[str]:
         """Destinations a failure of this channel pauses: its own, never a shared bot's."""
         return [limit.key for limit, _ in self.limits if not limit.key.endswith(":bot")]
@@ -169,18 +174,23 @@ def build(config: ChannelConfig, settings: NotifierSettings, out: TextIO | None 
     )
 
 
-def deliver(channel: Channel, message: Rendered, target: str | None = None) -> Outcome:
+def deliver(
+    channel: Channel, message: Rendered, target: str | None = None, reply_to: str | None = None
+) -> Outcome:
     """Send one message to `target`, or to every target (blocking); never raises.
+
+    `reply_to` (with one `target`) posts it as a reply in that message's thread.
 
     With every target, the first failure stops the round: the worker sends one target at a
     time instead, so it can record each acceptance before the next POST.
     """
     if channel.transport is not None:
+        outcome = Outcome(True)
         for one in channel.targets if target is None else (target,):
-            outcome = channel.transport.send(one, message)
+            outcome = channel.transport.send(one, message, reply_to)
             if not outcome.ok:
                 return outcome
-        return Outcome(True)
+        return outcome  # with one target, it carries the new message's id
     if channel.notifier is None:
         if channel.out is not None:
             channel.out.write(message.body)

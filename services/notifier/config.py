@@ -13,6 +13,9 @@ from services.core.durations import PositiveSeconds
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*)://")
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*\.?\d*)\s*(ms|s|sec|m|min|h)\s*$")
 _RATE_UNITS = {"ms": 0.001, "s": 1.0, "sec": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}
+#: What a channel gets for later reports of an event (issue #12): thread replies and UPDATEs,
+#: only UPDATEs, or every report as its own alert (the behaviour before events).
+ReportsMode = Literal["thread", "update_only", "every_report"]
 #: Built-in pseudo-channels that are not apprise services.
 LOCAL_SCHEMES = frozenset({"console"})
 
@@ -104,6 +107,12 @@ class ChannelConfig(BaseModel):
     digest: DigestConfig | None = None
     rate_limit: str | None = Field(
         default=None, description="Override the service's pacing, e.g. '1/s', '20/min', 'off'."
+    )
+    reports: ReportsMode = Field(
+        default="thread",
+        description="Later reports of an event: 'thread' (replies under the first alert where "
+        "the chat allows, UPDATEs for material changes), 'update_only' (UPDATEs only) or "
+        "'every_report' (each report its own alert).",
     )
 
     @field_validator("url")

@@ -58,6 +58,7 @@ class Job:
     alert: Alert | None = None
     batch: str | None = None
     alerts: tuple[Alert, ...] = field(default=())
+    reply_to: str | None = None  # alert id of the message to thread under (its event's first)
 
 
 Done = Callable[[str, Job, str], Awaitable[None]]  # (channel name, job, final state)
@@ -118,15 +119,20 @@ class ChannelWorker:
     async def _send(self, job: Job, done: set[str]) -> Outcome:
         """Each target not yet `done`, in order; a multi-target acceptance is logged at once."""
         loop = asyncio.get_running_loop()
-        targets = self.channel.targets
+        targets, name = self.channel.targets, self.channel.name
         for target in targets:
             if target in done:
                 continue
+            parent = (
+                None if job.reply_to is None else self._log.message_ref(job.reply_to, name, target)
+            )
             outcome = await loop.run_in_executor(
-                self._executor, deliver, self.channel, job.message, target
+                self._executor, deliver, self.channel, job.message, target, parent
             )
             if not outcome.ok:
                 return outcome
+            if outcome.message_id is not None and job.alert is not None:
+                self._log.remember_message(job.key, name, target, outcome.message_id)
             if len(targets) > 1:
                 self._log.accept(job.key, self.channel.name, target)
             done.add(target)

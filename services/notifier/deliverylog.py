@@ -10,7 +10,8 @@ target that took a message in `accepted`, so a retry, even after a restart, send
 rest.
 
 Held alerts (digest mode, quiet hours) live in the same file; their methods are in
-`heldlog.HeldAlerts`, which this class mixes in.
+`heldlog.HeldAlerts`, which this class mixes in. So does event state (`eventlog.EventLog`):
+every table of this file is created here, in `MIGRATIONS`.
 """
 
 import os
@@ -19,7 +20,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from services.core.sqlite import Periodic, connect
+from services.core.sqlite import Periodic, connect, migrate
+from services.notifier.eventlog import EVENT_RETENTION, EventLog
 from services.notifier.heldlog import HeldAlerts
 
 ATTEMPTING, DELIVERED, FAILED, DEAD, UNCERTAIN = (
@@ -33,7 +35,9 @@ PRUNE_EVERY = 3600.0  # seconds between retention sweeps while running
 #: States after which an (alert, channel) pair is never sent again.
 FINAL = frozenset({DELIVERED, DEAD, UNCERTAIN})
 
-_SCHEMA = """
+# Versioned layout (PRAGMA user_version): append a migration, never edit a released one.
+# Version 1 is the layout from before versioning, so such a file adopts it as it is.
+_V1 = """
 CREATE TABLE IF NOT EXISTS deliveries (
     alert_id TEXT NOT NULL, channel TEXT NOT NULL, state TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0, reason TEXT NOT NULL DEFAULT '',
@@ -53,6 +57,33 @@ CREATE TABLE IF NOT EXISTS digests (
     channel TEXT PRIMARY KEY, last_sent_at REAL NOT NULL
 ) WITHOUT ROWID;
 """
+MIGRATIONS = (
+    _V1,
+    # 2: events and their reports, the chat message each first report became (eventlog.py)
+    """
+CREATE TABLE IF NOT EXISTS events (
+    event_id TEXT PRIMARY KEY, company TEXT NOT NULL, type TEXT NOT NULL,
+    company_name TEXT NOT NULL DEFAULT '', facts TEXT NOT NULL, units_seen TEXT NOT NULL,
+    times TEXT NOT NULL, first_alert TEXT NOT NULL, first_at REAL NOT NULL,
+    last_at REAL NOT NULL, updated_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_by_company ON events (company, type, last_at);
+CREATE TABLE IF NOT EXISTS event_reports (
+    alert_id TEXT PRIMARY KEY, event_id TEXT NOT NULL, kind TEXT NOT NULL,
+    article_id TEXT NOT NULL, source TEXT NOT NULL DEFAULT '', title TEXT NOT NULL DEFAULT '',
+    link TEXT, old TEXT, facts TEXT NOT NULL, at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS event_reports_by_event ON event_reports (event_id);
+CREATE TABLE IF NOT EXISTS event_messages (
+    alert_id TEXT NOT NULL, channel TEXT NOT NULL, target TEXT NOT NULL, ref TEXT NOT NULL,
+    at REAL NOT NULL, PRIMARY KEY (alert_id, channel, target)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS event_channels (
+    event_id TEXT NOT NULL, channel TEXT NOT NULL, alert_id TEXT NOT NULL,
+    PRIMARY KEY (event_id, channel)
+) WITHOUT ROWID;
+""",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +110,7 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-class DeliveryLog(HeldAlerts):
+class DeliveryLog(HeldAlerts, EventLog):
     """SQLite-backed; all calls are short and run on the caller's thread.
 
     Notifier replicas on one host may share the file (Compose `--scale` shares the state
@@ -96,7 +127,7 @@ class DeliveryLog(HeldAlerts):
         # WAL + NORMAL: a committed row survives a process crash (kill -9), which is the
         # failure this log exists for; FULL would add an fsync per send for power loss.
         self._conn = connect(path)
-        self._conn.executescript(_SCHEMA)
+        migrate(self._conn, MIGRATIONS, name=str(path))
 
     def close(self) -> None:
         """Close the file."""
@@ -234,6 +265,7 @@ class DeliveryLog(HeldAlerts):
             (DELIVERED, DEAD, UNCERTAIN, cutoff),
         )
         self._conn.execute("DELETE FROM accepted WHERE at < ?", (cutoff,))
+        self.prune_events(max(older_than, EVENT_RETENTION))
         return cur.rowcount
 
     def counts(self) -> dict[str, int]:

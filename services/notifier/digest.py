@@ -21,6 +21,7 @@ from services.notifier.channels import Channel
 from services.notifier.console import format_alert
 from services.notifier.delivery import ChannelWorker, Job
 from services.notifier.deliverylog import DELIVERED, UNCERTAIN, DeliveryLog
+from services.notifier.eventviews import with_reports
 from services.notifier.render import Rendered, render_digest
 from services.notifier.routing import in_quiet_hours, is_critical
 from services.notifier.view import view
@@ -106,7 +107,10 @@ class Digests:
         if not alerts or batch is None:
             return 0
         notifier = self._settings.notifier
-        views = [view(a, critical=is_critical(a, notifier)) for a in alerts]
+        views = [
+            with_reports(view(a, critical=is_critical(a, notifier)), *self._log.reports_of(a.id))
+            for a in alerts
+        ]
         if channel.kind is None:
             message = Rendered("", "".join(format_alert(v) for v in views), "text", "info")
         else:

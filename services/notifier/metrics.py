@@ -16,3 +16,20 @@ ALERT_LATENCY = Histogram(
     buckets=(0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 300.0, 1800.0),
     registry=REGISTRY,
 )
+EVENT_REPORTS = Counter(
+    "redflag_event_reports",
+    "Alerts by what they were to their event (first, repeat, update, edit); "
+    "reports per event = sum / first.",
+    ["kind"],
+    registry=REGISTRY,
+)
+EVENT_UPDATES = Counter(
+    "redflag_event_updates", "UPDATE alerts sent (material changes), by channel.", ["channel"],
+    registry=REGISTRY,
+)  # fmt: skip
+EVENT_REPEATS_SUPPRESSED = Counter(
+    "redflag_event_repeats_suppressed",
+    "Later reports of an event not sent as a new alert (threaded or counted), by channel.",
+    ["channel"],
+    registry=REGISTRY,
+)

@@ -20,13 +20,21 @@ from services.core.deadletter import dead_letter
 from services.core.lifecycle import StopSignal
 from services.core.logging import per_item
 from services.core.settings import Settings
+from services.events.rules import load_rules
 from services.notifier.channels import Channel, ChannelError, build
 from services.notifier.channels import close as close_channels
 from services.notifier.console import format_alert, print_alert, use_colour
 from services.notifier.delivery import STAGE, ChannelWorker, Job, Ticket
 from services.notifier.deliverylog import FINAL, DeliveryLog
 from services.notifier.digest import Digests
-from services.notifier.metrics import DELIVERIES
+from services.notifier.eventlog import Observed
+from services.notifier.eventviews import plan, reply_view, update_view
+from services.notifier.metrics import (
+    DELIVERIES,
+    EVENT_REPEATS_SUPPRESSED,
+    EVENT_REPORTS,
+    EVENT_UPDATES,
+)
 from services.notifier.pacing import Pacer
 from services.notifier.render import Rendered, render
 from services.notifier.routing import held_back, is_critical, route
@@ -119,6 +127,12 @@ class _Stage:
         self.deliveries = DeliveryLog(
             settings.state_dir / "notifier.db", retention=settings.notifier.log_retention
         )
+        self.event_rules = load_rules()
+        for kind in ("first", "repeat", "update", "edit"):  # series exist (at 0) from the start
+            EVENT_REPORTS.labels(kind=kind)  # exported at 0 from the start
+        for c in channels:
+            EVENT_UPDATES.labels(channel=c.name)
+            EVENT_REPEATS_SUPPRESSED.labels(channel=c.name)
         self.in_flight = 0
         self.executor = ThreadPoolExecutor(
             max_workers=max(1, len(channels)), thread_name_prefix="notifier-send"
@@ -184,9 +198,12 @@ class _Stage:
             return
         now = datetime.now(UTC)
         notifier = self.settings.notifier
+        seen = self.deliveries.observe(alert, self.event_rules)
+        if seen.fresh:
+            EVENT_REPORTS.labels(kind=seen.decision.kind).inc()
         ticket = Ticket(record, 0)
         jobs: list[tuple[Channel, Job]] = []
-        rendered: dict[tuple[str | None, int | None], Rendered] = {}
+        rendered: dict[tuple[str, str | None, int | None], Rendered] = {}
         v = alert_view(alert, self.settings)
         for cfg in route(alert, self.settings.channels):
             channel = self.channels[cfg.name]
@@ -194,24 +211,35 @@ class _Stage:
                 continue  # delivered (or settled) before: a redelivery, never sent twice
             if self.deliveries.is_held(cfg.name, alert.id):
                 continue
+            opener = self.deliveries.opener(seen.event_id, cfg.name, alert.id)
+            what = plan(
+                seen.decision.kind, cfg.reports, opener=opener == alert.id, threads=channel.threads
+            )
+            if what in ("reply", "none") and seen.fresh and seen.decision.kind == "repeat":
+                EVENT_REPEATS_SUPPRESSED.labels(channel=cfg.name).inc()
+            if what == "none":
+                continue
             if held_back(alert, cfg, notifier, now):
+                if what == "reply":
+                    continue  # counted on the event; its first alert waits in the digest
                 self.deliveries.hold(cfg.name, alert)
                 log.info(ALERT_HELD, alert_id=alert.id, channel=cfg.name)
                 continue
-            key = (channel.kind, channel.max_length)
+            if what == "update":
+                EVENT_UPDATES.labels(channel=cfg.name).inc()
+            key = (what, channel.kind, channel.max_length)
             if key not in rendered:
-                if channel.kind is None:
-                    colour = channel.out is not None and use_colour(channel.out)
-                    rendered[key] = Rendered("", format_alert(v, colour=colour), "text", "info")
-                else:
-                    rendered[key] = render(v, channel.kind, channel.max_length)
-            jobs.append(
-                (channel, Job(key=alert.id, message=rendered[key], ticket=ticket, alert=alert))
-            )
+                rendered[key] = self._render(channel, _event_view(v, what, seen, alert))
+            reply_to = None if what == "alert" or opener == alert.id else opener
+            job = Job(key=alert.id, message=rendered[key], ticket=ticket, alert=alert)
+            job.reply_to = reply_to
+            jobs.append((channel, job))
         log.info(
             ALERT_ROUTED,
             alert_id=alert.id,
             event_type=alert.event.type,
+            event_id=seen.event_id,
+            report=seen.decision.kind,
             channels=[c.name for c, _ in jobs],
         )
         if not jobs:
@@ -221,6 +249,13 @@ class _Stage:
         self.in_flight += 1
         for channel, job in jobs:
             self.workers[channel.name].queue.put_nowait(job)
+
+    @staticmethod
+    def _render(channel: Channel, v: AlertView) -> Rendered:
+        if channel.kind is None:
+            colour = channel.out is not None and use_colour(channel.out)
+            return Rendered("", format_alert(v, colour=colour), "text", "info")
+        return render(v, channel.kind, channel.max_length)
 
     async def _finished(self, channel: str, job: Job, state: str) -> None:
         if job.batch is not None:
@@ -234,3 +269,12 @@ class _Stage:
             self.in_flight -= 1
             if ticket.record is not None:
                 await self.consumer.commit([ticket.record])
+
+
+def _event_view(v: AlertView, what: str, seen: Observed, alert: Alert) -> AlertView:
+    """The alert's view as this channel shows it: itself, a thread reply or an UPDATE."""
+    if what == "reply":
+        return reply_view(v, seen.reports, seen.sources)
+    if what == "update":
+        return update_view(v, alert.event.type, seen.decision)
+    return v

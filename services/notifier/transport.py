@@ -46,6 +46,7 @@ class Outcome:
     reason: str = ""
     retry_after: float | None = None  # the service asked for this pause (429)
     permanent: bool = False  # refused as such: retrying cannot succeed
+    message_id: str | None = None  # the chat's id of the new message, where the API gives one
 
 
 def retry_after(headers: Any, body: Any = None, now: datetime | None = None) -> float | None:
@@ -70,13 +71,25 @@ def _json(response: requests.Response) -> Any:
         return None
 
 
+def message_ref(body: Any) -> str | None:
+    """The new message's id as a thread parent: Slack `channel ts`, Telegram `message_id`."""
+    if not isinstance(body, dict):
+        return None
+    if isinstance(body.get("ts"), str) and isinstance(body.get("channel"), str):
+        return f"{body['channel']} {body['ts']}"
+    result = body.get("result")
+    if isinstance(result, dict) and isinstance(result.get("message_id"), int):
+        return str(result["message_id"])
+    return None
+
+
 def _classify(response: requests.Response, what: str) -> Outcome:
     """The answer to one POST as an Outcome; `what` names the destination (no secrets)."""
     body = _json(response)
     status = response.status_code
     refused = isinstance(body, dict) and body.get("ok") is False  # Web API: 200 + ok:false
     if 200 <= status < 300 and not refused:
-        return Outcome(True)
+        return Outcome(True, message_id=message_ref(body))
     detail = ""
     if isinstance(body, dict):
         detail = str(body.get("description") or body.get("error") or "")
@@ -113,9 +126,14 @@ class Transport:
             self._http.close()
             self._http = None
 
-    def send(self, target: str, message: Rendered) -> Outcome:
-        """POST `message` to `target`; never raises for a failed send."""
+    #: True when a message can be posted as a reply to an earlier one (`reply_to`).
+    threads = False
+
+    def send(self, target: str, message: Rendered, reply_to: str | None = None) -> Outcome:
+        """POST `message` to `target` (in `reply_to`'s thread); never raises for a failed send."""
         url, payload, headers = self.request(target, message)
+        if reply_to is not None and self.threads:
+            self.thread(payload, reply_to)
         what = f"{self.service} {self.label(target)}"
         if self._http is None:
             self._http = requests.Session()  # keep-alive: one TLS handshake per destination
@@ -139,6 +157,9 @@ class Transport:
     def request(self, target: str, message: Rendered) -> tuple[str, Any, dict[str, str]]:
         """URL, JSON payload and headers for one target."""
         raise NotImplementedError
+
+    def thread(self, payload: dict[str, Any], reply_to: str) -> None:
+        """Make `payload` a reply to the message `reply_to` (a `message_ref`)."""
 
 
 def slack_payload(message: Rendered, channel: str | None = None) -> dict[str, Any]:
@@ -197,9 +218,17 @@ class SlackBot(Transport):
         self._auth = {"Authorization": f"Bearer {token}"}
         register_secret(token)
 
+    threads = True
+
     def request(self, target: str, message: Rendered) -> tuple[str, Any, dict[str, str]]:
         """POST chat.postMessage with the bearer token."""
         return self._url, slack_payload(message, target), self._auth
+
+    def thread(self, payload: dict[str, Any], reply_to: str) -> None:
+        """Web API `thread_ts`, in the channel (by id) the parent was posted to."""
+        channel, _, ts = reply_to.partition(" ")
+        if ts:
+            payload["channel"], payload["thread_ts"] = channel, ts
 
 
 class TelegramBot(Transport):
@@ -222,6 +251,14 @@ class TelegramBot(Transport):
         register_secret(token)
         self._silent = silent
         self._preview = preview
+
+    threads = True
+
+    def thread(self, payload: dict[str, Any], reply_to: str) -> None:
+        """Bot API `reply_to_message_id` (the parent's chat is this target's chat)."""
+        if reply_to.isdigit():
+            payload["reply_to_message_id"] = int(reply_to)
+            payload["allow_sending_without_reply"] = True  # parent deleted: still post
 
     def label(self, target: str) -> str:
         """'chat -100123' (or with its topic)."""

@@ -29,6 +29,7 @@ class Entry(NamedTuple):
     updated: float | None
     lang: str | None
     complete: bool = True  # False: a stub for an id the poller said it had published
+    digest: str = ""  # of the raw text: a change under the same id is an edit (issue #12)
 
 
 @dataclass(slots=True)
@@ -60,6 +61,12 @@ class Context:
     now: float
     max_future_skew: float
     known: frozenset[str] = frozenset()  # ids published before: normalising them is wasted
+
+
+def text_digest(raw: "RawEntry") -> str:
+    """A short hash of the entry's raw title, summary and content (cheap: no cleaning)."""
+    text = "\x1f".join((raw.title, raw.summary, raw.content))
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
 def article_id(feed_key: str, guid: str | None, link: str | None, text: str) -> str:
@@ -104,7 +111,8 @@ def normalise(raw: RawEntry, ctx: Context) -> Entry:
     if (guid or link) and ctx.known:
         known_id = article_id(ctx.feed_key, guid, link, "")
         if known_id in ctx.known:
-            return Entry(known_id, "", "", "", link, published, updated, None, complete=False)
+            stub = Entry(known_id, "", "", "", link, published, updated, None, complete=False)
+            return stub._replace(digest=text_digest(raw))  # an edit still shows
     title = _text(raw.title, raw.title_html, MAX_TITLE)
     summary = _text(raw.summary, raw.summary_html, MAX_SUMMARY)
     content = _text(raw.content, raw.content_html, MAX_CONTENT, keep_breaks=True)
@@ -120,6 +128,7 @@ def normalise(raw: RawEntry, ctx: Context) -> Entry:
         published=published,
         updated=updated if updated is not None else published,
         lang=lang,
+        digest=text_digest(raw),
     )
 
 

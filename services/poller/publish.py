@@ -75,9 +75,10 @@ class Publisher:
         ]
         if refresh:
             self.store.mark_seen(feed_key, refresh, now + ttl)
+        edited = self._edited(parsed, seen)
         fresh = [e for e in parsed.entries if e.id not in seen]
-        if any(not e.complete for e in fresh):
-            raise StaleStubsError
+        if any(not e.complete for e in (*fresh, *edited)):
+            raise StaleStubsError  # the edited text is needed: parse the feed in full
         links = self.store.links_seen([e.link for e in fresh if e.link])
         max_age = self.settings.poller.max_age
         oldest = now - max_age if max_age is not None else None
@@ -94,8 +95,17 @@ class Publisher:
                     links.add(entry.link)
         if same_story:  # already told under the same link elsewhere, or too old to be news
             self.store.mark_seen(feed_key, same_story, now + ttl)
+        new += edited  # its link is its own: published again under the same id
         new.sort(key=lambda e: e.published or now)
         return new, too_old
+
+    def _edited(self, parsed: ParsedFeed, seen: dict[str, float]) -> list[Entry]:
+        """Published entries whose text changed since: re-classified, since an outlet edits a
+        story under the same guid as it grows. Only ids published with a digest count: a
+        backlog entry (remembered, never published) stays unpublished when edited."""
+        ids = [e.id for e in parsed.entries if e.id in seen and e.digest]
+        known = self.store.digests(ids) if ids else {}
+        return [e for e in parsed.entries if e.id in known and known[e.id] != e.digest]
 
     async def publish(
         self, feed: FeedConfig, parsed: ParsedFeed, now: float, flog: structlog.BoundLogger
@@ -120,9 +130,10 @@ class Publisher:
         sent = [
             a for a, r in zip(articles, results, strict=True) if not isinstance(r, BaseException)
         ]
-        self.store.mark_seen(
-            feed.url, ((a.id, a.link) for a in sent), now + self.settings.poller.seen_ttl
-        )
+        expires = now + self.settings.poller.seen_ttl
+        self.store.mark_seen(feed.url, ((a.id, a.link) for a in sent), expires)
+        sent_ids = {a.id for a in sent}
+        self.store.mark_digests(((e.id, e.digest) for e in new if e.id in sent_ids), expires)
         ARTICLES_PUBLISHED.inc(len(sent))
         for article in sent:
             flog.info(ARTICLE_PUBLISHED, article_id=article.id, title=article.title[:120])

@@ -76,6 +76,13 @@ MIGRATIONS = (
     polls INTEGER NOT NULL
 );
 """,
+    # 5: a digest of each published article's text, so an edit under the same guid shows
+    """CREATE TABLE IF NOT EXISTS seen_digests (
+    id TEXT PRIMARY KEY,           -- a published article id
+    digest TEXT NOT NULL,          -- of its raw text when last published: edits show here
+    expires REAL NOT NULL
+) WITHOUT ROWID;
+""",
 )
 _CHUNK = 500  # below SQLite's default limit on host parameters
 EXPIRE_EVERY = 3600.0  # seconds between expiry sweeps while running
@@ -183,6 +190,17 @@ class StateStore:
             [(link, item_id, expires) for item_id, link in pairs if link],
         )
 
+    def digests(self, ids: list[str]) -> dict[str, str]:
+        """The text digest each of `ids` was last published with (where one was recorded)."""
+        return dict(self._select_in("SELECT id, digest FROM seen_digests WHERE id IN ({})", ids))
+
+    def mark_digests(self, items: Iterable[tuple[str, str]], expires: float) -> None:
+        """Remember (id, digest) pairs: the text an article id was last published with."""
+        self.db.executemany(
+            "INSERT OR REPLACE INTO seen_digests (id, digest, expires) VALUES (?, ?, ?)",
+            [(item_id, digest, expires) for item_id, digest in items if digest],
+        )
+
     def expire(self, now: float) -> int:
         """Forget ids and links past their expiry now; returns how many ids went."""
         count = self._delete_expired(now)
@@ -192,4 +210,5 @@ class StateStore:
     def _delete_expired(self, now: float) -> int:
         count = self.db.execute("DELETE FROM seen WHERE expires < ?", (now,)).rowcount
         self.db.execute("DELETE FROM seen_links WHERE expires < ?", (now,))
+        self.db.execute("DELETE FROM seen_digests WHERE expires < ?", (now,))
         return int(count)

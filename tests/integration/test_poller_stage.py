@@ -374,3 +374,60 @@ async def test_backlog_older_than_max_age_is_remembered_not_published(
         server.set("/a.xml", rss_feed([item(4), item(1, pubDate=recent), item(2), item(3)]))
         await poll_once(make_settings(tmp_path, [("A", server.url("/a.xml"))]), bus)
         assert [a["title"] for a in await published(bus)] == ["Story 1", "Story 4"]
+
+
+async def test_an_entry_edited_under_the_same_guid_is_published_again(
+    tmp_path: Path, bus: SqliteBus
+) -> None:
+    async with FeedServer() as server:
+        server.set("/a.xml", rss_feed([item(1, description="Acme recalls 100,000 cars")]))
+        settings = make_settings(tmp_path, [("A", server.url("/a.xml"))])
+        await poll_once(settings, bus)
+        await poll_once(settings, bus)  # unchanged: nothing
+        assert len(await published(bus)) == 1
+        server.set("/a.xml", rss_feed([item(1, description="Acme recalls 1.2 million cars")]))
+        await poll_once(settings, bus)
+        await poll_once(settings, bus)  # the edit once, not at every poll
+        first, edit = await published(bus)
+        assert edit["id"] == first["id"]
+        assert "1.2 million" in edit["summary"] and "100,000" in first["summary"]
+
+
+async def test_an_edit_seen_as_a_stub_asks_for_the_full_text(
+    tmp_path: Path, bus: SqliteBus
+) -> None:
+    from services.poller.normalise import Entry  # noqa: PLC0415
+    from services.poller.parser import ParsedFeed  # noqa: PLC0415
+    from services.poller.publish import Publisher, StaleStubsError  # noqa: PLC0415
+
+    settings = make_settings(tmp_path, [])
+    store = StateStore(tmp_path / "poller.db")
+    publisher = Publisher(settings, bus, store)
+    now = time.time()
+    full = Entry("id1", "Acme recalls", "", "", None, now, now, "en", digest="d1")
+    assert publisher.new_entries(ParsedFeed("A", "rss20", [full]), "feed", now) == ([full], 0)
+    store.mark_seen("feed", [("id1", None)], now + 3600)
+    store.mark_digests([("id1", "d1")], now + 3600)
+    same_stub = Entry("id1", "", "", "", None, None, None, None, complete=False, digest="d1")
+    assert publisher.new_entries(ParsedFeed("A", "rss20", [same_stub]), "feed", now) == ([], 0)
+    edited_stub = same_stub._replace(digest="d2")
+    with pytest.raises(StaleStubsError):
+        publisher.new_entries(ParsedFeed("A", "rss20", [edited_stub]), "feed", now)
+    edited = full._replace(title="Acme expands recall", digest="d2")
+    assert publisher.new_entries(ParsedFeed("A", "rss20", [edited]), "feed", now) == ([edited], 0)
+    store.close()
+
+
+async def test_an_edited_backlog_entry_is_not_published(tmp_path: Path, bus: SqliteBus) -> None:
+    old = {"pubDate": "Tue, 05 Mar 2024 10:00:00 GMT"}
+    async with FeedServer() as server:
+        server.set("/a.xml", rss_feed([item(1, description="Acme recalls 100 cars", **old)]))
+        settings = make_settings(tmp_path, [("A", server.url("/a.xml"))], max_age=86400)
+        await poll_once(settings, bus)
+        first = item(1, description="Acme recalls 100 cars", **old)
+        server.set("/a.xml", rss_feed([item(2, **old), first]))  # item 1 seen again unchanged
+        await poll_once(settings, bus)
+        edited = item(1, description="Acme recalls 900 cars", **old)
+        server.set("/a.xml", rss_feed([item(2, **old), edited]))
+        await poll_once(settings, bus)
+        assert await published(bus) == []

@@ -69,13 +69,14 @@ class Request:
         return 200 <= self.status < 300
 
 
-def _default_reply(path: str) -> Reply:
+def _default_reply(path: str, n: int = 1) -> Reply:
+    """The service's usual success; `n` numbers the new message (Telegram id, Slack ts)."""
     if path.startswith("/services/") or path.startswith("/workflows/"):
         return Reply(200, b"ok", {"Content-Type": "text/plain"})
     if path.startswith("/bot"):
-        return Reply(200, {"ok": True, "result": {"message_id": 1, "chat": {"id": 0}}})
+        return Reply(200, {"ok": True, "result": {"message_id": n, "chat": {"id": 0}}})
     if path.startswith("/api/chat."):
-        return Reply(200, {"ok": True, "channel": "C1", "ts": "1.000100"})
+        return Reply(200, {"ok": True, "channel": "C1", "ts": f"1.{n:06d}"})
     return Reply(200, {})
 
 
@@ -85,6 +86,7 @@ class ChatServer:
     def __init__(self, port: int = 0, *, record: bool = True) -> None:
         self._scripts: dict[str, deque[Reply]] = {}
         self._holds: dict[str, tuple[float, float]] = {}  # prefix -> (until, retry_after)
+        self._numbers: dict[str, int] = {}  # path -> messages answered by default
         self._lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)
         self.record = record
@@ -220,7 +222,9 @@ class ChatServer:
             for prefix, queue in self._scripts.items():
                 if path.startswith(prefix) and queue:
                     return queue.popleft()
-        return _default_reply(path)
+            # numbered per path, so each chat's ids are 1, 2, 3... whatever else runs alongside
+            self._numbers[path] = self._numbers.get(path, 0) + 1
+            return _default_reply(path, self._numbers[path])
 
     def _record(self, request: Request) -> None:
         with self._arrived:
@@ -245,6 +249,10 @@ class ChatServer:
                 if left <= 0:
                     raise TimeoutError(f"{len(got)} of {count} requests after {timeout}s")
                 self._arrived.wait(left)
+
+    def slack_api_messages(self) -> list[dict[str, Any]]:
+        """Accepted Slack Web API `chat.postMessage` payloads, in order."""
+        return [r.json for r in self.requests if r.accepted and r.path.startswith("/api/chat.")]
 
     def slack_messages(self, hook: str | None = None) -> list[dict[str, Any]]:
         """Accepted Slack webhook payloads, optionally for one hook path 'T/B/X'."""

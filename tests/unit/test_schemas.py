@@ -46,6 +46,9 @@ def test_alert_id_is_stable_and_distinguishes_events() -> None:
     assert alert_id("a", recall) == alert_id("a", recall.model_copy(update={"confidence": 0.5}))
     assert alert_id("a", recall) != alert_id("a", crash)
     assert alert_id("a", recall) != alert_id("b", recall)
+    # an article edited under the same guid: new figures are a new alert, none the same one
+    grown = recall.model_copy(update={"facts": Facts(units=120_000)})
+    assert alert_id("a", recall) != alert_id("a", grown)
 
 
 def test_contract_omits_unset_facts_and_keeps_numbers_numeric() -> None:

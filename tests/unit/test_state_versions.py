@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 
 from services.core.sqlite import StateVersionError, migrate
+from services.core.sqlitebus import SqliteBus
+from services.notifier.deliverylog import MIGRATIONS as NOTIFIER_MIGRATIONS
+from services.notifier.deliverylog import DeliveryLog
 from services.poller.state import MIGRATIONS, StateStore
 
 # poller.db as redflag wrote it before state versioning (user_version 0)
@@ -80,3 +83,67 @@ def test_a_failing_migration_leaves_the_file_at_its_version() -> None:
         migrate(db, ["CREATE TABLE t (x INTEGER);", "INSERT INTO t VALUES (1); BOGUS;"], name="t")
     assert db.execute("PRAGMA user_version").fetchone()[0] == 1
     assert db.execute("SELECT count(*) FROM t").fetchone()[0] == 0  # rolled back whole
+
+
+# notifier.db and bus.db as redflag wrote them before state versioning (user_version 0)
+UNVERSIONED_NOTIFIER_DB = """
+CREATE TABLE deliveries (
+    alert_id TEXT NOT NULL, channel TEXT NOT NULL, state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0, reason TEXT NOT NULL DEFAULT '',
+    updated_at REAL NOT NULL, owner TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (alert_id, channel)
+) WITHOUT ROWID;
+CREATE TABLE held (
+    channel TEXT NOT NULL, alert_id TEXT NOT NULL, alert TEXT NOT NULL,
+    held_at REAL NOT NULL, batch TEXT, PRIMARY KEY (channel, alert_id)
+) WITHOUT ROWID;
+CREATE TABLE accepted (
+    alert_id TEXT NOT NULL, channel TEXT NOT NULL, target TEXT NOT NULL, at REAL NOT NULL,
+    PRIMARY KEY (alert_id, channel, target)
+) WITHOUT ROWID;
+CREATE TABLE digests (channel TEXT PRIMARY KEY, last_sent_at REAL NOT NULL) WITHOUT ROWID;
+INSERT INTO deliveries (alert_id, channel, state, updated_at)
+    VALUES ('a1', 'desk', 'delivered', 1e9);
+"""
+UNVERSIONED_BUS_DB = """
+CREATE TABLE log (
+    topic TEXT NOT NULL, offset INTEGER NOT NULL, key TEXT, value BLOB NOT NULL,
+    PRIMARY KEY (topic, offset)
+) WITHOUT ROWID;
+CREATE TABLE heads (topic TEXT PRIMARY KEY, next_offset INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE group_offsets (
+    grp TEXT NOT NULL, topic TEXT NOT NULL, next_offset INTEGER NOT NULL,
+    PRIMARY KEY (grp, topic)
+) WITHOUT ROWID;
+INSERT INTO log VALUES ('t', 0, 'k0', X'6f6e65');
+INSERT INTO log VALUES ('t', 1, 'k1', X'74776f');
+INSERT INTO heads VALUES ('t', 2);
+INSERT INTO group_offsets VALUES ('g', 't', 1);
+"""
+
+
+def test_an_unversioned_delivery_log_migrates_and_keeps_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "notifier.db"
+    with sqlite3.connect(path) as db:
+        db.executescript(UNVERSIONED_NOTIFIER_DB)
+    log = DeliveryLog(path)
+    try:
+        assert log.state("a1", "desk") == "delivered"  # a delivered alert is never resent
+        assert log.recent_events(0.0) == []  # the event tables came with the migration
+    finally:
+        log.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(NOTIFIER_MIGRATIONS)
+
+
+async def test_an_unversioned_embedded_bus_migrates_and_keeps_its_log(tmp_path: Path) -> None:
+    path = tmp_path / "bus.db"
+    with sqlite3.connect(path) as db:
+        db.executescript(UNVERSIONED_BUS_DB)
+    async with SqliteBus(path) as bus:
+        consumer = await bus.consumer(["t"], "g")
+        [record] = await consumer.poll(timeout=0.1)  # resumes after its committed offset
+        assert (record.offset, record.key, record.value) == (1, "k1", b"two")
+        await bus.send("t", "k2", b"three")
+        assert [r.offset for r in await consumer.poll(timeout=0.1)] == [2]
+        await consumer.close()

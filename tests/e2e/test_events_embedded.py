@@ -1,0 +1,77 @@
+"""Events end to end, embedded: four outlets, one alert; the update threaded; kill -9 (#12)."""
+
+import asyncio
+from pathlib import Path
+
+from services.app.runner import run_embedded
+
+from services.core.settings import load_settings
+from tests.e2e.event_stories import (
+    FEEDS,
+    ROUND_1,
+    check_thread,
+    documents,
+    round_2,
+    telegram,
+    until,
+)
+from tests.e2e.stories import write_config
+from tests.support.chatserver import ChatServer, chat_server
+from tests.support.feedserver import FeedServer
+from tests.support.procs import Stage, stage_env
+
+__all__ = ["chat_server"]
+
+
+def serve(feeds: FeedServer, stories: dict[str, list]) -> None:  # type: ignore[type-arg]
+    for path, body in documents(stories).items():
+        feeds.set(path, body)
+
+
+async def test_one_event_from_four_feeds_is_one_alert_then_one_update(
+    tmp_path: Path, chat_server: ChatServer
+) -> None:
+    async with FeedServer() as feeds:
+        serve(feeds, ROUND_1)
+        config = write_config(
+            tmp_path / "redflag.yaml",
+            state_dir=str(tmp_path / "state"),
+            feeds=[
+                {"name": n, "url": feeds.url(f"/{n}.xml"), "allow_private": True} for n in FEEDS
+            ],
+            notifier={"endpoints": chat_server.endpoints},
+        )
+        settings = load_settings(config, env={})
+        await run_embedded(settings, once=True)
+        check_thread(chat_server, grown=False)
+        serve(feeds, round_2())
+        await run_embedded(settings, once=True)  # a restart between reports
+        check_thread(chat_server, grown=True)
+
+
+async def test_kill_9_between_reports_loses_nothing_and_repeats_nothing(
+    tmp_path: Path, chat_server: ChatServer
+) -> None:
+    async with FeedServer() as feeds:
+        serve(feeds, ROUND_1)
+        config = write_config(
+            tmp_path / "redflag.yaml",
+            state_dir=str(tmp_path / "state"),
+            feeds=[
+                {"name": n, "url": feeds.url(f"/{n}.xml"), "interval": 1, "allow_private": True}
+                for n in FEEDS
+            ],
+            poller={"min_interval": 1, "default_interval": 1},
+        )
+        env = stage_env({"REDFLAG_CONFIG": str(config), **chat_server.env()})
+        run = Stage(["run"], env, tmp_path / "run.log").start()
+        try:
+            await until(lambda: len(telegram(chat_server)) >= 4, 90)
+            run.kill9()
+            serve(feeds, round_2())
+            run.start()
+            await until(lambda: len(telegram(chat_server)) >= 6, 90)
+            await asyncio.sleep(3)  # more polls: nothing may repeat
+        finally:
+            run.stop()
+        check_thread(chat_server, grown=True)

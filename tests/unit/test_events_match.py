@@ -1,0 +1,224 @@
+"""Event matching rules (services/events): same event, update, new event, edit; table-driven."""
+
+from typing import Any
+
+import pytest
+
+from schemas.alert import Event, Facts
+from services.events.figures import numbers_in
+from services.events.match import (
+    EventState,
+    Report,
+    changes,
+    company_key,
+    decide,
+    merged,
+)
+from services.events.rules import load_rules
+
+RULES = load_rules()
+HOUR = 3600.0
+T0 = 1_700_000_000.0
+
+
+def report(
+    kind: str = "recall", at: float = T0, article: str = "a2", text: str = "", **facts: Any
+) -> Report:
+    return Report("al-" + article, article, kind, "ford", Facts(**facts), at, text)
+
+
+def event(
+    kind: str = "recall", at: float = T0, articles: tuple[str, ...] = ("a1",), **facts: Any
+) -> EventState:
+    f = Facts(**facts)
+    units = (f.units,) if f.units is not None else ()
+    return EventState("ev1", kind, "ford", f, (at,), frozenset(articles), units)
+
+
+@pytest.mark.parametrize(
+    ("existing", "new", "expected"),
+    [
+        # recall: units within rounding are one recall, in any wording or language
+        (event(units=1_206_803), report(units=1_200_000), "repeat"),
+        (event(units=116_887), report(units=116_900), "repeat"),
+        (event(units=141_960), report(units=142_000), "repeat"),  # 14.2万
+        (event(units=1_210_000), report(units=1_206_803), "repeat"),  # "1.21 million"
+        (event(units=20_000), report(units=23_524), "first"),  # 2.0万 is not 15,000-25,000
+        (event(units=2_364), report(units=2_446), "first"),  # exact, 3 % apart: two recalls
+        (event(units=448_976), report(units=449_000), "repeat"),
+        (event(units=100_000), report(), "repeat"),  # no figure: the same recall
+        (event(), report(units=5000), "repeat"),
+        # grown with an expansion word: update; without: a different recall
+        (event(units=100_000), report(units=1_200_000, text="Ford expands recall"), "update"),
+        (event(units=100_000), report(units=1_200_000, text="福特扩大召回"), "update"),
+        # the classifier took the old figure of a Chinese expansion: its largest figure counts
+        (
+            event(units=2_674),
+            report(units=2_674, text="维福将召回范围从2674辆扩大至1.2万辆"),
+            "update",
+        ),
+        (event(units=100_000), report(units=1_200_000, text="Ford recalls SUVs"), "first"),
+        (event(units=100_000), report(units=40_000, text="Ford recalls trucks"), "first"),
+        # out of the 7-day window: a new event
+        (event(units=100_000), report(units=100_000, at=T0 + 8 * 24 * HOUR), "first"),
+        (event(units=100_000), report(units=100_000, at=T0 + 6 * 24 * HOUR), "repeat"),
+        # an earlier report arriving late still fits
+        (event(units=100_000), report(units=100_000, at=T0 - 5 * HOUR), "repeat"),
+        # crash: counts only grow; a rise is an update, a lower (older) figure a repeat
+        (event("crash", fatalities=3), report("crash", fatalities=3), "repeat"),
+        (event("crash", fatalities=3), report("crash", fatalities=5), "update"),
+        (event("crash", fatalities=3, injuries=10), report("crash", injuries=12), "update"),
+        (event("crash", fatalities=5), report("crash", fatalities=3), "repeat"),
+        (event("crash"), report("crash", fatalities=0), "repeat"),
+        (
+            event("crash", fatalities=3),
+            report("crash", fatalities=9, at=T0 + 4 * 24 * HOUR),
+            "first",
+        ),
+        # target: same metric, period and new value; changed again from its last value: update
+        (
+            event("target_change", metric="deliveries", period="2025", old=2.0e6, new=1.8e6),
+            report("target_change", metric="deliveries", period="2025", new=1.8e6),
+            "repeat",
+        ),
+        (
+            event("target_change", metric="deliveries", period="2025", old=2.0e6, new=1.8e6),
+            report("target_change", metric="deliveries", period="2025", old=1.8e6, new=1.6e6),
+            "update",
+        ),
+        (  # another broker's different target: another event
+            event("target_change", metric="price target", old=300, new=280),
+            report("target_change", metric="price target", old=310, new=250),
+            "first",
+        ),
+        (
+            event("target_change", metric="deliveries", period="2025", new=1.8e6),
+            report("target_change", metric="revenue", period="2025", new=1.8e6),
+            "first",
+        ),
+        (
+            event("target_change", metric="deliveries", period="2025", new=1.8e6),
+            report("target_change", metric="deliveries", period="2026", new=1.8e6),
+            "first",
+        ),
+        # the same article again (edited): cosmetic -> edit, its figure grown -> update
+        (event(units=100_000, articles=("a2",)), report(units=100_000), "edit"),
+        (event(units=100_000, articles=("a2",)), report(units=1_200_000), "update"),
+        (event("crash", fatalities=2, articles=("a2",)), report("crash", fatalities=4), "update"),
+    ],
+)
+def test_decide(existing: EventState, new: Report, expected: str) -> None:
+    decision = decide(new, [existing], RULES)
+    assert decision.kind == expected
+    assert decision.event_id == (None if expected == "first" else "ev1")
+
+
+def test_other_type_or_company_never_matches() -> None:
+    crash = event("crash", fatalities=1)
+    other = EventState("ev2", "recall", "gm", Facts(units=10), (T0,), frozenset(), (10,))
+    assert decide(report(units=10), [crash, other], RULES).kind == "first"
+
+
+def test_the_matching_recall_is_chosen_among_several() -> None:
+    small = EventState("small", "recall", "ford", Facts(units=5_000), (T0,), frozenset(), (5_000,))
+    big = EventState("big", "recall", "ford", Facts(units=900_000), (T0,), frozenset(), (900_000,))
+    assert decide(report(units=899_000), [small, big], RULES).event_id == "big"
+    assert decide(report(units=5_010), [big, small], RULES).event_id == "small"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ford expands Explorer recall to 1.2 million SUVs, up from 142,000",
+        "福特将召回范围从14.2万辆扩大至120万辆",
+        "Ford expands its Explorer recall to 1.2 million vehicles",  # no figure: the older
+    ],
+)
+def test_an_expansion_grows_the_recall_it_names_else_the_older(text: str) -> None:
+    explorer = EventState(
+        "explorer", "recall", "ford", Facts(units=142_000), (T0,), frozenset(), (142_000,)
+    )
+    trucks = EventState(
+        "trucks", "recall", "ford", Facts(units=38_000), (T0 + HOUR,), frozenset(), (38_000,)
+    )
+    grown = report(units=1_200_000, at=T0 + 2 * HOUR, text=text)
+    for candidates in ([explorer, trucks], [trucks, explorer]):
+        decision = decide(grown, candidates, RULES)
+        assert (decision.kind, decision.event_id) == ("update", "explorer")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("recalls 142,000 SUVs", [142_000.0]),
+        ("to 1.2 million from 100,000", [1_200_000.0, 100_000.0]),
+        ("召回14.2万辆", [142_000.0]),
+    ],
+)
+def test_numbers_in(text: str, expected: list[float]) -> None:
+    assert numbers_in(text) == pytest.approx(expected)
+
+
+def test_a_units_figure_seen_before_the_expansion_still_matches() -> None:
+    grown = EventState(
+        "ev1", "recall", "ford", Facts(units=1_200_000), (T0,), frozenset(), (100_000, 1_200_000)
+    )
+    assert decide(report(units=100_000), [grown], RULES).kind == "repeat"
+
+
+@pytest.mark.parametrize(
+    ("kind", "old", "new", "expected"),
+    [
+        ("recall", Facts(units=100), Facts(units=1200), Facts(units=1200)),
+        ("recall", Facts(units=1200), Facts(), Facts(units=1200)),
+        (
+            "crash",
+            Facts(fatalities=3, injuries=9),
+            Facts(fatalities=2, injuries=12),
+            Facts(fatalities=3, injuries=12),
+        ),
+        (
+            "target_change",
+            Facts(metric="m", old=10, new=9),
+            Facts(metric="m", old=9, new=8),
+            Facts(metric="m", old=9, new=8),
+        ),
+    ],
+)
+def test_merged_counts_only_grow(kind: str, old: Facts, new: Facts, expected: Facts) -> None:
+    assert merged(kind, old, new, grown=True) == expected
+
+
+def test_a_repeat_keeps_the_recall_figure_first_told() -> None:
+    assert merged("recall", Facts(units=1_200_000), Facts(units=1_206_803)) == Facts(
+        units=1_200_000
+    )
+    assert merged("recall", Facts(), Facts(units=5)) == Facts(units=5)
+
+
+def test_changes_name_old_and_new() -> None:
+    assert changes("recall", Facts(units=100), Facts(units=1200)) == [("units", 100, 1200)]
+    assert changes("crash", Facts(fatalities=1), Facts(fatalities=1, injuries=4)) == [
+        ("injuries", None, 4)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("company", "watch", "expected"),
+    [
+        ("Xiaomi", True, "xiaomi"),
+        ("Ford Motor Co.", False, "ford motor"),
+        ("Ford Motor", False, "ford motor"),
+        ("ACME Holdings Ltd", False, "acme"),
+        ("比亚迪股份有限公司", False, "比亚迪"),
+        (
+            "\uff34\uff4f\uff59\uff4f\uff54\uff41",
+            False,
+            "toyota",
+        ),  # full-width as some Chinese outlets write it
+        (None, False, "?"),
+    ],
+)
+def test_company_key(company: str | None, watch: bool, expected: str) -> None:
+    ev = Event(type="recall", confidence=0.9, company=company, on_watchlist=watch)
+    assert company_key(ev, RULES) == expected
