@@ -4,7 +4,6 @@ import asyncio
 from pathlib import Path
 
 from services.app.runner import run_embedded
-
 from services.core.settings import load_settings
 from tests.e2e.event_stories import (
     FEEDS,
