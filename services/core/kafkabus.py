@@ -18,6 +18,7 @@ from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from aiokafka.structs import OffsetAndMetadata
 
 from services.core.bus import Record, Startable
+from services.core.kafkaconnect import bounded, client_options, started
 from services.core.offsets import PartitionProgress
 from services.core.settings import KafkaSettings
 
@@ -32,32 +33,33 @@ KAFKA_MEMBER_POLL_FAILED = "kafka_member_poll_failed"
 class KafkaBus(Startable):
     """Implements `services.core.bus.Bus` on a Kafka cluster."""
 
-    def __init__(self, settings: KafkaSettings) -> None:
+    def __init__(self, settings: KafkaSettings, stop: asyncio.Event | None = None) -> None:
+        """`stop` (SIGTERM) ends the wait for a broker that does not answer yet."""
         self._settings = settings
+        self._stop = stop
         self._producer: AIOKafkaProducer | None = None
 
     async def start(self) -> None:
-        """Create the topics (where configured) and start the producer."""
+        """Create the topics (where configured) and start the producer, once the broker
+        answers (`kafkaconnect.started`)."""
         if self._settings.create_topics:
             await self.ensure_topics()
         if self._producer is None:
-            producer = AIOKafkaProducer(
-                bootstrap_servers=self._settings.bootstrap_servers,
-                client_id=self._settings.client_id,
-                acks="all",
-                enable_idempotence=self._settings.enable_idempotence,
-                linger_ms=5,
+            self._producer = await started(
+                self._settings,
+                lambda: AIOKafkaProducer(
+                    **client_options(self._settings),
+                    acks="all",
+                    enable_idempotence=self._settings.enable_idempotence,
+                    linger_ms=5,
+                ),
+                self._stop,
             )
-            await producer.start()
-            self._producer = producer
 
     async def ensure_topics(self) -> None:
         """Create redflag's topics if missing; an existing topic is left as it is."""
         topics = self._settings.topics
-        admin = AIOKafkaAdminClient(
-            bootstrap_servers=self._settings.bootstrap_servers, client_id=self._settings.client_id
-        )
-        await admin.start()
+        admin = await _admin(self._settings, self._stop)
         try:
             existing = set(await admin.list_topics())
             wanted = [
@@ -92,7 +94,7 @@ class KafkaBus(Startable):
     async def consumer(self, topics: Sequence[str], group: str) -> "KafkaConsumer":
         """Join `group` on `topics`, starting from the earliest record when it has no offset."""
         consumer = KafkaConsumer(self._settings, group)
-        await consumer.start(topics)
+        await consumer.start(topics, self._stop)
         return consumer
 
     async def group_member(
@@ -101,18 +103,19 @@ class KafkaBus(Startable):
         """Join `group` on `topic` for its partitions alone, not its records; the topic is
         created with `partitions` if missing (where `create_topics`). The caller closes it."""
         if self._settings.create_topics:
-            await _ensure_topic(self._settings, topic, partitions)
+            await _ensure_topic(self._settings, topic, partitions, self._stop)
         member = GroupMember(self._settings, topic, group, listener)
-        await member.start(partitions)
+        await member.start(partitions, self._stop)
         return member
 
 
 def group_consumer(settings: KafkaSettings, group: str, **options: object) -> AIOKafkaConsumer:
-    """A manually committing group member with redflag's timeouts (aiokafka, consumer.rst)."""
+    """A manually committing group member with redflag's timeouts (aiokafka, consumer.rst),
+    static (KIP-345) when `group_instance_id` is set."""
     return AIOKafkaConsumer(
-        bootstrap_servers=settings.bootstrap_servers,
-        client_id=settings.client_id,
+        **client_options(settings),
         group_id=group,
+        group_instance_id=settings.group_instance_id,
         enable_auto_commit=False,
         session_timeout_ms=settings.session_timeout_ms,
         heartbeat_interval_ms=settings.heartbeat_interval_ms,
@@ -125,14 +128,28 @@ class KafkaConsumer:
 
     def __init__(self, settings: KafkaSettings, group: str) -> None:
         self._progress: dict[TopicPartition, PartitionProgress] = {}
+        self._settings = settings
+        self._group = group
         self._max_batch = settings.max_batch
-        self._consumer = group_consumer(
-            settings, group, auto_offset_reset="earliest", max_poll_records=settings.max_batch
+        self._started: AIOKafkaConsumer | None = None
+
+    @property
+    def _consumer(self) -> AIOKafkaConsumer:
+        if self._started is None:
+            raise RuntimeError("KafkaConsumer used before start()")
+        return self._started
+
+    def _new(self) -> AIOKafkaConsumer:
+        return group_consumer(
+            self._settings,
+            self._group,
+            auto_offset_reset="earliest",
+            max_poll_records=self._settings.max_batch,
         )
 
-    async def start(self, topics: Sequence[str]) -> None:
-        """Connect and subscribe."""
-        await self._consumer.start()
+    async def start(self, topics: Sequence[str], stop: asyncio.Event | None = None) -> None:
+        """Connect (waiting for the broker, unless `stop` is set) and subscribe."""
+        self._started = await started(self._settings, self._new, stop)
         self._consumer.subscribe(list(topics), listener=_Rebalance(self))
 
     async def poll(self, timeout: float, max_records: int = 500) -> list[Record]:
@@ -191,7 +208,7 @@ class KafkaConsumer:
         except KafkaError:
             pass  # uncommitted work is redelivered; dedupe absorbs it
         finally:
-            await self._consumer.stop()
+            await bounded(self._consumer.stop(), self._settings, "consumer")
 
 
 class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -233,27 +250,31 @@ class GroupMember:
     def __init__(
         self, settings: KafkaSettings, topic: str, group: str, listener: PartitionListener
     ) -> None:
+        self._settings = settings
         self._topic = topic
         self._listener = listener
         self._task: asyncio.Task[None] | None = None
-        self._consumer = group_consumer(settings, group, auto_offset_reset="latest")
+        self._group = group
+        self._started: AIOKafkaConsumer | None = None
 
-    async def start(self, partitions: int) -> None:
+    @property
+    def _consumer(self) -> AIOKafkaConsumer:
+        if self._started is None:
+            raise RuntimeError("GroupMember used before start()")
+        return self._started
+
+    def _new(self) -> AIOKafkaConsumer:
+        return group_consumer(self._settings, self._group, auto_offset_reset="latest")
+
+    async def start(self, partitions: int, stop: asyncio.Event | None = None) -> None:
         """Connect, check the topic has `partitions`, join the group and stay in it."""
-        await self._consumer.start()
-        found = 0
-        for _ in range(20):  # a topic just created may take a moment to show in metadata
-            await self._consumer.topics()  # loads the metadata partitions_for_topic reads
-            found = len(self._consumer.partitions_for_topic(self._topic) or ())
-            if found:
-                break
-            await asyncio.sleep(0.5)
+        found = await _partition_count(self._settings, self._topic, stop)
         if found != partitions:
-            await self._consumer.stop()
             raise ValueError(
                 f"topic {self._topic} has {found} partitions, expected {partitions}: "
                 "the partition count is fixed when the topic is created"
             )
+        self._started = await started(self._settings, self._new, stop)
         self._consumer.subscribe([self._topic], listener=_Membership(self._topic, self._listener))
         self._task = asyncio.create_task(self._keep_polling(), name=f"member {self._topic}")
 
@@ -272,7 +293,7 @@ class GroupMember:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        await self._consumer.stop()
+        await bounded(self._consumer.stop(), self._settings, "group member")
 
 
 class _Membership(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -287,14 +308,35 @@ class _Membership(ConsumerRebalanceListener):  # type: ignore[misc]
         self._listener.assigned({tp.partition for tp in assigned if tp.topic == self._topic})
 
 
-async def _ensure_topic(settings: KafkaSettings, topic: str, partitions: int) -> None:
-    admin = AIOKafkaAdminClient(
-        bootstrap_servers=settings.bootstrap_servers, client_id=settings.client_id
+async def _admin(settings: KafkaSettings, stop: asyncio.Event | None) -> AIOKafkaAdminClient:
+    admin: AIOKafkaAdminClient = await started(
+        settings, lambda: AIOKafkaAdminClient(**client_options(settings)), stop
     )
-    await admin.start()
+    return admin
+
+
+async def _ensure_topic(
+    settings: KafkaSettings, topic: str, partitions: int, stop: asyncio.Event | None
+) -> None:
+    admin = await _admin(settings, stop)
     try:
         if topic not in set(await admin.list_topics()):
             with contextlib.suppress(TopicAlreadyExistsError):  # another member was first
                 await admin.create_topics([NewTopic(topic, partitions, 1)])
+    finally:
+        await admin.close()
+
+
+async def _partition_count(settings: KafkaSettings, topic: str, stop: asyncio.Event | None) -> int:
+    """The topic's partitions as the brokers' metadata shows them (0: no such topic)."""
+    admin = await _admin(settings, stop)
+    try:
+        for _ in range(20):  # a topic just created may take a moment to show in metadata
+            described = await admin.describe_topics([topic])
+            found = [len(t["partitions"]) for t in described if t["topic"] == topic]
+            if found and found[0]:
+                return found[0]
+            await asyncio.sleep(0.5)
+        return 0
     finally:
         await admin.close()

@@ -15,6 +15,7 @@ from services.classifier import stage as classifier
 from services.core.bus import Bus
 from services.core.health import beat_forever, heartbeat_path
 from services.core.kafkabus import KafkaBus
+from services.core.kafkaconnect import StopRequested
 from services.core.lifecycle import StopSignal
 from services.core.metrics import serve as serve_metrics
 from services.core.settings import Settings
@@ -69,10 +70,13 @@ async def run_stage(name: str, settings: Settings, stop: asyncio.Event | None = 
     """One stage on Kafka, until SIGTERM/SIGINT."""
     stop = stop or asyncio.Event()
     install_signal_handlers(stop)
-    async with KafkaBus(settings.kafka) as bus, _running(settings, name):
-        log.info(STAGE_STARTED, stage=name, bootstrap=settings.kafka.bootstrap_servers)
-        await STAGES[name](settings, bus, StopSignal(stop=stop))
-        log.info(STAGE_STOPPED, stage=name)
+    try:
+        async with KafkaBus(settings.kafka, stop) as bus, _running(settings, name):
+            log.info(STAGE_STARTED, stage=name, bootstrap=settings.kafka.bootstrap_servers)
+            await STAGES[name](settings, bus, StopSignal(stop=stop))
+    except StopRequested:
+        pass  # stopped while waiting for the broker: nothing ran, nothing to drain
+    log.info(STAGE_STOPPED, stage=name)
 
 
 async def run_embedded(
