@@ -9,7 +9,7 @@ rest; the partition's new owner re-reads it, and the downstream dedupe absorbs t
 import asyncio
 import contextlib
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
@@ -28,6 +28,7 @@ KAFKA_TOPIC_CREATE_FAILED = "kafka_topic_create_failed"
 KAFKA_PARTITIONS_REVOKED = "kafka_partitions_revoked"
 KAFKA_PARTITIONS_ASSIGNED = "kafka_partitions_assigned"
 KAFKA_MEMBER_POLL_FAILED = "kafka_member_poll_failed"
+_FETCH_SLACK_S = 0.5  # beyond a poll's timeout, before it returns empty-handed
 
 
 class KafkaBus(Startable):
@@ -80,7 +81,7 @@ class KafkaBus(Startable):
     async def close(self) -> None:
         """Flush pending sends and stop the producer."""
         if self._producer is not None:
-            await self._producer.stop()
+            await bounded(self._producer.stop(), self._settings.close_timeout_s, "producer")
             self._producer = None
 
     async def send(self, topic: str, key: str | None, value: bytes) -> None:
@@ -132,6 +133,7 @@ class KafkaConsumer:
         self._group = group
         self._max_batch = settings.max_batch
         self._started: AIOKafkaConsumer | None = None
+        self._fetch: asyncio.Future[dict[TopicPartition, list[Any]]] | None = None
 
     @property
     def _consumer(self) -> AIOKafkaConsumer:
@@ -153,10 +155,24 @@ class KafkaConsumer:
         self._consumer.subscribe(list(topics), listener=_Rebalance(self))
 
     async def poll(self, timeout: float, max_records: int = 500) -> list[Record]:
-        """Fetch up to `max_records`, waiting up to `timeout` seconds."""
-        batches = await self._consumer.getmany(
-            timeout_ms=int(timeout * 1000), max_records=min(max_records, self._max_batch)
-        )
+        """Fetch up to `max_records`, waiting up to about `timeout` seconds.
+
+        aiokafka's getmany ignores its timeout while a rebalance is in progress (it waits
+        for the assignment, which the broker may hold for a dead member's whole session),
+        so the fetch runs as a task that a later poll picks up again: the caller gets
+        control back in time to see SIGTERM, and no fetched record is ever dropped.
+        """
+        if self._fetch is None:
+            self._fetch = asyncio.ensure_future(
+                self._consumer.getmany(
+                    timeout_ms=int(timeout * 1000), max_records=min(max_records, self._max_batch)
+                )
+            )
+        done, _ = await asyncio.wait({self._fetch}, timeout=timeout + _FETCH_SLACK_S)
+        if not done:
+            return []
+        fetch, self._fetch = self._fetch, None
+        batches = fetch.result()
         out: list[Record] = []
         for tp, messages in batches.items():
             progress = self._progress.setdefault(tp, PartitionProgress())
@@ -202,13 +218,20 @@ class KafkaConsumer:
         return sum(p.pending for p in self._progress.values())
 
     async def close(self) -> None:
-        """Commit what is finished and leave the group."""
+        """Commit what is finished and leave the group, each within half of
+        `close_timeout_s` (a rebalance in progress can hold both)."""
+        if self._fetch is not None:
+            self._fetch.cancel()  # records it held were never handed out: redelivered
+            with contextlib.suppress(asyncio.CancelledError, KafkaError):
+                await self._fetch
+            self._fetch = None
+        half = self._settings.close_timeout_s / 2
         try:
-            await self._commit(set(self._progress))
-        except KafkaError:
+            await asyncio.wait_for(self._commit(set(self._progress)), half)
+        except (KafkaError, TimeoutError):
             pass  # uncommitted work is redelivered; dedupe absorbs it
         finally:
-            await bounded(self._consumer.stop(), self._settings, "consumer")
+            await bounded(self._consumer.stop(), half, "consumer")
 
 
 class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -293,7 +316,7 @@ class GroupMember:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        await bounded(self._consumer.stop(), self._settings, "group member")
+        await bounded(self._consumer.stop(), self._settings.close_timeout_s, "group member")
 
 
 class _Membership(ConsumerRebalanceListener):  # type: ignore[misc]

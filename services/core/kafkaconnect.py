@@ -7,9 +7,10 @@ from `SecretStr` here and nowhere else.
 
 import asyncio
 import contextlib
+import logging
 import ssl
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 
 import structlog
 from aiokafka.errors import KafkaConnectionError
@@ -81,7 +82,8 @@ async def started(
     while True:
         client = make()
         try:
-            await client.start()
+            with _BootstrapErrors() as errors:
+                await client.start()
         except KafkaConnectionError as exc:
             with contextlib.suppress(Exception):  # a half-started client: best effort
                 await client.stop()
@@ -91,13 +93,37 @@ async def started(
                 KAFKA_WAITING_FOR_BROKER,
                 bootstrap=settings.bootstrap_servers,
                 retry_in_s=delay,
-                error=type(exc).__name__,
+                error="; ".join(errors.seen) or str(exc),
             )
             if await _stopped_within(stop, delay):
                 raise StopRequested from exc
             delay = min(delay * 2, settings.connect_backoff_max_s)
         else:
             return client
+
+
+class _BootstrapErrors(logging.Filter):
+    """Holds back aiokafka's own line per failed bootstrap ("Unable connect to ...") while
+    a client starts, so each wait is one line, ours, that carries its reason (refused,
+    timed out, authentication failed)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+        self._logger = logging.getLogger("aiokafka")  # aiokafka/client.py logs there
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if str(record.msg).startswith("Unable connect to"):
+            self.seen.append(record.getMessage())
+            return False
+        return True
+
+    def __enter__(self) -> Self:
+        self._logger.addFilter(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._logger.removeFilter(self)
 
 
 async def _stopped_within(stop: asyncio.Event | None, seconds: float) -> bool:
@@ -111,8 +137,8 @@ async def _stopped_within(stop: asyncio.Event | None, seconds: float) -> bool:
     return True
 
 
-async def bounded(close: Awaitable[None], settings: KafkaSettings, what: str) -> None:
-    """Await a client's stop, giving up after `close_timeout_s`.
+async def bounded(close: Awaitable[None], seconds: float, what: str) -> None:
+    """Await a client's stop, giving up after `seconds`.
 
     aiokafka's consumer waits for a JoinGroup in flight before leaving, and the broker
     holds that answer until every known member has rejoined or timed out (up to the
@@ -121,6 +147,6 @@ async def bounded(close: Awaitable[None], settings: KafkaSettings, what: str) ->
     the missing member by its session timeout.
     """
     try:
-        await asyncio.wait_for(close, settings.close_timeout_s)
+        await asyncio.wait_for(close, seconds)
     except TimeoutError:
-        log.warning(KAFKA_CLOSE_TIMED_OUT, client=what, after_s=settings.close_timeout_s)
+        log.warning(KAFKA_CLOSE_TIMED_OUT, client=what, after_s=seconds)
