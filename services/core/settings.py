@@ -54,7 +54,9 @@ def _read_secret_file(path: Path, field: str) -> SecretStr:
     try:
         return SecretStr(path.read_text(encoding="utf-8").rstrip("\r\n"))
     except OSError as exc:  # the message names the file, never its content
-        raise ValueError(f"{field}: cannot read {path}: {exc.strerror}") from exc
+        raise ValueError(f"{field}: cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:  # its message would quote a byte of the secret
+        raise ValueError(f"{field}: {path} is not UTF-8 text") from None
 
 
 class KafkaSasl(BaseModel):
