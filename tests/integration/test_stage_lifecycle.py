@@ -62,7 +62,7 @@ def events(stage: Stage, event: str) -> list[dict[str, object]]:
     return [line for line in lines if line.get("event") == event]
 
 
-@pytest.mark.parametrize("name", STAGES)
+@pytest.mark.parametrize("name", ["poller", *STAGES])
 def test_a_broker_not_up_yet_is_waited_for_and_sigterm_still_stops(
     tmp_path: Path, name: str
 ) -> None:
@@ -130,12 +130,13 @@ def _forwarder(port: int, bootstrap: str) -> Iterator[None]:
 
 
 @pytest.mark.kafka
+@pytest.mark.parametrize("name", STAGES)
 def test_the_stage_starts_once_the_broker_answers(
-    tmp_path: Path, kafka_settings: KafkaSettings
+    tmp_path: Path, kafka_settings: KafkaSettings, name: str
 ) -> None:
     port = free_port()
     kafka = kafka_settings.model_copy(update={"bootstrap_servers": f"127.0.0.1:{port}"})
-    stage = start(tmp_path, "classifier", kafka)
+    stage = start(tmp_path, name, kafka)
     try:
         wait_for(stage, "kafka_waiting_for_broker", 30)
         # the broker "comes up" on the address the stage waits for
