@@ -13,6 +13,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -27,7 +28,8 @@ BROKER_ENV = "KAFKA_TEST_BROKER"
 SASL_USER = "redflag-test"
 SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
 BrokerKind = Literal["kafka", "tansu", "external"]
-# util-linux's setpriv: the JVM gets SIGKILL when pytest dies, so no broker outlives a session
+# util-linux's setpriv: the JVM gets SIGKILL when pytest dies, so no broker outlives a session.
+# The signal comes when the *thread* that started it ends, so only the main thread uses it.
 _DIE_WITH_PARENT = ["setpriv", "--pdeathsig", "KILL"] if shutil.which("setpriv") else []
 
 
@@ -204,7 +206,9 @@ class KafkaProcess:
             *args,
         ]
         out = (self.dir / "stdout.log").open("ab")
-        proc = subprocess.Popen(_DIE_WITH_PARENT + command, stdout=out, stderr=subprocess.STDOUT)
+        on_main = threading.current_thread() is threading.main_thread()
+        prefix = _DIE_WITH_PARENT if on_main else []
+        proc = subprocess.Popen(prefix + command, stdout=out, stderr=subprocess.STDOUT)
         out.close()
         if wait and proc.wait(120) != 0:
             text = (self.dir / "stdout.log").read_text(errors="replace")[-3000:]
