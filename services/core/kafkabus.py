@@ -9,16 +9,23 @@ rest; the partition's new owner re-reads it, and the downstream dedupe absorbs t
 import asyncio
 import contextlib
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
 
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin import NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from aiokafka.structs import OffsetAndMetadata
 
 from services.core.bus import Record, Startable
-from services.core.kafkaconnect import bounded, client_options, started
+from services.core.kafkaconnect import (
+    admin_client,
+    bounded,
+    client_options,
+    group_consumer,
+    started,
+)
+from services.core.kafkagroup import GroupMember, PartitionListener, ensure_topic
 from services.core.offsets import PartitionProgress
 from services.core.settings import KafkaSettings
 
@@ -27,7 +34,6 @@ log = structlog.get_logger(__name__)
 KAFKA_TOPIC_CREATE_FAILED = "kafka_topic_create_failed"
 KAFKA_PARTITIONS_REVOKED = "kafka_partitions_revoked"
 KAFKA_PARTITIONS_ASSIGNED = "kafka_partitions_assigned"
-KAFKA_MEMBER_POLL_FAILED = "kafka_member_poll_failed"
 _FETCH_SLACK_S = 0.5  # beyond a poll's timeout, before it returns empty-handed
 
 
@@ -60,7 +66,7 @@ class KafkaBus(Startable):
     async def ensure_topics(self) -> None:
         """Create redflag's topics if missing; an existing topic is left as it is."""
         topics = self._settings.topics
-        admin = await _admin(self._settings, self._stop)
+        admin = await admin_client(self._settings, self._stop)
         try:
             existing = set(await admin.list_topics())
             wanted = [
@@ -99,29 +105,15 @@ class KafkaBus(Startable):
         return consumer
 
     async def group_member(
-        self, topic: str, group: str, partitions: int, listener: "PartitionListener"
-    ) -> "GroupMember":
+        self, topic: str, group: str, partitions: int, listener: PartitionListener
+    ) -> GroupMember:
         """Join `group` on `topic` for its partitions alone, not its records; the topic is
         created with `partitions` if missing (where `create_topics`). The caller closes it."""
         if self._settings.create_topics:
-            await _ensure_topic(self._settings, topic, partitions, self._stop)
+            await ensure_topic(self._settings, topic, partitions, self._stop)
         member = GroupMember(self._settings, topic, group, listener)
         await member.start(partitions, self._stop)
         return member
-
-
-def group_consumer(settings: KafkaSettings, group: str, **options: object) -> AIOKafkaConsumer:
-    """A manually committing group member with redflag's timeouts (aiokafka, consumer.rst),
-    static (KIP-345) when `group_instance_id` is set."""
-    return AIOKafkaConsumer(
-        **client_options(settings),
-        group_id=group,
-        group_instance_id=settings.group_instance_id,
-        enable_auto_commit=False,
-        session_timeout_ms=settings.session_timeout_ms,
-        heartbeat_interval_ms=settings.heartbeat_interval_ms,
-        **options,
-    )
 
 
 class KafkaConsumer:
@@ -249,117 +241,4 @@ class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
         await asyncio.sleep(0)
 
 
-class PartitionListener(Protocol):
-    """Told which partitions of a `GroupMember`'s topic this member holds."""
-
-    def assigned(self, partitions: set[int]) -> None:
-        """The group gave us these partitions (all we hold now)."""
-        ...
-
-    def revoked(self, partitions: set[int]) -> None:
-        """We must stop using these partitions: a rebalance is starting."""
-        ...
-
-
-class GroupMember:
-    """Holds a share of a topic's partitions in a group without reading records.
-
-    For work that is not a stream of messages (the poller's feeds): the partitions are
-    only tokens the group coordinator shares out, and moves when a member joins or leaves.
-    A background task keeps calling `getmany`, since aiokafka evicts a member that stops
-    polling for longer than `max_poll_interval_ms`.
-    """
-
-    def __init__(
-        self, settings: KafkaSettings, topic: str, group: str, listener: PartitionListener
-    ) -> None:
-        self._settings = settings
-        self._topic = topic
-        self._listener = listener
-        self._task: asyncio.Task[None] | None = None
-        self._group = group
-        self._started: AIOKafkaConsumer | None = None
-
-    @property
-    def _consumer(self) -> AIOKafkaConsumer:
-        if self._started is None:
-            raise RuntimeError("GroupMember used before start()")
-        return self._started
-
-    def _new(self) -> AIOKafkaConsumer:
-        return group_consumer(self._settings, self._group, auto_offset_reset="latest")
-
-    async def start(self, partitions: int, stop: asyncio.Event | None = None) -> None:
-        """Connect, check the topic has `partitions`, join the group and stay in it."""
-        found = await _partition_count(self._settings, self._topic, stop)
-        if found != partitions:
-            raise ValueError(
-                f"topic {self._topic} has {found} partitions, expected {partitions}: "
-                "the partition count is fixed when the topic is created"
-            )
-        self._started = await started(self._settings, self._new, stop)
-        self._consumer.subscribe([self._topic], listener=_Membership(self._topic, self._listener))
-        self._task = asyncio.create_task(self._keep_polling(), name=f"member {self._topic}")
-
-    async def _keep_polling(self) -> None:
-        while True:
-            try:
-                await self._consumer.getmany(timeout_ms=1000)  # records, if any, mean nothing
-            except KafkaError as exc:
-                log.warning(KAFKA_MEMBER_POLL_FAILED, topic=self._topic, error=str(exc))
-                await asyncio.sleep(1.0)
-
-    async def close(self) -> None:
-        """Leave the group, so the others take over our partitions at once."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-        await bounded(self._consumer.stop(), self._settings.close_timeout_s, "group member")
-
-
-class _Membership(ConsumerRebalanceListener):  # type: ignore[misc]
-    def __init__(self, topic: str, listener: PartitionListener) -> None:
-        self._topic = topic
-        self._listener = listener
-
-    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
-        self._listener.revoked({tp.partition for tp in revoked if tp.topic == self._topic})
-
-    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
-        self._listener.assigned({tp.partition for tp in assigned if tp.topic == self._topic})
-
-
-async def _admin(settings: KafkaSettings, stop: asyncio.Event | None) -> AIOKafkaAdminClient:
-    admin: AIOKafkaAdminClient = await started(
-        settings, lambda: AIOKafkaAdminClient(**client_options(settings)), stop
-    )
-    return admin
-
-
-async def _ensure_topic(
-    settings: KafkaSettings, topic: str, partitions: int, stop: asyncio.Event | None
-) -> None:
-    admin = await _admin(settings, stop)
-    try:
-        if topic not in set(await admin.list_topics()):
-            with contextlib.suppress(TopicAlreadyExistsError):  # another member was first
-                await admin.create_topics([NewTopic(topic, partitions, 1)])
-    finally:
-        await admin.close()
-
-
-async def _partition_count(settings: KafkaSettings, topic: str, stop: asyncio.Event | None) -> int:
-    """The topic's partitions as the brokers' metadata shows them (0: no such topic)."""
-    admin = await _admin(settings, stop)
-    try:
-        for _ in range(20):  # a topic just created may take a moment to show in metadata
-            described = await admin.describe_topics([topic])
-            found = [len(t["partitions"]) for t in described if t["topic"] == topic]
-            if found and found[0]:
-                return found[0]
-            await asyncio.sleep(0.5)
-        return 0
-    finally:
-        await admin.close()
+__all__ = ["GroupMember", "KafkaBus", "KafkaConsumer", "PartitionListener", "group_consumer"]

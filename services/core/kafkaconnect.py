@@ -13,6 +13,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, Self, TypeVar
 
 import structlog
+from aiokafka import AIOKafkaConsumer
+from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaConnectionError
 from aiokafka.helpers import create_ssl_context
 
@@ -150,3 +152,25 @@ async def bounded(close: Awaitable[None], seconds: float, what: str) -> None:
         await asyncio.wait_for(close, seconds)
     except TimeoutError:
         log.warning(KAFKA_CLOSE_TIMED_OUT, client=what, after_s=seconds)
+
+
+def group_consumer(settings: KafkaSettings, group: str, **options: object) -> AIOKafkaConsumer:
+    """A manually committing group member with redflag's timeouts (aiokafka, consumer.rst),
+    static (KIP-345) when `group_instance_id` is set."""
+    return AIOKafkaConsumer(
+        **client_options(settings),
+        group_id=group,
+        group_instance_id=settings.group_instance_id,
+        enable_auto_commit=False,
+        session_timeout_ms=settings.session_timeout_ms,
+        heartbeat_interval_ms=settings.heartbeat_interval_ms,
+        **options,
+    )
+
+
+async def admin_client(settings: KafkaSettings, stop: asyncio.Event | None) -> AIOKafkaAdminClient:
+    """An admin client, started once the broker answers."""
+    admin: AIOKafkaAdminClient = await started(
+        settings, lambda: AIOKafkaAdminClient(**client_options(settings)), stop
+    )
+    return admin
