@@ -50,7 +50,7 @@ def ensure_libs() -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".fetch-", dir=target.parent))
     try:
-        subprocess.run(
+        fetched = subprocess.run(
             [
                 "mvn",
                 "-q",
@@ -60,8 +60,12 @@ def ensure_libs() -> Path:
                 "dependency:copy-dependencies",
                 f"-Dkafka.libs={staging}",
             ],
-            check=True,
+            capture_output=True,
+            text=True,
+            check=False,
         )
+        if fetched.returncode != 0:
+            raise RuntimeError(f"mvn could not fetch Apache Kafka:\n{fetched.stdout[-3000:]}")
         shutil.rmtree(target, ignore_errors=True)
         staging.rename(target)
     finally:
