@@ -190,3 +190,23 @@ def test_a_static_member_restarted_after_kill_9_gets_its_partitions_at_once(
     assert took < 10, again.log[-3000:]
     assigned = events(again, "kafka_partitions_assigned")
     assert len(assigned[0]["partitions"]) == kafka.partitions  # type: ignore[arg-type]
+
+
+@pytest.mark.kafka
+@pytest.mark.slow
+@pytest.mark.parametrize("name", STAGES)
+def test_sigterm_while_the_broker_hangs_exits_within_5s(
+    tmp_path: Path, kafka_settings: KafkaSettings, full_kafka: Broker, name: str
+) -> None:
+    if full_kafka.process is None:
+        pytest.skip("only the suite's own broker can be paused")
+    stage = start(tmp_path, name, kafka_settings)
+    try:
+        wait_for(stage, "kafka_partitions_assigned", 60)
+        full_kafka.process.pause()  # SIGSTOP: connections open, nothing answers
+        time.sleep(1)
+        code, took = sigterm(stage)
+    finally:
+        full_kafka.process.resume()
+    assert code == 0, stage.log[-3000:]
+    assert took < SIGTERM_BOUND, stage.log[-3000:]
