@@ -145,7 +145,7 @@ class KafkaProcess:
                 "kafka.tools.StorageTool",
                 "format",
                 "-t",
-                _cluster_id(),
+                cluster_id(),
                 "-c",
                 str(props),
                 *self._scram_users(),
@@ -277,9 +277,15 @@ class KafkaProcess:
         )
 
 
-def _cluster_id() -> str:
-    """A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (kafka's Uuid)."""
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+def cluster_id() -> str:
+    """A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (kafka's Uuid).
+
+    Like kafka's `Uuid.randomUuid`, never one starting with "-": the command line would
+    take it for an option (1 start in 64 failed that way)."""
+    while True:
+        found = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not found.startswith("-"):
+            return found
 
 
 def _read_from(path: Path, offset: int) -> bytes:
