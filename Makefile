@@ -2,7 +2,7 @@
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install lint typecheck test bench schemas demo
+.PHONY: install lint typecheck test test-broker bench schemas demo
 
 install:
 	python3 -m venv $(VENV)
@@ -17,6 +17,10 @@ typecheck:
 
 test:
 	$(BIN)/pytest
+
+# Apache Kafka's jars for the test broker (tests/kafka/pom.xml), fetched once into .cache/kafka/
+test-broker:
+	$(BIN)/python -m tests.support.kafkadist
 
 bench:
 	$(BIN)/python benchmarks/bench_classify.py

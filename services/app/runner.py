@@ -22,6 +22,7 @@ from services.classifier import stage as classifier
 from services.core.bus import Bus
 from services.core.health import READINESS, beat_forever, heartbeat_path
 from services.core.kafkabus import KafkaBus
+from services.core.kafkaconnect import StopRequested
 from services.core.lifecycle import StopSignal
 from services.core.metrics import total
 from services.core.opsserver import serve as serve_ops
@@ -108,11 +109,14 @@ async def run_stage(name: str, settings: Settings, stop: asyncio.Event | None = 
 
 
 async def _run_stage(name: str, settings: Settings, stop: asyncio.Event) -> None:
-    async with _running(settings, name), KafkaBus(settings.kafka) as bus:
-        READINESS.clear("bus")
-        log.info(STAGE_STARTED, stage=name, bootstrap=settings.kafka.bootstrap_servers)
-        await STAGES[name](settings, bus, StopSignal(stop=stop))
-        log.info(STAGE_STOPPED, stage=name)
+    try:
+        async with _running(settings, name), KafkaBus(settings.kafka, stop) as bus:
+            READINESS.clear("bus")
+            log.info(STAGE_STARTED, stage=name, bootstrap=settings.kafka.bootstrap_servers)
+            await STAGES[name](settings, bus, StopSignal(stop=stop))
+    except StopRequested:
+        pass  # stopped while waiting for the broker: nothing ran, nothing to drain
+    log.info(STAGE_STOPPED, stage=name)
 
 
 @dataclass(frozen=True)

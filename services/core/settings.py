@@ -15,6 +15,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PositiveInt,
+    SecretStr,
     ValidationError,
     field_validator,
     model_validator,
@@ -50,6 +51,65 @@ class Groups(BaseModel):
     notifier: str = "redflag-notifier"
 
 
+def _read_secret_file(path: Path, field: str) -> SecretStr:
+    """A secret from a file (Docker/Kubernetes secrets), without its trailing newline."""
+    try:
+        return SecretStr(path.read_text(encoding="utf-8").rstrip("\r\n"))
+    except OSError as exc:  # the message names the file, never its content
+        raise ValueError(f"{field}: cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:  # its message would quote a byte of the secret
+        raise ValueError(f"{field}: {path} is not UTF-8 text") from None
+
+
+class KafkaSasl(BaseModel):
+    """SASL credentials; the password comes from `password` (env) or `password_file`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "SCRAM-SHA-512"
+    username: str = Field(min_length=1)
+    password: SecretStr | None = Field(default=None, description="Never logged.")
+    password_file: Path | None = Field(default=None, description="A file holding the password.")
+
+    @model_validator(mode="after")
+    def _one_password(self) -> "KafkaSasl":
+        if (self.password is None) == (self.password_file is None):
+            raise ValueError("set exactly one of password and password_file")
+        if self.password_file is not None:
+            secret = _read_secret_file(self.password_file, "password_file")
+            object.__setattr__(self, "password", secret)  # frozen: set once, while validating
+        return self
+
+
+class KafkaTls(BaseModel):
+    """TLS for SSL and SASL_SSL: the CA that signed the brokers, and a client certificate
+    when the brokers require one (mutual TLS)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ca_file: Path | None = Field(default=None, description="PEM CA bundle; system CAs if unset.")
+    cert_file: Path | None = None
+    key_file: Path | None = None
+    key_password: SecretStr | None = None
+    key_password_file: Path | None = None
+    check_hostname: bool = True
+
+    @model_validator(mode="after")
+    def _pairs(self) -> "KafkaTls":
+        if (self.cert_file is None) != (self.key_file is None):
+            raise ValueError("cert_file and key_file go together")
+        if self.key_password is not None and self.key_password_file is not None:
+            raise ValueError("set at most one of key_password and key_password_file")
+        for name in ("ca_file", "cert_file", "key_file"):
+            path = getattr(self, name)
+            if path is not None and not path.is_file():
+                raise ValueError(f"{name}: {path} is not a file")
+        if self.key_password_file is not None:
+            secret = _read_secret_file(self.key_password_file, "key_password_file")
+            object.__setattr__(self, "key_password", secret)
+        return self
+
+
 class KafkaSettings(BaseModel):
     """How the Kafka runner reaches the cluster."""
 
@@ -57,6 +117,9 @@ class KafkaSettings(BaseModel):
 
     bootstrap_servers: str = "localhost:9092"
     client_id: str = "redflag"
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl: KafkaSasl | None = None
+    tls: KafkaTls = KafkaTls()
     topics: Topics = Topics()
     groups: Groups = Groups()
     partitions: PositiveInt = Field(
@@ -67,9 +130,30 @@ class KafkaSettings(BaseModel):
         default=True,
         description="Idempotent producer; turn off for brokers without InitProducerId.",
     )
+    group_instance_id: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Static group membership (KIP-345): a name stable across restarts and "
+        "unique per replica; a restarted stage gets its partitions back without a rebalance.",
+    )
     session_timeout_ms: PositiveInt = 10_000
     heartbeat_interval_ms: PositiveInt = 3_000
     max_batch: PositiveInt = 500
+    connect_backoff_max_s: float = Field(
+        default=30.0, gt=0, description="Longest wait between tries while the broker is down."
+    )
+    close_timeout_s: float = Field(
+        default=3.0, gt=0, description="Bound on leaving the group at shutdown."
+    )
+
+    @model_validator(mode="after")
+    def _sasl_matches_protocol(self) -> "KafkaSettings":
+        uses_sasl = self.security_protocol.startswith("SASL_")
+        if uses_sasl and self.sasl is None:
+            raise ValueError(f"security_protocol {self.security_protocol} needs a sasl section")
+        if not uses_sasl and self.sasl is not None:
+            raise ValueError(f"sasl is set but security_protocol is {self.security_protocol}")
+        return self
 
 
 class MetricsSettings(BaseModel):

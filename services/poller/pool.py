@@ -12,6 +12,7 @@ import asyncio
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
@@ -28,6 +29,7 @@ log = structlog.get_logger(__name__)
 
 POOL_REPLACED = "parser_pool_replaced"
 _GRACE = 5.0  # seconds past parse_timeout before the pool itself is replaced
+_TRACKER_QUIET = "ignore:resource_tracker:UserWarning:multiprocessing.resource_tracker"
 _PARENT_CHECK = 1.0  # seconds between a worker's checks that its poller still runs
 
 
@@ -54,6 +56,24 @@ def _exit_without(poller: int) -> None:
             os._exit(0)
         except PermissionError:  # a live process of another user: still there
             pass
+
+
+def _quiet_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker without its "leaked semaphore" warning.
+
+    The pool's queues hold five named POSIX semaphores, registered with the tracker so that
+    it unlinks them should the poller die without doing so; a kill -9 is exactly that case,
+    and the tracker then cleans up and warns. Here that is the design working, not a leak,
+    so the tracker (a separate process, which takes its warning filters from
+    `sys.warnoptions` when it is launched) is started with that one warning ignored.
+    """
+    from multiprocessing import resource_tracker  # noqa: PLC0415 - not needed otherwise
+
+    sys.warnoptions.append(_TRACKER_QUIET)
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        sys.warnoptions.remove(_TRACKER_QUIET)
 
 
 def _on_alarm(signum: int, frame: FrameType | None) -> None:
@@ -93,6 +113,7 @@ class ParserPool:
         self._slots: asyncio.Semaphore | None = None
 
     def _start(self) -> ProcessPoolExecutor:
+        _quiet_resource_tracker()
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["services.poller.parser"])
         return ProcessPoolExecutor(

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from tests.e2e.stories import BASIC, recall_stream, rss
-from tests.support.broker import free_port
+from tests.support.broker import Broker, free_port
 from tests.support.feedserver import FeedServer
 from tests.support.procs import Stage, stage_env
 
@@ -63,7 +63,7 @@ def service_process(
 
 
 async def test_compose_services_wired_as_written_produce_alerts(
-    tmp_path: Path, kafka_bootstrap: str
+    tmp_path: Path, broker: Broker
 ) -> None:
     compose = yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
     services = compose["services"]
@@ -78,11 +78,11 @@ async def test_compose_services_wired_as_written_produce_alerts(
             ),
             "REDFLAG_LOG__FORMAT": "json",
         }
-        if not os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
+        if not broker.full_kafka:
             overrides["REDFLAG_KAFKA__ENABLE_IDEMPOTENCE"] = "false"
         stages = {}
         for name in STAGES:
-            command, env = service_process(name, services[name], kafka_bootstrap, tmp_path)
+            command, env = service_process(name, services[name], broker.bootstrap, tmp_path)
             assert command == [name]
             assert Path(env["REDFLAG_CONFIG"]).is_file(), env["REDFLAG_CONFIG"]
             stages[name] = Stage(
