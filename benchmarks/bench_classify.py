@@ -34,9 +34,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from services.app.settings import load_settings
 from services.classifier.core import Rules, classify, load_rules
 from services.classifier.text import lower
-from services.core.settings import load_settings
 
 BODY_CHARS = 2000
 EVENT_SHARE = 0.1  # articles that report an event (--events)
@@ -273,7 +273,7 @@ def startup(args: argparse.Namespace) -> float:
     code = (
         "import sys, time; t = time.perf_counter(); "
         "from services.classifier.core import load_rules; "
-        "from services.core.settings import load_settings; "
+        "from services.app.settings import load_settings; "
         f"w = () if {args.no_watchlist!r} else load_settings({str(args.config)!r}).watchlist; "
         "load_rules(w); print(time.perf_counter() - t)"
     )

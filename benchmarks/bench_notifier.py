@@ -32,9 +32,10 @@ from pathlib import Path
 from typing import Any
 
 from schemas.alert import Alert, Event, Facts
+from services.app.settings import Settings
 from services.core.lifecycle import StopSignal
 from services.core.logging import configure_logging
-from services.core.settings import LogSettings, Settings
+from services.core.settings import LogSettings
 from services.core.sqlitebus import SqliteBus
 from services.notifier import stage
 from tests.support.chatserver import ChatServer

@@ -29,9 +29,10 @@ sys.path.insert(0, str(ROOT))
 import feedparser  # noqa: E402
 from aiohttp import web  # noqa: E402
 
+from services.app.settings import Settings  # noqa: E402
 from services.core.lifecycle import StopSignal  # noqa: E402
 from services.core.logging import configure_logging  # noqa: E402
-from services.core.settings import LogSettings, Settings  # noqa: E402
+from services.core.settings import LogSettings  # noqa: E402
 from services.poller.config import FeedConfig, PollerSettings  # noqa: E402
 from services.poller.fetcher import Fetcher  # noqa: E402
 from services.poller.poll import FeedPoller  # noqa: E402

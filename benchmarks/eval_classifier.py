@@ -107,7 +107,7 @@ def _predict(
 
         watchlist = ()
         if config:
-            from services.core.settings import load_settings  # noqa: PLC0415
+            from services.app.settings import load_settings  # noqa: PLC0415
 
             watchlist = load_settings(config).watchlist
         outputs: Iterable[str] = (out for out, _ok in classify_lines(lines, load_rules(watchlist)))

@@ -9,15 +9,10 @@ import time
 from collections.abc import Callable, Sequence
 
 from services import __version__
+from services.app.settings import Settings, load_settings
 from services.core.configenv import ENV_PREFIX, NOT_SETTINGS
 from services.core.logging import configure_logging
-from services.core.settings import (
-    ConfigError,
-    LogSettings,
-    Settings,
-    config_path,
-    load_settings,
-)
+from services.core.settings import ConfigError, LogSettings, config_path
 from services.core.sqlite import StateVersionError
 
 #: Exit statuses (README "Exit codes"): kept stable for scripts and cron jobs.
@@ -107,7 +102,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     bad = False
     out = sys.stdout
     if args.events:
-        from services.events.batch import group_lines  # noqa: PLC0415
+        from services.app.eventbatch import group_lines  # noqa: PLC0415
         from services.events.rules import load_rules as event_rules  # noqa: PLC0415
 
         results = group_lines(read_lines(stream), rules, event_rules())

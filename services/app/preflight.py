@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from services.core.settings import Settings
+from services.app.settings import Settings
 from services.poller.config import FeedConfig
 from services.poller.fetcher import is_local, local_path
 

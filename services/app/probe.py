@@ -8,9 +8,9 @@ import json
 import urllib.error
 import urllib.request
 
+from services.app.settings import Settings
 from services.core.health import check
 from services.core.hostport import split_hostport
-from services.core.settings import Settings
 
 _ANY = {"", "0.0.0.0", "::"}  # noqa: S104 - a wildcard listen is asked on loopback
 

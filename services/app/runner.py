@@ -18,6 +18,7 @@ from typing import TextIO
 
 import structlog
 
+from services.app.settings import Settings
 from services.classifier import stage as classifier
 from services.core.bus import Bus
 from services.core.health import READINESS, beat_forever, heartbeat_path
@@ -26,7 +27,6 @@ from services.core.kafkaconnect import StopRequested
 from services.core.lifecycle import StopSignal
 from services.core.metrics import total
 from services.core.opsserver import serve as serve_ops
-from services.core.settings import Settings
 from services.core.sqlitebus import SqliteBus
 from services.notifier import stage as notifier
 from services.poller import stage as poller

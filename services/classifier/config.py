@@ -1,6 +1,10 @@
 """Config of the classifier: the watchlist of companies to name and route on."""
 
+from typing import Protocol
+
 from pydantic import BaseModel, ConfigDict, Field
+
+from services.core.settings import KafkaSettings
 
 
 class Company(BaseModel):
@@ -21,3 +25,16 @@ class ClassifierSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     min_confidence: float = Field(default=0.5, ge=0.0, le=1.0)
+
+
+class Settings(Protocol):
+    """What the classifier reads of redflag's config (services/app/settings.py has it all)."""
+
+    @property
+    def watchlist(self) -> tuple[Company, ...]: ...
+
+    @property
+    def classifier(self) -> ClassifierSettings: ...
+
+    @property
+    def kafka(self) -> KafkaSettings: ...

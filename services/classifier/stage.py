@@ -6,13 +6,13 @@ import structlog
 
 from schemas import Alert, Article
 from schemas.alert import alert_id
+from services.classifier.config import Settings
 from services.classifier.core import Rules, classify, load_rules
 from services.classifier.metrics import ALERTS, ARTICLES_CLASSIFIED
 from services.core.bus import Bus, batches
 from services.core.consume import consume
 from services.core.lifecycle import StopSignal
 from services.core.logging import per_item
-from services.core.settings import Settings
 from services.events.match import company_key
 from services.events.rules import load_rules as event_rules
 

@@ -45,6 +45,26 @@ class Consumer(Protocol):
         ...
 
 
+class PartitionListener(Protocol):
+    """Told which partitions of a group member's topic this member holds."""
+
+    def assigned(self, partitions: set[int]) -> None:
+        """The group gave us these partitions (all we hold now)."""
+        ...
+
+    def revoked(self, partitions: set[int]) -> None:
+        """We must stop using these partitions: a rebalance is starting."""
+        ...
+
+
+class Member(Protocol):
+    """A place in a group that shares a topic's partitions (not its records)."""
+
+    async def close(self) -> None:
+        """Leave the group; the partitions go to the other members."""
+        ...
+
+
 class Bus(Protocol):
     """Where stages publish and consume."""
 
@@ -64,9 +84,29 @@ class Bus(Protocol):
         """Join `group` on `topics`; the caller closes it."""
         ...
 
+    async def group_member(
+        self, topic: str, group: str, partitions: int, listener: PartitionListener
+    ) -> Member:
+        """Join `group` for `topic`'s partitions alone; `listener` hears what this member
+        holds. One process (the embedded bus) holds them all. The caller closes it."""
+        ...
+
     async def __aenter__(self) -> Self: ...
 
     async def __aexit__(self, *exc: object) -> None: ...
+
+
+class WholeGroup:
+    """The only member of its group: holds every partition from the start (embedded bus)."""
+
+    def __init__(self, partitions: int, listener: PartitionListener) -> None:
+        self._partitions = set(range(partitions))
+        self._listener = listener
+        listener.assigned(set(self._partitions))
+
+    async def close(self) -> None:
+        """Give the partitions back (to nobody)."""
+        self._listener.revoked(set(self._partitions))
 
 
 class Startable:

@@ -118,6 +118,7 @@ def _walk(model: type[BaseModel], parts: list[str]) -> bool | str:
     """True if `parts` names a list or section, False for a plain value, else the problem."""
     current: Any = model
     for depth, part in enumerate(parts):
+        current = _section(current)
         fields = current.model_fields if _is_model(current) else None
         if fields is None:
             where = ".".join(parts[:depth])
@@ -129,6 +130,15 @@ def _walk(model: type[BaseModel], parts: list[str]) -> bool | str:
             return f"unknown setting: {scope} has no field {part!r}{suggestion}"
         current = fields[part].annotation
     return _is_complex(current)
+
+
+def _section(annotation: Any) -> Any:
+    """The model inside `Model | None` (an optional section), else `annotation` itself."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        models = [a for a in typing.get_args(annotation) if _is_model(a)]
+        if len(models) == 1:
+            return models[0]
+    return annotation
 
 
 def _env_name(parents: list[str], field: str) -> str:

@@ -17,7 +17,7 @@ from aiokafka.admin import NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from aiokafka.structs import OffsetAndMetadata
 
-from services.core.bus import BusError, Record, Startable
+from services.core.bus import BusError, PartitionListener, Record, Startable
 from services.core.health import READINESS
 from services.core.kafkaconnect import (
     admin_client,
@@ -26,7 +26,7 @@ from services.core.kafkaconnect import (
     group_consumer,
     started,
 )
-from services.core.kafkagroup import GroupMember, PartitionListener, ensure_topic
+from services.core.kafkagroup import GroupMember, ensure_topic
 from services.core.offsets import PartitionProgress
 from services.core.settings import KafkaSettings
 

@@ -6,31 +6,19 @@ shares the partitions out and moves them when a member joins or leaves.
 
 import asyncio
 import contextlib
-from typing import Protocol
 
 import structlog
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.admin import NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
+from services.core.bus import PartitionListener
 from services.core.kafkaconnect import admin_client, bounded, group_consumer, started
 from services.core.settings import KafkaSettings
 
 log = structlog.get_logger(__name__)
 
 KAFKA_MEMBER_POLL_FAILED = "kafka_member_poll_failed"
-
-
-class PartitionListener(Protocol):
-    """Told which partitions of a `GroupMember`'s topic this member holds."""
-
-    def assigned(self, partitions: set[int]) -> None:
-        """The group gave us these partitions (all we hold now)."""
-        ...
-
-    def revoked(self, partitions: set[int]) -> None:
-        """We must stop using these partitions: a rebalance is starting."""
-        ...
 
 
 class GroupMember:

@@ -1,13 +1,16 @@
-"""The one config: a YAML file, overridden by `REDFLAG_...` env vars, validated once.
+"""Config as core knows it: the sections core itself uses (Kafka, metrics, logging) and the
+loader every config goes through: a YAML file, overridden by `REDFLAG_...` env vars,
+validated once. Errors come back as `ConfigError` whose lines name the exact path of each bad
+field (`channels[1].url: unknown apprise scheme 'slak'`).
 
-Load with `load_settings(path)`; errors come back as `ConfigError` whose lines name
-the exact path of each bad field (`channels[1].url: unknown apprise scheme 'slak'`).
+The whole config (`Settings`, made of every stage's section) lives above the stages, in
+`services/app/settings.py`: core knows no stage.
 """
 
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, Self
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import (
@@ -20,16 +23,13 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from services.classifier.config import ClassifierSettings, Company
 from services.core.configenv import Loc, deep_merge, env_overrides, expand_env
 from services.core.configerrors import describe, field_path
 from services.core.hostport import split_hostport
-from services.notifier.config import ChannelConfig, NotifierSettings
-from services.poller.config import FeedConfig, PollerSettings
 
 CONFIG_ENV = "REDFLAG_CONFIG"
+M = TypeVar("M", bound=BaseModel)
 
 
 class Topics(BaseModel):
@@ -180,48 +180,6 @@ class LogSettings(BaseModel):
     format: Literal["auto", "console", "json"] = "auto"
 
 
-class Settings(BaseSettings):
-    """The whole of redflag's configuration."""
-
-    model_config = SettingsConfigDict(
-        env_prefix="REDFLAG_",
-        env_nested_delimiter="__",
-        extra="forbid",
-        frozen=True,
-    )
-
-    state_dir: Path = Path("state")
-    feeds: tuple[FeedConfig, ...] = ()
-    watchlist: tuple[Company, ...] = ()
-    channels: tuple[ChannelConfig, ...] = ()
-    kafka: KafkaSettings = KafkaSettings()
-    poller: PollerSettings = PollerSettings()
-    classifier: ClassifierSettings = ClassifierSettings()
-    notifier: NotifierSettings = NotifierSettings()
-    log: LogSettings = LogSettings()
-    metrics: MetricsSettings = MetricsSettings()
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        """Only what `load_settings` passes in: it merges `REDFLAG_*` over the file itself,
-        so that every bad variable is reported with its name (see configenv)."""
-        return (init_settings,)
-
-    @model_validator(mode="after")
-    def _unique_names(self) -> Self:
-        dump = {k: [{"name": x.name} for x in getattr(self, k)] for k in ("feeds", "channels")}
-        if problems := duplicate_names(dump):
-            raise ValueError("; ".join(problems))
-        return self
-
-
 class ConfigError(Exception):
     """A config that cannot be used; `problems` holds one 'path: message' line each."""
 
@@ -264,17 +222,20 @@ def config_path(explicit: str | os.PathLike[str] | None) -> Path | None:
     return Path(env) if env else None
 
 
-def load_settings(
-    path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None
-) -> Settings:
-    """Load and validate the config; raises `ConfigError` listing every problem at once."""
+def load_config(
+    model: type[M],
+    path: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> M:
+    """Load and validate a config of `model`'s shape: the YAML file (`${VAR}` expanded), then
+    `REDFLAG_*` variables over it; raises `ConfigError` listing every problem at once."""
     env = os.environ if env is None else env
     resolved = config_path(path)
     source = str(resolved) if resolved else "environment"
     missing: dict[Loc, list[str]] = {}
     unreadable: list[str] = []
     data = expand_env(read_config_file(resolved), env, missing, unreadable) if resolved else {}
-    overrides, problems = env_overrides(Settings, env)
+    overrides, problems = env_overrides(model, env)
     problems = (
         [
             f"{field_path(loc)}: environment variable {name} is not set"
@@ -287,12 +248,12 @@ def load_settings(
     merged = deep_merge(data, overrides)
     problems += duplicate_names(merged)
     try:
-        settings = Settings.model_validate(merged)
+        settings = model.model_validate(merged)
     except ValidationError as exc:
         # a field whose `${VAR}` was unset is reported once, as the unset variable
         unset = list(missing)
         problems += [
-            describe(err, Settings)
+            describe(err, model)
             for err in exc.errors()
             if not any(tuple(err["loc"][: len(loc)]) == loc for loc in unset)
         ]

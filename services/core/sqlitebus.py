@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
-from services.core.bus import BusError, Record, Startable
+from services.core.bus import BusError, PartitionListener, Record, Startable, WholeGroup
 from services.core.offsets import PartitionProgress
 from services.core.sqlite import Periodic, connect, migrate, transaction
 
@@ -90,6 +90,12 @@ class SqliteBus(Startable):
         """A consumer of `topics` resuming from `group`'s committed offsets."""
         await self.start()
         return SqliteConsumer(self, tuple(topics), group)
+
+    async def group_member(
+        self, topic: str, group: str, partitions: int, listener: PartitionListener
+    ) -> WholeGroup:
+        """One process reads this bus: it holds every partition of every group."""
+        return WholeGroup(partitions, listener)
 
     async def wait_for_change(self, timeout: float) -> None:
         """Sleep until something is sent or `timeout` passes."""

@@ -10,8 +10,8 @@ from typing import TextIO
 
 from aiohttp import web
 
+from services.app.settings import Settings
 from services.classifier.config import Company
-from services.core.settings import Settings
 from services.poller.config import FeedConfig
 
 FEEDS_DIR = Path(__file__).parent / "feeds"

@@ -2,13 +2,15 @@
 
 import re
 from datetime import time
-from typing import Literal
+from pathlib import Path
+from typing import Literal, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, SecretStr, field_validator
 
 from schemas.alert import EventType
 from services.core.durations import PositiveSeconds
+from services.core.settings import KafkaSettings
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*)://")
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*\.?\d*)\s*(ms|s|sec|m|min|h)\s*$")
@@ -192,3 +194,19 @@ class NotifierSettings(BaseModel):
     )
     critical_units: int = Field(default=100_000, ge=0, description="Recalls this big are critical.")
     critical_fatalities: int = Field(default=1, ge=0, description="Crashes this deadly: critical.")
+
+
+class Settings(Protocol):
+    """What the notifier reads of redflag's config (services/app/settings.py has it all)."""
+
+    @property
+    def state_dir(self) -> Path: ...
+
+    @property
+    def channels(self) -> tuple[ChannelConfig, ...]: ...
+
+    @property
+    def notifier(self) -> NotifierSettings: ...
+
+    @property
+    def kafka(self) -> KafkaSettings: ...

@@ -24,8 +24,8 @@ from services.core.bus import Bus, Record
 from services.core.deadletter import dead_letter
 from services.core.lifecycle import StopSignal
 from services.core.redact import redact_urls
-from services.core.settings import Settings
 from services.notifier.channels import Channel, Outcome, deliver
+from services.notifier.config import Settings
 from services.notifier.deliverylog import DEAD, DELIVERED, FAILED, FINAL, DeliveryLog
 from services.notifier.metrics import ALERT_LATENCY, DELIVERIES
 from services.notifier.pacing import Pacer, backoff

@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 import structlog
 
 from services.core.lifecycle import StopSignal
-from services.core.settings import Settings
 from services.notifier.channels import Channel
+from services.notifier.config import Settings
 from services.notifier.console import format_alert
 from services.notifier.delivery import ChannelWorker, Job
 from services.notifier.deliverylog import DELIVERED, UNCERTAIN, DeliveryLog

@@ -19,10 +19,10 @@ from services.core.bus import Bus, Consumer, Record, batches
 from services.core.deadletter import dead_letter
 from services.core.lifecycle import StopSignal
 from services.core.logging import per_item
-from services.core.settings import Settings
 from services.events.rules import load_rules
 from services.notifier.channels import Channel, ChannelError, build
 from services.notifier.channels import close as close_channels
+from services.notifier.config import Settings
 from services.notifier.console import format_alert, print_alert, use_colour
 from services.notifier.delivery import STAGE, ChannelWorker, Job, Ticket
 from services.notifier.deliverylog import FINAL, DeliveryLog

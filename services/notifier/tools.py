@@ -5,9 +5,8 @@ from datetime import UTC, datetime
 
 from schemas.alert import Alert, Event, Facts
 from services.core.redact import redact_urls
-from services.core.settings import Settings
 from services.notifier.channels import Channel, ChannelError, build, close, deliver
-from services.notifier.config import ChannelConfig
+from services.notifier.config import ChannelConfig, Settings
 from services.notifier.console import format_alert
 from services.notifier.render import Rendered, render
 from services.notifier.view import view

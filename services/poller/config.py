@@ -1,7 +1,8 @@
 """Config of the poller: the feeds and how politely to poll them."""
 
 import re
-from typing import Literal, Self
+from pathlib import Path
+from typing import Literal, Protocol, Self
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -17,6 +18,7 @@ from pydantic import (
 from schemas.limits import MAX_NAME, MAX_URL
 from services.core.durations import PositiveSeconds, Seconds
 from services.core.langcodes import check_lang
+from services.core.settings import KafkaSettings
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 FEED_SCHEMES = ("http", "https", "file")
@@ -196,3 +198,19 @@ class PollerSettings(BaseModel):
                 f"{self.replica_count}"
             )
         return self
+
+
+class Settings(Protocol):
+    """What the poller reads of redflag's config (services/app/settings.py has it all)."""
+
+    @property
+    def state_dir(self) -> Path: ...
+
+    @property
+    def feeds(self) -> tuple[FeedConfig, ...]: ...
+
+    @property
+    def poller(self) -> PollerSettings: ...
+
+    @property
+    def kafka(self) -> KafkaSettings: ...

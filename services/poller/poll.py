@@ -15,9 +15,8 @@ import structlog
 
 from services.core.bus import Bus
 from services.core.logging import per_item
-from services.core.settings import Settings
 from services.poller import metrics
-from services.poller.config import FeedConfig, PollerSettings
+from services.poller.config import FeedConfig, PollerSettings, Settings
 from services.poller.errors import FeedError, Gone, Rejected
 from services.poller.fetcher import Fetcher, Response
 from services.poller.parser import ParsedFeed, ParseJob

@@ -14,8 +14,7 @@ from schemas.article import Article
 from schemas.limits import MAX_SOURCE
 from services.core.bus import Bus
 from services.core.logging import per_item
-from services.core.settings import Settings
-from services.poller.config import FeedConfig
+from services.poller.config import FeedConfig, Settings
 from services.poller.errors import FeedError
 from services.poller.metrics import ARTICLES_PUBLISHED
 from services.poller.normalise import Entry

@@ -7,12 +7,10 @@ import time
 import structlog
 
 from schemas.article import Article
-from services.core.bus import Bus
-from services.core.kafkabus import GroupMember, KafkaBus
+from services.core.bus import Bus, Member
 from services.core.lifecycle import StopSignal
-from services.core.settings import Settings
 from services.poller.assign import SlotAssignment, refresh
-from services.poller.config import FeedConfig
+from services.poller.config import FeedConfig, Settings
 from services.poller.errors import (
     EmptyBody,
     FeedError,
@@ -68,15 +66,15 @@ def my_feeds(settings: Settings, *, dynamic: bool = False) -> dict[str, FeedConf
     }
 
 
-def _group_bus(settings: Settings, bus: Bus, once: bool) -> KafkaBus | None:
-    """The bus to share feeds through, when `assignment: kafka` applies."""
+def _grouped(settings: Settings, once: bool) -> bool:
+    """Share the feeds through the bus's group (`assignment: kafka`); a single pass polls
+    its static share, all of them by default. On the embedded bus the group is this process."""
     if settings.poller.assignment != "kafka":
-        return None
-    if isinstance(bus, KafkaBus) and not once:
-        return bus
-    # One process (embedded runner, or a single pass): it polls its static share, all by default.
-    log.warning(POLLER_ASSIGNMENT_STATIC, reason="once" if once else "not a Kafka bus")
-    return None
+        return False
+    if once:
+        log.info(POLLER_ASSIGNMENT_STATIC, reason="once")
+        return False
+    return True
 
 
 def _states(store: StateStore, feeds: dict[str, FeedConfig]) -> dict[str, FeedState]:
@@ -91,12 +89,12 @@ def _states(store: StateStore, feeds: dict[str, FeedConfig]) -> dict[str, FeedSt
 
 async def _schedule(
     settings: Settings,
-    group_bus: KafkaBus | None,
+    group_bus: Bus | None,
     scheduler: Scheduler,
     store: StateStore,
     *,
     once: bool,
-) -> GroupMember | None:
+) -> Member | None:
     """Queue every feed now (static), or join the group, whose assignments queue them."""
     states = scheduler.states
     if group_bus is None:
@@ -126,7 +124,7 @@ async def run(settings: Settings, bus: Bus, stop: StopSignal, *, once: bool = Fa
     with `once`, poll each feed once and return. Returns on `stop.stop`."""
     store = StateStore(settings.state_dir / "poller.db")
     try:
-        group_bus = _group_bus(settings, bus, once)
+        group_bus = bus if _grouped(settings, once) else None
         feeds = my_feeds(settings, dynamic=group_bus is not None)
         states = _states(store, feeds)
         expired = store.expire(time.time())
@@ -151,7 +149,7 @@ async def run(settings: Settings, bus: Bus, stop: StopSignal, *, once: bool = Fa
                 await poller.poll(feeds[key], states[key])
 
             scheduler = Scheduler(states, poll, concurrency=p.concurrency, per_host=p.per_host)
-            member: GroupMember | None = None
+            member: Member | None = None
             try:
                 member = await _schedule(settings, group_bus, scheduler, store, once=once)
                 await scheduler.run(stop, once=once, grace=p.shutdown_grace)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from services.core.settings import Settings
+from services.poller.config import Settings
 from services.poller.redirects import Candidate, Redirects
 from services.poller.state import FeedState, StateStore
 

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from services.app.runner import run_embedded
-from services.core.settings import load_settings
+from services.app.settings import load_settings
 from tests.e2e.checks import assert_delivered_once, messages_for
 from tests.e2e.stories import BASIC, recall_stream, rss, write_config
 from tests.support.chatserver import ChatServer, chat_server

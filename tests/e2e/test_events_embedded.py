@@ -4,7 +4,7 @@ import asyncio
 from pathlib import Path
 
 from services.app.runner import run_embedded
-from services.core.settings import load_settings
+from services.app.settings import load_settings
 from tests.e2e.event_stories import (
     FEEDS,
     ROUND_1,

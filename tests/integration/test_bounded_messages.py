@@ -8,9 +8,9 @@ from pathlib import Path
 
 from schemas import Alert, Article, DeadLetter
 from schemas.limits import MAX_CONTENT
+from services.app.settings import Settings
 from services.classifier import stage as classifier
 from services.core.lifecycle import StopSignal
-from services.core.settings import Settings
 from services.core.sqlitebus import SqliteBus
 from services.notifier import stage as notifier
 from tests.integration.test_notifier_stage import SLACK, alert, dead_letters, drain

@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from schemas import Alert, Article
+from services.app.settings import Settings
 from services.classifier import stage
 from services.core.lifecycle import StopSignal
-from services.core.settings import Settings
 from services.core.sqlitebus import SqliteBus
 
 

@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 import pytest
 
 from schemas import Alert, Article, DeadLetter
+from services.app.settings import Settings
 from services.classifier import stage
 from services.core.kafkabus import KafkaBus
 from services.core.lifecycle import StopSignal
-from services.core.settings import KafkaSettings, Settings
+from services.core.settings import KafkaSettings
 
 pytestmark = pytest.mark.kafka
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import aiohttp
 
 from services.app.runner import run_embedded
+from services.app.settings import Settings
 from services.core.metrics import render
-from services.core.settings import Settings
 from services.poller.metrics import FEED_UNHEALTHY
 from tests.e2e.stories import BASIC, rss
 from tests.support.broker import free_port

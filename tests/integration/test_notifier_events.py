@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from schemas.alert import Alert, Event, Facts
+from services.app.settings import Settings
 from services.core.lifecycle import StopSignal
 from services.core.metrics import total
-from services.core.settings import Settings
 from services.core.sqlitebus import SqliteBus
 from services.events.rules import load_rules
 from services.notifier import stage

@@ -17,9 +17,9 @@ import pytest
 
 from schemas import DeadLetter
 from schemas.alert import Alert, Event, Facts
+from services.app.settings import Settings
 from services.core.lifecycle import StopSignal
 from services.core.metrics import render
-from services.core.settings import Settings
 from services.core.sqlitebus import SqliteBus
 from services.notifier import stage
 from services.notifier.deliverylog import ATTEMPTING, DELIVERED, UNCERTAIN, DeliveryLog

@@ -11,9 +11,10 @@ import pytest
 import structlog
 
 from schemas.alert import Alert, Event, Facts
+from services.app.settings import Settings
 from services.core.lifecycle import StopSignal
 from services.core.logging import configure_logging
-from services.core.settings import LogSettings, Settings
+from services.core.settings import LogSettings
 from services.core.sqlitebus import SqliteBus
 from services.notifier import stage
 from services.notifier.stage import NotifyError, list_channels

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from services.core.settings import Settings
+from services.app.settings import Settings
 from services.poller.config import PollerSettings
 from services.poller.errors import FetchFailed, NotAFeed, ParseFailed, TooLarge
 from services.poller.parser import ParseJob

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from structlog.testing import capture_logs
 
+from services.app.settings import Settings
 from services.core.lifecycle import StopSignal
-from services.core.settings import Settings
 from services.core.sqlitebus import SqliteBus
 from services.poller.config import FeedConfig, PollerSettings
 from services.poller.stage import run

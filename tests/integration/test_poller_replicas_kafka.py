@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from services.app.settings import Settings
 from services.core.kafkabus import KafkaBus
 from services.core.lifecycle import StopSignal
-from services.core.settings import KafkaSettings, Settings
+from services.core.settings import KafkaSettings
 from services.poller.config import FeedConfig, PollerSettings
 from services.poller.stage import run
 from services.poller.state import StateStore

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from services.app.settings import Settings
 from services.core.lifecycle import StopSignal
-from services.core.settings import Settings
 from services.core.sqlitebus import SqliteBus
 from services.poller.config import FeedConfig, PollerSettings
 from services.poller.stage import feed_statuses, run

@@ -17,8 +17,8 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from services.app.settings import Settings
 from services.core.lifecycle import StopSignal
-from services.core.settings import Settings
 from services.core.sqlitebus import SqliteBus
 from services.poller.config import FeedConfig, PollerSettings, WebSubSettings
 from services.poller.stage import run

@@ -64,7 +64,7 @@ OWN = ROOT / "benchmarks" / "corpus"
 
 def test_own_corpus_dev_part_meets_the_bars_with_the_example_watchlist() -> None:
     """benchmarks/corpus/dev.jsonl (issue 14) through the rules with the example watchlist."""
-    from services.core.settings import load_settings  # noqa: PLC0415
+    from services.app.settings import load_settings  # noqa: PLC0415
 
     evaluation = _eval_module()
     items = [json.loads(line) for line in (OWN / "dev.jsonl").read_text("utf-8").splitlines()]

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from services.core.settings import load_settings
+from services.app.settings import load_settings
 from tests.unit.test_example_config import (
     COMPOSE,
     DEPLOY,

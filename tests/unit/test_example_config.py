@@ -17,7 +17,8 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from services.core.settings import ConfigError, KafkaSettings, Settings, load_settings
+from services.app.settings import Settings, load_settings
+from services.core.settings import ConfigError, KafkaSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"

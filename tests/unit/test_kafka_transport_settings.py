@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from services.app.settings import load_settings
 from services.core.kafkaconnect import client_options
-from services.core.settings import ConfigError, KafkaSettings, load_settings
+from services.core.settings import ConfigError, KafkaSettings
 
 PASSWORD = "s3cret-Kafka-pw"
 
@@ -95,10 +96,10 @@ def test_sasl_password_from_a_secret_file(tmp_path: Path) -> None:
         ),
         (
             "{security_protocol: SASL_SSL, sasl: {username: u, password: p, mechanism: GSSAPI}}",
-            "kafka.sasl.mechanism: Input should be 'PLAIN', 'SCRAM-SHA-256' or 'SCRAM-SHA-512'",
+            "kafka.sasl.mechanism: should be 'PLAIN', 'SCRAM-SHA-256' or 'SCRAM-SHA-512'",
         ),
-        ("{security_protocol: TLS}", "kafka.security_protocol: Input should be 'PLAINTEXT', "
-         "'SSL', 'SASL_PLAINTEXT' or 'SASL_SSL'"),
+        ("{security_protocol: TLS}", "kafka.security_protocol: should be 'PLAINTEXT', "
+         "'SSL', 'SASL_PLAINTEXT' or 'SASL_SSL', got the text 'TLS'"),
         ("{security_protocol: SSL, tls: {cert_file: /x}}",
          "kafka.tls: cert_file and key_file go together"),
         ("{security_protocol: SSL, tls: {ca_file: /nonexistent/ca.pem}}",

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from services.core.settings import ConfigError, load_settings
+from services.app.settings import load_settings
+from services.core.settings import ConfigError
 
 SLACK = "slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ"
 
