@@ -7,16 +7,16 @@ channels configured, alerts are printed to the terminal instead.
 
 import asyncio
 import sys
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import TextIO
 
 import structlog
-from pydantic import ValidationError
 
 from schemas.alert import Alert
 from services.core.bus import Bus, Consumer, Record, batches
-from services.core.deadletter import dead_letter
+from services.core.consume import consume
 from services.core.lifecycle import StopSignal
 from services.core.logging import per_item
 from services.events.rules import load_rules
@@ -47,7 +47,6 @@ log = structlog.get_logger(__name__)
 
 NOTIFIER_STARTED = "notifier_started"
 NOTIFIER_STOPPED = "notifier_stopped"
-ALERT_REJECTED = "alert_rejected"
 ALERT_ROUTED = "alert_routed"
 ALERT_HELD = "alert_held"
 ALERT_PRINTED = "alert_printed"
@@ -75,32 +74,33 @@ async def run(settings: Settings, bus: Bus, stop: StopSignal, *, out: TextIO | N
         log.info(NOTIFIER_STOPPED)
 
 
-async def _decode(settings: Settings, bus: Bus, consumer: Consumer, record: Record) -> Alert | None:
-    """The alert in `record`; a bad one is dead-lettered, committed and None returned."""
-    try:
-        return Alert.model_validate_json(record.value)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        reason = f"invalid alert: {where + ': ' if where else ''}{first['msg']}"
-        log.warning(ALERT_REJECTED, key=record.key, reason=reason)
-        await dead_letter(bus, settings.kafka.topics.deadletter, STAGE, record, reason)
+async def _consume(
+    settings: Settings,
+    bus: Bus,
+    consumer: Consumer,
+    record: Record,
+    handle: Callable[[Alert], Awaitable[None]],
+) -> None:
+    """Decode and handle `record` through the one consume step; a record that is
+    dead-lettered is committed here (a handled one commits when its deliveries settle)."""
+    deadletter = settings.kafka.topics.deadletter
+    if not await consume(record, Alert, handle, stage=STAGE, bus=bus, deadletter=deadletter):
         await consumer.commit([record])
-        return None
 
 
 async def _console_loop(
     settings: Settings, bus: Bus, consumer: Consumer, stop: StopSignal, out: TextIO
 ) -> None:
+    async def show(alert: Alert) -> None:
+        print_alert(alert_view(alert, settings), out)
+        log.info(ALERT_PRINTED, alert_id=alert.id, event_type=alert.event.type)
+        DELIVERIES.labels(channel="console", outcome="delivered").inc()
+
+    deadletter = settings.kafka.topics.deadletter
     async for records in batches(consumer, stop):
         for record in records:
-            alert = await _decode(settings, bus, consumer, record)
-            if alert is None:
-                continue
-            print_alert(alert_view(alert, settings), out)
-            log.info(ALERT_PRINTED, alert_id=alert.id, event_type=alert.event.type)
-            DELIVERIES.labels(channel="console", outcome="delivered").inc()
-            await consumer.commit([record])
+            await consume(record, Alert, show, stage=STAGE, bus=bus, deadletter=deadletter)
+            await consumer.commit([record])  # printed, or dead-lettered: done either way
 
 
 def alert_view(alert: Alert, settings: Settings) -> AlertView:
@@ -193,9 +193,12 @@ class _Stage:
             self.deliveries.close()
 
     async def _handle(self, record: Record) -> None:
-        alert = await _decode(self.settings, self.bus, self.consumer, record)
-        if alert is None:
-            return
+        async def route_alert(alert: Alert) -> None:
+            await self._route(record, alert)
+
+        await _consume(self.settings, self.bus, self.consumer, record, route_alert)
+
+    async def _route(self, record: Record, alert: Alert) -> None:
         now = datetime.now(UTC)
         notifier = self.settings.notifier
         seen = self.deliveries.observe(alert, self.event_rules)

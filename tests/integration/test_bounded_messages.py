@@ -74,7 +74,7 @@ async def test_oversized_alert_is_dead_lettered_with_the_reason(
         await drain(s, bus)
         [letter] = await dead_letters(bus, s)
     assert letter.key == "big"
-    assert letter.reason.startswith("invalid alert: title")
+    assert letter.reason.startswith("notifier: ValidationError: invalid Alert: title")
     assert "at most 1000 characters" in letter.reason
     assert len(chat_server.slack_messages()) == 1
     assert letter.stage == notifier.STAGE

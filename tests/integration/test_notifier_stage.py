@@ -298,7 +298,7 @@ async def test_bad_records_are_dead_lettered_and_committed(
         await drain(s, bus)
         [letter] = await dead_letters(bus, s)
         assert bus.committed(s.kafka.groups.notifier, s.kafka.topics.alerts) == 2
-    assert letter.reason.startswith("invalid alert")
+    assert letter.reason.startswith("notifier: ValidationError: invalid Alert")
     assert letter.payload == '{"id": 1}'
     assert len(chat_server.slack_messages()) == 1
 
