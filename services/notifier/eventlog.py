@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from schemas.alert import Alert, Facts
+from services.core.sqlite import transaction
 from services.events.match import (
     Decision,
     EventState,
@@ -83,16 +84,11 @@ class EventLog:
 
     def observe(self, alert: Alert, rules: Rules) -> Observed:
         """The alert's decision: recorded before anything is sent, the same on every replay."""
-        self._conn.execute("BEGIN IMMEDIATE")  # one decision at a time across replicas
-        try:
+        with transaction(self._conn):  # one decision at a time across replicas
             decision = self._recorded(alert.id)
             fresh = decision is None
             if decision is None:
                 decision = self._decide(alert, rules)
-            self._conn.execute("COMMIT")
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
         event_id = decision.event_id or alert.id
         return self._observed(decision, event_id, fresh)
 

@@ -9,6 +9,7 @@ import sqlite3
 import time
 
 from schemas.alert import Alert
+from services.core.sqlite import transaction
 
 
 class HeldAlerts:
@@ -39,8 +40,7 @@ class HeldAlerts:
 
         A batch assigned in an earlier run and never finished is returned again first.
         """
-        with self._conn:
-            self._conn.execute("BEGIN IMMEDIATE")
+        with transaction(self._conn):
             old = self._conn.execute(
                 "SELECT batch FROM held WHERE channel = ? AND batch IS NOT NULL LIMIT 1",
                 (channel,),
@@ -58,7 +58,6 @@ class HeldAlerts:
                 "SELECT alert FROM held WHERE channel = ? AND batch = ? ORDER BY held_at, alert_id",
                 (channel, batch),
             ).fetchall()
-            self._conn.execute("COMMIT")
         return [Alert.model_validate_json(r[0]) for r in rows]
 
     def batch_id(self, channel: str) -> str | None:
@@ -71,8 +70,7 @@ class HeldAlerts:
     def close_batch(self, channel: str, batch: str, state: str) -> None:
         """The digest was sent (or given up): log each alert and drop the batch."""
         now = time.time()
-        with self._conn:
-            self._conn.execute("BEGIN IMMEDIATE")
+        with transaction(self._conn):
             ids = [
                 str(r[0])
                 for r in self._conn.execute(
@@ -92,7 +90,6 @@ class HeldAlerts:
                 "ON CONFLICT (channel) DO UPDATE SET last_sent_at = excluded.last_sent_at",
                 (channel, now),
             )
-            self._conn.execute("COMMIT")
 
     def last_digest(self, channel: str) -> float | None:
         """When the channel's last digest went out (epoch seconds)."""
