@@ -11,6 +11,7 @@ jitter only ever adds (delay x [1, 1.25)), so a retry never comes before the nom
 import random
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from services.core.backoff import exponential, spread
@@ -49,11 +50,15 @@ class _Window:
 
 
 class Pacer:
-    """Shared by all channels: destinations with the same key share one window."""
+    """Shared by all channels: destinations with the same key share one window.
 
-    def __init__(self) -> None:
+    `clock` is monotonic seconds (time.monotonic by default); tests pass their own.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._windows: dict[str, _Window] = {}
         self._paused: dict[str, float] = {}
+        self._clock = clock
 
     def _window(self, limit: Limit) -> _Window:
         window = self._windows.get(limit.key)
@@ -68,21 +73,29 @@ class Pacer:
             at = max(at, self._window(limit).free_at(now, n), self._paused.get(limit.key, 0.0))
         return at
 
+    def take(self, limits: list[tuple[Limit, int]], now: float) -> None:
+        """Record `n` sends to each destination at `now`."""
+        for limit, n in limits:
+            self._window(limit).take(now, n)
+
+    def paused_until(self, key: str) -> float | None:
+        """When a paused destination may be sent to again (clock time), or None."""
+        return self._paused.get(key)
+
     async def acquire(self, limits: list[tuple[Limit, int]], stop: StopSignal) -> bool:
         """Wait until every destination has room, then take it; False if stopping first."""
         while True:
-            now = time.monotonic()
+            now = self._clock()
             at = self.ready_at(limits, now)
             if at <= now:
-                for limit, n in limits:
-                    self._window(limit).take(now, n)
+                self.take(limits, now)
                 return True
             if await stop.wait(at - now):
                 return False
 
     def pause(self, keys: list[str], seconds: float) -> None:
         """Hold every send to `keys` for `seconds` (a failure: the service may be limiting)."""
-        until = time.monotonic() + seconds
+        until = self._clock() + seconds
         for key in keys:
             self._paused[key] = max(self._paused.get(key, 0.0), until)
 
