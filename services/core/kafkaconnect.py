@@ -18,6 +18,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaConnectionError
 from aiokafka.helpers import create_ssl_context
 
+from services.core.backoff import exponential, spread
 from services.core.settings import KafkaSettings
 
 log = structlog.get_logger(__name__)
@@ -80,8 +81,12 @@ async def started(
     starting is normal in Compose and Kubernetes). SIGTERM during the wait raises
     `StopRequested` at once.
     """
-    delay = FIRST_RETRY_S
+    attempt = 0
     while True:
+        attempt += 1
+        delay = round(
+            spread(exponential(attempt, FIRST_RETRY_S, settings.connect_backoff_max_s), 0.0, 0.1), 2
+        )
         client = make()
         try:
             with _BootstrapErrors() as errors:
@@ -99,7 +104,6 @@ async def started(
             )
             if await _stopped_within(stop, delay):
                 raise StopRequested from exc
-            delay = min(delay * 2, settings.connect_backoff_max_s)
         else:
             return client
 
