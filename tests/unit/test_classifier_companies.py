@@ -4,6 +4,7 @@ import pytest
 
 from services.classifier.config import Company
 from services.classifier.core import Rules, classify, load_rules
+from tests.support.texts import Text
 
 WATCHLIST = (
     Company(company="Xiaomi", tickers=("1810.HK",), aliases=("小米", "小米汽车")),
@@ -12,11 +13,6 @@ WATCHLIST = (
     Company(company="Tesla", tickers=("TSLA",), aliases=("特斯拉",)),
     Company(company="Goldman Sachs", tickers=("GS",)),
 )
-
-
-class Text:
-    def __init__(self, title: str, summary: str = "", content: str = "") -> None:
-        self.title, self.summary, self.content, self.lang = title, summary, content, None
 
 
 @pytest.fixture(scope="module")

@@ -4,11 +4,7 @@ import pytest
 
 from services.classifier.core import Rules, classify, load_rules
 from services.classifier.numbers import find_amounts
-
-
-class Text:
-    def __init__(self, title: str, summary: str = "", content: str = "") -> None:
-        self.title, self.summary, self.content, self.lang = title, summary, content, None
+from tests.support.texts import Text
 
 
 @pytest.fixture(scope="module")

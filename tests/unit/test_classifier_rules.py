@@ -3,13 +3,12 @@
 import pytest
 
 from services.classifier.core import Rules, classify, load_rules
+from tests.support.texts import Text as _Text
 
 
-class Text:
-    """A minimal article (the `core.Text` protocol)."""
-
-    def __init__(self, title: str, summary: str = "", content: str = "", lang: str = "en") -> None:
-        self.title, self.summary, self.content, self.lang = title, summary, content, lang
+def Text(title: str, summary: str = "", content: str = "", lang: str | None = "en") -> _Text:  # noqa: N802
+    """This file's articles are in en unless a test says otherwise."""
+    return _Text(title, summary, content, lang)
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ import pytest
 from services.classifier.config import Company
 from services.classifier.core import Rules, classify, load_rules
 from services.classifier.script import simplified
+from tests.support.texts import Text as _Text
 
 WATCHLIST = (
     Company(company="Honda Motor", tickers=("7267.T",), aliases=("Honda", "本田")),
@@ -13,9 +14,9 @@ WATCHLIST = (
 )
 
 
-class Text:
-    def __init__(self, title: str, summary: str = "") -> None:
-        self.title, self.summary, self.content, self.lang = title, summary, "", "zh"
+def Text(title: str, summary: str = "", content: str = "", lang: str | None = "zh") -> _Text:  # noqa: N802
+    """This file's articles are in zh unless a test says otherwise."""
+    return _Text(title, summary, content, lang)
 
 
 @pytest.fixture(scope="module")

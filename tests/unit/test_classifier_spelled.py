@@ -6,11 +6,7 @@ import pytest
 from services.classifier.core import Rules, classify, load_rules
 from services.classifier.numbers import find_amounts
 from services.classifier.spelled import respell
-
-
-class Text:
-    def __init__(self, title: str, summary: str = "") -> None:
-        self.title, self.summary, self.content, self.lang = title, summary, "", None
+from tests.support.texts import Text
 
 
 @pytest.fixture(scope="module")

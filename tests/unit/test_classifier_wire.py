@@ -7,11 +7,7 @@ import pytest
 
 from services.classifier.config import Company
 from services.classifier.core import Rules, classify, load_rules
-
-
-class Text:
-    def __init__(self, title: str, summary: str = "") -> None:
-        self.title, self.summary, self.content, self.lang = title, summary, "", None
+from tests.support.texts import Text
 
 
 @pytest.fixture(scope="module")
