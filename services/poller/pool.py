@@ -108,6 +108,7 @@ class ParserPool:
         self.grace = grace
         self.memory = settings.parse_memory_mb * 1024 * 1024
         self._executor: ProcessPoolExecutor | None = None
+        self.replaced = 0  # pools killed and replaced because a worker hung or died
         # At most one job per worker is handed over: a job's clock starts when a worker
         # can take it, so waiting behind a busy pool never counts against its timeout.
         self._slots: asyncio.Semaphore | None = None
@@ -149,6 +150,12 @@ class ParserPool:
             process.kill()
         broken.shutdown(wait=False, cancel_futures=True)
         self._executor = self._start()
+        self.replaced += 1
+
+    def worker_pids(self) -> list[int]:
+        """The worker processes' ids (those started so far)."""
+        executor = self._executor
+        return sorted(getattr(executor, "_processes", {}) or {}) if executor else []
 
     async def parse(self, job: ParseJob) -> ParsedFeed:
         """Parse in a worker; ParseFailed when it overran or the worker died."""

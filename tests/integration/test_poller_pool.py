@@ -19,7 +19,7 @@ FEED = b'<rss version="2.0"><channel><title>t</title></channel></rss>'
 async def main() -> None:
     async with ParserPool(PollerSettings(), workers=2) as pool:
         await pool.parse(ParseJob(body=FEED, url="http://127.0.0.1/", feed_key="k", now=0.0))
-        print(*pool._executor._processes, flush=True)
+        print(*pool.worker_pids(), flush=True)
         print(resource_tracker._resource_tracker._pid, flush=True)
         await asyncio.sleep(120)
 
