@@ -69,6 +69,8 @@ def format_alert(v: AlertView, *, colour: bool = False) -> str:
     if v.link:
         lines.append(INDENT + paint(v.link, _UNDERLINE))
     meta = " · ".join(p for p in (v.source, v.when, f"confidence {v.confidence}") if p)
+    if v.delayed:
+        lines.append(INDENT + paint(v.delay_note, _BOLD))
     lines.append(INDENT + paint(meta, _DIM))
     return "\n".join(lines) + "\n\n"
 

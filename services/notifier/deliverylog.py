@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from services.core.sqlite import Periodic, connect, migrate
+from services.core.sqlite import Periodic, connect, migrate, transaction
 from services.notifier.eventlog import EVENT_RETENTION, EventLog
 from services.notifier.heldlog import HeldAlerts
 
@@ -83,7 +83,28 @@ CREATE TABLE IF NOT EXISTS event_channels (
     PRIMARY KEY (event_id, channel)
 ) WITHOUT ROWID;
 """,
+    # 3: outages: when a pair was first tried (max_delay, "delayed N min"), and the alert of
+    # each dead-lettered pair, so `redflag deadletter replay` can send it again
+    """
+ALTER TABLE deliveries ADD COLUMN first_at REAL;
+CREATE TABLE IF NOT EXISTS dead_alerts (
+    alert_id TEXT NOT NULL, channel TEXT NOT NULL, alert TEXT NOT NULL, at REAL NOT NULL,
+    PRIMARY KEY (alert_id, channel)
+) WITHOUT ROWID;
+""",
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Dead:
+    """A dead-lettered pair: why, when, and the alert (JSON) when it can be replayed."""
+
+    alert_id: str
+    channel: str
+    reason: str
+    at: float
+    first_at: float
+    alert: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,16 +221,69 @@ class DeliveryLog(HeldAlerts, EventLog):
                     return ATTEMPTING
             self._conn.execute(
                 "INSERT INTO deliveries "
-                "(alert_id, channel, state, attempts, reason, updated_at, owner) "
-                "VALUES (?, ?, ?, 1, '', ?, ?) ON CONFLICT (alert_id, channel) DO UPDATE SET "
+                "(alert_id, channel, state, attempts, reason, updated_at, owner, first_at) "
+                "VALUES (?, ?, ?, 1, '', ?, ?, ?) ON CONFLICT (alert_id, channel) DO UPDATE SET "
                 "state = excluded.state, attempts = attempts + 1, reason = '', "
-                "updated_at = excluded.updated_at, owner = excluded.owner",
-                (alert_id, channel, ATTEMPTING, now, self.owner),
+                "updated_at = excluded.updated_at, owner = excluded.owner, "
+                "first_at = COALESCE(first_at, excluded.first_at)",
+                (alert_id, channel, ATTEMPTING, now, self.owner, now),
             )
             self._conn.execute("COMMIT")
         except BaseException:
             self._conn.execute("ROLLBACK")
             raise
+        return None
+
+    def first_tried(self, alert_id: str, channel: str) -> float | None:
+        """When the first send of one pair began (epoch seconds), or None before any."""
+        row = self._conn.execute(
+            "SELECT COALESCE(first_at, updated_at) FROM deliveries "
+            "WHERE alert_id = ? AND channel = ?",
+            (alert_id, channel),
+        ).fetchone()
+        return None if row is None else float(row[0])
+
+    def bury(self, alert_id: str, channel: str, reason: str, alert: str | None) -> None:
+        """Mark one pair `dead` with `reason`, keeping its alert (JSON) for a replay."""
+        with transaction(self._conn):
+            self.mark(alert_id, channel, DEAD, reason)
+            if alert is not None:
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO dead_alerts (alert_id, channel, alert, at) "
+                    "VALUES (?, ?, ?, ?)",
+                    (alert_id, channel, alert, time.time()),
+                )
+
+    def dead(self, channel: str | None = None, since: float | None = None) -> list[Dead]:
+        """Dead-lettered pairs, oldest first, optionally of one channel / since a time."""
+        rows = self._conn.execute(
+            "SELECT d.alert_id, d.channel, d.reason, d.updated_at, "
+            "COALESCE(d.first_at, d.updated_at), a.alert FROM deliveries d "
+            "LEFT JOIN dead_alerts a ON a.alert_id = d.alert_id AND a.channel = d.channel "
+            "WHERE d.state = ? AND (? IS NULL OR d.channel = ?) AND d.updated_at >= ? "
+            "ORDER BY d.updated_at",
+            (DEAD, channel, channel, since or 0.0),
+        ).fetchall()
+        return [
+            Dead(str(a), str(c), str(r), float(t), float(f), None if j is None else str(j))
+            for a, c, r, t, f, j in rows
+        ]
+
+    def reclaim(self, alert_id: str, channel: str) -> str | None:
+        """Take a `dead` pair back to send it again (a replay); None when taken, else the
+        state in the way (`delivered`: it was sent since, so never twice)."""
+        with transaction(self._conn):
+            row = self._conn.execute(
+                "SELECT state FROM deliveries WHERE alert_id = ? AND channel = ?",
+                (alert_id, channel),
+            ).fetchone()
+            if row is None or str(row[0]) != DEAD:
+                return None if row is None else str(row[0])
+            self._conn.execute(
+                "UPDATE deliveries SET state = ?, attempts = attempts + 1, reason = '', "
+                "updated_at = ?, owner = ? WHERE alert_id = ? AND channel = ?",
+                (ATTEMPTING, time.time(), self.owner, alert_id, channel),
+            )
         return None
 
     def _orphaned(self, owner: str, updated: float, lease: float, now: float) -> bool:
@@ -265,6 +339,12 @@ class DeliveryLog(HeldAlerts, EventLog):
             (DELIVERED, DEAD, UNCERTAIN, cutoff),
         )
         self._conn.execute("DELETE FROM accepted WHERE at < ?", (cutoff,))
+        self._conn.execute(
+            "DELETE FROM dead_alerts WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE "
+            "d.alert_id = dead_alerts.alert_id AND d.channel = dead_alerts.channel AND "
+            "d.state = ?) AND at < ?",
+            (DEAD, cutoff),
+        )
         self.prune_events(max(older_than, EVENT_RETENTION))
         return cur.rowcount
 
