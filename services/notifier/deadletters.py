@@ -58,7 +58,7 @@ def format_dead(rows: Sequence[Dead]) -> list[str]:
     """One line per dead-lettered pair: when, alert id, channel, reason."""
     return [
         f"{_when(r.at)}  {r.alert_id}  {r.channel}  {r.reason}"
-        + ("" if r.alert is not None else "  (digest: not replayable)")
+        + ("" if r.alert is not None else "  (not replayable: a digest or ops notice)")
         for r in rows
     ]
 
@@ -137,7 +137,7 @@ class _Replay:
         """Replay one pair; the line saying what happened."""
         where = f"{row.alert_id} -> {row.channel}"
         if row.alert is None:
-            return f"{where}: a digest, not replayable (its alerts are in the dead-letter topic)"
+            return f"{where}: not replayable (a digest or ops notice; see the dead-letter topic)"
         if row.channel not in self.configs:
             return f"{where}: channel no longer configured, skipped"
         try:

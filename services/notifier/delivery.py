@@ -233,25 +233,30 @@ class ChannelWorker:
             within = delayed(self.max_delay).removeprefix("delayed ")
             why = f"not delivered within {within} ({attempts} attempts)"
         reason = redact_urls(f"channel {self.channel.name!r}: {why}: {last.reason}")
-        topic = self._settings.kafka.topics.deadletter
-        if job.ticket is not None and job.ticket.record is not None:
-            await dead_letter(self._bus, topic, STAGE, job.ticket.record, reason)
-        else:
-            payload = "[" + ",".join(a.model_dump_json() for a in job.alerts) + "]"
-            letter = DeadLetter(
-                stage=STAGE,
-                reason=reason,
-                topic=self._settings.kafka.topics.alerts,
-                key=job.key,
-                payload=payload,
-                at=datetime.now(UTC),
-            )
-            await self._bus.send(topic, job.key, letter.model_dump_json().encode())
+        if not job.notice:  # a notice the ops channel could not take is logged and listed only
+            await self._letter(job, reason)
         alert = None if job.alert is None else job.alert.model_dump_json()
         self._log.bury(job.key, self.channel.name, reason, alert)
         log.error(DELIVERY_DEAD_LETTERED, attempts=attempts, reason=reason)
         self._report(job, reason)
         await self._done(self.channel.name, job, DEAD)
+
+    async def _letter(self, job: Job, reason: str) -> None:
+        """The job's alert (or digest) on the dead-letter topic, with the reason."""
+        topic = self._settings.kafka.topics.deadletter
+        if job.ticket is not None and job.ticket.record is not None:
+            await dead_letter(self._bus, topic, STAGE, job.ticket.record, reason)
+            return
+        payload = "[" + ",".join(a.model_dump_json() for a in job.alerts) + "]"
+        letter = DeadLetter(
+            stage=STAGE,
+            reason=reason,
+            topic=self._settings.kafka.topics.alerts,
+            key=job.key,
+            payload=payload,
+            at=datetime.now(UTC),
+        )
+        await self._bus.send(topic, job.key, letter.model_dump_json().encode())
 
     def _report(self, job: Job, reason: str) -> None:
         """Queue a notice on the ops channel; not for its own dead-letters (it is the one
@@ -261,7 +266,9 @@ class ChannelWorker:
             return
         key = f"ops:{self.channel.name}:{job.key}"
         message = notice(job.key, self.channel.name, reason, job.alert, ops.channel.kind)
-        ops.queue.put_nowait(Job(key=key, message=message, notice=True))
+        if job.ticket is not None:  # the alert's offset waits for its notice too
+            job.ticket.remaining += 1
+        ops.queue.put_nowait(Job(key=key, message=message, ticket=job.ticket, notice=True))
 
 
 def link_ops(workers: dict[str, ChannelWorker], name: str | None) -> None:
