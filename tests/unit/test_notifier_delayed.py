@@ -89,3 +89,13 @@ def test_dead_rows_keep_the_alert_and_first_try_and_are_reclaimed_once(tmp_path:
     assert log.dead() == []
     assert log.state("a1", "desk") != DEAD
     log.close()
+
+
+def test_an_ops_channel_that_is_not_configured_is_a_config_problem() -> None:
+    from services.app.preflight import check_channels  # noqa: PLC0415
+    from services.core.settings import Settings  # noqa: PLC0415
+
+    desk = {"name": "desk", "url": "console://"}
+    bad = Settings(channels=[desk], notifier={"ops_channel": "opz"})
+    assert check_channels(bad) == ["notifier.ops_channel: no channel named 'opz'"]
+    assert check_channels(Settings(channels=[desk], notifier={"ops_channel": "desk"})) == []
