@@ -20,7 +20,8 @@ from services.core.redact import redact_urls
 from services.core.settings import Settings
 from services.notifier.channels import Channel, ChannelError, build, close, deliver
 from services.notifier.console import format_alert
-from services.notifier.deliverylog import DELIVERED, Dead, DeliveryLog
+from services.notifier.deadlog import Dead
+from services.notifier.deliverylog import DELIVERED, DeliveryLog
 from services.notifier.pacing import Pacer
 from services.notifier.render import Kind, Rendered, esc_html, esc_md, esc_slack, render
 from services.notifier.routing import is_critical

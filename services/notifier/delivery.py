@@ -24,14 +24,17 @@ import structlog
 
 from schemas import DeadLetter
 from schemas.alert import Alert
+from services.core.backoff import exponential
 from services.core.bus import Bus, Record
 from services.core.deadletter import dead_letter
 from services.core.lifecycle import StopSignal
 from services.core.redact import redact_urls
 from services.core.settings import Settings
 from services.notifier.channels import Channel, Outcome, deliver
+from services.notifier.config import NotifierSettings
 from services.notifier.deadletters import notice
-from services.notifier.deliverylog import DEAD, DELIVERED, FAILED, FINAL, DeliveryLog
+from services.notifier.deadlog import DEAD
+from services.notifier.deliverylog import DELIVERED, FAILED, FINAL, DeliveryLog
 from services.notifier.metrics import ALERT_LATENCY, DELIVERIES
 from services.notifier.pacing import Pacer, backoff
 from services.notifier.render import Rendered
@@ -43,6 +46,7 @@ ALERT_DELIVERED = "alert_delivered"
 DELIVERY_FAILED = "delivery_failed"
 DELIVERY_RATE_LIMITED = "delivery_rate_limited"
 DELIVERY_DEAD_LETTERED = "delivery_dead_lettered"
+MAX_ATTEMPTS_CAPS = "max_attempts_caps_max_delay"
 STAGE = "notifier"
 
 
@@ -100,6 +104,7 @@ class ChannelWorker:
         self._executor = executor
         self._done = done
         self.ops: ChannelWorker | None = None  # where dead-letters are reported (link_ops)
+        self._warn_cap()
         self.task = asyncio.create_task(self._loop(), name=f"notifier:{channel.name}")
 
     @property
@@ -125,6 +130,19 @@ class ChannelWorker:
             self.task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self.task
+
+    def _warn_cap(self) -> None:
+        """Say so when `max_attempts` (a config from before max_delay) gives up long before
+        `max_delay`: with back-off capped at a few seconds, 8 tries last under a minute."""
+        budget = attempts_budget(self._settings.notifier)
+        if budget is not None and budget < self.max_delay:
+            log.warning(
+                MAX_ATTEMPTS_CAPS,
+                channel=self.channel.name,
+                max_attempts=self._settings.notifier.max_attempts,
+                gives_up_after_s=round(budget, 1),
+                max_delay_s=self.max_delay,
+            )
 
     @property
     def max_delay(self) -> float:
@@ -269,6 +287,16 @@ class ChannelWorker:
         if job.ticket is not None:  # the alert's offset waits for its notice too
             job.ticket.remaining += 1
         ops.queue.put_nowait(Job(key=key, message=message, ticket=job.ticket, notice=True))
+
+
+def attempts_budget(cfg: NotifierSettings) -> float | None:
+    """About how long `max_attempts` tries last (the back-off between them, unjittered), or
+    None when no attempt cap is set."""
+    if cfg.max_attempts is None:
+        return None
+    return sum(
+        exponential(n, cfg.backoff_base, cfg.backoff_max) for n in range(1, cfg.max_attempts)
+    )
 
 
 def link_ops(workers: dict[str, ChannelWorker], name: str | None) -> None:

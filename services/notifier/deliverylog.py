@@ -11,7 +11,8 @@ rest.
 
 Held alerts (digest mode, quiet hours) live in the same file; their methods are in
 `heldlog.HeldAlerts`, which this class mixes in. So does event state (`eventlog.EventLog`):
-every table of this file is created here, in `MIGRATIONS`.
+and so do dead-lettered pairs (`deadlog.DeadDeliveries`): every table of this file is created
+here, in `MIGRATIONS`.
 """
 
 import os
@@ -21,16 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services.core.sqlite import Periodic, connect, migrate, transaction
+from services.notifier.deadlog import DEAD, DeadDeliveries
 from services.notifier.eventlog import EVENT_RETENTION, EventLog
 from services.notifier.heldlog import HeldAlerts
 
-ATTEMPTING, DELIVERED, FAILED, DEAD, UNCERTAIN = (
-    "attempting",
-    "delivered",
-    "failed",
-    "dead",
-    "uncertain",
-)
+ATTEMPTING, DELIVERED, FAILED, UNCERTAIN = ("attempting", "delivered", "failed", "uncertain")
 PRUNE_EVERY = 3600.0  # seconds between retention sweeps while running
 #: States after which an (alert, channel) pair is never sent again.
 FINAL = frozenset({DELIVERED, DEAD, UNCERTAIN})
@@ -96,18 +92,6 @@ CREATE TABLE IF NOT EXISTS dead_alerts (
 
 
 @dataclass(frozen=True, slots=True)
-class Dead:
-    """A dead-lettered pair: why, when, and the alert (JSON) when it can be replayed."""
-
-    alert_id: str
-    channel: str
-    reason: str
-    at: float
-    first_at: float
-    alert: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class Uncertain:
     """A send that began in an earlier run and was never confirmed."""
 
@@ -131,7 +115,7 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-class DeliveryLog(HeldAlerts, EventLog):
+class DeliveryLog(HeldAlerts, EventLog, DeadDeliveries):
     """SQLite-backed; all calls are short and run on the caller's thread.
 
     Notifier replicas on one host may share the file (Compose `--scale` shares the state
@@ -242,32 +226,6 @@ class DeliveryLog(HeldAlerts, EventLog):
             (alert_id, channel),
         ).fetchone()
         return None if row is None else float(row[0])
-
-    def bury(self, alert_id: str, channel: str, reason: str, alert: str | None) -> None:
-        """Mark one pair `dead` with `reason`, keeping its alert (JSON) for a replay."""
-        with transaction(self._conn):
-            self.mark(alert_id, channel, DEAD, reason)
-            if alert is not None:
-                self._conn.execute(
-                    "INSERT OR REPLACE INTO dead_alerts (alert_id, channel, alert, at) "
-                    "VALUES (?, ?, ?, ?)",
-                    (alert_id, channel, alert, time.time()),
-                )
-
-    def dead(self, channel: str | None = None, since: float | None = None) -> list[Dead]:
-        """Dead-lettered pairs, oldest first, optionally of one channel / since a time."""
-        rows = self._conn.execute(
-            "SELECT d.alert_id, d.channel, d.reason, d.updated_at, "
-            "COALESCE(d.first_at, d.updated_at), a.alert FROM deliveries d "
-            "LEFT JOIN dead_alerts a ON a.alert_id = d.alert_id AND a.channel = d.channel "
-            "WHERE d.state = ? AND (? IS NULL OR d.channel = ?) AND d.updated_at >= ? "
-            "ORDER BY d.updated_at",
-            (DEAD, channel, channel, since or 0.0),
-        ).fetchall()
-        return [
-            Dead(str(a), str(c), str(r), float(t), float(f), None if j is None else str(j))
-            for a, c, r, t, f, j in rows
-        ]
 
     def reclaim(self, alert_id: str, channel: str) -> str | None:
         """Take a `dead` pair back to send it again (a replay); None when taken, else the

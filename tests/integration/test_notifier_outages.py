@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from services.core.sqlitebus import SqliteBus
-from services.notifier.deliverylog import DEAD, DELIVERED, DeliveryLog
+from services.notifier.deadlog import DEAD
+from services.notifier.deliverylog import DELIVERED, DeliveryLog
 from tests.integration.test_notifier_stage import (
     SLACK,
     SLACK_PATH,

@@ -9,7 +9,8 @@ import pytest
 from schemas.alert import Alert
 from services.notifier.console import format_alert
 from services.notifier.deadletters import notice
-from services.notifier.deliverylog import DEAD, DELIVERED, DeliveryLog
+from services.notifier.deadlog import DEAD
+from services.notifier.deliverylog import DELIVERED, DeliveryLog
 from services.notifier.render import render, render_digest
 from services.notifier.view import delayed, view
 from tests.unit.test_notifier_render import alert
@@ -99,3 +100,12 @@ def test_an_ops_channel_that_is_not_configured_is_a_config_problem() -> None:
     bad = Settings(channels=[desk], notifier={"ops_channel": "opz"})
     assert check_channels(bad) == ["notifier.ops_channel: no channel named 'opz'"]
     assert check_channels(Settings(channels=[desk], notifier={"ops_channel": "desk"})) == []
+
+
+def test_an_old_max_attempts_is_flagged_when_it_ends_long_before_max_delay() -> None:
+    from services.notifier.config import NotifierSettings  # noqa: PLC0415
+    from services.notifier.delivery import attempts_budget  # noqa: PLC0415
+
+    assert attempts_budget(NotifierSettings()) is None  # max_delay alone decides
+    old = attempts_budget(NotifierSettings(max_attempts=8))  # 1 + 2 + 4 + 5 x 4 s
+    assert old == 27.0 and old < NotifierSettings().max_delay
