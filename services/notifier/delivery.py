@@ -38,6 +38,7 @@ from services.notifier.deliverylog import DELIVERED, FAILED, FINAL, DeliveryLog
 from services.notifier.metrics import ALERT_LATENCY, DELIVERIES
 from services.notifier.pacing import Pacer, backoff
 from services.notifier.render import Rendered
+from services.notifier.tools import NotifyError
 from services.notifier.view import AlertView, delayed
 
 log = structlog.get_logger(__name__)
@@ -305,6 +306,6 @@ def link_ops(workers: dict[str, ChannelWorker], name: str | None) -> None:
         return
     if name not in workers:
         known = ", ".join(workers) or "none"
-        raise ValueError(f"notifier.ops_channel: no channel named {name!r} (channels: {known})")
+        raise NotifyError(f"notifier.ops_channel: no channel named {name!r} (channels: {known})")
     for worker in workers.values():
         worker.ops = workers[name]

@@ -17,6 +17,7 @@ import pytest
 from services.core.sqlitebus import SqliteBus
 from services.notifier.deadlog import DEAD
 from services.notifier.deliverylog import DELIVERED, DeliveryLog
+from services.notifier.tools import NotifyError
 from tests.integration.test_notifier_stage import (
     SLACK,
     SLACK_PATH,
@@ -218,3 +219,11 @@ async def test_deadletter_list_and_replay_with_the_real_command_never_twice(
         redflag, "deadletter", "list", "--since", "soon", "-c", str(config), cwd=tmp_path
     )
     assert bad.returncode == 2 and "not a duration" in bad.stderr
+
+
+async def test_an_unknown_ops_channel_stops_the_notifier_with_a_clear_error(
+    tmp_path: Path, bus: SqliteBus
+) -> None:
+    s = settings(tmp_path, None, [{"name": "desk", "url": "console://"}], ops_channel="opz")
+    with pytest.raises(NotifyError, match=r"notifier\.ops_channel: no channel named 'opz'"):
+        await drain(s, bus, timeout=10)
