@@ -135,6 +135,27 @@ def cmd_events(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_deadletter(args: argparse.Namespace) -> int:
+    """List dead-lettered deliveries, or send them again (never twice)."""
+    from services.notifier import deadletters  # noqa: PLC0415
+
+    try:
+        since = deadletters.window(args.since)
+    except ValueError as exc:
+        print(f"redflag deadletter: --since: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    settings = _settings(args)
+    if args.action == "list":
+        rows = deadletters.list_dead(settings, args.channel, since, args.alert_ids)
+        print("\n".join(deadletters.format_dead(rows)) if rows else "no dead-lettered deliveries")
+        return EXIT_OK
+    result = asyncio.run(
+        deadletters.replay(settings, channel=args.channel, since=since, alert_ids=args.alert_ids)
+    )
+    print("\n".join(result.lines) if result.lines else "nothing to replay")
+    return EXIT_FAILED if result.failed else EXIT_OK
+
+
 def cmd_fetch(args: argparse.Namespace) -> int:
     """Fetch and parse one feed once; print its articles as JSON lines."""
     from services.poller.stage import FeedError, fetch_articles  # noqa: PLC0415
@@ -240,6 +261,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", default="2d", help="how far back, e.g. 6h, 2d (default 2d)")
     p.add_argument("--company", help="one company (watchlist name or as reported)")
     p.add_argument("--type", choices=("recall", "crash", "target_change"), help="one event type")
+    p = add("deadletter", cmd_deadletter, "list or re-send dead-lettered deliveries")
+    p.add_argument("action", choices=("list", "replay"))
+    p.add_argument("alert_ids", nargs="*", metavar="ALERT_ID", help="only these alerts")
+    p.add_argument("--channel", help="only this channel")
+    p.add_argument("--since", help="only dead-lettered within, e.g. 2h, 1d")
     add("fetch", cmd_fetch, "fetch one feed and print its articles as JSON lines").add_argument(
         "url", help="http(s)://, file:// URL or a path"
     )

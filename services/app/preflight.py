@@ -97,4 +97,7 @@ def check_channels(settings: Settings) -> list[str]:
             problems.append(f"channels[{i}].url: {exc}")
         else:
             close([channel])
+    ops = settings.notifier.ops_channel
+    if ops is not None and ops not in {c.name for c in settings.channels}:
+        problems.append(f"notifier.ops_channel: no channel named {ops!r}")
     return problems

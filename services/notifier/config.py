@@ -116,6 +116,11 @@ class ChannelConfig(BaseModel):
         "the chat allows, UPDATEs for material changes), 'update_only' (UPDATEs only) or "
         "'every_report' (each report its own alert).",
     )
+    max_delay: PositiveSeconds | None = Field(
+        default=None,
+        description="Keep retrying a delivery this long after its first try (e.g. '1h'), "
+        "then dead-letter it; default: notifier.max_delay.",
+    )
 
     @field_validator("url")
     @classmethod
@@ -160,19 +165,38 @@ class NotifierSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    max_attempts: int = Field(
-        default=8,
+    max_delay: PositiveSeconds = Field(
+        default=3600.0,
+        description="Retry a delivery until this long after its first try, then dead-letter "
+        "it (a channel's own max_delay overrides). A 429 waits the Retry-After it names; 5xx "
+        "and timeouts back off 1, 2, 4 ... backoff_max seconds; a request the service refuses "
+        "(other 4xx) is dead-lettered at once.",
+    )
+    max_attempts: int | None = Field(
+        default=None,
         ge=1,
-        description="Tries per channel before dead-lettering. A 429 waits the Retry-After it "
-        "names; 5xx and timeouts back off 1, 2, 4 ... backoff_max seconds; a request the "
-        "service refuses (other 4xx) is dead-lettered at once.",
+        description="Optional extra cap: dead-letter after this many tries even before "
+        "max_delay. Unset (default): max_delay alone decides.",
     )
     backoff_base: PositiveSeconds = 1.0
     request_timeout: PositiveSeconds = Field(
         default=10.0, description="How long one Slack or Telegram request may take."
     )
     endpoints: Endpoints = Endpoints()
-    backoff_max: PositiveSeconds = 60.0
+    backoff_max: PositiveSeconds = Field(
+        default=5.0,
+        description="Longest wait between retries: a recovery is noticed within about this "
+        "long (+25% jitter).",
+    )
+    delayed_after: PositiveSeconds = Field(
+        default=60.0,
+        description="An alert delivered this long after its first try says 'delayed N min'.",
+    )
+    ops_channel: str | None = Field(
+        default=None,
+        description="A configured channel that gets a short notice for every dead-lettered "
+        "delivery (its own dead-letters are only logged).",
+    )
     claim_lease: PositiveSeconds = Field(
         default=300.0,
         description="How long another replica's unconfirmed send is trusted to be in progress.",

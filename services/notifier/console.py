@@ -46,7 +46,6 @@ def width(text: str) -> int:
 
 def format_alert(v: AlertView, *, colour: bool = False) -> str:
     """One alert as a block of lines followed by a blank line."""
-    level = "failure" if v.severe else ("info" if v.kind == "target_change" else "warning")
 
     def paint(text: str, code: str) -> str:
         return f"{code}{text}{_RESET}" if colour else text
@@ -55,7 +54,7 @@ def format_alert(v: AlertView, *, colour: bool = False) -> str:
     if v.tickers:
         who += " (" + ", ".join(v.tickers) + ")"
     badge = f" {v.badge} " if colour else v.badge
-    head = f"{v.emoji}  {paint(badge, _BADGE_COLOURS[level])}  {paint(who, _BOLD)}"
+    head = f"{v.emoji}  {paint(badge, _BADGE_COLOURS[v.level])}  {paint(who, _BOLD)}"
     if v.on_watchlist:
         plain = 2 + 2 + width(badge) + 2 + width(who)  # an emoji is two columns wide
         head += " " * max(2, WIDTH - plain - 11) + "★ watchlist"
@@ -69,6 +68,8 @@ def format_alert(v: AlertView, *, colour: bool = False) -> str:
     if v.link:
         lines.append(INDENT + paint(v.link, _UNDERLINE))
     meta = " · ".join(p for p in (v.source, v.when, f"confidence {v.confidence}") if p)
+    if v.delayed:
+        lines.append(INDENT + paint(v.delay_note, _BOLD))
     lines.append(INDENT + paint(meta, _DIM))
     return "\n".join(lines) + "\n\n"
 

@@ -2,34 +2,43 @@
 
 Each channel has its own FIFO queue and task, so a failing or slow channel only ever holds up
 its own queue. A job's life: wait for the pacer -> write `attempting` -> send (in a thread)
--> write `delivered` (or `failed`, wait, retry; after `max_attempts`, or at once when the
-service refuses the request as such: dead-letter, write `dead`) -> tell the stage the job is
-done (it commits the offset when all channels are). The wait after a failure is the 429's
-Retry-After when the service named one, else exponential back-off; either way the channel's
-destinations are paused for it, so queued messages behind it wait too, in order.
+-> write `delivered` (or `failed`, wait, retry; once `max_delay` has passed since the first
+try, or at once when the service refuses the request as such: dead-letter, write `dead`,
+tell the ops channel) -> tell the stage the job is done (it commits the offset when all
+channels are). The wait after a failure is the 429's Retry-After when the service named one,
+else exponential back-off capped at `backoff_max` (a few seconds, so a recovery is noticed
+soon: each retry is the probe); either way the channel's destinations are paused for it, so
+queued messages behind it wait too, in order. An alert sent `delayed_after` or more after its
+first try is re-rendered to say how late ("delayed 14 min").
 """
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import structlog
 
 from schemas import DeadLetter
 from schemas.alert import Alert
+from services.core.backoff import exponential
 from services.core.bus import Bus, Record
 from services.core.deadletter import dead_letter
 from services.core.lifecycle import StopSignal
 from services.core.redact import redact_urls
 from services.notifier.channels import Channel, Outcome, deliver
-from services.notifier.config import Settings
-from services.notifier.deliverylog import DEAD, DELIVERED, FAILED, FINAL, DeliveryLog
+from services.notifier.config import NotifierSettings, Settings
+from services.notifier.deadletters import notice
+from services.notifier.deadlog import DEAD
+from services.notifier.deliverylog import DELIVERED, FAILED, FINAL, DeliveryLog
 from services.notifier.metrics import ALERT_LATENCY, DELIVERIES
 from services.notifier.pacing import Pacer, backoff
 from services.notifier.render import Rendered
+from services.notifier.tools import NotifyError
+from services.notifier.view import AlertView, delayed
 
 log = structlog.get_logger(__name__)
 
@@ -37,6 +46,7 @@ ALERT_DELIVERED = "alert_delivered"
 DELIVERY_FAILED = "delivery_failed"
 DELIVERY_RATE_LIMITED = "delivery_rate_limited"
 DELIVERY_DEAD_LETTERED = "delivery_dead_lettered"
+MAX_ATTEMPTS_CAPS = "max_attempts_caps_max_delay"
 STAGE = "notifier"
 
 
@@ -59,6 +69,9 @@ class Job:
     batch: str | None = None
     alerts: tuple[Alert, ...] = field(default=())
     reply_to: str | None = None  # alert id of the message to thread under (its event's first)
+    view: AlertView | None = None  # with `remake`: re-rendered to say "delayed N min"
+    remake: Callable[[AlertView], Rendered] | None = None
+    notice: bool = False  # a dead-letter notice for the ops channel: never reported itself
 
 
 Done = Callable[[str, Job, str], Awaitable[None]]  # (channel name, job, final state)
@@ -90,6 +103,8 @@ class ChannelWorker:
         self._stop = stop
         self._executor = executor
         self._done = done
+        self.ops: ChannelWorker | None = None  # where dead-letters are reported (link_ops)
+        self._warn_cap()
         self.task = asyncio.create_task(self._loop(), name=f"notifier:{channel.name}")
 
     @property
@@ -116,10 +131,38 @@ class ChannelWorker:
         with contextlib.suppress(asyncio.CancelledError):
             await self.task
 
+    def _warn_cap(self) -> None:
+        """Say so when `max_attempts` (a config from before max_delay) gives up long before
+        `max_delay`: with back-off capped at a few seconds, 8 tries last under a minute."""
+        budget = attempts_budget(self._settings.notifier)
+        if budget is not None and budget < self.max_delay:
+            log.warning(
+                MAX_ATTEMPTS_CAPS,
+                channel=self.channel.name,
+                max_attempts=self._settings.notifier.max_attempts,
+                gives_up_after_s=round(budget, 1),
+                max_delay_s=self.max_delay,
+            )
+
+    @property
+    def max_delay(self) -> float:
+        """How long after its first try a delivery is retried before it is dead-lettered."""
+        return self.channel.config.max_delay or self._settings.notifier.max_delay
+
+    def _message(self, job: Job, first_at: float) -> Rendered:
+        """The job's message, re-rendered to say how late when it is late."""
+        late = time.time() - first_at
+        if job.view is None or job.remake is None:
+            return job.message
+        if late < self._settings.notifier.delayed_after:
+            return job.message
+        return job.remake(replace(job.view, delayed=delayed(late)))
+
     async def _send(self, job: Job, done: set[str]) -> Outcome:
         """Each target not yet `done`, in order; a multi-target acceptance is logged at once."""
         loop = asyncio.get_running_loop()
         targets, name = self.channel.targets, self.channel.name
+        message = self._message(job, self._log.first_tried(job.key, name) or time.time())
         for target in targets:
             if target in done:
                 continue
@@ -127,7 +170,7 @@ class ChannelWorker:
                 None if job.reply_to is None else self._log.message_ref(job.reply_to, name, target)
             )
             outcome = await loop.run_in_executor(
-                self._executor, deliver, self.channel, job.message, target, parent
+                self._executor, deliver, self.channel, message, target, parent
             )
             if not outcome.ok:
                 return outcome
@@ -168,13 +211,17 @@ class ChannelWorker:
                 throttled = outcome.retry_after is not None
                 outcome_name = "rate_limited" if throttled else "failed"
                 DELIVERIES.labels(channel=name, outcome=outcome_name).inc()
-                if outcome.permanent or attempt >= cfg.max_attempts:
-                    await self._give_up(job, attempt, outcome)
+                now = time.time()
+                deadline = (self._log.first_tried(job.key, name) or now) + self.max_delay
+                capped = cfg.max_attempts is not None and attempt >= cfg.max_attempts
+                if outcome.permanent or capped or now >= deadline:
+                    await self._give_up(job, attempt, outcome, capped=capped)
                     return
                 if outcome.retry_after is not None:  # the service said how long: exactly that
                     delay = outcome.retry_after
                 else:
                     delay = backoff(attempt, cfg.backoff_base, cfg.backoff_max)
+                delay = min(delay, deadline - now)  # one last try at the deadline
                 self._pacer.pause(self.channel.pause_keys, delay)
                 log.warning(
                     DELIVERY_RATE_LIMITED if throttled else DELIVERY_FAILED,
@@ -194,26 +241,70 @@ class ChannelWorker:
             seconds = max(0.0, (datetime.now(UTC) - since).total_seconds())
             ALERT_LATENCY.labels(channel=self.channel.name).observe(seconds)
 
-    async def _give_up(self, job: Job, attempts: int, last: Outcome) -> None:
+    async def _give_up(self, job: Job, attempts: int, last: Outcome, *, capped: bool) -> None:
         DELIVERIES.labels(channel=self.channel.name, outcome="dead").inc()
-        why = (
-            "refused, not retried" if last.permanent else f"not delivered after {attempts} attempts"
-        )
+        if last.permanent:
+            why = "refused, not retried"
+        elif capped:
+            why = f"not delivered after {attempts} attempts"
+        else:
+            within = delayed(self.max_delay).removeprefix("delayed ")
+            why = f"not delivered within {within} ({attempts} attempts)"
         reason = redact_urls(f"channel {self.channel.name!r}: {why}: {last.reason}")
+        if not job.notice:  # a notice the ops channel could not take is logged and listed only
+            await self._letter(job, reason)
+        alert = None if job.alert is None else job.alert.model_dump_json()
+        self._log.bury(job.key, self.channel.name, reason, alert)
+        log.error(DELIVERY_DEAD_LETTERED, attempts=attempts, reason=reason)
+        self._report(job, reason)
+        await self._done(self.channel.name, job, DEAD)
+
+    async def _letter(self, job: Job, reason: str) -> None:
+        """The job's alert (or digest) on the dead-letter topic, with the reason."""
         topic = self._settings.kafka.topics.deadletter
         if job.ticket is not None and job.ticket.record is not None:
             await dead_letter(self._bus, topic, STAGE, job.ticket.record, reason)
-        else:
-            payload = "[" + ",".join(a.model_dump_json() for a in job.alerts) + "]"
-            letter = DeadLetter(
-                stage=STAGE,
-                reason=reason,
-                topic=self._settings.kafka.topics.alerts,
-                key=job.key,
-                payload=payload,
-                at=datetime.now(UTC),
-            )
-            await self._bus.send(topic, job.key, letter.model_dump_json().encode())
-        self._log.mark(job.key, self.channel.name, DEAD, reason)
-        log.error(DELIVERY_DEAD_LETTERED, attempts=attempts, reason=reason)
-        await self._done(self.channel.name, job, DEAD)
+            return
+        payload = "[" + ",".join(a.model_dump_json() for a in job.alerts) + "]"
+        letter = DeadLetter(
+            stage=STAGE,
+            reason=reason,
+            topic=self._settings.kafka.topics.alerts,
+            key=job.key,
+            payload=payload,
+            at=datetime.now(UTC),
+        )
+        await self._bus.send(topic, job.key, letter.model_dump_json().encode())
+
+    def _report(self, job: Job, reason: str) -> None:
+        """Queue a notice on the ops channel; not for its own dead-letters (it is the one
+        down: a notice would queue behind the outage and its dead-letter report again)."""
+        ops = self.ops
+        if ops is None or ops is self or job.notice:
+            return
+        key = f"ops:{self.channel.name}:{job.key}"
+        message = notice(job.key, self.channel.name, reason, job.alert, ops.channel.kind)
+        if job.ticket is not None:  # the alert's offset waits for its notice too
+            job.ticket.remaining += 1
+        ops.queue.put_nowait(Job(key=key, message=message, ticket=job.ticket, notice=True))
+
+
+def attempts_budget(cfg: NotifierSettings) -> float | None:
+    """About how long `max_attempts` tries last (the back-off between them, unjittered), or
+    None when no attempt cap is set."""
+    if cfg.max_attempts is None:
+        return None
+    return sum(
+        exponential(n, cfg.backoff_base, cfg.backoff_max) for n in range(1, cfg.max_attempts)
+    )
+
+
+def link_ops(workers: dict[str, ChannelWorker], name: str | None) -> None:
+    """Point every worker at the ops channel `name` (a configured channel), if any."""
+    if name is None:
+        return
+    if name not in workers:
+        known = ", ".join(workers) or "none"
+        raise NotifyError(f"notifier.ops_channel: no channel named {name!r} (channels: {known})")
+    for worker in workers.values():
+        worker.ops = workers[name]

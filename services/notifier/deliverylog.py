@@ -11,7 +11,8 @@ rest.
 
 Held alerts (digest mode, quiet hours) live in the same file; their methods are in
 `heldlog.HeldAlerts`, which this class mixes in. So does event state (`eventlog.EventLog`):
-every table of this file is created here, in `MIGRATIONS`.
+and so do dead-lettered pairs (`deadlog.DeadDeliveries`): every table of this file is created
+here, in `MIGRATIONS`.
 """
 
 import os
@@ -20,17 +21,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from services.core.sqlite import Periodic, connect, migrate
+from services.core.sqlite import Periodic, connect, migrate, transaction
+from services.notifier.deadlog import DEAD, DeadDeliveries
 from services.notifier.eventlog import EVENT_RETENTION, EventLog
 from services.notifier.heldlog import HeldAlerts
 
-ATTEMPTING, DELIVERED, FAILED, DEAD, UNCERTAIN = (
-    "attempting",
-    "delivered",
-    "failed",
-    "dead",
-    "uncertain",
-)
+ATTEMPTING, DELIVERED, FAILED, UNCERTAIN = ("attempting", "delivered", "failed", "uncertain")
 PRUNE_EVERY = 3600.0  # seconds between retention sweeps while running
 #: States after which an (alert, channel) pair is never sent again.
 FINAL = frozenset({DELIVERED, DEAD, UNCERTAIN})
@@ -83,6 +79,15 @@ CREATE TABLE IF NOT EXISTS event_channels (
     PRIMARY KEY (event_id, channel)
 ) WITHOUT ROWID;
 """,
+    # 3: outages: when a pair was first tried (max_delay, "delayed N min"), and the alert of
+    # each dead-lettered pair, so `redflag deadletter replay` can send it again
+    """
+ALTER TABLE deliveries ADD COLUMN first_at REAL;
+CREATE TABLE IF NOT EXISTS dead_alerts (
+    alert_id TEXT NOT NULL, channel TEXT NOT NULL, alert TEXT NOT NULL, at REAL NOT NULL,
+    PRIMARY KEY (alert_id, channel)
+) WITHOUT ROWID;
+""",
 )
 
 
@@ -110,7 +115,7 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-class DeliveryLog(HeldAlerts, EventLog):
+class DeliveryLog(HeldAlerts, EventLog, DeadDeliveries):
     """SQLite-backed; all calls are short and run on the caller's thread.
 
     Notifier replicas on one host may share the file (Compose `--scale` shares the state
@@ -200,16 +205,43 @@ class DeliveryLog(HeldAlerts, EventLog):
                     return ATTEMPTING
             self._conn.execute(
                 "INSERT INTO deliveries "
-                "(alert_id, channel, state, attempts, reason, updated_at, owner) "
-                "VALUES (?, ?, ?, 1, '', ?, ?) ON CONFLICT (alert_id, channel) DO UPDATE SET "
+                "(alert_id, channel, state, attempts, reason, updated_at, owner, first_at) "
+                "VALUES (?, ?, ?, 1, '', ?, ?, ?) ON CONFLICT (alert_id, channel) DO UPDATE SET "
                 "state = excluded.state, attempts = attempts + 1, reason = '', "
-                "updated_at = excluded.updated_at, owner = excluded.owner",
-                (alert_id, channel, ATTEMPTING, now, self.owner),
+                "updated_at = excluded.updated_at, owner = excluded.owner, "
+                "first_at = COALESCE(first_at, excluded.first_at)",
+                (alert_id, channel, ATTEMPTING, now, self.owner, now),
             )
             self._conn.execute("COMMIT")
         except BaseException:
             self._conn.execute("ROLLBACK")
             raise
+        return None
+
+    def first_tried(self, alert_id: str, channel: str) -> float | None:
+        """When the first send of one pair began (epoch seconds), or None before any."""
+        row = self._conn.execute(
+            "SELECT COALESCE(first_at, updated_at) FROM deliveries "
+            "WHERE alert_id = ? AND channel = ?",
+            (alert_id, channel),
+        ).fetchone()
+        return None if row is None else float(row[0])
+
+    def reclaim(self, alert_id: str, channel: str) -> str | None:
+        """Take a `dead` pair back to send it again (a replay); None when taken, else the
+        state in the way (`delivered`: it was sent since, so never twice)."""
+        with transaction(self._conn):
+            row = self._conn.execute(
+                "SELECT state FROM deliveries WHERE alert_id = ? AND channel = ?",
+                (alert_id, channel),
+            ).fetchone()
+            if row is None or str(row[0]) != DEAD:
+                return None if row is None else str(row[0])
+            self._conn.execute(
+                "UPDATE deliveries SET state = ?, attempts = attempts + 1, reason = '', "
+                "updated_at = ?, owner = ? WHERE alert_id = ? AND channel = ?",
+                (ATTEMPTING, time.time(), self.owner, alert_id, channel),
+            )
         return None
 
     def _orphaned(self, owner: str, updated: float, lease: float, now: float) -> bool:
@@ -265,6 +297,12 @@ class DeliveryLog(HeldAlerts, EventLog):
             (DELIVERED, DEAD, UNCERTAIN, cutoff),
         )
         self._conn.execute("DELETE FROM accepted WHERE at < ?", (cutoff,))
+        self._conn.execute(
+            "DELETE FROM dead_alerts WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE "
+            "d.alert_id = dead_alerts.alert_id AND d.channel = dead_alerts.channel AND "
+            "d.state = ?) AND at < ?",
+            (DEAD, cutoff),
+        )
         self.prune_events(max(older_than, EVENT_RETENTION))
         return cur.rowcount
 

@@ -19,11 +19,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from services.notifier.view import AlertView, shorten
+from services.notifier.view import AlertView, Level, shorten
 
 Kind = Literal["slack", "telegram", "markdown", "html", "text"]
 BodyFormat = Literal["markdown", "html", "text"]
-NotifyLevel = Literal["info", "warning", "failure"]
+NotifyLevel = Level
 
 #: Slack's own caps (api.slack.com/reference/block-kit/blocks): header 150, section 3,000.
 SLACK_TITLE_MAX = 150
@@ -54,13 +54,6 @@ class Rendered:
     body: str
     body_format: BodyFormat
     level: NotifyLevel
-
-
-def level_of(v: AlertView) -> NotifyLevel:
-    """Red for severe alerts, amber for recalls and crashes, blue for targets."""
-    if v.severe:
-        return "failure"
-    return "info" if v.kind == "target_change" else "warning"
 
 
 # -- escaping ------------------------------------------------------------------------------
@@ -202,7 +195,7 @@ def render(v: AlertView, kind: Kind, limit: int | None = None) -> Rendered:
     while measure(kind, title, body) > limit and cap > 10:
         cap = max(10, cap - max(10, (measure(kind, title, body) - limit)))
         title, body = fn(v, shorten(v.headline, cap))
-    return Rendered(title, body, _FORMATS[kind], level_of(v))
+    return Rendered(title, body, _FORMATS[kind], v.level)
 
 
 # -- digests -----------------------------------------------------------------------------

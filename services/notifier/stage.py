@@ -10,6 +10,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from functools import partial
 from typing import TextIO
 
 import structlog
@@ -24,7 +25,7 @@ from services.notifier.channels import Channel, ChannelError, build
 from services.notifier.channels import close as close_channels
 from services.notifier.config import Settings
 from services.notifier.console import format_alert, print_alert, use_colour
-from services.notifier.delivery import STAGE, ChannelWorker, Job, Ticket
+from services.notifier.delivery import STAGE, ChannelWorker, Job, Ticket, link_ops
 from services.notifier.deliverylog import FINAL, DeliveryLog
 from services.notifier.digest import Digests
 from services.notifier.eventlog import Observed
@@ -151,6 +152,7 @@ class _Stage:
             )
             for c in channels
         }
+        link_ops(self.workers, settings.notifier.ops_channel)
         self.digests = Digests(channels, self.workers, self.deliveries, settings)
 
     def _report_uncertain(self) -> None:
@@ -231,10 +233,12 @@ class _Stage:
             if what == "update":
                 EVENT_UPDATES.labels(channel=cfg.name).inc()
             key = (what, channel.kind, channel.max_length)
+            ev = _event_view(v, what, seen, alert)
             if key not in rendered:
-                rendered[key] = self._render(channel, _event_view(v, what, seen, alert))
+                rendered[key] = self._render(channel, ev)
             reply_to = None if what == "alert" or opener == alert.id else opener
-            job = Job(key=alert.id, message=rendered[key], ticket=ticket, alert=alert)
+            job = Job(key=alert.id, message=rendered[key], ticket=ticket, alert=alert, view=ev)
+            job.remake = partial(self._render, channel)
             job.reply_to = reply_to
             jobs.append((channel, job))
         log.info(

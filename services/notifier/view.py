@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Literal
 from urllib.parse import quote
 
 from schemas.alert import Alert, Facts
@@ -100,6 +101,10 @@ class Fact:
     strong: bool = False
 
 
+#: Severity as apprise names it (its `NotifyType`): what colours a message.
+Level = Literal["info", "warning", "failure"]
+
+
 @dataclass(frozen=True, slots=True)
 class AlertView:
     """The parts of a message, as clean plain text."""
@@ -117,6 +122,15 @@ class AlertView:
     confidence: str
     on_watchlist: bool
     severe: bool  # deadly crash or very large recall: rendered in red
+    delayed: str = ""  # 'delayed 14 min' when an outage held the delivery up, else ''
+
+    @property
+    def level(self) -> "Level":
+        """The alert's severity, one rule for every renderer: red for severe alerts, amber
+        for recalls and crashes, blue for target changes."""
+        if self.severe:
+            return "failure"
+        return "info" if self.kind == "target_change" else "warning"
 
     @property
     def subject(self) -> str:
@@ -127,9 +141,19 @@ class AlertView:
         return f"{self.badge} · {who}"
 
     @property
+    def delay_note(self) -> str:
+        """'⏱ delayed 14 min', or '' when on time."""
+        return f"⏱ {self.delayed}" if self.delayed else ""
+
+    @property
     def byline(self) -> str:
-        """'Reuters · 2025-03-04 14:05 UTC · confidence 92%' (+ '· watchlist')."""
-        parts = [p for p in (self.source, self.when, f"confidence {self.confidence}") if p]
+        """'Reuters · 2025-03-04 14:05 UTC · confidence 92%' (+ '· watchlist'), led by
+        '⏱ delayed 14 min' when the delivery was held up."""
+        parts = [
+            p
+            for p in (self.delay_note, self.source, self.when, f"confidence {self.confidence}")
+            if p
+        ]
         if self.on_watchlist:
             parts.append("★ watchlist")
         return " · ".join(parts)
@@ -188,6 +212,17 @@ def view(alert: Alert, *, critical: bool = False) -> AlertView:
         on_watchlist=event.on_watchlist,
         severe=critical,
     )
+
+
+def delayed(seconds: float) -> str:
+    """How late, for a trader: 'delayed 40 s', 'delayed 14 min', 'delayed 2 h 05 min'."""
+    whole = max(0, round(seconds))
+    if whole < 60:
+        return f"delayed {whole} s"
+    minutes = whole // 60
+    if minutes < 60:
+        return f"delayed {minutes} min"
+    return f"delayed {minutes // 60} h {minutes % 60:02d} min"
 
 
 def shorten(text: str, limit: int) -> str:

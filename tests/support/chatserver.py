@@ -14,7 +14,8 @@ recorded; responses can be scripted per path:
 Replies are consumed in order; when a script runs out the default answer applies (Slack:
 `ok`, Telegram: `{"ok": true, ...}`, else `{}`). A `Reply(delay=...)` sleeps before
 answering, which is how a timeout is played. `hold_until(path, seconds)` answers 429 to every
-request under `path` until the window has passed, like a real rate limiter.
+request under `path` until the window has passed, like a real rate limiter; with `status=500`
+(or any other) it plays an outage of that length instead.
 
 Run standalone (benchmarks): `python -m tests.support.chatserver --port 8765`.
 """
@@ -85,7 +86,7 @@ class ChatServer:
 
     def __init__(self, port: int = 0, *, record: bool = True) -> None:
         self._scripts: dict[str, deque[Reply]] = {}
-        self._holds: dict[str, tuple[float, float]] = {}  # prefix -> (until, retry_after)
+        self._holds: dict[str, tuple[float, int]] = {}  # prefix -> (until, status)
         self._numbers: dict[str, int] = {}  # path -> messages answered by default
         self._lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)
@@ -203,15 +204,20 @@ class ChatServer:
         with self._lock:
             self._scripts.setdefault(prefix, deque()).extend(replies)
 
-    def hold_until(self, prefix: str, seconds: float) -> None:
-        """Answer 429 + Retry-After to every request under `prefix` for `seconds` from now."""
+    def hold_until(self, prefix: str, seconds: float, status: int = 429) -> float:
+        """Answer 429 + Retry-After (or `status`: an outage) to every request under `prefix`
+        for `seconds` from now; returns when it ends (time.monotonic())."""
+        until = time.monotonic() + seconds
         with self._lock:
-            self._holds[prefix] = (time.monotonic() + seconds, seconds)
+            self._holds[prefix] = (until, status)
+        return until
 
     def _reply_for(self, path: str) -> Reply:
         with self._lock:
             now = time.monotonic()
-            for prefix, (until, _span) in self._holds.items():
+            for prefix, (until, status) in self._holds.items():
+                if path.startswith(prefix) and now < until and status != 429:
+                    return Reply(status, {"ok": False, "error": "internal_error"})
                 if path.startswith(prefix) and now < until:
                     wait = max(1, round(until - now + 0.4))
                     return Reply(
