@@ -25,13 +25,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from schemas.alert import Alert
+from services.core.bus import Consumer
 from services.core.kafkabus import KafkaBus
 from services.core.settings import Groups, KafkaSettings, Topics
+from services.notifier.deliverylog import ATTEMPTING, DeliveryLog
 from tests.e2e.checks import messages_for
 from tests.e2e.stories import SLACK_RECALLS, TELEGRAM_TOKEN, Story, recall_stream, rss, write_config
 from tests.e2e.test_kafka_pipeline import start_stages
 from tests.support.broker import Broker
-from tests.support.chatserver import ChatServer, Reply
+from tests.support.chatserver import ChatServer, Reply, _default_reply
 from tests.support.feedserver import FeedServer
 from tests.support.procs import Stage
 
@@ -43,7 +45,8 @@ BROKER_FAULTS = ("broker_pause", "broker_restart")
 WEIGHTS = {
     "kill9_poller": 2,
     "kill9_classifier": 2,
-    "kill9_notifier": 3,
+    "kill9_notifier": 2,
+    "kill9_notifier_mid_send": 2,
     "broker_pause": 2,
     "broker_restart": 1,
     "chat_500": 2,
@@ -78,6 +81,7 @@ class Outcome:
     uncertain: dict[str, list[str]] = field(default_factory=dict)  # missing, logged uncertain
     lost: dict[str, list[str]] = field(default_factory=dict)  # missing, not explained
     uncertain_logged: int = 0
+    kills_mid_send: int = 0  # notifier kills that landed while a send was `attempting`
     self_exits: Counter[str] = field(default_factory=Counter)
     chaos_seconds: float = 0.0
     drain_seconds: float = 0.0
@@ -103,7 +107,8 @@ class Outcome:
                 f"lost={len(self.lost.get(name, []))}"
             )
         lines.append(
-            f"  delivery_uncertain logged={self.uncertain_logged}; "
+            f"  notifier kills with a send in flight={self.kills_mid_send}; "
+            f"delivery_uncertain logged={self.uncertain_logged}; "
             f"stages that exited by themselves: {dict(self.self_exits) or 'none'}"
         )
         return "\n".join(lines)
@@ -125,6 +130,12 @@ def kafka_for(broker: Broker) -> KafkaSettings:
     )
 
 
+def _slow_ok(path: str) -> Reply:
+    """The chat's usual success, 2.5 s late (well under the notifier's request timeout)."""
+    ok = _default_reply(path)
+    return Reply(ok.status, ok.body, ok.headers, delay=2.5)
+
+
 class Chaos:
     """One run: servers, stages, the fault loop and the final count."""
 
@@ -137,6 +148,7 @@ class Chaos:
         self.stories = recall_stream(plan.stories)
         self.outcome = Outcome(plan)
         self.stages: dict[str, Stage] = {}
+        self.links: dict[str, str] = {}  # alert id -> story link
 
     async def run(self) -> Outcome:
         """Play the scenario; always leaves no process running and the broker serving."""
@@ -159,15 +171,27 @@ class Chaos:
                     await asyncio.gather(self._publish(feeds, paths), self._faults(chat))
                     self.outcome.chaos_seconds = time.monotonic() - started
                     self._restart_exited()
-                    started = time.monotonic()
-                    await self._drain(chat)
-                    self.outcome.drain_seconds = time.monotonic() - started
+                    await self._settle(chat)
                 finally:
                     for stage in self.stages.values():
                         stage.stop()
                     self.broker_up()
-                await self._count(chat)
         return self.outcome
+
+    async def _settle(self, chat: ChatServer) -> None:
+        """Drain, stop the stages, count; the alerts topic names the uncertain sends."""
+        async with KafkaBus(self.kafka) as bus:
+            consumer = await bus.consumer([self.kafka.topics.alerts], f"{uuid.uuid4().hex}.read")
+            try:
+                started = time.monotonic()
+                await self._drain(chat, consumer)
+                self.outcome.drain_seconds = time.monotonic() - started
+                for stage in self.stages.values():
+                    stage.stop()
+                await self._read_links(consumer)
+            finally:
+                await consumer.close()
+        self._count(chat)
 
     def broker_up(self) -> None:
         """Resume a paused broker, start a stopped one."""
@@ -211,7 +235,13 @@ class Chaos:
 
     async def _inject(self, kind: str, chat: ChatServer) -> None:
         rng, proc = self.rng, self.broker.process
-        if kind.startswith("kill9_"):
+        if kind == "kill9_notifier_mid_send":
+            # chat answers slowly, so the kill likely lands inside a send: the uncertain window
+            for path in CHAT_PATHS.values():
+                chat.script(path, _slow_ok(path))
+            await self._until_attempting(timeout=6.0)
+            await self._inject("kill9_notifier", chat)
+        elif kind.startswith("kill9_"):
             stage = self.stages[kind.removeprefix("kill9_")]
             stage.kill9()
             await asyncio.sleep(rng.uniform(0.0, 1.0))
@@ -234,6 +264,21 @@ class Chaos:
             )
         elif kind == "chat_429":
             chat.hold_until(CHAT_PATHS[rng.choice(sorted(CHAT_PATHS))], rng.uniform(1.0, 5.0))
+
+    async def _until_attempting(self, timeout: float) -> None:
+        """Wait (bounded) until the notifier's delivery log shows a send in flight."""
+        path = self.work / "state-notifier" / "notifier.db"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if path.exists():
+                log = DeliveryLog(path, owner="chaos-observer")
+                try:
+                    if log.counts().get(ATTEMPTING):
+                        self.outcome.kills_mid_send += 1
+                        return
+                finally:
+                    log.close()
+            await asyncio.sleep(0.05)
 
     def _restart_exited(self) -> None:
         """A stage that exited by itself (not a fault of ours) is counted and restarted."""
@@ -266,44 +311,46 @@ class Chaos:
                     out[name].append(story)
         return out
 
-    async def _drain(self, chat: ChatServer) -> None:
+    def _explained(self, missing: dict[str, list[Story]]) -> dict[str, list[Story]]:
+        """Of the missing, those the notifier logged as uncertain (named via the alerts)."""
+        uncertain = {(self.links.get(a), channel) for a, channel in self._uncertain_logged()}
+        return {
+            name: [s for s in stories if (s.link, CHANNELS[name]) in uncertain]
+            for name, stories in missing.items()
+        }
+
+    async def _read_links(self, consumer: Consumer) -> None:
+        """Alert id -> story link for every alert published so far."""
+        quiet = 0
+        while quiet < 2:
+            records = await consumer.poll(timeout=0.5)
+            quiet = 0 if records else quiet + 1
+            for record in records:
+                alert = Alert.model_validate_json(record.value)
+                self.links[alert.id] = alert.link or ""
+
+    async def _drain(self, chat: ChatServer, consumer: Consumer) -> None:
         """Wait until every story arrived or is explained by a logged uncertain send."""
         deadline = time.monotonic() + self.plan.drain_seconds
         while time.monotonic() < deadline:
-            missing = sum(len(v) for v in self._missing(chat).values())
-            if missing <= len(self._uncertain_logged()):
+            missing = self._missing(chat)
+            if any(missing.values()) and self._uncertain_logged():
+                await self._read_links(consumer)
+            explained = self._explained(missing)
+            if all(len(missing[n]) == len(explained[n]) for n in CHANNELS):
                 await asyncio.sleep(3)  # a late redelivery would show up as a duplicate now
                 return
             await asyncio.sleep(1)
 
-    async def _alert_links(self) -> dict[str, str]:
-        """Alert id -> story link, from the alerts topic (to name the uncertain ones)."""
-        links: dict[str, str] = {}
-        async with KafkaBus(self.kafka) as bus:
-            consumer = await bus.consumer([self.kafka.topics.alerts], f"{uuid.uuid4().hex}.read")
-            try:
-                quiet = 0
-                while quiet < 3:
-                    records = await consumer.poll(timeout=1.0)
-                    quiet = 0 if records else quiet + 1
-                    for record in records:
-                        alert = Alert.model_validate_json(record.value)
-                        links[alert.id] = alert.link or ""
-            finally:
-                await consumer.close()
-        return links
-
-    async def _count(self, chat: ChatServer) -> None:
+    def _count(self, chat: ChatServer) -> None:
         out = self.outcome
-        logged = self._uncertain_logged()
-        out.uncertain_logged = len(logged)
-        links = await self._alert_links() if logged else {}
-        uncertain = {(links.get(alert_id), channel) for alert_id, channel in logged}
+        out.uncertain_logged = len(self._uncertain_logged())
         missing = self._missing(chat)
-        for name, channel in CHANNELS.items():
+        explained = self._explained(missing)
+        for name in CHANNELS:
             out.expected[name] = len(self.stories)
             counts = {s.guid: len(messages_for(chat, s)[name]) for s in self.stories}
             out.delivered[name] = sum(1 for c in counts.values() if c)
             out.duplicates[name] = [g for g, c in counts.items() if c > 1]
-            out.uncertain[name] = [s.guid for s in missing[name] if (s.link, channel) in uncertain]
-            out.lost[name] = [s.guid for s in missing[name] if (s.link, channel) not in uncertain]
+            out.uncertain[name] = [s.guid for s in explained[name]]
+            out.lost[name] = [s.guid for s in missing[name] if s not in explained[name]]
