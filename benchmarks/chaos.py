@@ -15,7 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.chaos.scenario import Chaos, Plan
+from tests.chaos.outcome import Plan
+from tests.chaos.scenario import Chaos
 from tests.support.broker import broker_kind, kafka_broker
 
 

@@ -19,9 +19,7 @@ import json
 import random
 import time
 import uuid
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from schemas.alert import Alert
@@ -29,6 +27,8 @@ from services.core.bus import Consumer
 from services.core.kafkabus import KafkaBus
 from services.core.settings import Groups, KafkaSettings, Topics
 from services.notifier.deliverylog import ATTEMPTING, DeliveryLog
+from services.notifier.stage import DELIVERY_UNCERTAIN
+from tests.chaos.outcome import CHANNELS, Outcome, Plan
 from tests.e2e.checks import messages_for
 from tests.e2e.stories import SLACK_RECALLS, TELEGRAM_TOKEN, Story, recall_stream, rss, write_config
 from tests.e2e.test_kafka_pipeline import start_stages
@@ -37,9 +37,6 @@ from tests.support.chatserver import ChatServer, Reply, _default_reply
 from tests.support.feedserver import FeedServer
 from tests.support.procs import Stage
 
-STAGES = ("poller", "classifier", "notifier")
-# where each story must arrive: recalls go to one Slack channel and, on the watchlist, Telegram
-CHANNELS = {"slack-recalls": "slack-recalls", "telegram": "telegram-desk"}
 CHAT_PATHS = {"slack": f"/services/{SLACK_RECALLS}", "telegram": f"/bot{TELEGRAM_TOKEN}/"}
 BROKER_FAULTS = ("broker_pause", "broker_restart")
 WEIGHTS = {
@@ -52,66 +49,6 @@ WEIGHTS = {
     "chat_500": 2,
     "chat_429": 2,
 }
-
-
-@dataclass(frozen=True)
-class Plan:
-    """How much chaos, for how long."""
-
-    seed: int
-    faults: int = 50
-    chaos_seconds: float = 100.0
-    # Telegram's group limit (20/min, paced by the notifier) bounds the stream: 1 per 4 s
-    stories: int = 24
-    feeds: int = 3
-    drain_seconds: float = 120.0
-    broker_restarts: int = 2  # at most; each costs the JVM's start-up
-    pause_max: float = 6.0
-
-
-@dataclass
-class Outcome:
-    """What happened and what arrived."""
-
-    plan: Plan
-    faults: Counter[str] = field(default_factory=Counter)
-    expected: dict[str, int] = field(default_factory=dict)
-    delivered: dict[str, int] = field(default_factory=dict)
-    duplicates: dict[str, list[str]] = field(default_factory=dict)
-    uncertain: dict[str, list[str]] = field(default_factory=dict)  # missing, logged uncertain
-    lost: dict[str, list[str]] = field(default_factory=dict)  # missing, not explained
-    uncertain_logged: int = 0
-    kills_mid_send: int = 0  # notifier kills that landed while a send was `attempting`
-    self_exits: Counter[str] = field(default_factory=Counter)
-    chaos_seconds: float = 0.0
-    drain_seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        """0 lost, 0 duplicates, on every channel."""
-        return not any(self.lost.values()) and not any(self.duplicates.values())
-
-    def summary(self) -> str:
-        """The counts, as CI's log shows them."""
-        faults = ", ".join(f"{k}={v}" for k, v in sorted(self.faults.items()))
-        lines = [
-            f"chaos seed={self.plan.seed}: {sum(self.faults.values())} faults "
-            f"in {self.chaos_seconds:.0f}s ({faults}); drained in {self.drain_seconds:.0f}s",
-        ]
-        for name in CHANNELS:
-            lines.append(
-                f"  {name}: expected={self.expected.get(name, 0)} "
-                f"delivered={self.delivered.get(name, 0)} "
-                f"duplicates={len(self.duplicates.get(name, []))} "
-                f"uncertain={len(self.uncertain.get(name, []))} "
-                f"lost={len(self.lost.get(name, []))}"
-            )
-        lines.append(
-            f"  notifier kills with a send in flight={self.kills_mid_send}; "
-            f"delivery_uncertain logged={self.uncertain_logged}; "
-            f"stages that exited by themselves: {dict(self.self_exits) or 'none'}"
-        )
-        return "\n".join(lines)
 
 
 def kafka_for(broker: Broker) -> KafkaSettings:
@@ -293,7 +230,7 @@ class Chaos:
         """(alert id, channel) of every `delivery_uncertain` the notifier logged."""
         found = []
         for line in self.stages["notifier"].log.splitlines():
-            if '"delivery_uncertain"' not in line:
+            if f'"{DELIVERY_UNCERTAIN}"' not in line:
                 continue
             try:
                 entry = json.loads(line)

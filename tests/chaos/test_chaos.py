@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.chaos.scenario import Chaos, Plan
+from tests.chaos.outcome import Plan
+from tests.chaos.scenario import Chaos
 from tests.support.broker import Broker
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
