@@ -1,0 +1,293 @@
+"""The chaos scenario: the Kafka pipeline as three real processes under randomised faults.
+
+Feeds publish a stream of distinct recall stories while faults are injected at random (seeded):
+kill -9 and restart of each stage, broker pauses (SIGSTOP/SIGCONT) and restarts, and chat API
+stretches of 500s and 429s. Then the faults stop, the pipeline drains, and every story must
+have reached Slack and Telegram exactly once. Under `on_uncertain: skip` an alert whose send
+was in flight at a notifier kill -9 may be skipped (docs/notifier.md, "Exactly once"); those
+are counted apart, and only when the notifier logged them as `delivery_uncertain`.
+
+Not played: a notifier moved to another host with an empty state dir. The delivery log is a
+local SQLite file today, so that replica would send again what the first one sent (issue #13,
+item 1); it joins the chaos once the state travels with the partitions.
+
+Used by `tests/chaos/test_chaos.py` (CI size) and `benchmarks/chaos.py` (longer).
+"""
+
+import asyncio
+import json
+import random
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from schemas.alert import Alert
+from services.core.bus import Consumer
+from services.core.kafkabus import KafkaBus
+from services.core.settings import Groups, KafkaSettings, Topics
+from services.notifier.deliverylog import ATTEMPTING, DeliveryLog
+from services.notifier.stage import DELIVERY_UNCERTAIN
+from tests.chaos.outcome import CHANNELS, Outcome, Plan
+from tests.e2e.checks import messages_for
+from tests.e2e.stories import SLACK_RECALLS, TELEGRAM_TOKEN, Story, recall_stream, rss, write_config
+from tests.e2e.test_kafka_pipeline import start_stages
+from tests.support.broker import Broker
+from tests.support.chatserver import ChatServer, Reply, _default_reply
+from tests.support.feedserver import FeedServer
+from tests.support.procs import Stage
+
+CHAT_PATHS = {"slack": f"/services/{SLACK_RECALLS}", "telegram": f"/bot{TELEGRAM_TOKEN}/"}
+BROKER_FAULTS = ("broker_pause", "broker_restart")
+WEIGHTS = {
+    "kill9_poller": 2,
+    "kill9_classifier": 2,
+    "kill9_notifier": 2,
+    "kill9_notifier_mid_send": 2,
+    "broker_pause": 2,
+    "broker_restart": 1,
+    "chat_500": 2,
+    "chat_429": 2,
+}
+
+
+def kafka_for(broker: Broker) -> KafkaSettings:
+    """Topics and groups of one run; static membership where the broker has it."""
+    tag = f"chaos{uuid.uuid4().hex[:6]}"
+    return KafkaSettings(
+        bootstrap_servers=broker.bootstrap,
+        topics=Topics(articles=f"{tag}.articles", alerts=f"{tag}.alerts", deadletter=f"{tag}.dl"),
+        groups=Groups(classifier=f"{tag}.classifier", notifier=f"{tag}.notifier"),
+        partitions=3,
+        enable_idempotence=broker.full_kafka,
+        # a restarted stage takes its partitions back at once (KIP-345), as in production
+        group_instance_id=tag if broker.full_kafka else None,
+        session_timeout_ms=6000,
+        heartbeat_interval_ms=1000,
+    )
+
+
+def _slow_ok(path: str) -> Reply:
+    """The chat's usual success, 2.5 s late (well under the notifier's request timeout)."""
+    ok = _default_reply(path)
+    return Reply(ok.status, ok.body, ok.headers, delay=2.5)
+
+
+class Chaos:
+    """One run: servers, stages, the fault loop and the final count."""
+
+    def __init__(
+        self, plan: Plan, work: Path, broker: Broker, say: Callable[[str], None] = print
+    ) -> None:
+        self.plan, self.work, self.broker, self.say = plan, work, broker, say
+        self.rng = random.Random(plan.seed)
+        self.kafka = kafka_for(broker)
+        self.stories = recall_stream(plan.stories)
+        self.outcome = Outcome(plan)
+        self.stages: dict[str, Stage] = {}
+        self.links: dict[str, str] = {}  # alert id -> story link
+
+    async def run(self) -> Outcome:
+        """Play the scenario; always leaves no process running and the broker serving."""
+        with ChatServer() as chat:
+            async with FeedServer() as feeds:
+                paths = [f"/wire{i}.xml" for i in range(self.plan.feeds)]
+                for path in paths:
+                    feeds.set(path, rss([]))
+                config = write_config(
+                    self.work / "redflag.yaml",
+                    feeds=[{"name": p[1:-4], "url": feeds.url(p), "interval": 1} for p in paths],
+                    poller={"min_interval": 1, "default_interval": 1, "allow_private_feeds": True},
+                    # retries outlast every chat stretch played here: a dead letter is a loss
+                    notifier={"max_attempts": 40, "backoff_max": 4, "on_uncertain": "skip"},
+                    kafka=self.kafka.model_dump(mode="json"),
+                )
+                self.stages = start_stages(self.work, config, self.kafka, chat)
+                try:
+                    started = time.monotonic()
+                    await asyncio.gather(self._publish(feeds, paths), self._faults(chat))
+                    self.outcome.chaos_seconds = time.monotonic() - started
+                    self._restart_exited()
+                    await self._settle(chat)
+                finally:
+                    for stage in self.stages.values():
+                        stage.stop()
+                    self.broker_up()
+        return self.outcome
+
+    async def _settle(self, chat: ChatServer) -> None:
+        """Drain, stop the stages, count; the alerts topic names the uncertain sends."""
+        async with KafkaBus(self.kafka) as bus:
+            consumer = await bus.consumer([self.kafka.topics.alerts], f"{uuid.uuid4().hex}.read")
+            try:
+                started = time.monotonic()
+                await self._drain(chat, consumer)
+                self.outcome.drain_seconds = time.monotonic() - started
+                for stage in self.stages.values():
+                    stage.stop()
+                await self._read_links(consumer)
+            finally:
+                await consumer.close()
+        self._count(chat)
+
+    def broker_up(self) -> None:
+        """Resume a paused broker, start a stopped one."""
+        proc = self.broker.process
+        if proc is not None:
+            if proc.proc is None:
+                proc.start()
+            else:
+                proc.resume()
+
+    # -- the stream and the faults -------------------------------------------------------
+
+    async def _publish(self, feeds: FeedServer, paths: list[str]) -> None:
+        """Release the stories one by one over the chaos phase, round robin over the feeds."""
+        released: dict[str, list[Story]] = {p: [] for p in paths}
+        gap = self.plan.chaos_seconds / max(1, len(self.stories))
+        for i, story in enumerate(self.stories):
+            path = paths[i % len(paths)]
+            released[path].insert(0, story)  # newest first, as feeds are
+            feeds.set(path, rss(released[path], path))
+            await asyncio.sleep(gap)
+
+    def _kinds(self) -> tuple[list[str], list[int]]:
+        kinds = [
+            k
+            for k in WEIGHTS
+            if (self.broker.process is not None or k not in BROKER_FAULTS)
+            and (k != "broker_restart" or self.outcome.faults[k] < self.plan.broker_restarts)
+        ]
+        return kinds, [WEIGHTS[k] for k in kinds]
+
+    async def _faults(self, chat: ChatServer) -> None:
+        gap = self.plan.chaos_seconds / self.plan.faults
+        start = time.monotonic()
+        for n in range(self.plan.faults):
+            await asyncio.sleep(max(0.0, start + n * gap - time.monotonic()))
+            kinds, weights = self._kinds()
+            kind = self.rng.choices(kinds, weights)[0]
+            await self._inject(kind, chat)
+            self.outcome.faults[kind] += 1
+
+    async def _inject(self, kind: str, chat: ChatServer) -> None:
+        rng, proc = self.rng, self.broker.process
+        if kind == "kill9_notifier_mid_send":
+            # chat answers slowly, so the kill likely lands inside a send: the uncertain window
+            for path in CHAT_PATHS.values():
+                chat.script(path, _slow_ok(path))
+            await self._until_attempting(timeout=6.0)
+            await self._inject("kill9_notifier", chat)
+        elif kind.startswith("kill9_"):
+            stage = self.stages[kind.removeprefix("kill9_")]
+            stage.kill9()
+            await asyncio.sleep(rng.uniform(0.0, 1.0))
+            stage.start()
+        elif kind == "broker_pause" and proc is not None:
+            proc.pause()
+            try:
+                await asyncio.sleep(rng.uniform(0.5, self.plan.pause_max))
+            finally:
+                proc.resume()
+        elif kind == "broker_restart" and proc is not None:
+            # SIGTERM, then the same broker on the same ports and data; the event loop (and
+            # the feed server on it) waits meanwhile, which the poller sees as a slow feed
+            proc.stop()
+            proc.start()
+        elif kind == "chat_500":
+            path = CHAT_PATHS[rng.choice(sorted(CHAT_PATHS))]
+            chat.script(
+                path, *[Reply(500, {"ok": False, "error": "internal_error"})] * rng.randint(1, 4)
+            )
+        elif kind == "chat_429":
+            chat.hold_until(CHAT_PATHS[rng.choice(sorted(CHAT_PATHS))], rng.uniform(1.0, 5.0))
+
+    async def _until_attempting(self, timeout: float) -> None:
+        """Wait (bounded) until the notifier's delivery log shows a send in flight."""
+        path = self.work / "state-notifier" / "notifier.db"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if path.exists():
+                log = DeliveryLog(path, owner="chaos-observer")
+                try:
+                    if log.counts().get(ATTEMPTING):
+                        self.outcome.kills_mid_send += 1
+                        return
+                finally:
+                    log.close()
+            await asyncio.sleep(0.05)
+
+    def _restart_exited(self) -> None:
+        """A stage that exited by itself (not a fault of ours) is counted and restarted."""
+        for name, stage in self.stages.items():
+            if stage.proc is not None and stage.proc.poll() is not None:
+                self.outcome.self_exits[name] += 1
+                stage.start()
+
+    # -- the end -------------------------------------------------------------------------
+
+    def _uncertain_logged(self) -> list[tuple[str, str]]:
+        """(alert id, channel) of every `delivery_uncertain` the notifier logged."""
+        found = []
+        for line in self.stages["notifier"].log.splitlines():
+            if f'"{DELIVERY_UNCERTAIN}"' not in line:
+                continue
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            found.append((str(entry.get("alert_id")), str(entry.get("channel"))))
+        return found
+
+    def _missing(self, chat: ChatServer) -> dict[str, list[Story]]:
+        out: dict[str, list[Story]] = {name: [] for name in CHANNELS}
+        for story in self.stories:
+            got = messages_for(chat, story)
+            for name in CHANNELS:
+                if not got[name]:
+                    out[name].append(story)
+        return out
+
+    def _explained(self, missing: dict[str, list[Story]]) -> dict[str, list[Story]]:
+        """Of the missing, those the notifier logged as uncertain (named via the alerts)."""
+        uncertain = {(self.links.get(a), channel) for a, channel in self._uncertain_logged()}
+        return {
+            name: [s for s in stories if (s.link, CHANNELS[name]) in uncertain]
+            for name, stories in missing.items()
+        }
+
+    async def _read_links(self, consumer: Consumer) -> None:
+        """Alert id -> story link for every alert published so far."""
+        quiet = 0
+        while quiet < 2:
+            records = await consumer.poll(timeout=0.5)
+            quiet = 0 if records else quiet + 1
+            for record in records:
+                alert = Alert.model_validate_json(record.value)
+                self.links[alert.id] = alert.link or ""
+
+    async def _drain(self, chat: ChatServer, consumer: Consumer) -> None:
+        """Wait until every story arrived or is explained by a logged uncertain send."""
+        deadline = time.monotonic() + self.plan.drain_seconds
+        while time.monotonic() < deadline:
+            missing = self._missing(chat)
+            if any(missing.values()) and self._uncertain_logged():
+                await self._read_links(consumer)
+            explained = self._explained(missing)
+            if all(len(missing[n]) == len(explained[n]) for n in CHANNELS):
+                await asyncio.sleep(3)  # a late redelivery would show up as a duplicate now
+                return
+            await asyncio.sleep(1)
+
+    def _count(self, chat: ChatServer) -> None:
+        out = self.outcome
+        out.uncertain_logged = len(self._uncertain_logged())
+        missing = self._missing(chat)
+        explained = self._explained(missing)
+        for name in CHANNELS:
+            out.expected[name] = len(self.stories)
+            counts = {s.guid: len(messages_for(chat, s)[name]) for s in self.stories}
+            out.delivered[name] = sum(1 for c in counts.values() if c)
+            out.duplicates[name] = [g for g, c in counts.items() if c > 1]
+            out.uncertain[name] = [s.guid for s in explained[name]]
+            out.lost[name] = [s.guid for s in missing[name] if s not in explained[name]]
