@@ -31,11 +31,10 @@ from services.notifier.stage import DELIVERY_UNCERTAIN
 from tests.chaos.outcome import CHANNELS, Outcome, Plan
 from tests.e2e.checks import messages_for
 from tests.e2e.stories import SLACK_RECALLS, TELEGRAM_TOKEN, Story, recall_stream, rss, write_config
-from tests.e2e.test_kafka_pipeline import start_stages
 from tests.support.broker import Broker
-from tests.support.chatserver import ChatServer, Reply, _default_reply
+from tests.support.chatserver import ChatServer, Reply, default_reply
 from tests.support.feedserver import FeedServer
-from tests.support.procs import Stage
+from tests.support.procs import Stage, start_stages
 
 CHAT_PATHS = {"slack": f"/services/{SLACK_RECALLS}", "telegram": f"/bot{TELEGRAM_TOKEN}/"}
 BROKER_FAULTS = ("broker_pause", "broker_restart")
@@ -69,7 +68,7 @@ def kafka_for(broker: Broker) -> KafkaSettings:
 
 def _slow_ok(path: str) -> Reply:
     """The chat's usual success, 2.5 s late (well under the notifier's request timeout)."""
-    ok = _default_reply(path)
+    ok = default_reply(path)
     return Reply(ok.status, ok.body, ok.headers, delay=2.5)
 
 

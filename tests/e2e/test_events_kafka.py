@@ -16,9 +16,9 @@ from tests.e2e.event_stories import (
     until,
 )
 from tests.e2e.stories import write_config
-from tests.e2e.test_kafka_pipeline import kafka_section, start_stages
 from tests.support.chatserver import ChatServer
 from tests.support.feedserver import FeedServer
+from tests.support.procs import kafka_section, start_stages
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 

@@ -10,31 +10,9 @@ from tests.e2e.checks import assert_delivered_once
 from tests.e2e.stories import BASIC, Story, recall_stream, rss, write_config
 from tests.support.chatserver import ChatServer
 from tests.support.feedserver import FeedServer, Route
-from tests.support.procs import Stage, stage_env
+from tests.support.procs import kafka_section, start_stages
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
-
-
-def kafka_section(kafka: KafkaSettings) -> dict[str, object]:
-    return kafka.model_dump(mode="json")
-
-
-def start_stages(
-    tmp_path: Path, config: Path, kafka: KafkaSettings, chat: ChatServer
-) -> dict[str, Stage]:
-    stages = {}
-    for name in ("poller", "classifier", "notifier"):
-        env = stage_env(
-            {
-                "REDFLAG_CONFIG": str(config),
-                "REDFLAG_STATE_DIR": str(tmp_path / f"state-{name}"),
-                "REDFLAG_KAFKA__BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
-                "REDFLAG_LOG__FORMAT": "json",
-                **chat.env(),
-            }
-        )
-        stages[name] = Stage([name], env, tmp_path / f"{name}.log").start()
-    return stages
 
 
 async def wait_for_messages(chat: ChatServer, count: int, timeout: float) -> None:

@@ -70,7 +70,7 @@ class Request:
         return 200 <= self.status < 300
 
 
-def _default_reply(path: str, n: int = 1) -> Reply:
+def default_reply(path: str, n: int = 1) -> Reply:
     """The service's usual success; `n` numbers the new message (Telegram id, Slack ts)."""
     if path.startswith("/services/") or path.startswith("/workflows/"):
         return Reply(200, b"ok", {"Content-Type": "text/plain"})
@@ -230,7 +230,7 @@ class ChatServer:
                     return queue.popleft()
             # numbered per path, so each chat's ids are 1, 2, 3... whatever else runs alongside
             self._numbers[path] = self._numbers.get(path, 0) + 1
-            return _default_reply(path, self._numbers[path])
+            return default_reply(path, self._numbers[path])
 
     def _record(self, request: Request) -> None:
         with self._arrived:

@@ -8,6 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from services.core.settings import KafkaSettings
+from tests.support.chatserver import ChatServer
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -63,3 +66,27 @@ def stage_env(extra: Mapping[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("REDFLAG_")}
     env.update(extra)
     return env
+
+
+def kafka_section(kafka: KafkaSettings) -> dict[str, object]:
+    """The test's Kafka settings as a config section."""
+    return kafka.model_dump(mode="json")
+
+
+def start_stages(
+    tmp_path: Path, config: Path, kafka: KafkaSettings, chat: ChatServer
+) -> dict[str, Stage]:
+    """The three stages as `redflag` processes on `config`, posting to `chat`."""
+    stages = {}
+    for name in ("poller", "classifier", "notifier"):
+        env = stage_env(
+            {
+                "REDFLAG_CONFIG": str(config),
+                "REDFLAG_STATE_DIR": str(tmp_path / f"state-{name}"),
+                "REDFLAG_KAFKA__BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
+                "REDFLAG_LOG__FORMAT": "json",
+                **chat.env(),
+            }
+        )
+        stages[name] = Stage([name], env, tmp_path / f"{name}.log").start()
+    return stages
