@@ -188,8 +188,7 @@ class DeliveryLog(HeldAlerts, EventLog, DeadDeliveries):
         now = time.time()
         if self._retention is not None and self._pruning.due():
             self.prune(self._retention)
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(self._conn):  # read-then-write: one writer at a time across replicas
             row = self._conn.execute(
                 "SELECT state, owner, updated_at FROM deliveries "
                 "WHERE alert_id = ? AND channel = ?",
@@ -198,10 +197,8 @@ class DeliveryLog(HeldAlerts, EventLog, DeadDeliveries):
             if row is not None:
                 state, owner, updated = str(row[0]), str(row[1]), float(row[2])
                 if state in FINAL:
-                    self._conn.execute("COMMIT")
                     return state
                 if state == ATTEMPTING and owner != self.owner and now - updated < lease:
-                    self._conn.execute("COMMIT")
                     return ATTEMPTING
             self._conn.execute(
                 "INSERT INTO deliveries "
@@ -212,10 +209,6 @@ class DeliveryLog(HeldAlerts, EventLog, DeadDeliveries):
                 "first_at = COALESCE(first_at, excluded.first_at)",
                 (alert_id, channel, ATTEMPTING, now, self.owner, now),
             )
-            self._conn.execute("COMMIT")
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
         return None
 
     def first_tried(self, alert_id: str, channel: str) -> float | None:
