@@ -11,7 +11,7 @@ headline or lead sentence with two or more clauses that report the event adds on
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Protocol
 
 from schemas.alert import Event, EventType, Facts
@@ -20,7 +20,7 @@ from services.classifier.clauses import clauses
 from services.classifier.config import Company
 from services.classifier.crash import crash_hit
 from services.classifier.evidence import Hit
-from services.classifier.lexicon import LEXICON_DIR, Lexicon, load_lexicons
+from services.classifier.lexicon import LEXICON_DIR, Lexicon, PageLex, load_lexicons
 from services.classifier.naming import name_event
 from services.classifier.recall import recall_hit, scope_units
 from services.classifier.screen import Screen
@@ -67,12 +67,17 @@ class Rules:
     screen: Screen
     watchlist: Watchlist
 
-    @property
+    @cached_property
     def by_script(self) -> dict[bool, Lexicon]:
         """The lexicon for Latin (False) and CJK (True) sentences."""
         latin = next((lex for lex in self.lexicons if not lex.cjk), self.lexicons[0])
         cjk = next((lex for lex in self.lexicons if lex.cjk), latin)
         return {False: latin, True: cjk}
+
+    @cached_property
+    def pages(self) -> tuple[PageLex, ...]:
+        """Every lexicon's page clutter and footer lines."""
+        return tuple(lex.page for lex in self.lexicons)
 
 
 @lru_cache(maxsize=1)
@@ -99,11 +104,10 @@ def classify(article: Text, rules: Rules) -> list[Event]:
     if not passed:
         return []
     by_script = rules.by_script
-    pages = [lex.page for lex in rules.lexicons]
     hits: dict[EventType, list[Hit]] = {t: [] for t in TYPES}
     compound: list[tuple[Sentence, Lexicon, EventType]] = []
     read = sentences(
-        title, summary, content, pages=pages, keep=passed, lead_words=rules.screen.kinds
+        title, summary, content, pages=rules.pages, keep=passed, lead_words=rules.screen.kinds
     )
     for s in read:
         lex = by_script[s.cjk]
