@@ -11,7 +11,7 @@ headline or lead sentence with two or more clauses that report the event adds on
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache, partial
 from typing import Protocol
 
 from schemas.alert import Event, EventType, Facts
@@ -20,7 +20,7 @@ from services.classifier.clauses import clauses
 from services.classifier.config import Company
 from services.classifier.crash import crash_hit
 from services.classifier.evidence import Hit
-from services.classifier.lexicon import LEXICON_DIR, Lexicon, load_lexicons
+from services.classifier.lexicon import LEXICON_DIR, Lexicon, PageLex, load_lexicons
 from services.classifier.naming import name_event
 from services.classifier.recall import recall_hit, scope_units
 from services.classifier.screen import Screen
@@ -67,12 +67,17 @@ class Rules:
     screen: Screen
     watchlist: Watchlist
 
-    @property
+    @cached_property
     def by_script(self) -> dict[bool, Lexicon]:
         """The lexicon for Latin (False) and CJK (True) sentences."""
         latin = next((lex for lex in self.lexicons if not lex.cjk), self.lexicons[0])
         cjk = next((lex for lex in self.lexicons if lex.cjk), latin)
         return {False: latin, True: cjk}
+
+    @cached_property
+    def pages(self) -> tuple[PageLex, ...]:
+        """Every lexicon's page clutter and footer lines."""
+        return tuple(lex.page for lex in self.lexicons)
 
 
 @lru_cache(maxsize=1)
@@ -95,16 +100,18 @@ def classify(article: Text, rules: Rules) -> list[Event]:
         simplified(article.summary or ""),
         simplified(article.content or ""),
     )
-    passed = rules.screen(lower(f"{title}\n{summary}\n{content}"))
+    whole = f"{title}\n{summary}\n{content}"
+    low = lower(whole)
+    passed, held = rules.screen.read(low)
     if not passed:
         return []
+    lead_words = rules.screen.kinds
+    if low == whole.lower():  # a line's lowercase is then part of `low`: so are its words
+        lead_words = partial(rules.screen.line_kinds, held=held)
     by_script = rules.by_script
-    pages = [lex.page for lex in rules.lexicons]
     hits: dict[EventType, list[Hit]] = {t: [] for t in TYPES}
     compound: list[tuple[Sentence, Lexicon, EventType]] = []
-    read = sentences(
-        title, summary, content, pages=pages, keep=passed, lead_words=rules.screen.kinds
-    )
+    read = sentences(title, summary, content, pages=rules.pages, keep=passed, lead_words=lead_words)
     for s in read:
         lex = by_script[s.cjk]
         kinds = s.kinds if s.kinds is not None else rules.screen.kinds(s.low)
@@ -124,7 +131,7 @@ def classify(article: Text, rules: Rules) -> list[Event]:
     _scope(hits["recall"], read, by_script)
     events = []
     for kind in TYPES:
-        event = _event(kind, hits[kind], rules, by_script, f"{title}\n{summary}\n{content}")
+        event = _event(kind, hits[kind], rules, by_script, whole)
         if event is not None:
             events.append(event)
     if events:

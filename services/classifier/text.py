@@ -18,7 +18,7 @@ from services.core.cjk import IDEOGRAPH
 _FOLD = {"\u2019": "'", "\u2018": "'", "“": '"', "”": '"', "\u00a0": " ", "\u3000": " "}
 _FOLD_RE = re.compile("[" + "".join(_FOLD) + "]")
 _CJK = IDEOGRAPH
-_LATIN = re.compile(r"[A-Za-z]")
+_NOT_LETTER = bytes(c for c in range(128) if not chr(c).isalpha())  # all ASCII but A-Z, a-z
 # A sentence ends at . ! ? (then space and a capital, digit or quote), at the Chinese full
 # stop and the full-width ! and ? in Chinese.
 _EN_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
@@ -74,10 +74,11 @@ def lower(text: str) -> str:
 
 def is_cjk(text: str) -> bool:
     """Mostly Chinese (or Japanese) characters rather than Latin letters."""
-    if not _CJK.search(text):
+    if text.isascii() or not _CJK.search(text):
         return False
-    cjk = len(_CJK.findall(text))
-    return cjk >= len(_LATIN.findall(text)) * 0.3
+    # Latin letters counted in C (bytes.translate deletes the rest); most Chinese has none.
+    latin = len(text.encode("ascii", "ignore").translate(None, _NOT_LETTER))
+    return not latin or len(_CJK.findall(text)) >= latin * 0.3
 
 
 def clean_body(content: str, pages: Sequence[PageLex]) -> list[str]:

@@ -50,6 +50,7 @@ class Watchlist:
                 cjk.append(name)
             else:
                 self._first.setdefault(first.group(), []).append(name)
+        self._firsts = frozenset(self._first)
         self._cjk = re.compile("|".join(map(re.escape, cjk))) if cjk else None
 
     def _short_names(
@@ -84,7 +85,9 @@ class Watchlist:
         low = lower(text)
         found: list[tuple[int, Company]] = []
         end = 0
-        for m in _WORD.finditer(low):
+        # Most sentences hold no watched first word: one findall and a set test say so.
+        words = _WORD.finditer(low) if self._firsts.intersection(_WORD.findall(low)) else ()
+        for m in words:
             start = m.start()
             names = self._first.get(m.group())
             if not names or start < end or text[start].islower():
