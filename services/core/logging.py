@@ -11,10 +11,13 @@ from typing import Any, TextIO
 
 import structlog
 
+from services.core.logfilter import RepeatFilter
 from services.core.redact import redact_urls
 from services.core.settings import LogSettings
 
 Redactor = Callable[[str], str]
+#: Libraries whose warnings matter but whose chatter does not (and which repeat themselves).
+NOISY = ("aiokafka", "apprise", "kafka")
 
 #: Events logged once per article or alert. JSON logs keep them at info (the canonical line
 #: per item per stage); a person at a terminal sees them only at debug, so alerts and the
@@ -93,6 +96,7 @@ def configure_logging(settings: LogSettings, stream: TextIO | None = None) -> No
         cache_logger_on_first_use=False,
     )
     handler = logging.StreamHandler(stream)
+    handler.addFilter(RepeatFilter(NOISY))
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=shared,
@@ -103,5 +107,5 @@ def configure_logging(settings: LogSettings, stream: TextIO | None = None) -> No
     root.handlers[:] = [handler]
     root.setLevel(settings.level.upper())
     # chatty libraries: their warnings matter, their debug chatter does not
-    for noisy in ("aiokafka", "apprise", "kafka"):
+    for noisy in NOISY:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
