@@ -12,6 +12,7 @@ from collections.abc import Callable
 from tests.e2e.checks import _plain
 from tests.e2e.stories import SLACK_RECALLS, TELEGRAM_CHAT, Story, rss
 from tests.support.chatserver import ChatServer, slack_text
+from tests.support.feedserver import FeedServer
 
 
 def _story(guid: str, title: str, summary: str, figure: str = "142,000") -> Story:
@@ -69,6 +70,19 @@ def round_2() -> dict[str, list[Story]]:
 def documents(stories: dict[str, list[Story]]) -> dict[str, bytes]:
     """Feed path -> RSS body."""
     return {f"/{name}.xml": rss(items, name) for name, items in stories.items()}
+
+
+def serve(feeds: FeedServer, stories: dict[str, list[Story]]) -> None:
+    """Put each outlet's feed on the local feed server."""
+    for path, body in documents(stories).items():
+        feeds.set(path, body)
+
+
+def feed_configs(feeds: FeedServer, **extra: object) -> list[dict[str, object]]:
+    """The four outlets as config entries (local test servers: private addresses allowed)."""
+    return [
+        {"name": n, "url": feeds.url(f"/{n}.xml"), "allow_private": True, **extra} for n in FEEDS
+    ]
 
 
 def telegram(chat: ChatServer) -> list[dict[str, object]]:

@@ -6,11 +6,11 @@ from pathlib import Path
 from services.app.runner import run_embedded
 from services.app.settings import load_settings
 from tests.e2e.event_stories import (
-    FEEDS,
     ROUND_1,
     check_thread,
-    documents,
+    feed_configs,
     round_2,
+    serve,
     telegram,
     until,
 )
@@ -22,11 +22,6 @@ from tests.support.procs import Stage, stage_env
 __all__ = ["chat_server"]
 
 
-def serve(feeds: FeedServer, stories: dict[str, list]) -> None:  # type: ignore[type-arg]
-    for path, body in documents(stories).items():
-        feeds.set(path, body)
-
-
 async def test_one_event_from_four_feeds_is_one_alert_then_one_update(
     tmp_path: Path, chat_server: ChatServer
 ) -> None:
@@ -35,9 +30,7 @@ async def test_one_event_from_four_feeds_is_one_alert_then_one_update(
         config = write_config(
             tmp_path / "redflag.yaml",
             state_dir=str(tmp_path / "state"),
-            feeds=[
-                {"name": n, "url": feeds.url(f"/{n}.xml"), "allow_private": True} for n in FEEDS
-            ],
+            feeds=feed_configs(feeds),
             notifier={"endpoints": chat_server.endpoints},
         )
         settings = load_settings(config, env={})
@@ -56,10 +49,7 @@ async def test_kill_9_between_reports_loses_nothing_and_repeats_nothing(
         config = write_config(
             tmp_path / "redflag.yaml",
             state_dir=str(tmp_path / "state"),
-            feeds=[
-                {"name": n, "url": feeds.url(f"/{n}.xml"), "interval": 1, "allow_private": True}
-                for n in FEEDS
-            ],
+            feeds=feed_configs(feeds, interval=1),
             poller={"min_interval": 1, "default_interval": 1},
         )
         env = stage_env({"REDFLAG_CONFIG": str(config), **chat_server.env()})

@@ -7,11 +7,11 @@ import pytest
 
 from services.core.settings import KafkaSettings
 from tests.e2e.event_stories import (
-    FEEDS,
     ROUND_1,
     check_thread,
-    documents,
+    feed_configs,
     round_2,
+    serve,
     telegram,
     until,
 )
@@ -28,14 +28,10 @@ async def test_one_event_one_alert_update_threaded_across_a_kill_9(
 ) -> None:
     with ChatServer() as chat:
         async with FeedServer() as feeds:
-            for path, body in documents(ROUND_1).items():
-                feeds.set(path, body)
+            serve(feeds, ROUND_1)
             config = write_config(
                 tmp_path / "redflag.yaml",
-                feeds=[
-                    {"name": n, "url": feeds.url(f"/{n}.xml"), "interval": 1, "allow_private": True}
-                    for n in FEEDS
-                ],
+                feeds=feed_configs(feeds, interval=1),
                 poller={"min_interval": 1, "default_interval": 1},
                 kafka=kafka_section(kafka_settings),
             )
@@ -43,8 +39,7 @@ async def test_one_event_one_alert_update_threaded_across_a_kill_9(
             try:
                 await until(lambda: len(telegram(chat)) >= 4, 120)
                 stages["notifier"].kill9()
-                for path, body in documents(round_2()).items():
-                    feeds.set(path, body)
+                serve(feeds, round_2())
                 await asyncio.sleep(4)  # the new reports reach the alerts topic meanwhile
                 stages["notifier"].start()
                 await until(lambda: len(telegram(chat)) >= 6, 120)

@@ -1,7 +1,7 @@
 """Alerts are keyed by company, so every report of its events reaches one notifier (#12)."""
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from schemas import Alert, Article
@@ -10,11 +10,13 @@ from services.classifier import stage
 from services.core.lifecycle import StopSignal
 from services.core.sqlitebus import SqliteBus
 
+NOW = datetime.now(UTC)  # published an hour ago: news on any day
+
 
 def article(n: int, title: str, lang: str) -> Article:
     return Article(
         id=f"art-{n}", feed="wire", title=title, lang=lang,
-        published=datetime(2026, 11, 17, 9, n, tzinfo=UTC),
+        published=NOW - timedelta(minutes=60 - n),
     )  # fmt: skip
 
 

@@ -2,7 +2,7 @@
 offsets committed only after the output is acknowledged."""
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -22,7 +22,7 @@ RECALL = Article(
     summary="Honda Motor is recalling about 250,000 Accord sedans in the United States because "
     "the fuel pump can fail and stall the engine, the carmaker said on Tuesday.",
     link="https://news.example.com/honda-recall",
-    published=datetime(2026, 11, 17, 9, 0, tzinfo=UTC),
+    published=datetime.now(UTC) - timedelta(hours=1),
     lang="en",
 )
 
