@@ -183,9 +183,10 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     try:
-        articles = asyncio.run(fetch_articles(args.url, settings))
+        articles = asyncio.run(fetch_articles(args.url, settings, allow_private=args.allow_private))
     except FeedError as exc:
-        print(f"redflag fetch: {args.url}: {exc}", file=sys.stderr)
+        why = str(exc).replace("`allow_private: true`", "`allow_private: true` or --allow-private")
+        print(f"redflag fetch: {args.url}: {why}", file=sys.stderr)
         return EXIT_FAILED
     for article in articles:
         sys.stdout.write(article.model_dump_json() + "\n")
@@ -287,8 +288,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("alert_ids", nargs="*", metavar="ALERT_ID", help="only these alerts")
     p.add_argument("--channel", help="only this channel")
     p.add_argument("--since", help="only dead-lettered within, e.g. 2h, 1d")
-    add("fetch", cmd_fetch, "fetch one feed and print its articles as JSON lines").add_argument(
-        "url", help="http(s)://, file:// URL or a path"
+    p = add("fetch", cmd_fetch, "fetch one feed and print its articles as JSON lines")
+    p.add_argument("url", help="http(s)://, file:// URL or a path")
+    p.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="fetch from a private, loopback or link-local address (an intranet feed)",
     )
     add("check-config", cmd_check_config, "validate the config and list every problem")
     add("feeds", cmd_feeds, "list feeds with their polling health")
