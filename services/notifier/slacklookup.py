@@ -9,9 +9,12 @@ per target the log has not yet seen accept it:
 * found on every such target: `delivered`, the message's `channel ts` kept as a delivery
   keeps it (a thread parent for later reports);
 * missing somewhere: the message never reached Slack there, so the row is `failed` and the
-  redelivered record sends it, once, to the targets still missing it;
+  redelivered record sends it, once, to the targets still missing it (a `redflag deadletter
+  replay` cut short has no record coming back: its pair is `dead` again, to be replayed);
 * the read fails (connection, 429, `missing_scope`, `not_in_channel`, too many messages to
   read): the row is left to `notifier.on_uncertain`, with a warning naming why.
+
+Ops notices (`ops:...`) are left to `on_uncertain` unread: nothing would send one again.
 
 Reads: `channels:history` (`groups:history` for a private channel); a target given by name
 needs `channels:read` (`groups:read`) to find its id through `conversations.list`.
@@ -26,7 +29,9 @@ from typing import Any
 import requests
 import structlog
 
+from services.core.lifecycle import StopSignal
 from services.notifier.channels import Channel
+from services.notifier.deadlog import DEAD
 from services.notifier.deliverylog import DELIVERED, FAILED, DeliveryLog, Uncertain
 from services.notifier.transport import SLACK_EVENT_TYPE, SlackBot, retry_after
 
@@ -136,11 +141,17 @@ async def confirm(
     channels: Mapping[str, Channel],
     orphans: Sequence[Uncertain],
     executor: Executor | None = None,
+    stop: StopSignal | None = None,
 ) -> None:
     """Settle each orphaned send of a bot-token Slack channel by asking Slack (blocking reads
-    in `executor`); the rest, and any Slack could not answer for, stay `attempting`."""
+    in `executor`); the rest, and any Slack could not answer for, stay `attempting`. Stops
+    between sends once `stop` is set (the rest wait for the next start)."""
     for item in orphans:
+        if stop is not None and stop.stopping:
+            return
         channel = channels.get(item.channel)
+        if item.alert_id.startswith("ops:"):  # a notice is not queued again: nothing to decide
+            continue
         if channel is not None and isinstance(channel.transport, SlackBot):
             with structlog.contextvars.bound_contextvars(
                 alert_id=item.alert_id, channel=item.channel
@@ -156,7 +167,7 @@ async def _confirm(
     executor: Executor | None,
 ) -> None:
     key, name, targets = item.alert_id, channel.name, channel.targets
-    alert = not key.startswith(("digest:", "ops:"))  # digests and notices keep no thread ids
+    alert = not key.startswith("digest:")  # a digest keeps no thread id
     done = deliveries.accepted(key, name) if len(targets) > 1 else set()
     opener = deliveries.opened_by(key, name) if alert else None
     loop = asyncio.get_running_loop()
@@ -177,9 +188,13 @@ async def _confirm(
             deliveries.remember_message(key, name, target, ref)
         if len(targets) > 1:
             deliveries.accept(key, name, target)
+    labels = [bot.label(t) for t in missing]
     if not missing:
-        deliveries.settle(key, name, DELIVERED)
-        log.info(DELIVERY_CONFIRMED, found_in="slack history")
-        return
-    deliveries.settle(key, name, FAILED, "not in the Slack channel after a restart: send it")
-    log.info(DELIVERY_NOT_FOUND, targets=[bot.label(t) for t in missing], action="send")
+        if deliveries.settle(key, name, DELIVERED):
+            log.info(DELIVERY_CONFIRMED, found_in="slack")
+    elif deliveries.was_dead(key, name):  # a replay cut short: its record is long committed
+        reason = f"replay cut by a restart, not in Slack ({', '.join(labels)}): replay it again"
+        if deliveries.settle(key, name, DEAD, reason):
+            log.info(DELIVERY_NOT_FOUND, targets=labels, action="dead-lettered again")
+    elif deliveries.settle(key, name, FAILED, "not in Slack after a restart: sent again"):
+        log.info(DELIVERY_NOT_FOUND, targets=labels, action="send")

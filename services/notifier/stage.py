@@ -160,7 +160,9 @@ class _Stage:
         resend = self.settings.notifier.on_uncertain == "resend"
         lease = self.settings.notifier.claim_lease
         orphans = self.deliveries.orphans(lease)  # Slack bot sends: ask Slack first
-        await confirm(self.deliveries, self.channels, orphans, self.executor)
+        await confirm(self.deliveries, self.channels, orphans, self.executor, self.stop)
+        if self.stop.stopping:
+            return  # not settled blind: the next start asks again
         for item in self.deliveries.take_uncertain(resend=resend, lease=lease):
             log.warning(
                 DELIVERY_UNCERTAIN,

@@ -124,18 +124,26 @@ async def test_a_message_slack_took_before_a_kill_9_is_not_sent_again(
     assert read.headers["authorization"] == f"Bearer {TOKEN}"
 
 
+@pytest.mark.parametrize(("target", "lists"), [("#markets", 1), ("C0123ABCD", 0)])
 async def test_a_claim_whose_message_never_reached_slack_is_sent_once_even_under_skip(
-    tmp_path: Path, chat_server: ChatServer
+    tmp_path: Path, chat_server: ChatServer, target: str, lists: int
 ) -> None:
-    s = Settings(**config(tmp_path, chat_server, on_uncertain="skip"))
-    chat_server.slack.channel("#markets")  # the workspace has the channel; nothing in it
+    url = f"slack://{TOKEN}/{target}"
+    s = Settings(**config(tmp_path, chat_server, url, on_uncertain="skip"))
+    ident = chat_server.slack.channel(target)  # the workspace has the channel; nothing in it
     alert = FOUR[0]
     crashed_send(tmp_path, alert.id).close()
     await publish(s, [alert])
     await drain(s)
     [message] = chat_server.slack_api_messages()
     assert message["metadata"] == tag(alert.id)
-    assert state(tmp_path, alert.id) == (DELIVERED, "C1 1.000001")
+    log = DeliveryLog(tmp_path / "notifier.db")
+    assert log.state(alert.id, "bot") == DELIVERED
+    assert log.message_ref(alert.id, "bot", target) == f"{ident} 1.000001"
+    log.close()
+    # a name needs conversations.list to find its id; an id is read at once
+    assert len(chat_server.to("/api/conversations.list")) == lists
+    assert [r.query["channel"] for r in chat_server.to(HISTORY)] == [ident]
     await drain(s)  # and after another restart: still once
     assert len(chat_server.slack_api_messages()) == 1
 
@@ -255,3 +263,54 @@ async def test_history_is_read_page_by_page_up_to_a_bound(
     if not found:
         [failed] = [e for e in logs if e["event"] == "delivery_lookup_failed"]
         assert "more than 2000 entries to read" in failed["reason"]
+
+
+@pytest.mark.parametrize("reached", [True, False])
+async def test_a_replay_cut_short_is_confirmed_or_dead_lettered_again(
+    tmp_path: Path, chat_server: ChatServer, reached: bool
+) -> None:
+    s = Settings(**config(tmp_path, chat_server, on_uncertain="skip"))
+    chat_server.slack.channel("#markets")
+    alert = FOUR[0]
+    log = DeliveryLog(tmp_path / "notifier.db")
+    log.bury(alert.id, "bot", "channel 'bot': not delivered within 1 h", alert.model_dump_json())
+    assert log.reclaim(alert.id, "bot") is None  # `redflag deadletter replay` claimed it...
+    log.close()
+    if reached:  # ...and Slack took its message before the replay died
+        chat_server.add_slack_message("#markets", metadata=tag(alert.id))
+    await drain(s)  # the notifier's next start: no record of it comes back (committed long ago)
+    log = DeliveryLog(tmp_path / "notifier.db")
+    if reached:
+        assert log.state(alert.id, "bot") == DELIVERED
+    else:  # never sent: dead again, so it is listed and can be replayed
+        [dead] = log.dead()
+        assert dead.alert_id == alert.id
+        assert "replay cut by a restart, not in Slack (#markets)" in dead.reason
+    log.close()
+    assert chat_server.slack_api_messages() == []
+
+
+async def test_a_stop_during_the_lookups_leaves_the_rest_for_the_next_start(
+    tmp_path: Path, chat_server: ChatServer
+) -> None:
+    s = Settings(**config(tmp_path, chat_server, "slack://xoxb-1-2-x/C1", on_uncertain="skip"))
+    chat_server.slack.channel("C1")
+    empty = {"ok": True, "messages": [], "response_metadata": {"next_cursor": ""}}
+    chat_server.script(HISTORY, Reply(200, empty, delay=2.0))  # Slack answers slowly
+    log = crashed_send(tmp_path, "alert-1")
+    assert log.claim("alert-2", "bot", lease=300) is None
+    log.close()
+    async with SqliteBus(s.state_dir / "bus.db") as bus:
+        stop = StopSignal()
+        run = asyncio.create_task(stage.run(s, bus, stop))
+        deadline = time.monotonic() + 10
+        while not any(p.startswith(HISTORY) for p in chat_server.arrivals):
+            assert time.monotonic() < deadline, "no lookup arrived"
+            await asyncio.sleep(0.02)
+        stop.stop.set()  # SIGTERM while the first lookup waits for its answer
+        await asyncio.wait_for(run, 10)
+    log = DeliveryLog(tmp_path / "notifier.db")
+    states = {a: log.state(a, "bot") for a in ("alert-1", "alert-2")}
+    log.close()
+    assert len(chat_server.to(HISTORY)) == 1  # the second was not read...
+    assert sorted(states.values()) == [ATTEMPTING, "failed"]  # ...nor settled blind

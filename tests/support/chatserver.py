@@ -106,6 +106,7 @@ class ChatServer:
         self._arrived = threading.Condition(self._lock)
         self.record = record
         self.requests: list[Request] = []
+        self.arrivals: list[str] = []  # paths as requests arrive, before any scripted delay
         self.count = 0
         server = self
 
@@ -117,6 +118,7 @@ class ChatServer:
 
             def do_POST(self) -> None:
                 arrived = time.monotonic()
+                server.arrivals.append(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 reply = server._keep_slack(self.path, body, server._reply_for(self.path))
@@ -160,6 +162,7 @@ class ChatServer:
                 Slack's `conversations.*` reads."""
                 if self.path.startswith("/api/"):
                     arrived = time.monotonic()
+                    server.arrivals.append(self.path)
                     reply = server._scripted(self.path) or server._slack_read(self.path)
                     self._answer(reply, b"", arrived, "GET")
                     return
