@@ -23,7 +23,7 @@ from services.core.sqlitebus import SqliteBus
 from services.events.rules import load_rules
 from services.notifier import stage
 from services.notifier.deliverylog import ATTEMPTING, DELIVERED, UNCERTAIN, DeliveryLog
-from tests.integration.test_notifier_events import FOUR
+from tests.integration.test_notifier_events import FOUR, UNRELATED
 from tests.support.chatserver import ChatServer, Reply, chat_server
 from tests.support.procs import ROOT, stage_env
 
@@ -314,3 +314,40 @@ async def test_a_stop_during_the_lookups_leaves_the_rest_for_the_next_start(
     log.close()
     assert len(chat_server.to(HISTORY)) == 1  # the second was not read...
     assert sorted(states.values()) == [ATTEMPTING, "failed"]  # ...nor settled blind
+
+
+@pytest.mark.parametrize("reached", [True, False])
+async def test_a_digest_cut_short_is_looked_up_like_an_alert(
+    tmp_path: Path, chat_server: ChatServer, reached: bool
+) -> None:
+    raw = config(tmp_path, chat_server, on_uncertain="skip")
+    raw["channels"][0]["digest"] = {"every": "1s"}
+    s = Settings(**raw)
+    chat_server.slack.channel("#markets")
+    log = DeliveryLog(tmp_path / "notifier.db")
+    for a in (FOUR[0], UNRELATED):
+        log.hold("bot", a)
+    assert len(log.open_batch("bot", "b1", 50)) == 2
+    assert log.claim("digest:b1", "bot", lease=300) is None  # the digest was being sent...
+    if reached:  # ...and Slack had taken it
+        payload = {"key": "digest:b1"}
+        chat_server.add_slack_message(
+            "#markets", metadata={"event_type": "redflag_alert", "event_payload": payload}
+        )
+    async with SqliteBus(s.state_dir / "bus.db") as bus:
+        stop = StopSignal()
+        run = asyncio.create_task(stage.run(s, bus, stop))
+        deadline = time.monotonic() + 20
+        while log.held_channels():  # the batch is closed once its outcome is known
+            assert time.monotonic() < deadline and not run.done(), "the digest stayed open"
+            await asyncio.sleep(0.05)
+        stop.stop.set()
+        await asyncio.wait_for(run, 10)
+    assert log.state("digest:b1", "bot") == DELIVERED
+    log.close()
+    sent = chat_server.slack_api_messages()
+    if reached:
+        assert sent == []
+    else:
+        [digest] = sent
+        assert digest["metadata"]["event_payload"] == {"key": "digest:b1"}
