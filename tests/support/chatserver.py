@@ -118,7 +118,7 @@ class ChatServer:
 
             def do_POST(self) -> None:
                 arrived = time.monotonic()
-                server.arrivals.append(self.path)
+                server.note_arrival(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 reply = server._keep_slack(self.path, body, server._reply_for(self.path))
@@ -162,7 +162,7 @@ class ChatServer:
                 Slack's `conversations.*` reads."""
                 if self.path.startswith("/api/"):
                     arrived = time.monotonic()
-                    server.arrivals.append(self.path)
+                    server.note_arrival(self.path)
                     reply = server._scripted(self.path) or server._slack_read(self.path)
                     self._answer(reply, b"", arrived, "GET")
                     return
@@ -301,6 +301,11 @@ class ChatServer:
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         status, body = self.slack.read(url.path.removeprefix("/api/"), query)
         return Reply(status, body)
+
+    def note_arrival(self, path: str) -> None:
+        """Note a request on arrival (`arrivals`), before any scripted delay."""
+        if self.record:
+            self.arrivals.append(path)
 
     def _record(self, request: Request) -> None:
         with self._arrived:
