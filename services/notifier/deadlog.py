@@ -45,6 +45,13 @@ class DeadDeliveries:
                     (alert_id, channel, alert, time.time()),
                 )
 
+    def was_dead(self, alert_id: str, channel: str) -> bool:
+        """True when the pair was dead-lettered once (its alert is kept): a replay's pair."""
+        row = self._conn.execute(
+            "SELECT 1 FROM dead_alerts WHERE alert_id = ? AND channel = ?", (alert_id, channel)
+        ).fetchone()
+        return row is not None
+
     def dead(self, channel: str | None = None, since: float | None = None) -> list[Dead]:
         """Dead-lettered pairs, oldest first, optionally of one channel / since a time."""
         rows = self._conn.execute(

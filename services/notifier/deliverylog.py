@@ -253,15 +253,7 @@ class DeliveryLog(HeldAlerts, EventLog, DeadDeliveries):
         Policy `resend` marks them `failed`, so a redelivery sends them again. Rows another
         live replica is sending right now are left to it.
         """
-        now = time.time()
-        rows = [
-            (str(a), str(c), float(t))
-            for a, c, t, o in self._conn.execute(
-                "SELECT alert_id, channel, updated_at, owner FROM deliveries WHERE state = ?",
-                (ATTEMPTING,),
-            ).fetchall()
-            if self._orphaned(str(o), float(t), lease, now)
-        ]
+        rows = [(u.alert_id, u.channel, u.since) for u in self.orphans(lease)]
         self._conn.executemany(
             "UPDATE deliveries SET state = ?, reason = ? "
             "WHERE alert_id = ? AND channel = ? AND state = ?",
@@ -277,6 +269,28 @@ class DeliveryLog(HeldAlerts, EventLog, DeadDeliveries):
             ],
         )
         return [Uncertain(a, c, t) for a, c, t in rows]
+
+    def orphans(self, lease: float = 300.0) -> list[Uncertain]:
+        """Leftover `attempting` rows whose sender is gone, unsettled (`take_uncertain`
+        settles them; slacklookup.py asks Slack about some first)."""
+        now = time.time()
+        return [
+            Uncertain(str(a), str(c), float(t))
+            for a, c, t, o in self._conn.execute(
+                "SELECT alert_id, channel, updated_at, owner FROM deliveries WHERE state = ?",
+                (ATTEMPTING,),
+            ).fetchall()
+            if self._orphaned(str(o), float(t), lease, now)
+        ]
+
+    def settle(self, alert_id: str, channel: str, state: str, reason: str = "") -> bool:
+        """Settle a leftover `attempting` row as `state`; False if it is no longer one."""
+        cur = self._conn.execute(
+            "UPDATE deliveries SET state = ?, reason = ?, updated_at = ?, owner = ? "
+            "WHERE alert_id = ? AND channel = ? AND state = ?",
+            (state, reason, time.time(), self.owner, alert_id, channel, ATTEMPTING),
+        )
+        return cur.rowcount == 1
 
     def prune(self, older_than: float) -> int:
         """Forget settled rows not touched for `older_than` seconds; returns how many.

@@ -216,6 +216,16 @@ class EventLog:
         ).fetchone()
         return str(row[0])
 
+    def opened_by(self, alert_id: str, channel: str) -> str | None:
+        """The alert that opened `alert_id`'s event on `channel` (itself, if it did), or None
+        when unknown; read only, unlike `opener`."""
+        row = self._conn.execute(
+            "SELECT c.alert_id FROM event_reports r JOIN event_channels c "
+            "ON c.event_id = r.event_id AND c.channel = ? WHERE r.alert_id = ?",
+            (channel, alert_id),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def remember_message(self, alert_id: str, channel: str, target: str, ref: str) -> None:
         """Keep the chat's id of a delivered message (a thread's parent for later reports)."""
         self._conn.execute(

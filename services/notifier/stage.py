@@ -39,6 +39,7 @@ from services.notifier.metrics import (
 from services.notifier.pacing import Pacer
 from services.notifier.render import Rendered, render
 from services.notifier.routing import held_back, is_critical, route
+from services.notifier.slacklookup import confirm
 from services.notifier.tools import NotifyError, list_channels, test_channel
 from services.notifier.view import AlertView, view
 
@@ -155,9 +156,13 @@ class _Stage:
         link_ops(self.workers, settings.notifier.ops_channel)
         self.digests = Digests(channels, self.workers, self.deliveries, settings)
 
-    def _report_uncertain(self) -> None:
+    async def _report_uncertain(self) -> None:
         resend = self.settings.notifier.on_uncertain == "resend"
         lease = self.settings.notifier.claim_lease
+        orphans = self.deliveries.orphans(lease)  # Slack bot sends: ask Slack first
+        await confirm(self.deliveries, self.channels, orphans, self.executor, self.stop)
+        if self.stop.stopping:
+            return  # not settled blind: the next start asks again
         for item in self.deliveries.take_uncertain(resend=resend, lease=lease):
             log.warning(
                 DELIVERY_UNCERTAIN,
@@ -167,7 +172,7 @@ class _Stage:
             )
 
     async def run(self) -> None:
-        self._report_uncertain()
+        await self._report_uncertain()
         log.info(DELIVERY_LOG_OPENED, **self.deliveries.counts())
         digest_task = (
             asyncio.create_task(self.digests.run(self.stop)) if self.digests.active else None
