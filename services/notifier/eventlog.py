@@ -85,14 +85,15 @@ class EventLog:
     def observe(self, alert: Alert, rules: Rules) -> Observed:
         """The alert's decision: recorded before anything is sent, the same on every replay."""
         with transaction(self._conn):  # one decision at a time across replicas
-            decision = self._recorded(alert.id)
+            decision = self.recorded(alert.id)
             fresh = decision is None
             if decision is None:
                 decision = self._decide(alert, rules)
         event_id = decision.event_id or alert.id
         return self._observed(decision, event_id, fresh)
 
-    def _recorded(self, alert_id: str) -> Decision | None:
+    def recorded(self, alert_id: str) -> Decision | None:
+        """The decision taken for an alert, if it was observed (a held UPDATE keeps it)."""
         row = self._conn.execute(
             "SELECT kind, event_id, old, facts FROM event_reports WHERE alert_id = ?", (alert_id,)
         ).fetchone()
@@ -199,6 +200,14 @@ class EventLog:
             "SELECT event_id FROM event_reports WHERE alert_id = ?", (alert_id,)
         ).fetchone()
         return (1, ()) if row is None else self._counted(str(row[0]))
+
+    def first_report(self, event_id: str) -> tuple[str, float] | None:
+        """The headline and time of an event's first report (what an UPDATE updates)."""
+        row = self._conn.execute(
+            "SELECT title, at FROM event_reports WHERE event_id = ? AND kind = 'first'",
+            (event_id,),
+        ).fetchone()
+        return None if row is None else (str(row[0]), float(row[1]))
 
     def opener(self, event_id: str, channel: str, alert_id: str) -> str:
         """The alert that first showed an event on a channel; `alert_id` if none did yet.

@@ -223,3 +223,36 @@ async def test_a_digest_shows_the_count_of_later_reports(
     [digest] = chat_server.slack_messages()
     text = slack_text(digest)
     assert "1 alert" in text and "Reports 4 (Reuters, CNBC, 财联社, AP)" in text
+
+
+async def test_a_held_update_shows_old_to_new_in_the_digest(
+    tmp_path: Path, chat_server: ChatServer
+) -> None:
+    s = Settings(
+        state_dir=tmp_path,
+        channels=[
+            {"name": "hook", "url": HOOK, "digest": {"every": "2s"}},
+            {
+                "name": "all",
+                "url": "tgram://123456:ABCdef/777",
+                "reports": "every_report",
+                "digest": {"every": "2s"},
+            },
+        ],
+        notifier={"endpoints": chat_server.endpoints, "critical_units": 10**9, "pacing": False},
+    )
+    await deliver(s, [FOUR[0], FOUR[1], EXPANSION])  # first and UPDATE held, the repeat counted
+    async with SqliteBus(s.state_dir / "bus.db") as bus:
+        stop = StopSignal()
+        task = asyncio.create_task(stage.run(s, bus, stop))
+        await asyncio.sleep(3.0)  # the digests come due
+        stop.stop.set()
+        await asyncio.wait_for(task, 30)
+    [digest] = chat_server.slack_messages()
+    first, update = slack_text(digest).split("\n")[-2:]
+    assert "UPDATE" not in first and "Units 100,000" in first
+    assert "UPDATE · RECALL" in update and "Units 100,000 → 1,200,000" in update
+    assert "Update of Ford recalls 100,000 Explorers over seat belts (" in update
+    # every_report: each report is its own alert, in a digest too
+    [every] = chat_server.telegram_messages("777")
+    assert "3 alerts" in every["text"] and "UPDATE" not in every["text"]
