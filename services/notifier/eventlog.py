@@ -31,6 +31,7 @@ from services.events.match import (
     decide,
     start,
 )
+from services.events.products import Products
 from services.events.rules import Rules
 
 #: Event state is kept this long after an event's last report (longest window, with margin).
@@ -105,12 +106,12 @@ class EventLog:
 
     def _candidates(self, report: Report, window: float) -> list[EventState]:
         rows = self._conn.execute(
-            "SELECT event_id, facts, units_seen, times FROM events "
+            "SELECT event_id, facts, units_seen, times, products FROM events "
             "WHERE company = ? AND type = ? AND last_at >= ? AND first_at <= ?",
             (report.company, report.type, report.at - window, report.at + window),
         ).fetchall()
         out = []
-        for event_id, facts, units, times in rows:
+        for event_id, facts, units, times, products in rows:
             articles = {
                 str(r[0])
                 for r in self._conn.execute(
@@ -126,6 +127,7 @@ class EventLog:
                     tuple(json.loads(times)),
                     frozenset(articles),
                     tuple(json.loads(units)),
+                    Products.from_dict(json.loads(products)),
                 )
             )
         return out
@@ -135,7 +137,7 @@ class EventLog:
         candidates = self._candidates(report, rules.windows[report.type])
         decision = decide(report, candidates, rules)
         if decision.event_id is None:
-            state = start(report)
+            state = start(report, decision.products)
             self._conn.execute(
                 "INSERT INTO events (event_id, company, type, company_name, facts, units_seen, "
                 "times, first_alert, first_at, last_at, updated_at) "
@@ -148,7 +150,7 @@ class EventLog:
             )
         self._conn.execute(
             "UPDATE events SET facts = ?, units_seen = ?, times = ?, first_at = ?, "
-            "last_at = ?, updated_at = ? WHERE event_id = ?",
+            "last_at = ?, updated_at = ?, products = ? WHERE event_id = ?",
             (
                 state.facts.model_dump_json(exclude_none=True),
                 json.dumps(state.units_seen),
@@ -156,6 +158,7 @@ class EventLog:
                 state.times[0],
                 state.times[-1],
                 time.time(),
+                json.dumps(state.products.as_dict(), ensure_ascii=False),
                 state.id,
             ),
         )

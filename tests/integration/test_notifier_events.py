@@ -256,3 +256,30 @@ async def test_a_held_update_shows_old_to_new_in_the_digest(
     # every_report: each report is its own alert, in a digest too
     [every] = chat_server.telegram_messages("777")
     assert "3 alerts" in every["text"] and "UPDATE" not in every["text"]
+
+
+async def test_two_recalls_of_one_size_on_one_day_are_two_events_across_a_restart(
+    tmp_path: Path, chat_server: ChatServer
+) -> None:
+    # the same company, the same day, unit counts within rounding: different models and parts
+    # make two alerts; after a restart, a Chinese report naming the first one's part and
+    # model threads under it (the event's products are kept in notifier.db)
+    s = settings(tmp_path, chat_server, {"name": "tg", "url": TELEGRAM})
+    pickups = recall(1, 100_000, title="Ford recalls 100,000 F-150 pickups over rear axle bolts")
+    suvs = recall(
+        2, 100_400, title="Ford recalls 100,400 Explorer SUVs over seat belt anchors", minutes=20
+    )
+    await deliver(s, [pickups, suvs])
+    chinese = recall(
+        3,
+        100_000,
+        source="财联社",
+        title="福特召回10万辆F-150皮卡\uff0c后桥螺栓可能松动",
+        lang="zh",
+        minutes=40,
+    )
+    await deliver(s, [chinese])
+    first, second, reply = chat_server.telegram_messages()
+    assert "reply_to_message_id" not in first and "reply_to_message_id" not in second
+    assert "F-150" in first["text"] and "Explorer" in second["text"]
+    assert reply["reply_to_message_id"] == 1 and "REPORT 2" in reply["text"]
