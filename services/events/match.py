@@ -107,23 +107,28 @@ def stated_units(report: Report, rules: Rules) -> Report:
     return replace(report, facts=report.facts.model_copy(update={"units": int(top)}))
 
 
-def _recall(
-    report: Report, event: EventState, rules: Rules, same_article: bool, products: Products
-) -> Relation:
-    # two recalls that name different models or parts are two events, whatever their units;
-    # an expansion may add new models, so there the units decide as before
-    expands = has_expansion_cue(report.text, rules)
-    if not same_article and not expands and distinct(products, event.products):
-        return "other"
+def _units(report: Report, event: EventState, rules: Rules, own: bool, expands: bool) -> Relation:
     units = report.facts.units
     seen = event.units_seen or ((event.facts.units,) if event.facts.units is not None else ())
     if units is None or not seen:
         return "same"
     if any(same_units(units, u, rules) for u in seen):
         return "same"
-    if units > max(seen) and (same_article or expands):
+    if units > max(seen) and (own or expands):
         return "grown"
-    return "same" if same_article else "other"
+    return "same" if own else "other"
+
+
+def _recall(
+    report: Report, event: EventState, rules: Rules, same_article: bool, products: Products
+) -> Relation:
+    expands = has_expansion_cue(report.text, rules)
+    rel = _units(report, event, rules, same_article, expands)
+    if same_article or not distinct(products, event.products):
+        return rel
+    # two recalls that name different models or parts are two events, whatever their units;
+    # only an expansion that grows this one's figure may name just the models it adds
+    return "grown" if expands and rel == "grown" else "other"
 
 
 def _crash(report: Report, event: EventState) -> Relation:

@@ -47,6 +47,7 @@ def product_rules(
     remedies: Iterable[str],
     nouns: Iterable[str],
     stopwords: Iterable[str],
+    singular: Iterable[str] = (),
 ) -> ProductRules:
     """Compile the recall sections of `rules.yaml` once."""
     of: dict[str, str] = {}
@@ -58,14 +59,18 @@ def product_rules(
                 of[w[:-1] + "ies"] = str(key)  # battery -> batteries
     alternatives = "|".join(_word(w) for w in sorted(of, key=len, reverse=True))
     noun_set = frozenset(str(n).casefold() for n in nouns)
-    noun_alt = "|".join(re.escape(n) for n in sorted(noun_set, key=len, reverse=True))
-    before = re.compile(rf"((?:{_CAP}[ -])?{_CAP})[ -](?i:{noun_alt})(?:s|es)?(?![A-Za-z])")
+    only_one = frozenset(str(n).casefold() for n in singular)
+    noun_alt = "|".join(
+        [rf"{re.escape(n)}(?:s|es)?" for n in sorted(noun_set, key=len, reverse=True)]
+        + [re.escape(n) for n in sorted(only_one, key=len, reverse=True)]
+    )
+    before = re.compile(rf"((?:{_CAP}[ -])?{_CAP})[ -](?i:{noun_alt})(?![A-Za-z])")
     return ProductRules(
         components=re.compile(alternatives),
         component_of=of,
         remedies=tuple(sorted((str(r).casefold() for r in remedies), key=len, reverse=True)),
         before_noun=before,
-        nouns=noun_set,
+        nouns=noun_set | only_one,
         stopwords=frozenset(str(s).casefold() for s in stopwords),
     )
 

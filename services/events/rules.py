@@ -44,5 +44,6 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
             data["recall_remedies"],
             data["product_nouns"],
             data["model_stopwords"],
+            data["singular_nouns"],
         ),
     )

@@ -395,8 +395,26 @@ def test_recalls_of_different_products_are_different_events(
         ("Ford Recalls 38,000 F-150 Trucks", {"f150"}, set()),
         # places, days and the company's own name are not models
         ("Ford Motor recalls 100,000 Ford vehicles in Canada on Monday", set(), set()),
+        # a model before "recall" counts; a brand before the verb "recalls" does not
+        ("Ford expands Explorer recall to 1.2 million vehicles", {"explorer"}, set()),
+        ("Lincoln recalls 10,000 vehicles; a huge recall for the brand", set(), set()),
     ],
 )
 def test_products_in(text: str, models: set[str], components: set[str]) -> None:
     found = products_in(text, RULES.products, "ford motor")
     assert (set(found.models), set(found.components)) == (models, components)
+
+
+def test_an_expansion_naming_its_model_grows_that_recall_not_one_without_a_figure() -> None:
+    # a recall told without a figure would take any report as "the same" by units alone;
+    # the expansion names the model of the other recall, so it grows that one
+    def first(aid: str, text: str, units: int | None) -> EventState:
+        told = Report(aid, aid, "recall", "ford", Facts(units=units), T0, text)
+        return start(told, decide(told, [], RULES).products)
+
+    explorer = first("explorer", "Ford recalls 142,000 Explorer SUVs", 142_000)
+    ember = first("ember", "福特召回2088辆Ember汽车", None)  # its figure missed
+    grown = report(units=1_200_000, text="Ford expands Explorer recall to 1.2 million vehicles")
+    for candidates in ([explorer, ember], [ember, explorer]):
+        decision = decide(grown, candidates, RULES)
+        assert (decision.kind, decision.event_id) == ("update", "explorer")
