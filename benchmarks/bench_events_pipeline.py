@@ -18,8 +18,10 @@ latency (median, p95) measured two ways: from the moment the article appeared in
 its alert's arrival at the chat server (includes waiting for the next 1 s poll), and from the
 first feed response that carried it (the pipeline alone: fetch, parse, classify, route, send).
 Pacing is off (`notifier.pacing: false`) so the chat's rate limits do not queue messages.
-With `--runs N`, N rounds (seeds seed, seed+1, ...) and then their latencies pooled: a p95 of
-60 first alerts is the third slowest, so one round's p95 ratio is noisy.
+`--control` runs both processes in `every_report`: the spread of its ratios is what noise
+alone does on this machine. With `--runs N`, N rounds (seeds seed, seed+1, ...) and then
+their latencies pooled: a p95 of 60 first alerts is the third slowest, so one round's p95
+ratio is noisy.
 """
 
 import argparse
@@ -40,7 +42,11 @@ from tests.support.feedserver import FeedServer, rss_feed
 from tests.support.procs import ROOT, Stage, stage_env
 
 EXAMPLE = ROOT / "deploy" / "config" / "redflag.example.yaml"
-MODES = {"thread": "-1001", "every_report": "-1002"}  # mode -> Telegram chat id
+#: process label -> (its channel's `reports` mode, its Telegram chat id)
+MODES = {"thread": ("thread", "-1001"), "every_report": ("every_report", "-1002")}
+#: `--control`: both processes in the baseline mode, to show how far noise alone moves a ratio
+CONTROL = {"every_report-a": ("every_report", "-1001"), "every_report-b": ("every_report", "-1002")}
+Procs = dict[str, tuple[str, str]]
 OUTLETS = {"wire": "en", "tv": "en", "daily": "en", "autos": "en", "cls": "zh", "sina": "zh"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 GUID = re.compile(r"news\.example\.com/([\w-]+)")
@@ -143,27 +149,28 @@ def stream(n_events: int, n_noise: int, seconds: float, seed: int) -> list[Item]
     return sorted(items, key=lambda it: it.at)
 
 
-def write_config(state: Path, mode: str, feeds: FeedServer, chat: ChatServer) -> Path:
-    """The example config with local feeds, one Telegram channel in `mode`, fast polls."""
+def write_config(
+    state: Path, label: str, procs: Procs, feeds: FeedServer, chat: ChatServer
+) -> Path:
+    """The example config with local feeds, one Telegram channel in its mode, fast polls."""
+    mode, chat_id = procs[label]
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
-    data["state_dir"] = str(state / mode)
+    data["state_dir"] = str(state / label)
     data["feeds"] = [
-        {"name": o, "url": feeds.url(f"/{mode}/{o}.xml"), "lang": lang, "allow_private": True}
+        {"name": o, "url": feeds.url(f"/{label}/{o}.xml"), "lang": lang, "allow_private": True}
         for o, lang in OUTLETS.items()
     ]
-    data["channels"] = [
-        {"name": "desk", "url": f"tgram://123456:bench/{MODES[mode]}", "reports": mode}
-    ]
+    data["channels"] = [{"name": "desk", "url": f"tgram://123456:bench/{chat_id}", "reports": mode}]
     data["poller"] |= {"min_interval": 1, "default_interval": 1}
     data["notifier"] |= {"pacing": False, "endpoints": chat.endpoints}
     data["log"] = {"level": "warning", "format": "json"}
-    path = state / f"{mode}.yaml"
+    path = state / f"{label}.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
 
 
-def publish(feeds: FeedServer, shown: dict[str, list[Item]], item: Item) -> None:
-    """Put `item` at the top of its outlet's feed (one copy per mode)."""
+def publish(feeds: FeedServer, shown: dict[str, list[Item]], item: Item, procs: Procs) -> None:
+    """Put `item` at the top of its outlet's feed (one copy per process)."""
     shown[item.outlet].insert(0, item)
     del shown[item.outlet][KEEP:]
     body = rss_feed(
@@ -180,8 +187,8 @@ def publish(feeds: FeedServer, shown: dict[str, list[Item]], item: Item) -> None
         title=item.outlet,
     )
     item.set_at = time.monotonic()
-    for mode in MODES:
-        feeds.set(f"/{mode}/{item.outlet}.xml", body)
+    for label in procs:
+        feeds.set(f"/{label}/{item.outlet}.xml", body)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -200,12 +207,14 @@ class Result:
     from_poll: list[float] = field(default_factory=list)
 
 
-def measure(items: list[Item], feeds: FeedServer, chat: ChatServer) -> dict[str, Result]:
-    """Each mode's first alert per event, timed from its article's appearance and fetch."""
+def measure(
+    items: list[Item], feeds: FeedServer, chat: ChatServer, procs: Procs
+) -> dict[str, Result]:
+    """Each process's first alert per event, timed from its article's appearance and fetch."""
     by_guid = {it.guid: it for it in items}
-    results = {mode: Result() for mode in MODES}
-    first: dict[str, set[int]] = {mode: set() for mode in MODES}
-    chats = {chat_id: mode for mode, chat_id in MODES.items()}
+    results = {label: Result() for label in procs}
+    first: dict[str, set[int]] = {label: set() for label in procs}
+    chats = {chat_id: label for label, (_, chat_id) in procs.items()}
     for req in chat.requests:
         if not (req.accepted and req.path.endswith("/sendMessage")):
             continue
@@ -230,29 +239,31 @@ def measure(items: list[Item], feeds: FeedServer, chat: ChatServer) -> dict[str,
     return results
 
 
-async def run(n_events: int, n_noise: int, seconds: float, seed: int) -> dict[str, Result]:
+async def run(
+    n_events: int, n_noise: int, seconds: float, seed: int, procs: Procs
+) -> dict[str, Result]:
     items = stream(n_events, n_noise, seconds, seed)
     shown: dict[str, list[Item]] = {o: [] for o in OUTLETS}
     with tempfile.TemporaryDirectory() as tmp, ChatServer() as chat:
         async with FeedServer() as feeds:
-            for mode in MODES:
+            for label in procs:
                 for outlet in OUTLETS:
-                    feeds.set(f"/{mode}/{outlet}.xml", rss_feed([], title=outlet))
+                    feeds.set(f"/{label}/{outlet}.xml", rss_feed([], title=outlet))
             state = Path(tmp)
             stages = [
                 Stage(
-                    ["run", "--config", str(write_config(state, m, feeds, chat))],
+                    ["run", "--config", str(write_config(state, m, procs, feeds, chat))],
                     stage_env({}),
                     state / f"{m}.log",
                 ).start()
-                for m in MODES
+                for m in procs
             ]
             try:
                 await asyncio.sleep(8)  # both up and polling every feed
                 t0 = time.monotonic()
                 for item in items:
                     await asyncio.sleep(max(0.0, t0 + item.at - time.monotonic()))
-                    publish(feeds, shown, item)
+                    publish(feeds, shown, item, procs)
                 quiet, count = time.monotonic(), chat.count
                 while time.monotonic() - quiet < 5:  # until the chat has been quiet 5 s
                     await asyncio.sleep(0.5)
@@ -261,7 +272,7 @@ async def run(n_events: int, n_noise: int, seconds: float, seed: int) -> dict[st
             finally:
                 for s in stages:
                     s.stop()
-            return measure(items, feeds, chat)
+            return measure(items, feeds, chat, procs)
 
 
 def main() -> None:
@@ -271,11 +282,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=90.0)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--runs", type=int, default=1, help="rounds, seeds seed..seed+runs-1")
+    parser.add_argument("--control", action="store_true", help="both in every_report (A/A)")
     args = parser.parse_args()
+    procs = CONTROL if args.control else MODES
     print(f"events: {args.events}, other articles: {args.noise}, over {args.seconds:g} s")
-    pooled = {mode: Result() for mode in MODES}
+    pooled = {label: Result() for label in procs}
     for i in range(args.runs):
-        results = asyncio.run(run(args.events, args.noise, args.seconds, args.seed + i))
+        results = asyncio.run(run(args.events, args.noise, args.seconds, args.seed + i, procs))
         show(f"run {i + 1} (seed {args.seed + i})", results)
         for mode, r in results.items():
             into = pooled[mode]
@@ -288,17 +301,17 @@ def main() -> None:
 
 
 def show(title: str, results: dict[str, Result]) -> None:
-    """Each mode's counts and latencies, and the thread / every_report ratios."""
+    """Each process's counts and latencies, and the first's / the second's ratios."""
     print(f"-- {title}")
     for mode, r in results.items():
         print(
-            f"{mode:>12}: {r.events} events alerted, {r.top_level} top-level of {r.messages} "
+            f"{mode:>14}: {r.events} events alerted, {r.top_level} top-level of {r.messages} "
             f"messages; first alert from feed {ms(r.from_feed)}; from fetch {ms(r.from_poll)}"
         )
-    t, b = results["thread"], results["every_report"]
-    for label, x, y in (("feed", t.from_feed, b.from_feed), ("fetch", t.from_poll, b.from_poll)):
+    (a, t), (b, e) = results.items()
+    for label, x, y in (("feed", t.from_feed, e.from_feed), ("fetch", t.from_poll, e.from_poll)):
         print(
-            f"thread / every_report, from {label}: p50 {pct(x, 0.5) / pct(y, 0.5):.2f}, "
+            f"{a} / {b}, from {label}: p50 {pct(x, 0.5) / pct(y, 0.5):.2f}, "
             f"p95 {pct(x, 0.95) / pct(y, 0.95):.2f}"
         )
 
