@@ -88,6 +88,11 @@ CREATE TABLE IF NOT EXISTS dead_alerts (
     PRIMARY KEY (alert_id, channel)
 ) WITHOUT ROWID;
 """,
+    # 4: the models and components an event's recall reports name (events/products.py); an
+    # event stored before has none, and the unit rule alone decides for it
+    """
+ALTER TABLE events ADD COLUMN products TEXT NOT NULL DEFAULT '{}';
+""",
 )
 
 

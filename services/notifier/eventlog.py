@@ -31,6 +31,7 @@ from services.events.match import (
     decide,
     start,
 )
+from services.events.products import Products
 from services.events.rules import Rules
 
 #: Event state is kept this long after an event's last report (longest window, with margin).
@@ -85,14 +86,15 @@ class EventLog:
     def observe(self, alert: Alert, rules: Rules) -> Observed:
         """The alert's decision: recorded before anything is sent, the same on every replay."""
         with transaction(self._conn):  # one decision at a time across replicas
-            decision = self._recorded(alert.id)
+            decision = self.recorded(alert.id)
             fresh = decision is None
             if decision is None:
                 decision = self._decide(alert, rules)
         event_id = decision.event_id or alert.id
         return self._observed(decision, event_id, fresh)
 
-    def _recorded(self, alert_id: str) -> Decision | None:
+    def recorded(self, alert_id: str) -> Decision | None:
+        """The decision taken for an alert, if it was observed (a held UPDATE keeps it)."""
         row = self._conn.execute(
             "SELECT kind, event_id, old, facts FROM event_reports WHERE alert_id = ?", (alert_id,)
         ).fetchone()
@@ -104,12 +106,12 @@ class EventLog:
 
     def _candidates(self, report: Report, window: float) -> list[EventState]:
         rows = self._conn.execute(
-            "SELECT event_id, facts, units_seen, times FROM events "
+            "SELECT event_id, facts, units_seen, times, products FROM events "
             "WHERE company = ? AND type = ? AND last_at >= ? AND first_at <= ?",
             (report.company, report.type, report.at - window, report.at + window),
         ).fetchall()
         out = []
-        for event_id, facts, units, times in rows:
+        for event_id, facts, units, times, products in rows:
             articles = {
                 str(r[0])
                 for r in self._conn.execute(
@@ -125,6 +127,7 @@ class EventLog:
                     tuple(json.loads(times)),
                     frozenset(articles),
                     tuple(json.loads(units)),
+                    Products.from_dict(json.loads(products)),
                 )
             )
         return out
@@ -134,7 +137,7 @@ class EventLog:
         candidates = self._candidates(report, rules.windows[report.type])
         decision = decide(report, candidates, rules)
         if decision.event_id is None:
-            state = start(report)
+            state = start(report, decision.products)
             self._conn.execute(
                 "INSERT INTO events (event_id, company, type, company_name, facts, units_seen, "
                 "times, first_alert, first_at, last_at, updated_at) "
@@ -147,7 +150,7 @@ class EventLog:
             )
         self._conn.execute(
             "UPDATE events SET facts = ?, units_seen = ?, times = ?, first_at = ?, "
-            "last_at = ?, updated_at = ? WHERE event_id = ?",
+            "last_at = ?, updated_at = ?, products = ? WHERE event_id = ?",
             (
                 state.facts.model_dump_json(exclude_none=True),
                 json.dumps(state.units_seen),
@@ -155,6 +158,7 @@ class EventLog:
                 state.times[0],
                 state.times[-1],
                 time.time(),
+                json.dumps(state.products.as_dict(), ensure_ascii=False),
                 state.id,
             ),
         )
@@ -199,6 +203,14 @@ class EventLog:
             "SELECT event_id FROM event_reports WHERE alert_id = ?", (alert_id,)
         ).fetchone()
         return (1, ()) if row is None else self._counted(str(row[0]))
+
+    def first_report(self, event_id: str) -> tuple[str, float] | None:
+        """The headline and time of an event's first report (what an UPDATE updates)."""
+        row = self._conn.execute(
+            "SELECT title, at FROM event_reports WHERE event_id = ? AND kind = 'first'",
+            (event_id,),
+        ).fetchone()
+        return None if row is None else (str(row[0]), float(row[1]))
 
     def opener(self, event_id: str, channel: str, alert_id: str) -> str:
         """The alert that first showed an event on a channel; `alert_id` if none did yet.

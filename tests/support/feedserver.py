@@ -14,6 +14,7 @@ Content-Length says. Every request is recorded with its headers.
 
 import asyncio
 import gzip
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Self
@@ -42,6 +43,7 @@ class Request:
 
     path: str
     headers: dict[str, str]
+    at: float = 0.0  # time.monotonic() when it arrived (benchmarks time a feed from here)
 
 
 class FeedServer:
@@ -92,7 +94,7 @@ class FeedServer:
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         path = request.path_qs
-        self.requests.append(Request(path, dict(request.headers)))
+        self.requests.append(Request(path, dict(request.headers), time.monotonic()))
         script = self._scripts.get(path) or self._scripts.get(request.path)
         if not script:
             return web.Response(status=404, text="no such feed")
