@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 
 _SCALES = "万亿"  # after a numeral run, it stays as written: "四十万" -> " 40万"
+_HUNDRED = 100
 
 
 def latin_pattern(words: Mapping[str, int], scales: Mapping[str, object]) -> re.Pattern[str]:
@@ -41,9 +42,13 @@ def respell(
 def _latin_value(spelled: str, words: Mapping[str, int]) -> int | None:
     parts = re.split(r"[- ]", spelled)
     values = [words.get(p) for p in parts]
-    if any(v is None for v in values):
-        return None
-    return sum(v for v in values if v is not None)
+    total = 0
+    for value in values:
+        if value is None:
+            return None
+        # "two hundred" multiplies, "twenty-five" adds
+        total = total * value if value == _HUNDRED and total else total + value
+    return total
 
 
 def _cjk_value(spelled: str, words: Mapping[str, int], units: Mapping[str, int]) -> int:
