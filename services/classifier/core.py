@@ -242,7 +242,7 @@ def _event(
         strong = [h for h in strong if h.role == "price_target"] or strong
     named = name_event(strong, rules.watchlist, by_script, article)
     if kind != "crash" and not (named and named.on_watchlist):
-        named = _headline_company(kind, headline, strong, rules, by_script, named)
+        named = _headline_company(kind, headline, strong, rules, by_script, named=named)
     return Event(
         type=kind,
         confidence=round(confidence, 3),
@@ -260,6 +260,7 @@ def _headline_company(
     hits: list[Hit],
     rules: Rules,
     by_script: dict[bool, Lexicon],
+    *,
     named: Named | None,
 ) -> Named | None:
     """The company the headline names, when the event is told below it without a watched one:
