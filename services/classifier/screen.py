@@ -97,6 +97,10 @@ class Screen:
         self.cjk = re.compile("|".join(map(re.escape, ordered))) if ordered else None
         self._keys = frozenset(self.words)
         self._phrase_words = frozenset(p.rsplit(" ", 1)[-1] for p in self.phrases)
+        # The phrases by their last word: a page is looked for only the phrases it may hold.
+        self._phrases_of: dict[str, list[tuple[str, list[str]]]] = {}
+        for phrase, kinds in self.phrases.items():
+            self._phrases_of.setdefault(phrase.rsplit(" ", 1)[-1], []).append((phrase, kinds))
         self._more_keys = frozenset(self.words) | frozenset(self.more)
         self._lookup = self._keys | self._phrase_words | self._more_keys
         self._phrase_any = (
@@ -120,10 +124,11 @@ class Screen:
                 if any(self.contexts[k].near(window) for k in kinds):
                     passed.add(word)
                     break
-        present = self._phrase_words.intersection(found)
-        for phrase, kinds in self.phrases.items() if present else ():
-            at = low.find(phrase) if phrase.rsplit(" ", 1)[-1] in present else -1
-            if at >= 0:
+        for last in self._phrase_words.intersection(found):
+            for phrase, kinds in self._phrases_of[last]:
+                at = low.find(phrase)
+                if at < 0:
+                    continue
                 window = tokens(low[max(0, at - CJK_REACH * 3) : at + len(phrase) + CJK_REACH * 3])
                 if any(self.contexts[k].near(window) for k in kinds):
                     passed.add(phrase)
