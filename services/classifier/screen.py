@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from services.classifier.lexicon import Lexicon, LexiconError
-from services.classifier.wordforms import forms
+from services.classifier.wordforms import forms, trie_pattern
 
 KINDS = ("recall", "crash", "target_change")
 WINDOW = 30  # words each side of a screen word where its context may stand
@@ -103,9 +103,7 @@ class Screen:
             self._phrases_of.setdefault(phrase.rsplit(" ", 1)[-1], []).append((phrase, kinds))
         self._more_keys = frozenset(self.words) | frozenset(self.more)
         self._lookup = self._keys | self._phrase_words | self._more_keys
-        self._phrase_any = (
-            re.compile("|".join(map(re.escape, self.phrases))) if self.phrases else None
-        )
+        self._phrase_any = re.compile(trie_pattern(self.phrases)) if self.phrases else None
 
     def __call__(self, low: str) -> frozenset[str]:
         """The screen words that stand with their context (empty: not worth reading closely)."""
