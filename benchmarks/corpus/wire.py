@@ -918,6 +918,49 @@ ZH: list[ZH_ROW] = [
         "Stellantis; 斯泰兰蒂斯",
         {"direction": "withdraw"},
     ),
+    # round four: Taiwan and Hong Kong desks' words (财测, 盈警, 兆, 滑出跑道), numerals with 万 inside
+    (
+        "台积电上修全年财测 营收成长目标调高至近30%",
+        "台积电称人工智能需求强劲。",
+        T,
+        "TSMC; 台积电",
+        {"new": 30, "direction": "raise"},
+    ),
+    (
+        "碧桂园发盈警 预计上半年亏损最多550亿元",
+        "公司称销售下滑、减值增加。",
+        T,
+        "Country Garden; 碧桂园",
+        {"direction": "cut"},
+    ),
+    (
+        "厦门航空一架波音737客机在马尼拉机场滑出跑道",
+        "机上165人全部安全撤离。",
+        C,
+        "Xiamen Airlines; 厦门航空; Boeing; 波音",
+        {},
+    ),
+    (
+        "大韩航空客机在关岛撞山 228人罹难",
+        "客机在夜间进近时撞上机场附近的山丘。",
+        C,
+        "Korean Air; 大韩航空",
+        {"fatalities": 228},
+    ),
+    (
+        "理想汽车召回一万零四百六十九辆理想ONE",
+        "理想汽车称将免费更换悬架下摆臂球销。",
+        R,
+        "Li Auto; 理想汽车",
+        {"units": 10469},
+    ),
+    (
+        "本田公布新财年财测 营业利益预估5000亿日元",
+        "本田称关税将拖累获利。",
+        T,
+        "Honda Motor; 本田",
+        {"new": 5e11, "direction": "set"},
+    ),
 ]
 
 _HK, _TW, _T2S = opencc.OpenCC("s2hk"), opencc.OpenCC("s2twp"), opencc.OpenCC("t2s")

@@ -156,3 +156,32 @@ def test_spelled_hundreds_multiply(rules: Rules) -> None:
 def test_a_chinese_metric_before_its_guidance_counts(rules: Rules) -> None:
     [event] = classify(Text("小鹏汽车一季度交付指引3.3万至3.5万辆"), rules)
     assert (event.type, event.facts.new) == ("target_change", 33000)
+
+
+@pytest.mark.parametrize(
+    ("title", "units"),
+    [("本田召回一萬二千輛機車", 12000), ("比亚迪召回两万三千四百辆汽车", 23400)],
+)
+def test_a_chinese_numeral_with_wan_inside_is_read_whole(
+    rules: Rules, title: str, units: int
+) -> None:
+    [event] = classify(Text(title), rules)
+    assert (event.type, event.facts.units) == ("recall", units)
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("華航一架客機降落時滑出跑道", "crash"),
+        ("一架直升機撞山 機上2人罹難", "crash"),
+        ("長城汽車發盈警 上半年純利料減半", "target_change"),
+        ("宏碁下修全年財測", "target_change"),
+    ],
+)
+def test_taiwan_and_hong_kong_desk_words(rules: Rules, title: str, kind: str) -> None:
+    assert kind in kinds(rules, title)
+
+
+def test_zhao_is_a_trillion_in_taiwan(rules: Rules) -> None:
+    [event] = classify(Text("日產下修財測 營收目標降至12.5兆日圓"), rules)
+    assert (event.type, event.facts.new) == ("target_change", 12.5e12)
