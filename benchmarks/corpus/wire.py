@@ -729,6 +729,28 @@ EN: list[EN_ROW] = [
         "Stellantis",
         {"units": 276000},
     ),
+    # round four: counts of recalls are not a recall; "Recall alert:" headlines are
+    (
+        "Auto recalls in the US climbed to a record last year, data show",
+        "Software fixes made up a growing share of the campaigns.",
+        N,
+        "",
+        {},
+    ),
+    (
+        "Recalls of e-bikes doubled in 2024, safety agency says",
+        "Most of them involved batteries and chargers.",
+        N,
+        "",
+        {},
+    ),
+    (
+        "Recall alert: Gerber teething sticks pulled over choking risk",
+        "Nestle's baby food unit said the recall covers all lots of the snack.",
+        R,
+        "Nestlé; Gerber",
+        {},
+    ),
 ]
 
 # Simplified Chinese rows; each is also written in traditional script.
@@ -961,6 +983,7 @@ ZH: list[ZH_ROW] = [
         "Honda Motor; 本田",
         {"new": 5e11, "direction": "set"},
     ),
+    ("去年汽车召回数量同比增长两成", "监管部门发布了年度召回报告。", N, "", {}),
 ]
 
 _HK, _TW, _T2S = opencc.OpenCC("s2hk"), opencc.OpenCC("s2twp"), opencc.OpenCC("t2s")

@@ -185,3 +185,19 @@ def test_taiwan_and_hong_kong_desk_words(rules: Rules, title: str, kind: str) ->
 def test_zhao_is_a_trillion_in_taiwan(rules: Rules) -> None:
     [event] = classify(Text("日產下修財測 營收目標降至12.5兆日圓"), rules)
     assert (event.type, event.facts.new) == ("target_change", 12.5e12)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Food recalls fell 10% in 2024, regulator's data show",
+        "Recalls of baby products rose sharply last year, group says",
+        "电动自行车召回数量同比增长三成",
+    ],
+)
+def test_counts_of_recalls_are_no_recall(rules: Rules, title: str) -> None:
+    assert "recall" not in kinds(rules, title)
+
+
+def test_a_recall_alert_headline_is_a_recall(rules: Rules) -> None:
+    assert kinds(rules, "Recall alert: Graco swings linked to infant injuries") == {"recall"}
