@@ -751,6 +751,21 @@ EN: list[EN_ROW] = [
         "Nestlé; Gerber",
         {},
     ),
+    # round four: a metric in the guide tag, a model number before the metric
+    (
+        "GM beats on Q3 EPS; raises FY24 EBIT-adj guide to $14B-$15B",
+        "The carmaker also lifted its free cash flow outlook.",
+        T,
+        "General Motors",
+        {"new": 14e9, "direction": "raise"},
+    ),
+    (
+        "Boeing scales back 737 production target to 38 a month",
+        "The FAA capped output of the jet after a door panel blew out in flight.",
+        T,
+        "Boeing",
+        {"new": 38, "direction": "cut"},
+    ),
 ]
 
 # Simplified Chinese rows; each is also written in traditional script.

@@ -201,3 +201,23 @@ def test_counts_of_recalls_are_no_recall(rules: Rules, title: str) -> None:
 
 def test_a_recall_alert_headline_is_a_recall(rules: Rules) -> None:
     assert kinds(rules, "Recall alert: Graco swings linked to infant injuries") == {"recall"}
+
+
+@pytest.mark.parametrize(
+    ("title", "company", "metric", "new"),
+    [
+        (
+            "Ford Q2 EPS $0.47 misses; cuts FY25 EBIT-adj guide to $6.5B-$7.5B",
+            "Ford",
+            "operating_profit",
+            6.5e9,
+        ),
+        ("Boeing to cut 787 production target amid strike", "Boeing", "production", None),
+        ("3M lifts 2025 EPS guidance to $7.75", "3M", "eps", 7.75),
+    ],
+)
+def test_tags_and_model_numbers_are_neither_company_nor_figure(
+    rules: Rules, title: str, company: str, metric: str, new: float | None
+) -> None:
+    [event] = classify(Text(title), rules)
+    assert (event.company, event.facts.metric, event.facts.new) == (company, metric, new)
