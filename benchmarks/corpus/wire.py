@@ -999,6 +999,7 @@ ZH: list[ZH_ROW] = [
         {"new": 5e11, "direction": "set"},
     ),
     ("去年汽车召回数量同比增长两成", "监管部门发布了年度召回报告。", N, "", {}),
+    ("九巴旗下一辆双层巴士在大埔公路翻侧 19人死亡", "巴士在下坡弯道失控，车上乘客多为观看赛马后回家的市民。", C, "九巴; KMB; 九龙巴士", {"fatalities": 19}),
 ]
 
 _HK, _TW, _T2S = opencc.OpenCC("s2hk"), opencc.OpenCC("s2twp"), opencc.OpenCC("t2s")

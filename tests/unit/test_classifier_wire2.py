@@ -221,3 +221,13 @@ def test_tags_and_model_numbers_are_neither_company_nor_figure(
 ) -> None:
     [event] = classify(Text(title), rules)
     assert (event.company, event.facts.metric, event.facts.new) == (company, metric, new)
+
+
+def test_hong_kong_fan_ce_is_an_overturn(rules: Rules) -> None:
+    assert kinds(rules, "一輛雙層巴士在吐露港公路翻側 多人受傷") == {"crash"}
+
+
+@pytest.mark.parametrize("title", ["昨日一列货运列车在山区出轨", "5日凌晨一列火车在桥上脱轨"])
+def test_a_time_is_no_chinese_operator(rules: Rules, title: str) -> None:
+    [event] = classify(Text(title), rules)
+    assert (event.type, event.company) == ("crash", None)
