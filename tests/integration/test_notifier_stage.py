@@ -24,6 +24,7 @@ from services.core.sqlitebus import SqliteBus
 from services.notifier import stage
 from services.notifier.deliverylog import ATTEMPTING, DELIVERED, UNCERTAIN, DeliveryLog
 from tests.support.chatserver import ChatServer, Reply, chat_server
+from tests.support.clock import FakeClock
 
 __all__ = ["chat_server"]
 
@@ -400,11 +401,14 @@ async def test_the_same_alert_twice_in_the_topic_is_sent_once(
 
 
 def test_the_delivery_log_forgets_only_settled_rows_past_retention(tmp_path: Path) -> None:
-    log = DeliveryLog(tmp_path / "notifier.db")
+    clock = FakeClock()
+    log = DeliveryLog(tmp_path / "notifier.db", clock=clock)
     log.mark("old", "c", DELIVERED)
     log.mark("busy", "c", ATTEMPTING)
-    assert log.prune(older_than=3600) == 0
-    assert log.prune(older_than=-1) == 1  # everything counts as old: only 'old' goes
+    clock.advance(3600)
+    assert log.prune(older_than=3600) == 0  # not older than an hour yet
+    clock.advance(1)
+    assert log.prune(older_than=3600) == 1  # both are old now: only the settled one goes
     assert log.state("old", "c") is None
     assert log.state("busy", "c") == ATTEMPTING
     log.close()
