@@ -45,6 +45,8 @@ async def test_one_event_from_four_feeds_is_one_alert_then_one_update(
 async def test_kill_9_between_reports_loses_nothing_and_repeats_nothing(
     tmp_path: Path, chat_server: ChatServer
 ) -> None:
+    """Slow (~10 s): `redflag run` starts twice, polls 1 s apart, and sends six Telegram
+    messages at the chat's 1 message/s."""
     async with FeedServer() as feeds:
         serve(feeds, ROUND_1)
         config = write_config(

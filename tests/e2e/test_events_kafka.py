@@ -26,6 +26,8 @@ pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 async def test_one_event_one_alert_update_threaded_across_a_kill_9(
     tmp_path: Path, kafka_settings: KafkaSettings
 ) -> None:
+    """Slow (~17 s): three processes on Kafka; the restarted notifier waits out the killed
+    one's 6 s session, and Telegram takes 1 message/s per chat."""
     with ChatServer() as chat:
         async with FeedServer() as feeds:
             serve(feeds, ROUND_1)

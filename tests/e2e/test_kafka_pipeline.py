@@ -31,6 +31,8 @@ def expected_messages(stories: list[Story]) -> int:
 async def test_pipeline_on_kafka_delivers_each_event_once(
     tmp_path: Path, kafka_settings: KafkaSettings
 ) -> None:
+    """Slow (~8 s): three `redflag` processes each join Kafka, then two more 1 s polls must
+    pass and be handled to show nothing repeats."""
     with ChatServer() as chat:
         async with FeedServer() as feeds:
             feeds.set("/wire.xml", rss(BASIC))
@@ -59,6 +61,8 @@ async def test_pipeline_on_kafka_delivers_each_event_once(
 async def test_kill_9_of_every_stage_loses_nothing_and_repeats_nothing(
     tmp_path: Path, kafka_settings: KafkaSettings
 ) -> None:
+    """Slow (~30 s): the restarted members wait out the killed ones' 6 s session, then 20
+    alerts go to one Slack channel at its 1 message/s."""
     # 20 stories: Telegram takes 20 messages a minute in a group, which the notifier keeps to;
     # a 21st would wait out the minute (24 made this test take 90 s instead of 30)
     stories = recall_stream(20)

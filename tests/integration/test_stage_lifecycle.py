@@ -154,6 +154,7 @@ def test_the_stage_starts_once_the_broker_answers(
 def test_sigterm_during_a_join_the_broker_holds_exits_within_5s(
     tmp_path: Path, kafka_settings: KafkaSettings, name: str
 ) -> None:
+    """Slow (~6 s each): a real stage starts twice, and the second is held in a join for 2 s."""
     # the broker holds a JoinGroup until every known member rejoins or its session expires
     kafka = kafka_settings.model_copy(update={"session_timeout_ms": 30_000})
     first = start(tmp_path, name, kafka, "-1")
