@@ -17,6 +17,7 @@ a repeat stays a repeat. See docs/notifier.md, "Events".
 import json
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,7 +61,7 @@ class Observed:
     fresh: bool  # decided now, not replayed from an earlier delivery of the same alert
 
 
-def report_of(alert: Alert, rules: Rules) -> Report:
+def report_of(alert: Alert, rules: Rules, clock: Callable[[], float] = time.time) -> Report:
     """The alert as evidence of an event, timed by when it was published (else first seen)."""
     when = alert.published or alert.first_seen or alert.detected_at
     return Report(
@@ -69,7 +70,7 @@ def report_of(alert: Alert, rules: Rules) -> Report:
         type=alert.event.type,
         company=company_key(alert.event, rules),
         facts=alert.event.facts,
-        at=when.timestamp() if when is not None else time.time(),
+        at=when.timestamp() if when is not None else clock(),
         text=f"{alert.title}\n{alert.event.evidence}",
     )
 
@@ -82,6 +83,7 @@ class EventLog:
     """The `events`, `event_reports` and `event_messages` tables; mixed into `DeliveryLog`."""
 
     _conn: sqlite3.Connection
+    _clock: Callable[[], float]  # epoch seconds; the log's clock
 
     def observe(self, alert: Alert, rules: Rules) -> Observed:
         """The alert's decision: recorded before anything is sent, the same on every replay."""
@@ -133,7 +135,7 @@ class EventLog:
         return out
 
     def _decide(self, alert: Alert, rules: Rules) -> Decision:
-        report = report_of(alert, rules)
+        report = report_of(alert, rules, self._clock)
         candidates = self._candidates(report, rules.windows[report.type])
         decision = decide(report, candidates, rules)
         if decision.event_id is None:
@@ -157,7 +159,7 @@ class EventLog:
                 json.dumps(state.times),
                 state.times[0],
                 state.times[-1],
-                time.time(),
+                self._clock(),
                 json.dumps(state.products.as_dict(), ensure_ascii=False),
                 state.id,
             ),
@@ -243,7 +245,7 @@ class EventLog:
         self._conn.execute(
             "INSERT OR REPLACE INTO event_messages (alert_id, channel, target, ref, at) "
             "VALUES (?, ?, ?, ?, ?)",
-            (alert_id, channel, target, ref, time.time()),
+            (alert_id, channel, target, ref, self._clock()),
         )
 
     def message_ref(self, alert_id: str, channel: str, target: str) -> str | None:
@@ -256,7 +258,7 @@ class EventLog:
 
     def prune_events(self, older_than: float) -> None:
         """Forget events whose last report is older than `older_than` seconds."""
-        cutoff = time.time() - older_than
+        cutoff = self._clock() - older_than
         for sql in _PRUNE:
             self._conn.execute(sql, (cutoff,))
 

@@ -217,7 +217,7 @@ async def test_a_digest_shows_the_count_of_later_reports(
     async with SqliteBus(s.state_dir / "bus.db") as bus:
         stop = StopSignal()
         task = asyncio.create_task(stage.run(s, bus, stop))
-        await asyncio.sleep(3.0)  # the digest comes due
+        await asyncio.to_thread(chat_server.wait_for, 1, 10.0)  # the digest comes due
         stop.stop.set()
         await asyncio.wait_for(task, 30)
     [digest] = chat_server.slack_messages()

@@ -121,7 +121,7 @@ class ChatServer:
                 server.note_arrival(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                reply = server._keep_slack(self.path, body, server._reply_for(self.path))
+                reply = server.reply_for(self.path, body)
                 self._answer(reply, body, arrived, "POST")
 
             def _answer(self, reply: Reply, body: bytes, arrived: float, method: str) -> None:
@@ -134,7 +134,7 @@ class ChatServer:
                     payload = payload.encode()
                 payload = payload or b""
                 # Recorded before answering: once a client has its reply, the test sees it.
-                server._record(
+                server.receive(
                     Request(
                         method,
                         self.path,
@@ -163,7 +163,7 @@ class ChatServer:
                 if self.path.startswith("/api/"):
                     arrived = time.monotonic()
                     server.note_arrival(self.path)
-                    reply = server._scripted(self.path) or server._slack_read(self.path)
+                    reply = server.reply_for(self.path, method="GET")
                     self._answer(reply, b"", arrived, "GET")
                     return
                 payload = json.dumps({"count": server.count}).encode()
@@ -238,7 +238,15 @@ class ChatServer:
             self._holds[prefix] = (until, status)
         return until
 
-    def _reply_for(self, path: str) -> Reply:
+    def reply_for(self, path: str, body: bytes = b"", method: str = "POST") -> Reply:
+        """The answer a request gets now: a hold, else the next scripted reply for `path`
+        (consumed), else the service's usual one (a Slack post kept, a Slack read answered
+        from what was kept). The handler asks this for every request."""
+        if method == "GET":
+            return self._scripted(path) or self._slack_read(path)
+        return self._keep_slack(path, body, self._usual(path))
+
+    def _usual(self, path: str) -> Reply:
         reply = self._scripted(path)
         if reply is not None and not reply.default:
             return reply
@@ -307,7 +315,9 @@ class ChatServer:
         if self.record:
             self.arrivals.append(path)
 
-    def _record(self, request: Request) -> None:
+    def receive(self, request: Request) -> None:
+        """Count `request` (and keep it, when recording) and wake `wait_for`. The handler
+        calls this before answering, so once a client has its reply the test sees it."""
         with self._arrived:
             self.count += 1
             if self.record:

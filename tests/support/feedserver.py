@@ -63,9 +63,7 @@ class FeedServer:
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, 0)
         await site.start()
-        server = site._server  # aiohttp exposes the bound port only through the server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+        self.port = int(self._runner.addresses[0][1])  # (host, port) of the bound socket
         return self
 
     async def __aexit__(self, *exc: object) -> None:
