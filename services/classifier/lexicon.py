@@ -13,7 +13,7 @@ import yaml
 
 from services.classifier.numbers import NumberGrammar, build_grammar
 from services.classifier.script import has_traditional, simplified
-from services.classifier.wordforms import fast_alternation
+from services.classifier.sourcecache import SourceCache, cache_dir, cache_key
 from services.core.cjk import CLAUSE_BREAKS, IDEOGRAPHS
 
 LEXICON_DIR = Path(__file__).parent / "lexicons"
@@ -158,10 +158,25 @@ class Lexicon:
 
 
 def load_lexicons(directory: Path = LEXICON_DIR) -> tuple[Lexicon, ...]:
-    """Every `*.yaml` lexicon in `directory`, compiled; Latin-script languages first."""
-    lexicons = [_compile(path) for path in sorted(directory.glob("*.yaml"))]
-    if not lexicons:
+    """Every `*.yaml` lexicon in `directory`, compiled; Latin-script languages first.
+
+    Expanded word lists come from the on-disk cache when it holds them (`sourcecache.py`); a
+    cached source that does not compile throws the whole cache away and the lexicons are built
+    again without it, so a bad cache costs time, never a wrong or failed start. Only the
+    packaged lexicons are cached (another directory, as in tests, is built every time).
+    """
+    paths = sorted(directory.glob("*.yaml"))
+    if not paths:
         raise LexiconError(f"{directory}: no lexicon files")
+    cache = SourceCache(cache_key(paths), cache_dir() if directory == LEXICON_DIR else None)
+    try:
+        lexicons = [_compile(path, cache) for path in paths]
+    except (LexiconError, re.error):
+        if not cache.hits:
+            raise
+        cache.forget()
+        lexicons = [_compile(path, cache) for path in paths]
+    cache.save()
     return tuple(sorted(lexicons, key=lambda lex: lex.cjk))
 
 
@@ -173,8 +188,10 @@ _UPPER = re.compile(r"[A-Z]")
 class _Reader:
     """Reads one YAML file's keys, naming the file and key path in every error."""
 
-    def __init__(self, path: Path, data: Mapping[str, object], cjk: bool) -> None:
-        self.path, self.data, self.cjk = path, data, cjk
+    def __init__(
+        self, path: Path, data: Mapping[str, object], cjk: bool, cache: SourceCache
+    ) -> None:
+        self.path, self.data, self.cjk, self.cache = path, data, cjk, cache
 
     def get(self, dotted: str) -> object:
         node: object = self.data
@@ -186,6 +203,10 @@ class _Reader:
 
     def words(self, dotted: str, *, bare: bool = False) -> Pattern:
         """A list (or string) of regexes as one alternation; whole words in Latin scripts."""
+        return self._compile(dotted, self.source(dotted, bare=bare))
+
+    def source(self, dotted: str, *, bare: bool = False) -> str:
+        """The source of `words(dotted)`, checked to compile unless it came from the cache."""
         value = self.get(dotted)
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
@@ -198,15 +219,17 @@ class _Reader:
                         "lowercased text"
                     )
         try:
-            alternation = fast_alternation(items)
+            alternation, cached = self.cache.alternation(items)
             source = (
                 alternation if bare or self.cjk else rf"{_WORD_START}(?:{alternation})(?![a-z0-9])"
             )
-            return re.compile(source)
+            if not cached:  # a cached source is checked where it is compiled
+                re.compile(source)
         except (re.error, ValueError) as exc:
             for item in items:
                 self._compile(dotted, item)  # the bad entry, reported by itself
             raise LexiconError(f"{self.path.name}: {dotted}: {exc}") from exc
+        return source
 
     def templates(self, dotted: str, **fill: str) -> tuple[Pattern, ...]:
         """A list of regexes with {placeholders} filled in, each compiled on its own."""
@@ -264,7 +287,7 @@ class _Reader:
         for name in names or list(mapping):
             if name not in mapping:
                 raise LexiconError(f"{self.path.name}: missing key {dotted}.{name}")
-            inner = self.words(f"{dotted}.{name}").pattern
+            inner = self.source(f"{dotted}.{name}")
             if not self.cjk:  # the word start is tested once below, not once per group
                 inner = inner.removeprefix(_WORD_START)
             parts.append(f"(?P<{name}>{inner})")
@@ -289,28 +312,28 @@ _NEVER = re.compile(r"(?!)")
 
 def _never_if_empty(r: _Reader, dotted: str) -> Pattern:
     """The list as one regex, or one that never matches when the language has none ("")."""
-    pattern = r.words(dotted, bare=True)
-    return pattern if pattern.pattern else _NEVER
+    source = r.source(dotted, bare=True)
+    return r.words(dotted, bare=True) if source else _NEVER
 
 
 def _ending(r: _Reader, dotted: str, tail: str) -> Pattern:
     """The list as a regex that ends where the text does (after `tail`)."""
-    pattern = r.words(dotted)
-    return re.compile(pattern.pattern + tail) if pattern.pattern else _NEVER
+    source = r.source(dotted)
+    return re.compile(source + tail) if source else _NEVER
 
 
 def _opening(r: _Reader, dotted: str) -> Pattern:
     """The list as a regex of one or more of its words at the start of the text."""
-    pattern = r.words(dotted, bare=True)
-    return re.compile(rf"^(?:{pattern.pattern})+") if pattern.pattern else _NEVER
+    source = r.source(dotted, bare=True)
+    return re.compile(rf"^(?:{source})+") if source else _NEVER
 
 
 def _companies(r: _Reader) -> CompanyLex:
     def pattern(key: str) -> str:
-        return r.words(f"companies.{key}").pattern
+        return r.source(f"companies.{key}")
 
-    vehicles = r.words("crash.vehicles").pattern
-    units = r.words("recall.units").pattern
+    vehicles = r.source("crash.vehicles")
+    units = r.source("recall.units")
     return CompanyLex(
         not_company=r.words("companies.not_company"),
         org_suffix=r.words("companies.org_suffix"),
@@ -363,7 +386,7 @@ def _load_yaml(path: Path, text: str) -> Mapping[str, object]:
     return data
 
 
-def _compile(path: Path) -> Lexicon:
+def _compile(path: Path, cache: SourceCache) -> Lexicon:
     text = path.read_text(encoding="utf-8")
     data = _load_yaml(path, text)
     script = data.get("script")
@@ -371,13 +394,13 @@ def _compile(path: Path) -> Lexicon:
         data = _load_yaml(path, simplified(text))
     if script not in {"latin", "cjk"}:
         raise LexiconError(f"{path.name}: script must be 'latin' or 'cjk'")
-    r = _Reader(path, data, cjk=script == "cjk")
+    r = _Reader(path, data, cjk=script == "cjk", cache=cache)
     target_verbs = {d: r.get(f"target_change.{d}") for d in DIRECTIONS}
     unit_metrics = r.get("target_change.unit_metrics")
     numbers = r.get("numbers")
     if not isinstance(unit_metrics, list) or not isinstance(numbers, Mapping):
         raise LexiconError(f"{path.name}: bad target_change.unit_metrics or numbers")
-    person = r.words("crash.person", bare=True).pattern
+    person = r.source("crash.person", bare=True)
     num = _number_words(numbers)
     return Lexicon(
         language=str(r.get("language")),
@@ -398,9 +421,9 @@ def _compile(path: Path) -> Lexicon:
             weak=r.words("recall.weak"),
             units=r.words("recall.units"),
             weights=r.words("recall.weights"),
-            weights_after=re.compile(rf"\s+(?:[a-z-]+\s+)?(?:{r.words('recall.weights').pattern})"),
-            scope_before=re.compile(rf"(?:{r.words('recall.scope_before').pattern})\s*$"),
-            scope_after=re.compile(rf"\s*(?:{r.words('recall.scope_after').pattern})"),
+            weights_after=re.compile(rf"\s+(?:[a-z-]+\s+)?(?:{r.source('recall.weights')})"),
+            scope_before=re.compile(rf"(?:{r.source('recall.scope_before')})\s*$"),
+            scope_after=re.compile(rf"\s*(?:{r.source('recall.scope_after')})"),
         ),
         crash=CrashLex(
             strong=r.words("crash.anchors.strong"),
@@ -425,7 +448,7 @@ def _compile(path: Path) -> Lexicon:
             expect=r.words("target_change.expect"),
             hold=r.words("target_change.hold"),
             warning=r.words("target_change.warning"),
-            earlier=re.compile(r.words("target_change.earlier").pattern + r"\s*(?:been\s+)?$"),
+            earlier=re.compile(r.source("target_change.earlier") + r"\s*(?:been\s+)?$"),
             not_=r.words("target_change.not"),
             context_not=r.words("target_change.context_not"),
             metrics=r.groups("target_change.metrics"),
@@ -433,7 +456,7 @@ def _compile(path: Path) -> Lexicon:
             brokers=r.words("target_change.brokers"),
             year_ago=_never_if_empty(r, "target_change.year_ago"),
             alongside=re.compile(
-                rf"[^,;]*{r.words('target_change.alongside').pattern}\s*(?:,|and|&|及|和|、)\s*$"
+                rf"[^,;]*{r.source('target_change.alongside')}\s*(?:,|and|&|及|和|、)\s*$"
             ),
             roles=r.suffixes("target_change.roles"),
             quarters=r.numbered("target_change.quarters"),

@@ -1,0 +1,104 @@
+"""The on-disk cache of expanded lexicon sources: same rules, rebuilt when stale or bad."""
+
+import json
+import re
+from dataclasses import fields, is_dataclass
+from pathlib import Path
+
+import pytest
+
+from services.classifier.lexicon import Lexicon, load_lexicons
+from services.classifier.sourcecache import FORMAT
+
+
+def patterns(lexicons: tuple[Lexicon, ...]) -> list[str]:
+    """Every regex source in the lexicons, in order."""
+    out: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, re.Pattern):
+            out.append(node.pattern)
+        elif is_dataclass(node):
+            for f in fields(node):
+                walk(getattr(node, f.name))
+        elif isinstance(node, tuple | list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            for item in node.values():
+                walk(item)
+
+    walk(lexicons)
+    return out
+
+
+@pytest.fixture(scope="module")
+def uncached() -> list[str]:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("REDFLAG_CACHE_DIR", "off")
+        return patterns(load_lexicons())
+
+
+def cache_file(directory: Path) -> Path:
+    [path] = directory.glob("lexicons-*.json")
+    return path
+
+
+def test_second_start_reads_the_cache_and_builds_the_same_rules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, uncached: list[str]
+) -> None:
+    monkeypatch.setenv("REDFLAG_CACHE_DIR", str(tmp_path))
+    assert patterns(load_lexicons()) == uncached
+    data = json.loads(cache_file(tmp_path).read_text(encoding="utf-8"))
+    assert data["format"] == FORMAT and len(data["sources"]) > 50
+    assert patterns(load_lexicons()) == uncached
+
+
+def test_unreadable_cache_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, uncached: list[str]
+) -> None:
+    monkeypatch.setenv("REDFLAG_CACHE_DIR", str(tmp_path))
+    load_lexicons()
+    path = cache_file(tmp_path)
+    path.write_bytes(b"\xff not json")
+    assert patterns(load_lexicons()) == uncached
+    assert json.loads(path.read_text(encoding="utf-8"))["format"] == FORMAT
+
+
+def test_cached_sources_that_do_not_compile_are_thrown_away(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, uncached: list[str]
+) -> None:
+    monkeypatch.setenv("REDFLAG_CACHE_DIR", str(tmp_path))
+    load_lexicons()
+    path = cache_file(tmp_path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["sources"] = dict.fromkeys(data["sources"], "(unclosed")
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert patterns(load_lexicons()) == uncached
+    rewritten = json.loads(path.read_text(encoding="utf-8"))["sources"]
+    assert "(unclosed" not in rewritten.values()
+
+
+def test_cache_of_other_lexicons_or_format_is_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, uncached: list[str]
+) -> None:
+    monkeypatch.setenv("REDFLAG_CACHE_DIR", str(tmp_path))
+    stale = tmp_path / "lexicons-0000000000000000.json"
+    stale.write_text(json.dumps({"format": FORMAT, "key": "0" * 64, "sources": {}}))
+    load_lexicons()
+    path = cache_file(tmp_path)  # exactly one left: the stale one is gone
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["format"] = FORMAT + 1
+    data["sources"] = dict.fromkeys(data["sources"], "(?!x)x")  # compiles, but wrong
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert patterns(load_lexicons()) == uncached  # another format: not read at all
+
+
+def test_unwritable_cache_directory_is_no_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, uncached: list[str]
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("REDFLAG_CACHE_DIR", str(blocker / "cache"))
+    assert patterns(load_lexicons()) == uncached
+    assert list(tmp_path.iterdir()) == [blocker]
