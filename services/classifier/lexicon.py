@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from services.classifier.lazyregex import Later, LazyRegexError
 from services.classifier.numbers import NumberGrammar, build_grammar
 from services.classifier.script import has_traditional, simplified
 from services.classifier.sourcecache import SourceCache, cache_dir, cache_key
@@ -163,19 +164,25 @@ def load_lexicons(directory: Path = LEXICON_DIR) -> tuple[Lexicon, ...]:
     Expanded word lists come from the on-disk cache when it holds them (`sourcecache.py`); a
     cached source that does not compile throws the whole cache away and the lexicons are built
     again without it, so a bad cache costs time, never a wrong or failed start. Only the
-    packaged lexicons are cached (another directory, as in tests, is built every time).
+    packaged lexicons are cached (another directory, as in tests, is built every time). With
+    every source from the cache, each regex is compiled when first used (`lazyregex.py`).
     """
     paths = sorted(directory.glob("*.yaml"))
     if not paths:
         raise LexiconError(f"{directory}: no lexicon files")
     cache = SourceCache(cache_key(paths), cache_dir() if directory == LEXICON_DIR else None)
+    later = Later()
     try:
-        lexicons = [_compile(path, cache) for path in paths]
-    except (LexiconError, re.error):
+        lexicons = [_compile(path, cache, later) for path in paths]
+        if cache.misses:  # sources not from a checked cache: compile (and so check) them now
+            later.compile_all()
+    except (LexiconError, LazyRegexError, re.error) as exc:
         if not cache.hits:
-            raise
+            raise LexiconError(str(exc)) from exc
         cache.forget()
-        lexicons = [_compile(path, cache) for path in paths]
+        later = Later()
+        lexicons = [_compile(path, cache, later) for path in paths]
+        later.compile_all()
     cache.save()
     return tuple(sorted(lexicons, key=lambda lex: lex.cjk))
 
@@ -189,9 +196,9 @@ class _Reader:
     """Reads one YAML file's keys, naming the file and key path in every error."""
 
     def __init__(
-        self, path: Path, data: Mapping[str, object], cjk: bool, cache: SourceCache
+        self, path: Path, data: Mapping[str, object], cjk: bool, cache: SourceCache, later: Later
     ) -> None:
-        self.path, self.data, self.cjk, self.cache = path, data, cjk, cache
+        self.path, self.data, self.cjk, self.cache, self.later = path, data, cjk, cache, later
 
     def get(self, dotted: str) -> object:
         node: object = self.data
@@ -227,7 +234,7 @@ class _Reader:
                 re.compile(source)
         except (re.error, ValueError) as exc:
             for item in items:
-                self._compile(dotted, item)  # the bad entry, reported by itself
+                self._check(dotted, item)  # the bad entry, reported by itself
             raise LexiconError(f"{self.path.name}: {dotted}: {exc}") from exc
         return source
 
@@ -297,8 +304,15 @@ class _Reader:
         return self._compile(dotted, source)
 
     def _compile(self, dotted: str, source: str) -> Pattern:
+        return self.later(source, f"{self.path.name}: {dotted}")
+
+    def compile(self, source: str, dotted: str = "a regex built around its entries") -> Pattern:
+        """A regex built in code around lexicon entries (compiled when first used)."""
+        return self.later(source, f"{self.path.name}: {dotted}")
+
+    def _check(self, dotted: str, source: str) -> None:
         try:
-            return re.compile(source)
+            re.compile(source)
         except re.error as exc:
             raise LexiconError(f"{self.path.name}: {dotted}: bad regex: {exc}") from exc
 
@@ -319,13 +333,13 @@ def _never_if_empty(r: _Reader, dotted: str) -> Pattern:
 def _ending(r: _Reader, dotted: str, tail: str) -> Pattern:
     """The list as a regex that ends where the text does (after `tail`)."""
     source = r.source(dotted)
-    return re.compile(source + tail) if source else _NEVER
+    return r.compile(source + tail) if source else _NEVER
 
 
 def _opening(r: _Reader, dotted: str) -> Pattern:
     """The list as a regex of one or more of its words at the start of the text."""
     source = r.source(dotted, bare=True)
-    return re.compile(rf"^(?:{source})+") if source else _NEVER
+    return r.compile(rf"^(?:{source})+") if source else _NEVER
 
 
 def _companies(r: _Reader) -> CompanyLex:
@@ -350,24 +364,24 @@ def _companies(r: _Reader) -> CompanyLex:
         clause_opening=_opening(r, "companies.clause_opening"),
         subject_end=_never_if_empty(r, "companies.subject_end"),
         generic=_never_if_empty(r, "companies.generic"),
-        operator_before=re.compile(rf"(?:{pattern('operator')})\s*$"),
-        owner_follows=re.compile(
+        operator_before=r.compile(rf"(?:{pattern('operator')})\s*$"),
+        owner_follows=r.compile(
             rf",?\s+(?:the\s+|its\s+)?(?:[\w'-]+\s+){{0,5}}?(?:{pattern('owner_after')})"
         ),
-        speaks_follows=re.compile(rf"\s+(?:{pattern('speaks_after')})"),
-        place_preposition=re.compile(rf"(?:{pattern('place_before')})\s+(?:the\s+)?$"),
-        product_follows=re.compile(rf"(?:{vehicles}|{units})"),
-        vehicle_follows=re.compile(
+        speaks_follows=r.compile(rf"\s+(?:{pattern('speaks_after')})"),
+        place_preposition=r.compile(rf"(?:{pattern('place_before')})\s+(?:the\s+)?$"),
+        product_follows=r.compile(rf"(?:{vehicles}|{units})"),
+        vehicle_follows=r.compile(
             rf"(?:'s?)?\s+(?:(?!{_FUNCTION})[a-z0-9-]*[a-rt-z0-9-]\s+)?(?:{vehicles})"
         ),
-        name_suffix=re.compile(pattern("name_suffix")),
-        short_name_not=re.compile(pattern("short_name_not")),
-        cjk_operator=re.compile(rf"({_CJK_NAME}{{2,10}}?)(?:{pattern('operator')})"),
-        cjk_org=re.compile(rf"{_CJK_NAME}{{2,10}}?(?:{pattern('org_suffix')})"),
-        cjk_vehicle_operator=re.compile(
+        name_suffix=r.compile(pattern("name_suffix")),
+        short_name_not=r.compile(pattern("short_name_not")),
+        cjk_operator=r.compile(rf"({_CJK_NAME}{{2,10}}?)(?:{pattern('operator')})"),
+        cjk_org=r.compile(rf"{_CJK_NAME}{{2,10}}?(?:{pattern('org_suffix')})"),
+        cjk_vehicle_operator=r.compile(
             rf"(?:^|[{CLAUSE_BREAKS}\s])({_CJK_NAME}{{2,12}}?)(?=({pattern('operated_vehicles')}))"
         ),
-        cjk_org_after=re.compile(rf"({_CJK_NAME}{{2,8}})(?:{pattern('org_after')})"),
+        cjk_org_after=r.compile(rf"({_CJK_NAME}{{2,8}})(?:{pattern('org_after')})"),
     )
 
 
@@ -386,7 +400,7 @@ def _load_yaml(path: Path, text: str) -> Mapping[str, object]:
     return data
 
 
-def _compile(path: Path, cache: SourceCache) -> Lexicon:
+def _compile(path: Path, cache: SourceCache, later: Later) -> Lexicon:
     text = path.read_text(encoding="utf-8")
     data = _load_yaml(path, text)
     script = data.get("script")
@@ -394,7 +408,7 @@ def _compile(path: Path, cache: SourceCache) -> Lexicon:
         data = _load_yaml(path, simplified(text))
     if script not in {"latin", "cjk"}:
         raise LexiconError(f"{path.name}: script must be 'latin' or 'cjk'")
-    r = _Reader(path, data, cjk=script == "cjk", cache=cache)
+    r = _Reader(path, data, cjk=script == "cjk", cache=cache, later=later)
     target_verbs = {d: r.get(f"target_change.{d}") for d in DIRECTIONS}
     unit_metrics = r.get("target_change.unit_metrics")
     numbers = r.get("numbers")
@@ -421,9 +435,9 @@ def _compile(path: Path, cache: SourceCache) -> Lexicon:
             weak=r.words("recall.weak"),
             units=r.words("recall.units"),
             weights=r.words("recall.weights"),
-            weights_after=re.compile(rf"\s+(?:[a-z-]+\s+)?(?:{r.source('recall.weights')})"),
-            scope_before=re.compile(rf"(?:{r.source('recall.scope_before')})\s*$"),
-            scope_after=re.compile(rf"\s*(?:{r.source('recall.scope_after')})"),
+            weights_after=r.compile(rf"\s+(?:[a-z-]+\s+)?(?:{r.source('recall.weights')})"),
+            scope_before=r.compile(rf"(?:{r.source('recall.scope_before')})\s*$"),
+            scope_after=r.compile(rf"\s*(?:{r.source('recall.scope_after')})"),
         ),
         crash=CrashLex(
             strong=r.words("crash.anchors.strong"),
@@ -448,14 +462,14 @@ def _compile(path: Path, cache: SourceCache) -> Lexicon:
             expect=r.words("target_change.expect"),
             hold=r.words("target_change.hold"),
             warning=r.words("target_change.warning"),
-            earlier=re.compile(r.source("target_change.earlier") + r"\s*(?:been\s+)?$"),
+            earlier=r.compile(r.source("target_change.earlier") + r"\s*(?:been\s+)?$"),
             not_=r.words("target_change.not"),
             context_not=r.words("target_change.context_not"),
             metrics=r.groups("target_change.metrics"),
             unit_metrics=frozenset(str(m) for m in unit_metrics),
             brokers=r.words("target_change.brokers"),
             year_ago=_never_if_empty(r, "target_change.year_ago"),
-            alongside=re.compile(
+            alongside=r.compile(
                 rf"[^,;]*{r.source('target_change.alongside')}\s*(?:,|and|&|及|和|、)\s*$"
             ),
             roles=r.suffixes("target_change.roles"),

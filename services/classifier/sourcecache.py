@@ -5,8 +5,9 @@ compiling the resulting regexes: 0.1 s of start-up each (issue 14). The expansio
 function of the word lists and of the code that expands them, so its results are kept in one
 JSON file keyed by a hash of the lexicon files, the expanding code, the package and the Python
 version. Only source strings are kept, never compiled objects: every regex is still compiled
-from them, and a file that is unreadable, of another format or another key is ignored and
-rewritten (the caller also rebuilds without the cache when a cached source fails to compile).
+from them, and a file that is unreadable, of another format or key, or whose checksum does not
+match its sources is ignored and rewritten (the caller also rebuilds without the cache when a
+cached source fails to compile).
 
 Where: `$REDFLAG_CACHE_DIR`, else `$XDG_CACHE_HOME/redflag`, else `~/.cache/redflag`;
 `REDFLAG_CACHE_DIR=off` keeps nothing on disk. A directory that cannot be written is no error:
@@ -54,7 +55,7 @@ class SourceCache:
         self.key = key
         self.path = directory / f"lexicons-{key[:16]}.json" if directory else None
         self.sources: dict[str, str] = self._read()
-        self.hits = 0
+        self.hits = self.misses = 0
         self._added = False
 
     def _read(self) -> dict[str, str]:
@@ -69,8 +70,8 @@ class SourceCache:
         if data.get("format") != FORMAT or data.get("key") != self.key:  # stale: rebuilt
             return {}
         sources = data.get("sources")
-        if not isinstance(sources, dict):
-            return {}
+        if not isinstance(sources, dict) or data.get("digest") != _digest(sources):
+            return {}  # damaged or cut short
         return {k: v for k, v in sources.items() if isinstance(k, str) and isinstance(v, str)}
 
     def alternation(self, items: Iterable[str]) -> tuple[str, bool]:
@@ -83,18 +84,24 @@ class SourceCache:
             return found, True
         source = fast_alternation(entries)
         self.sources[key] = source
+        self.misses += 1
         self._added = True
         return source, False
 
     def forget(self) -> None:
         """Drop every cached source (one failed to compile): the next `save` rewrites the file."""
-        self.sources, self.hits, self._added = {}, 0, True
+        self.sources, self.hits, self.misses, self._added = {}, 0, 0, True
 
     def save(self) -> None:
         """Write the sources atomically when new ones were added; never fails the caller."""
         if self.path is None or not self._added:
             return
-        data = {"format": FORMAT, "key": self.key, "sources": self.sources}
+        data = {
+            "format": FORMAT,
+            "key": self.key,
+            "digest": _digest(self.sources),
+            "sources": self.sources,
+        }
         tmp = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -110,3 +117,9 @@ class SourceCache:
                 Path(tmp).unlink(missing_ok=True)
             return
         self._added = False
+
+
+def _digest(sources: object) -> str:
+    """A checksum of the sources, so a damaged file is noticed before any is used."""
+    text = json.dumps(sources, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from services.classifier.lazyregex import LazyPattern, LazyRegexError
 from services.classifier.lexicon import Lexicon, load_lexicons
 from services.classifier.sourcecache import FORMAT
 
@@ -16,7 +17,7 @@ def patterns(lexicons: tuple[Lexicon, ...]) -> list[str]:
     out: list[str] = []
 
     def walk(node: object) -> None:
-        if isinstance(node, re.Pattern):
+        if isinstance(node, re.Pattern | LazyPattern):
             out.append(node.pattern)
         elif is_dataclass(node):
             for f in fields(node):
@@ -65,14 +66,14 @@ def test_unreadable_cache_is_rebuilt(
     assert json.loads(path.read_text(encoding="utf-8"))["format"] == FORMAT
 
 
-def test_cached_sources_that_do_not_compile_are_thrown_away(
+def test_damaged_cache_is_thrown_away(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, uncached: list[str]
 ) -> None:
     monkeypatch.setenv("REDFLAG_CACHE_DIR", str(tmp_path))
     load_lexicons()
     path = cache_file(tmp_path)
     data = json.loads(path.read_text(encoding="utf-8"))
-    data["sources"] = dict.fromkeys(data["sources"], "(unclosed")
+    data["sources"] = dict.fromkeys(data["sources"], "(unclosed")  # the checksum is the old one
     path.write_text(json.dumps(data), encoding="utf-8")
     assert patterns(load_lexicons()) == uncached
     rewritten = json.loads(path.read_text(encoding="utf-8"))["sources"]
@@ -102,3 +103,23 @@ def test_unwritable_cache_directory_is_no_error(
     monkeypatch.setenv("REDFLAG_CACHE_DIR", str(blocker / "cache"))
     assert patterns(load_lexicons()) == uncached
     assert list(tmp_path.iterdir()) == [blocker]
+
+
+def test_start_from_the_cache_compiles_regexes_when_first_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REDFLAG_CACHE_DIR", str(tmp_path))
+    load_lexicons()
+    en = load_lexicons()[0]
+    strong = en.crash.strong
+    assert isinstance(strong, LazyPattern) and "search" not in vars(strong)
+    text = "a bus overturned on the highway; the plane crashed"
+    expected = [m.span() for m in re.compile(strong.pattern).finditer(text)]
+    assert expected and [m.span() for m in strong.finditer(text)] == expected
+    assert "search" in vars(strong)  # compiled once, now answered by the compiled pattern
+
+
+def test_lazy_pattern_with_a_bad_source_names_it() -> None:
+    lazy = LazyPattern("(unclosed", "en.yaml: crash.strong")
+    with pytest.raises(LazyRegexError, match=r"en.yaml: crash.strong: bad regex"):
+        lazy.search("text")
