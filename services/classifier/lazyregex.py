@@ -22,13 +22,13 @@ class LazyRegexError(ValueError):
 class LazyPattern:
     """A `re.Pattern` compiled on first use; `.pattern` is its source, without compiling."""
 
-    def __init__(self, source: str, where: str) -> None:
-        self.pattern, self.where = source, where
+    def __init__(self, source: str, where: str, flags: int = 0) -> None:
+        self.pattern, self.where, self._flags = source, where, flags
 
     def compiled(self) -> re.Pattern[str]:
         """Compile now (once) and answer every later call with the compiled pattern."""
         try:
-            real = re.compile(self.pattern)
+            real = re.compile(self.pattern, self._flags)
         except re.error as exc:
             raise LazyRegexError(f"{self.where}: bad regex: {exc}") from exc
         for name in _METHODS:
@@ -43,6 +43,11 @@ class LazyPattern:
 
     def __repr__(self) -> str:
         return f"LazyPattern({self.pattern[:60]!r})"
+
+
+def lazy(source: str, flags: int = 0) -> re.Pattern[str]:
+    """A module's regex, compiled when first used (so importing the classifier compiles none)."""
+    return cast("re.Pattern[str]", LazyPattern(source, "a classifier regex", flags))
 
 
 class Later:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from services.classifier.lazyregex import Later, LazyRegexError
+from services.classifier.lazyregex import Later, LazyRegexError, lazy
 from services.classifier.numbers import NumberGrammar, build_grammar
 from services.classifier.script import has_traditional, simplified
 from services.classifier.sourcecache import SourceCache, cache_dir, cache_key
@@ -188,8 +188,8 @@ def load_lexicons(directory: Path = LEXICON_DIR) -> tuple[Lexicon, ...]:
 
 
 _WORD_START = "(?<![a-z0-9])"
-_ESCAPED = re.compile(r"\\.|\(\?P<\w+>")  # escapes ("\\S") and group names may hold capitals
-_UPPER = re.compile(r"[A-Z]")
+_ESCAPED = lazy(r"\\.|\(\?P<\w+>")  # escapes ("\\S") and group names may hold capitals
+_UPPER = lazy(r"[A-Z]")
 
 
 class _Reader:
@@ -321,7 +321,7 @@ _FUNCTION = r"(?:of|an?|the|to|in|on|with|for|from|by|and|at|as|that|which|who)\
 _CJK_NAME = f"[{IDEOGRAPHS}A-Za-z]"
 
 
-_NEVER = re.compile(r"(?!)")
+_NEVER = lazy(r"(?!)")
 
 
 def _never_if_empty(r: _Reader, dotted: str) -> Pattern:

@@ -9,9 +9,9 @@ from them, and a file that is unreadable, of another format or key, or whose che
 match its sources is ignored and rewritten (the caller also rebuilds without the cache when a
 cached source fails to compile).
 
-Where: `$REDFLAG_CACHE_DIR`, else `$XDG_CACHE_HOME/redflag`, else `~/.cache/redflag`;
-`REDFLAG_CACHE_DIR=off` keeps nothing on disk. A directory that cannot be written is no error:
-the rules are built as without a cache.
+Where: `$XDG_CACHE_HOME/redflag`, else `~/.cache/redflag` (not a `REDFLAG_*` variable: those
+are settings). A directory that cannot be written is no error: the rules are built as without
+a cache, every time.
 """
 
 import hashlib
@@ -19,7 +19,7 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from services.classifier.wordforms import fast_alternation
@@ -30,12 +30,57 @@ _WORDFORMS = Path(__file__).with_name("wordforms.py")
 
 
 def cache_dir() -> Path | None:
-    """The directory for cache files, or None when caching on disk is off."""
-    chosen = os.environ.get("REDFLAG_CACHE_DIR")
-    if chosen is not None:
-        return None if chosen.strip().lower() in {"", "off", "0", "none"} else Path(chosen)
+    """The directory for cache files (the user's cache directory, as XDG places it)."""
     xdg = os.environ.get("XDG_CACHE_HOME")
-    return Path(xdg) / "redflag" if xdg else Path.home() / ".cache" / "redflag"
+    if xdg:
+        return Path(xdg) / "redflag"
+    try:
+        return Path.home() / ".cache" / "redflag"
+    except RuntimeError:  # no home directory: nothing kept on disk
+        return None
+
+
+def cached_text(name: str, key: str, build: Callable[[], str]) -> str:
+    """`build()`, kept on disk under `name` for `key` (a hash of all it depends on).
+
+    The file holds its format, key and a checksum of the text; any mismatch or read error
+    rebuilds it, and a directory that cannot be written only costs the build next time.
+    """
+    directory = cache_dir()
+    path = directory / f"{name}-{key[:16]}.json" if directory else None
+    if path is not None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = None
+        if isinstance(data, dict) and (data.get("format"), data.get("key")) == (FORMAT, key):
+            text = data.get("text")
+            if isinstance(text, str) and data.get("digest") == _digest(text):
+                return text
+    text = build()
+    if path is not None:
+        _write(path, {"format": FORMAT, "key": key, "digest": _digest(text), "text": text})
+    return text
+
+
+def _write(path: Path, data: dict[str, object]) -> bool:
+    """Write JSON atomically and drop the files of other keys; False when it cannot."""
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".redflag-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(data, out, ensure_ascii=False)
+        os.replace(tmp, path)
+        prefix = path.name.rsplit("-", 1)[0]
+        for stale in path.parent.glob(f"{prefix}-*.json"):  # of older inputs or code
+            if stale != path:
+                stale.unlink(missing_ok=True)
+    except OSError:  # a read-only or full disk: the next start-up builds again
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        return False
+    return True
 
 
 def cache_key(files: Sequence[Path]) -> str:
@@ -102,21 +147,8 @@ class SourceCache:
             "digest": _digest(self.sources),
             "sources": self.sources,
         }
-        tmp = None
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".lexicons-", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(data, out, ensure_ascii=False)
-            os.replace(tmp, self.path)
-            for stale in self.path.parent.glob("lexicons-*.json"):  # of older lexicons or code
-                if stale != self.path:
-                    stale.unlink(missing_ok=True)
-        except OSError:  # a read-only or full disk: the next start-up expands again
-            if tmp is not None:
-                Path(tmp).unlink(missing_ok=True)
-            return
-        self._added = False
+        if _write(self.path, data):
+            self._added = False
 
 
 def _digest(sources: object) -> str:

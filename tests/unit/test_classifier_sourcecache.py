@@ -9,7 +9,8 @@ import pytest
 
 from services.classifier.lazyregex import LazyPattern, LazyRegexError
 from services.classifier.lexicon import Lexicon, load_lexicons
-from services.classifier.sourcecache import FORMAT
+from services.classifier.screen import Screen
+from services.classifier.sourcecache import FORMAT, cached_text
 
 
 def patterns(lexicons: tuple[Lexicon, ...]) -> list[str]:
@@ -36,19 +37,19 @@ def patterns(lexicons: tuple[Lexicon, ...]) -> list[str]:
 @pytest.fixture(scope="module")
 def uncached() -> list[str]:
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("REDFLAG_CACHE_DIR", "off")
+        mp.setenv("XDG_CACHE_HOME", "/dev/null/nowhere")  # cannot be written: no cache
         return patterns(load_lexicons())
 
 
-def cache_file(directory: Path) -> Path:
-    [path] = directory.glob("lexicons-*.json")
+def cache_file(directory: Path, name: str = "lexicons") -> Path:
+    [path] = (directory / "redflag").glob(f"{name}-*.json")
     return path
 
 
 def test_second_start_reads_the_cache_and_builds_the_same_rules(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, uncached: list[str]
 ) -> None:
-    monkeypatch.setenv("REDFLAG_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert patterns(load_lexicons()) == uncached
     data = json.loads(cache_file(tmp_path).read_text(encoding="utf-8"))
     assert data["format"] == FORMAT and len(data["sources"]) > 50
@@ -58,7 +59,7 @@ def test_second_start_reads_the_cache_and_builds_the_same_rules(
 def test_unreadable_cache_is_rebuilt(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, uncached: list[str]
 ) -> None:
-    monkeypatch.setenv("REDFLAG_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     load_lexicons()
     path = cache_file(tmp_path)
     path.write_bytes(b"\xff not json")
@@ -69,7 +70,7 @@ def test_unreadable_cache_is_rebuilt(
 def test_damaged_cache_is_thrown_away(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, uncached: list[str]
 ) -> None:
-    monkeypatch.setenv("REDFLAG_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     load_lexicons()
     path = cache_file(tmp_path)
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -83,8 +84,9 @@ def test_damaged_cache_is_thrown_away(
 def test_cache_of_other_lexicons_or_format_is_replaced(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, uncached: list[str]
 ) -> None:
-    monkeypatch.setenv("REDFLAG_CACHE_DIR", str(tmp_path))
-    stale = tmp_path / "lexicons-0000000000000000.json"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    stale = tmp_path / "redflag" / "lexicons-0000000000000000.json"
+    stale.parent.mkdir()
     stale.write_text(json.dumps({"format": FORMAT, "key": "0" * 64, "sources": {}}))
     load_lexicons()
     path = cache_file(tmp_path)  # exactly one left: the stale one is gone
@@ -100,7 +102,7 @@ def test_unwritable_cache_directory_is_no_error(
 ) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")
-    monkeypatch.setenv("REDFLAG_CACHE_DIR", str(blocker / "cache"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker / "cache"))
     assert patterns(load_lexicons()) == uncached
     assert list(tmp_path.iterdir()) == [blocker]
 
@@ -108,7 +110,7 @@ def test_unwritable_cache_directory_is_no_error(
 def test_start_from_the_cache_compiles_regexes_when_first_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("REDFLAG_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     load_lexicons()
     en = load_lexicons()[0]
     strong = en.crash.strong
@@ -123,3 +125,40 @@ def test_lazy_pattern_with_a_bad_source_names_it() -> None:
     lazy = LazyPattern("(unclosed", "en.yaml: crash.strong")
     with pytest.raises(LazyRegexError, match=r"en.yaml: crash.strong: bad regex"):
         lazy.search("text")
+
+
+def test_cached_text_is_built_once_and_rebuilt_when_damaged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    builds: list[str] = []
+
+    def build() -> str:
+        builds.append("built")
+        return "萬與"
+
+    assert cached_text("t2s-chars", "k" * 64, build) == "萬與"
+    assert cached_text("t2s-chars", "k" * 64, build) == "萬與"
+    assert builds == ["built"]
+    path = cache_file(tmp_path, "t2s-chars")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**data, "text": "萬"}), encoding="utf-8")  # checksum now wrong
+    assert cached_text("t2s-chars", "k" * 64, build) == "萬與"
+    assert cached_text("t2s-chars", "j" * 64, build) == "萬與"  # another key: built again
+    assert builds == ["built"] * 3
+    assert [p.name for p in (tmp_path / "redflag").glob("t2s-chars-*.json")] == [
+        "t2s-chars-jjjjjjjjjjjjjjjj.json"
+    ]
+
+
+def test_screen_from_cached_forms_equals_one_read_afresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lexicons = load_lexicons()
+    monkeypatch.setenv("XDG_CACHE_HOME", "/dev/null/nowhere")
+    fresh = Screen(lexicons)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    Screen(lexicons)
+    cached = Screen(lexicons)
+    assert cache_file(tmp_path, "screen-forms")
+    assert cached.contexts == fresh.contexts and cached.words == fresh.words
