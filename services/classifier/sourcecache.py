@@ -19,6 +19,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -26,6 +27,8 @@ from services.classifier.wordforms import fast_alternation
 
 #: Bump when the file's layout changes; a file of another format is rebuilt.
 FORMAT = 1
+#: Files of other keys (older lexicons or code) are deleted once this old.
+STALE_SECONDS = 86_400
 _WORDFORMS = Path(__file__).with_name("wordforms.py")
 
 
@@ -74,7 +77,8 @@ def _write(path: Path, data: dict[str, object]) -> bool:
         os.replace(tmp, path)
         prefix = path.name.rsplit("-", 1)[0]
         for stale in path.parent.glob(f"{prefix}-*.json"):  # of older inputs or code
-            if stale != path:
+            # a day old: another install sharing the directory rebuilds at most once a day
+            if stale != path and stale.stat().st_mtime < time.time() - STALE_SECONDS:
                 stale.unlink(missing_ok=True)
     except OSError:  # a read-only or full disk: the next start-up builds again
         if tmp is not None:

@@ -1,7 +1,9 @@
 """The on-disk cache of expanded lexicon sources: same rules, rebuilt when stale or bad."""
 
 import json
+import os
 import re
+import time
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 
@@ -10,7 +12,7 @@ import pytest
 from services.classifier.lazyregex import LazyPattern, LazyRegexError
 from services.classifier.lexicon import Lexicon, load_lexicons
 from services.classifier.screen import Screen
-from services.classifier.sourcecache import FORMAT, cached_text
+from services.classifier.sourcecache import FORMAT, STALE_SECONDS, cached_text
 
 
 def patterns(lexicons: tuple[Lexicon, ...]) -> list[str]:
@@ -88,8 +90,13 @@ def test_cache_of_other_lexicons_or_format_is_replaced(
     stale = tmp_path / "redflag" / "lexicons-0000000000000000.json"
     stale.parent.mkdir()
     stale.write_text(json.dumps({"format": FORMAT, "key": "0" * 64, "sources": {}}))
+    recent = stale.with_name("lexicons-1111111111111111.json")
+    recent.write_text(stale.read_text())  # another install's, written today: kept
+    day_old = time.time() - STALE_SECONDS - 60
+    os.utime(stale, (day_old, day_old))
     load_lexicons()
-    path = cache_file(tmp_path)  # exactly one left: the stale one is gone
+    recent.unlink()  # it stayed; now out of the way
+    path = cache_file(tmp_path)  # exactly one left: the day-old one is gone
     data = json.loads(path.read_text(encoding="utf-8"))
     data["format"] = FORMAT + 1
     data["sources"] = dict.fromkeys(data["sources"], "(?!x)x")  # compiles, but wrong
@@ -146,9 +153,13 @@ def test_cached_text_is_built_once_and_rebuilt_when_damaged(
     assert cached_text("t2s-chars", "k" * 64, build) == "萬與"
     assert cached_text("t2s-chars", "j" * 64, build) == "萬與"  # another key: built again
     assert builds == ["built"] * 3
-    assert [p.name for p in (tmp_path / "redflag").glob("t2s-chars-*.json")] == [
-        "t2s-chars-jjjjjjjjjjjjjjjj.json"
-    ]
+    directory = tmp_path / "redflag"
+    assert len(list(directory.glob("t2s-chars-*.json"))) == 2  # the other key's is recent: kept
+    old = time.time() - STALE_SECONDS - 60
+    os.utime(directory / "t2s-chars-kkkkkkkkkkkkkkkk.json", (old, old))
+    cached_text("t2s-chars", "m" * 64, build)  # a write drops the day-old file of another key
+    left = sorted(p.name[10:11] for p in directory.glob("t2s-chars-*.json"))
+    assert left == ["j", "m"]
 
 
 def test_screen_from_cached_forms_equals_one_read_afresh(
