@@ -7,13 +7,12 @@ time ("last year", "in 2023", "had ..."), or opened by a distance in time ("a ye
 "2023, when"). The openers and past markers are lexicon data (`background:`).
 """
 
-import re
-
 from services.classifier.evidence import Span
+from services.classifier.lazyregex import lazy
 from services.classifier.lexicon import Lexicon
 
 # Where a clause ends: a comma (not in "2,031"), semicolon, dash or bracket, full-width too.
-_CLAUSE_END = re.compile(r"[,;:](?!\d)|[()\u2014\uff0c\uff1b\uff1a]|\s[-\u2013]\s")
+_CLAUSE_END = lazy(r"[,;:](?!\d)|[()\u2014\uff0c\uff1b\uff1a]|\s[-\u2013]\s")
 _REACH = 160  # characters before the anchor where the clause may open
 
 

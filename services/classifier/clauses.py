@@ -8,14 +8,13 @@ the event; "Toyota and Honda recall 2.1 million cars" stays one sentence (its cl
 reports nothing).
 """
 
-import re
-
+from services.classifier.lazyregex import lazy
 from services.classifier.text import Sentence, lower
 
 # "; ", or "and"/"while"/"whereas"/"but" before a capitalised word (a new subject)
-_BOUNDARY = re.compile(r"\s*;\s+|,?\s+(?:and|while|whereas|but)\s+(?=[A-Z])")
+_BOUNDARY = lazy(r"\s*;\s+|,?\s+(?:and|while|whereas|but)\s+(?=[A-Z])")
 # Chinese joins clauses with a comma or semicolon (full or half width)
-_ZH_BOUNDARY = re.compile(r"[\uff1b;\uff0c,]\s*")
+_ZH_BOUNDARY = lazy(r"[\uff1b;\uff0c,]\s*")
 
 
 def clauses(s: Sentence) -> list[Sentence]:

@@ -11,32 +11,33 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from services.classifier.lazyregex import lazy
 from services.classifier.lexicon import CompanyLex, Lexicon
 from services.core.cjk import CLAUSE_BREAKS, ENUMERATION, IDEOGRAPHS
 
 # A capitalised name: "Toyota", "Li Auto", "J&J's", "Metro-North", "3M", "Step2".
 _NAME_WORD = r"(?:[A-Z][A-Za-z0-9&'.-]*|[0-9]+[A-Za-z][A-Za-z0-9-]*)"
-_RUN = re.compile(rf"{_NAME_WORD}(?:\s(?:&\s)?{_NAME_WORD})*")
+_RUN = lazy(rf"{_NAME_WORD}(?:\s(?:&\s)?{_NAME_WORD})*")
 # After a name, a model designation: "Tesla Model S", "Falcon 9", "Boeing 737-500", "SU7".
-_MODEL_AFTER = re.compile(r"\s+(?:Models?\s+\w+|\d[\w-]*|[A-Z]{1,4}\d[\w-]*)")
-_MODEL_TOKEN = re.compile(r"^(?:Models?|[A-Z]{1,4}\d[\w-]*)$")
-_LOWER_WORD = re.compile(r"(?<![A-Za-z'-])[a-z][a-z-]+")
-_LEGAL = re.compile(r"(?:\((?:中国|北京|上海)\))?(?:股份有限公司|有限责任公司|有限公司)$")
-_ZH_NAME = re.compile(f"[{IDEOGRAPHS}A-Za-z0-9()\uff08\uff09·]{{2,20}}")
-_ZH_CLAUSE = re.compile(f"[{CLAUSE_BREAKS}{ENUMERATION}\\s]")
-_ZH_OBJECT = re.compile(r"将|把|对|予以")  # "X将Y目标价上调": Y is the stock
-_ZH_GIVEN = re.compile(
+_MODEL_AFTER = lazy(r"\s+(?:Models?\s+\w+|\d[\w-]*|[A-Z]{1,4}\d[\w-]*)")
+_MODEL_TOKEN = lazy(r"^(?:Models?|[A-Z]{1,4}\d[\w-]*)$")
+_LOWER_WORD = lazy(r"(?<![A-Za-z'-])[a-z][a-z-]+")
+_LEGAL = lazy(r"(?:\((?:中国|北京|上海)\))?(?:股份有限公司|有限责任公司|有限公司)$")
+_ZH_NAME = lazy(f"[{IDEOGRAPHS}A-Za-z0-9()\uff08\uff09·]{{2,20}}")
+_ZH_CLAUSE = lazy(f"[{CLAUSE_BREAKS}{ENUMERATION}\\s]")
+_ZH_OBJECT = lazy(r"将|把|对|予以")  # "X将Y目标价上调": Y is the stock
+_ZH_GIVEN = lazy(
     f"给予([{IDEOGRAPHS}A-Za-z0-9]{{2,12}}?)(?:的)?"
     r"(?:买入|增持|中性|持有|减持|卖出|跑赢|优于|强烈推荐|推荐|评级|[,\uff0c])"
 )
 # A brand joined to a model code: "理想L9", "小米SU7", "蔚来ES8", "问界M7", "极氪X9".
-_ZH_MODEL = re.compile(f"([{IDEOGRAPHS}]{{2,6}})" r"(?=[A-Z]{1,3}\d{1,3}(?![\dA-Za-z]))")
-_ZH_QUANTITY = re.compile(
+_ZH_MODEL = lazy(f"([{IDEOGRAPHS}]{{2,6}})" r"(?=[A-Z]{1,3}\d{1,3}(?![\dA-Za-z]))")
+_ZH_QUANTITY = lazy(
     r"^.*?[一两三四五六七八九十几数多这该那每][辆台部架艘款]|^[辆台部架艘款]"
     r"|[一两三四五六七八九十几数多\d]+[辆台部架艘列趟]$"  # "胶济铁路两列": the count after
 )
 _MAX_NAME = 6
-_ADVERB = re.compile(r"(?:ally|arily|ously|ively|edly|ently|antly|ingly|fully)$")  # "Voluntarily"
+_ADVERB = lazy(r"(?:ally|arily|ously|ively|edly|ently|antly|ingly|fully)$")  # "Voluntarily"
 _HEADLINE = 200
 
 

@@ -8,6 +8,7 @@ crash tests, crash beams, "could crash") carry no vehicle, or are cancelled by t
 import re
 
 from services.classifier.evidence import Hit, Span, covered, near, spans
+from services.classifier.lazyregex import lazy
 from services.classifier.lexicon import Lexicon
 from services.classifier.text import Sentence
 
@@ -20,8 +21,8 @@ CASUALTY_STEMS = {
     "fatalities": ("kill", "lives", "dead", "die", "perish", "death", "fatalit"),
     "injuries": ("injur", "hurt", "wound", "hospital", "treated"),
 }
-_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s+plus\s+|和|及|、")
-_HEDGE = re.compile(r"^(?:at least|all|more than|nearly|about|some|the other|another|up to)\s+")
+_SPLIT = lazy(r",\s*(?:and\s+)?|\s+and\s+|\s+plus\s+|和|及|、")
+_HEDGE = lazy(r"^(?:at least|all|more than|nearly|about|some|the other|another|up to)\s+")
 _ARTICLE = r"(?:(?:an?|the|its|his|her|their)\s+(?:\d+-year-old\s+)?(?:[\w-]+\s+){0,3}?)"
 
 

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import yaml
 
+from services.classifier.lazyregex import Later, LazyRegexError, lazy
 from services.classifier.numbers import NumberGrammar, build_grammar
 from services.classifier.script import has_traditional, simplified
-from services.classifier.wordforms import fast_alternation
+from services.classifier.sourcecache import SourceCache, cache_dir, cache_key
 from services.core.cjk import CLAUSE_BREAKS, IDEOGRAPHS
 
 LEXICON_DIR = Path(__file__).parent / "lexicons"
@@ -158,23 +159,46 @@ class Lexicon:
 
 
 def load_lexicons(directory: Path = LEXICON_DIR) -> tuple[Lexicon, ...]:
-    """Every `*.yaml` lexicon in `directory`, compiled; Latin-script languages first."""
-    lexicons = [_compile(path) for path in sorted(directory.glob("*.yaml"))]
-    if not lexicons:
+    """Every `*.yaml` lexicon in `directory`, compiled; Latin-script languages first.
+
+    Expanded word lists come from the on-disk cache when it holds them (`sourcecache.py`); a
+    cached source that does not compile throws the whole cache away and the lexicons are built
+    again without it, so a bad cache costs time, never a wrong or failed start. Only the
+    packaged lexicons are cached (another directory, as in tests, is built every time). With
+    every source from the cache, each regex is compiled when first used (`lazyregex.py`).
+    """
+    paths = sorted(directory.glob("*.yaml"))
+    if not paths:
         raise LexiconError(f"{directory}: no lexicon files")
+    cache = SourceCache(cache_key(paths), cache_dir() if directory == LEXICON_DIR else None)
+    later = Later()
+    try:
+        lexicons = [_compile(path, cache, later) for path in paths]
+        if cache.misses:  # sources not from a checked cache: compile (and so check) them now
+            later.compile_all()
+    except (LexiconError, LazyRegexError, re.error) as exc:
+        if not cache.hits:
+            raise LexiconError(str(exc)) from exc
+        cache.forget()
+        later = Later()
+        lexicons = [_compile(path, cache, later) for path in paths]
+        later.compile_all()
+    cache.save()
     return tuple(sorted(lexicons, key=lambda lex: lex.cjk))
 
 
 _WORD_START = "(?<![a-z0-9])"
-_ESCAPED = re.compile(r"\\.|\(\?P<\w+>")  # escapes ("\\S") and group names may hold capitals
-_UPPER = re.compile(r"[A-Z]")
+_ESCAPED = lazy(r"\\.|\(\?P<\w+>")  # escapes ("\\S") and group names may hold capitals
+_UPPER = lazy(r"[A-Z]")
 
 
 class _Reader:
     """Reads one YAML file's keys, naming the file and key path in every error."""
 
-    def __init__(self, path: Path, data: Mapping[str, object], cjk: bool) -> None:
-        self.path, self.data, self.cjk = path, data, cjk
+    def __init__(
+        self, path: Path, data: Mapping[str, object], cjk: bool, cache: SourceCache, later: Later
+    ) -> None:
+        self.path, self.data, self.cjk, self.cache, self.later = path, data, cjk, cache, later
 
     def get(self, dotted: str) -> object:
         node: object = self.data
@@ -186,6 +210,10 @@ class _Reader:
 
     def words(self, dotted: str, *, bare: bool = False) -> Pattern:
         """A list (or string) of regexes as one alternation; whole words in Latin scripts."""
+        return self._compile(dotted, self.source(dotted, bare=bare))
+
+    def source(self, dotted: str, *, bare: bool = False) -> str:
+        """The source of `words(dotted)`, checked to compile unless it came from the cache."""
         value = self.get(dotted)
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
@@ -198,15 +226,17 @@ class _Reader:
                         "lowercased text"
                     )
         try:
-            alternation = fast_alternation(items)
+            alternation, cached = self.cache.alternation(items)
             source = (
                 alternation if bare or self.cjk else rf"{_WORD_START}(?:{alternation})(?![a-z0-9])"
             )
-            return re.compile(source)
+            if not cached:  # a cached source is checked where it is compiled
+                re.compile(source)
         except (re.error, ValueError) as exc:
             for item in items:
-                self._compile(dotted, item)  # the bad entry, reported by itself
+                self._check(dotted, item)  # the bad entry, reported by itself
             raise LexiconError(f"{self.path.name}: {dotted}: {exc}") from exc
+        return source
 
     def templates(self, dotted: str, **fill: str) -> tuple[Pattern, ...]:
         """A list of regexes with {placeholders} filled in, each compiled on its own."""
@@ -264,7 +294,7 @@ class _Reader:
         for name in names or list(mapping):
             if name not in mapping:
                 raise LexiconError(f"{self.path.name}: missing key {dotted}.{name}")
-            inner = self.words(f"{dotted}.{name}").pattern
+            inner = self.source(f"{dotted}.{name}")
             if not self.cjk:  # the word start is tested once below, not once per group
                 inner = inner.removeprefix(_WORD_START)
             parts.append(f"(?P<{name}>{inner})")
@@ -274,8 +304,15 @@ class _Reader:
         return self._compile(dotted, source)
 
     def _compile(self, dotted: str, source: str) -> Pattern:
+        return self.later(source, f"{self.path.name}: {dotted}")
+
+    def compile(self, source: str, dotted: str = "a regex built around its entries") -> Pattern:
+        """A regex built in code around lexicon entries (compiled when first used)."""
+        return self.later(source, f"{self.path.name}: {dotted}")
+
+    def _check(self, dotted: str, source: str) -> None:
         try:
-            return re.compile(source)
+            re.compile(source)
         except re.error as exc:
             raise LexiconError(f"{self.path.name}: {dotted}: bad regex: {exc}") from exc
 
@@ -284,33 +321,33 @@ _FUNCTION = r"(?:of|an?|the|to|in|on|with|for|from|by|and|at|as|that|which|who)\
 _CJK_NAME = f"[{IDEOGRAPHS}A-Za-z]"
 
 
-_NEVER = re.compile(r"(?!)")
+_NEVER = lazy(r"(?!)")
 
 
 def _never_if_empty(r: _Reader, dotted: str) -> Pattern:
     """The list as one regex, or one that never matches when the language has none ("")."""
-    pattern = r.words(dotted, bare=True)
-    return pattern if pattern.pattern else _NEVER
+    source = r.source(dotted, bare=True)
+    return r.words(dotted, bare=True) if source else _NEVER
 
 
 def _ending(r: _Reader, dotted: str, tail: str) -> Pattern:
     """The list as a regex that ends where the text does (after `tail`)."""
-    pattern = r.words(dotted)
-    return re.compile(pattern.pattern + tail) if pattern.pattern else _NEVER
+    source = r.source(dotted)
+    return r.compile(source + tail) if source else _NEVER
 
 
 def _opening(r: _Reader, dotted: str) -> Pattern:
     """The list as a regex of one or more of its words at the start of the text."""
-    pattern = r.words(dotted, bare=True)
-    return re.compile(rf"^(?:{pattern.pattern})+") if pattern.pattern else _NEVER
+    source = r.source(dotted, bare=True)
+    return r.compile(rf"^(?:{source})+") if source else _NEVER
 
 
 def _companies(r: _Reader) -> CompanyLex:
     def pattern(key: str) -> str:
-        return r.words(f"companies.{key}").pattern
+        return r.source(f"companies.{key}")
 
-    vehicles = r.words("crash.vehicles").pattern
-    units = r.words("recall.units").pattern
+    vehicles = r.source("crash.vehicles")
+    units = r.source("recall.units")
     return CompanyLex(
         not_company=r.words("companies.not_company"),
         org_suffix=r.words("companies.org_suffix"),
@@ -327,24 +364,24 @@ def _companies(r: _Reader) -> CompanyLex:
         clause_opening=_opening(r, "companies.clause_opening"),
         subject_end=_never_if_empty(r, "companies.subject_end"),
         generic=_never_if_empty(r, "companies.generic"),
-        operator_before=re.compile(rf"(?:{pattern('operator')})\s*$"),
-        owner_follows=re.compile(
+        operator_before=r.compile(rf"(?:{pattern('operator')})\s*$"),
+        owner_follows=r.compile(
             rf",?\s+(?:the\s+|its\s+)?(?:[\w'-]+\s+){{0,5}}?(?:{pattern('owner_after')})"
         ),
-        speaks_follows=re.compile(rf"\s+(?:{pattern('speaks_after')})"),
-        place_preposition=re.compile(rf"(?:{pattern('place_before')})\s+(?:the\s+)?$"),
-        product_follows=re.compile(rf"(?:{vehicles}|{units})"),
-        vehicle_follows=re.compile(
+        speaks_follows=r.compile(rf"\s+(?:{pattern('speaks_after')})"),
+        place_preposition=r.compile(rf"(?:{pattern('place_before')})\s+(?:the\s+)?$"),
+        product_follows=r.compile(rf"(?:{vehicles}|{units})"),
+        vehicle_follows=r.compile(
             rf"(?:'s?)?\s+(?:(?!{_FUNCTION})[a-z0-9-]*[a-rt-z0-9-]\s+)?(?:{vehicles})"
         ),
-        name_suffix=re.compile(pattern("name_suffix")),
-        short_name_not=re.compile(pattern("short_name_not")),
-        cjk_operator=re.compile(rf"({_CJK_NAME}{{2,10}}?)(?:{pattern('operator')})"),
-        cjk_org=re.compile(rf"{_CJK_NAME}{{2,10}}?(?:{pattern('org_suffix')})"),
-        cjk_vehicle_operator=re.compile(
+        name_suffix=r.compile(pattern("name_suffix")),
+        short_name_not=r.compile(pattern("short_name_not")),
+        cjk_operator=r.compile(rf"({_CJK_NAME}{{2,10}}?)(?:{pattern('operator')})"),
+        cjk_org=r.compile(rf"{_CJK_NAME}{{2,10}}?(?:{pattern('org_suffix')})"),
+        cjk_vehicle_operator=r.compile(
             rf"(?:^|[{CLAUSE_BREAKS}\s])({_CJK_NAME}{{2,12}}?)(?=({pattern('operated_vehicles')}))"
         ),
-        cjk_org_after=re.compile(rf"({_CJK_NAME}{{2,8}})(?:{pattern('org_after')})"),
+        cjk_org_after=r.compile(rf"({_CJK_NAME}{{2,8}})(?:{pattern('org_after')})"),
     )
 
 
@@ -363,7 +400,7 @@ def _load_yaml(path: Path, text: str) -> Mapping[str, object]:
     return data
 
 
-def _compile(path: Path) -> Lexicon:
+def _compile(path: Path, cache: SourceCache, later: Later) -> Lexicon:
     text = path.read_text(encoding="utf-8")
     data = _load_yaml(path, text)
     script = data.get("script")
@@ -371,13 +408,13 @@ def _compile(path: Path) -> Lexicon:
         data = _load_yaml(path, simplified(text))
     if script not in {"latin", "cjk"}:
         raise LexiconError(f"{path.name}: script must be 'latin' or 'cjk'")
-    r = _Reader(path, data, cjk=script == "cjk")
+    r = _Reader(path, data, cjk=script == "cjk", cache=cache, later=later)
     target_verbs = {d: r.get(f"target_change.{d}") for d in DIRECTIONS}
     unit_metrics = r.get("target_change.unit_metrics")
     numbers = r.get("numbers")
     if not isinstance(unit_metrics, list) or not isinstance(numbers, Mapping):
         raise LexiconError(f"{path.name}: bad target_change.unit_metrics or numbers")
-    person = r.words("crash.person", bare=True).pattern
+    person = r.source("crash.person", bare=True)
     num = _number_words(numbers)
     return Lexicon(
         language=str(r.get("language")),
@@ -398,9 +435,9 @@ def _compile(path: Path) -> Lexicon:
             weak=r.words("recall.weak"),
             units=r.words("recall.units"),
             weights=r.words("recall.weights"),
-            weights_after=re.compile(rf"\s+(?:[a-z-]+\s+)?(?:{r.words('recall.weights').pattern})"),
-            scope_before=re.compile(rf"(?:{r.words('recall.scope_before').pattern})\s*$"),
-            scope_after=re.compile(rf"\s*(?:{r.words('recall.scope_after').pattern})"),
+            weights_after=r.compile(rf"\s+(?:[a-z-]+\s+)?(?:{r.source('recall.weights')})"),
+            scope_before=r.compile(rf"(?:{r.source('recall.scope_before')})\s*$"),
+            scope_after=r.compile(rf"\s*(?:{r.source('recall.scope_after')})"),
         ),
         crash=CrashLex(
             strong=r.words("crash.anchors.strong"),
@@ -425,15 +462,15 @@ def _compile(path: Path) -> Lexicon:
             expect=r.words("target_change.expect"),
             hold=r.words("target_change.hold"),
             warning=r.words("target_change.warning"),
-            earlier=re.compile(r.words("target_change.earlier").pattern + r"\s*(?:been\s+)?$"),
+            earlier=r.compile(r.source("target_change.earlier") + r"\s*(?:been\s+)?$"),
             not_=r.words("target_change.not"),
             context_not=r.words("target_change.context_not"),
             metrics=r.groups("target_change.metrics"),
             unit_metrics=frozenset(str(m) for m in unit_metrics),
             brokers=r.words("target_change.brokers"),
             year_ago=_never_if_empty(r, "target_change.year_ago"),
-            alongside=re.compile(
-                rf"[^,;]*{r.words('target_change.alongside').pattern}\s*(?:,|and|&|及|和|、)\s*$"
+            alongside=r.compile(
+                rf"[^,;]*{r.source('target_change.alongside')}\s*(?:,|and|&|及|和|、)\s*$"
             ),
             roles=r.suffixes("target_change.roles"),
             quarters=r.numbered("target_change.quarters"),

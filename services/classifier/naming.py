@@ -26,6 +26,7 @@ from services.classifier.companies import (
     title_case as _title_case,
 )
 from services.classifier.evidence import Hit
+from services.classifier.lazyregex import lazy
 from services.classifier.lexicon import Lexicon
 from services.classifier.text import Zone
 from services.classifier.watchlist import Watchlist
@@ -46,25 +47,25 @@ _OFTEN, _PAGE_CHARS = 3, 20_000
 _REACH = 50
 _CARGO_REACH = 25  # "laden with Mercedes and BMW cars": the names after it
 _NEXT_TO = 3  # a name right before the accident word
-_CRAFT_NAME = re.compile(r"(?:\s+[A-Z][\w.-]*){1,4}\s*")  # "Ever Given", "Costa Concordia"
-_EN_CLAUSE = re.compile(r"[;:]|\s[-—\u2013]\s|\b(?:as|after|while|but|amid|when)\s")
+_CRAFT_NAME = lazy(r"(?:\s+[A-Z][\w.-]*){1,4}\s*")  # "Ever Given", "Costa Concordia"
+_EN_CLAUSE = lazy(r"[;:]|\s[-—\u2013]\s|\b(?:as|after|while|but|amid|when)\s")
 # Between a subject and its verb: auxiliaries, adverbs, an appositive, "'s ... unit".
-_APPOSITIVE = re.compile(
+_APPOSITIVE = lazy(
     r",\s*(?:Inc|Corp|Co|Ltd|LLC|Plc|L\.P)\.?|,[^,]{0,80},|\bof [A-Z][\w.]*(?:,? [A-Z][\w.]*)*,?"
     r"|'s? (?:[a-z-]+ ){0,3}(?:unit|arm|division|"
     r"subsidiary|plant|affiliate|brand|business)\b"
 )
-_AUX = re.compile(
+_AUX = lazy(
     r"^(?:\s*(?:is|are|was|were|has|have|had|will|would|to|said|says|it|they|also|now|been|"
     r"again|agreed|agrees|plans|set|expects|began|begins|started|starts|could|may|must|"
     r"should|announced|announces|confirmed|[a-z]+ly)\b)*\s*$"
 )
-_HEADLINE_VERB = re.compile(r"\s+[a-z]+(?:s|ed)\b")
-_ACCIDENT_AFTER = re.compile(r"\s+(?:crash|derailment|collision|accident|explosion|wreck|fire)\b")
-_MODEL_CODE = re.compile(r"^\d{2,}[A-Za-z]{0,2}$")  # "520d", "737": a model, not a company
-_JOINT = re.compile(r"^(?:(?:,|,? and| &)\s+[A-Z][\w&'.-]*(?:\s[A-Z][\w&'.-]*)*)+")
-_ZH_LIST = re.compile(f"[{ENUMERATION},\uff0c]")  # "上调比亚迪、吉利目标价": the first
-_LISTED = re.compile(r"\s+(?:shares|stock)\b")  # "Orbital Sciences shares": a listed company
+_HEADLINE_VERB = lazy(r"\s+[a-z]+(?:s|ed)\b")
+_ACCIDENT_AFTER = lazy(r"\s+(?:crash|derailment|collision|accident|explosion|wreck|fire)\b")
+_MODEL_CODE = lazy(r"^\d{2,}[A-Za-z]{0,2}$")  # "520d", "737": a model, not a company
+_JOINT = lazy(r"^(?:(?:,|,? and| &)\s+[A-Z][\w&'.-]*(?:\s[A-Z][\w&'.-]*)*)+")
+_ZH_LIST = lazy(f"[{ENUMERATION},\uff0c]")  # "上调比亚迪、吉利目标价": the first
+_LISTED = lazy(r"\s+(?:shares|stock)\b")  # "Orbital Sciences shares": a listed company
 
 
 def name_event(

@@ -9,15 +9,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from services.classifier.lazyregex import lazy
 from services.classifier.spelled import cjk_pattern, latin_pattern, respell
 from services.classifier.wordforms import fast_alternation
 
 _YEAR_MIN, _YEAR_MAX = 1900, 2099
 # Between two amounts of a range: "30,000-32,000", "$3.85 to $4.00", "3-5" (any dash or tilde).
-_RANGE_GAP = re.compile(r"\s*(?:-|\u2013|—|~|\uff5e|to|至)\s*")
+_RANGE_GAP = lazy(r"\s*(?:-|\u2013|—|~|\uff5e|to|至)\s*")
 _GLUED = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.")  # a number glued to these is a name
 _LEAD_REACH = 30
-_FROM_BEFORE = re.compile(r"(?:from|by|由|从)\s*(?:a |an |the |its |their )?\S*\s*$")
+_FROM_BEFORE = lazy(r"(?:from|by|由|从)\s*(?:a |an |the |its |their )?\S*\s*$")
 # The high end of a range is at most this many times its low end ("$905 million-$915 million").
 _RANGE_SPREAD = 5
 

@@ -8,6 +8,7 @@ pads"). The other senses (remember, recall elections, recalling ambassadors) hav
 import re
 
 from services.classifier.evidence import Hit, Span, covered, spans
+from services.classifier.lazyregex import lazy
 from services.classifier.lexicon import Lexicon
 from services.classifier.numbers import Amount, find_amounts
 from services.classifier.text import Sentence
@@ -16,22 +17,22 @@ ACTIVE, NOUN, WEAK, BARE = 0.85, 0.75, 0.35, 0.42
 _UNITS_BONUS = 0.07
 _PAST_FACTOR = 0.8
 # Between a recall verb and its count: "recalls", "is recalling about", "recall of", "covering".
-_EN_VERB_GAP = re.compile(r"^(?:s|ed|ing)?(?: back)?\s+(?:[a-z-]+\s+){0,3}$")
-_ZH_VERB_GAP = re.compile(r"^.{0,24}?(?:共计?|合计|总计|涉及(?:车辆)?)?$")
-_EN_NOUN_GAP = re.compile(r"^\s+(?:[a-z0-9&'./-]+\s+){0,6}?$")
-_EN_JOIN = re.compile(r"\b(?:and|plus|as well as)\b(?:\s+(?:[a-z-]+\s+){0,2})?$")
-_ZH_JOIN = re.compile(r"(?:另有|以及|及|和|、)\s*$")
-_PART_OF = re.compile(r"includ|among|of which|such as|led by|其中|包括|包含")
+_EN_VERB_GAP = lazy(r"^(?:s|ed|ing)?(?: back)?\s+(?:[a-z-]+\s+){0,3}$")
+_ZH_VERB_GAP = lazy(r"^.{0,24}?(?:共计?|合计|总计|涉及(?:车辆)?)?$")
+_EN_NOUN_GAP = lazy(r"^\s+(?:[a-z0-9&'./-]+\s+){0,6}?$")
+_EN_JOIN = lazy(r"\b(?:and|plus|as well as)\b(?:\s+(?:[a-z-]+\s+){0,2})?$")
+_ZH_JOIN = lazy(r"(?:另有|以及|及|和|、)\s*$")
+_PART_OF = lazy(r"includ|among|of which|such as|led by|其中|包括|包含")
 # "Honda recalls Civic ...", "recalls 1,398 ...": a named product or a count as the object.
-_NAMED_OBJECT = re.compile(
+_NAMED_OBJECT = lazy(
     r"\s+(?:about |nearly |some |more than |over |its |the )?(?:[A-Z]|(?!(?:19|20)\d\d\b)\d)"
 )
 # "... and 10,000 treadmills": a second count of things, joined to the first.
-_PLURAL = re.compile(r"\s+(?:[a-z-]+\s+){0,2}[a-z-]{3,}s\b")
-_NAME_BEFORE = re.compile(r"\b([A-Z][A-Za-z-]*) $")  # "Model 3", "Tiggo 8": a model's name
-_ZH_TOTAL = re.compile(r"(?:共计?|合计|总计)\s*$")
+_PLURAL = lazy(r"\s+(?:[a-z-]+\s+){0,2}[a-z-]{3,}s\b")
+_NAME_BEFORE = lazy(r"\b([A-Z][A-Za-z-]*) $")  # "Model 3", "Tiggo 8": a model's name
+_ZH_TOTAL = lazy(r"(?:共计?|合计|总计)\s*$")
 # "... fans recalled over injury hazard": a participle, its product before it.
-_PASSIVE = re.compile(
+_PASSIVE = lazy(
     r"recalled(?:\s+(?:over|for|after|due|because|in|by|amid|on|as|following|across|at|from|"
     r"since|this|last|nationwide|worldwide)\b|\s*[,.;:]|\s*$)"
 )

@@ -8,13 +8,16 @@ the screen words are found with one regex and the context with the lexicon regex
 Most news has no screen word, or none in context, and costs one pass.
 """
 
+import hashlib
+import json
 import re
 import string
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from services.classifier.lexicon import Lexicon, LexiconError
-from services.classifier.wordforms import forms, trie_pattern
+from services.classifier.sourcecache import cache_key, cached_text
+from services.classifier.wordforms import Forms, forms, trie_pattern
 
 KINDS = ("recall", "crash", "target_change")
 WINDOW = 30  # words each side of a screen word where its context may stand
@@ -70,6 +73,7 @@ class Screen:
         self.contexts: dict[str, _Context] = {}
         cjk_words: dict[str, list[str]] = {}  # word -> kinds
         self.cjk_contexts: dict[str, re.Pattern[str]] = {}
+        forms_of = _cached_forms(lexicons)
         for lex in lexicons:
             contexts = _context_patterns(lex)
             for kind in KINDS:
@@ -84,13 +88,15 @@ class Screen:
                 for word in words:
                     self.words.setdefault(word, []).append(kind)
                 if kind == "target_change":  # "Truist raises Apple to $250": a broker's name
-                    for word in _broker_words(lex):
+                    for word in _broker_words(lex, forms_of):
                         self.words.setdefault(word, []).append(kind)
                 for phrase in lex.screen_phrases.get(kind, ()):
                     self.phrases.setdefault(phrase, []).append(kind)
                 for word in lex.screen_more.get(kind, ()):
                     self.more.setdefault(word, []).append(kind)
-                self.contexts[kind] = _merge(self.contexts.get(kind), contexts[kind], kind)
+                self.contexts[kind] = _merge(
+                    self.contexts.get(kind), contexts[kind], kind, forms_of
+                )
         # A plain alternation of literals: the engine skips to their first characters.
         self.cjk_words = cjk_words
         ordered = sorted(cjk_words, key=len, reverse=True)
@@ -170,9 +176,48 @@ class Screen:
         return found
 
 
-def _broker_words(lex: Lexicon) -> set[str]:
+def _cached_forms(lexicons: Sequence[Lexicon]) -> Callable[[str], Forms]:
+    """`forms` of the Latin lexicons' context and broker regexes, kept in the on-disk cache.
+
+    Reading the word forms of ~10 large regexes is a tenth of start-up (15 ms); they depend
+    only on those sources and on `wordforms.py`, which key the cache. A source missing from
+    it (or one `forms` cannot read) is read here, raising as before.
+    """
+    sources = sorted(
+        {
+            p.pattern
+            for lex in lexicons
+            if not lex.cjk
+            for group in (*_context_patterns(lex).values(), [lex.target.brokers])
+            for p in group
+        }
+    )
+    key = hashlib.sha256("\0".join([cache_key([]), *sources]).encode()).hexdigest()
+    table = json.loads(cached_text("screen-forms", key, lambda: _forms_table(sources)))
+
+    def forms_of(source: str) -> Forms:
+        found = table.get(source)
+        if found is None:
+            return forms(source)
+        return Forms(frozenset(found[0]), frozenset(found[1]))
+
+    return forms_of
+
+
+def _forms_table(sources: Iterable[str]) -> str:
+    table = {}
+    for source in sources:
+        try:
+            found = forms(source)
+        except ValueError:
+            continue  # reported with its kind where it is used
+        table[source] = [sorted(found.whole), sorted(found.open_)]
+    return json.dumps(table, ensure_ascii=False)
+
+
+def _broker_words(lex: Lexicon, forms_of: Callable[[str], Forms] = forms) -> set[str]:
     """The distinctive word of each broker's name ("truist", "jefferies", "goldman")."""
-    found = forms(lex.target.brokers.pattern)
+    found = forms_of(lex.target.brokers.pattern)
     words = set()
     for text in found.whole:  # the first telling word: "goldman", "raymond", "jefferies"
         telling = [w for w in tokens(text) if len(w) > 3 and w not in _GENERIC_BROKER]
@@ -204,12 +249,17 @@ def _key_word(words: list[str]) -> list[str]:
     return [max(words, key=len)] if words else []
 
 
-def _merge(old: _Context | None, patterns: list[re.Pattern[str]], kind: str) -> _Context:
+def _merge(
+    old: _Context | None,
+    patterns: list[re.Pattern[str]],
+    kind: str,
+    forms_of: Callable[[str], Forms] = forms,
+) -> _Context:
     words: set[str] = set(old.words) if old else set()
     prefixes: set[str] = set(old.prefixes) if old else set()
     for pattern in patterns:
         try:
-            found = forms(pattern.pattern)
+            found = forms_of(pattern.pattern)
         except ValueError as exc:
             raise LexiconError(f"screen context of {kind}: {exc}") from exc
         for text in found.whole:

@@ -10,6 +10,7 @@ inflation, missiles, Target Corp) is not one.
 import re
 
 from services.classifier.evidence import Hit, Span, covered, spans
+from services.classifier.lazyregex import lazy
 from services.classifier.lexicon import Lexicon
 from services.classifier.target_facts import target_facts
 from services.classifier.text import Sentence
@@ -21,22 +22,22 @@ SET_WITHOUT_FIGURE = (
     0.45  # "gave second-quarter guidance": issuing a target is news with its figure
 )
 EARLIER_FACTOR = 0.5
-_EN_BREAK = re.compile(r"[;:]|\s[-—\u2013]\s|\b(?:but|while|whereas|after|as|amid|although)\b")
-_ZH_BREAK = re.compile(f"[{CLAUSE_BREAKS}\\s]")
-_PASSIVE = re.compile(r"^\s*(?:was|were|is|are|has been|have been|had been|being|got|now)?\s*$")
-_TARGET_WORD = re.compile(r"targets?")
+_EN_BREAK = lazy(r"[;:]|\s[-—\u2013]\s|\b(?:but|while|whereas|after|as|amid|although)\b")
+_ZH_BREAK = lazy(f"[{CLAUSE_BREAKS}\\s]")
+_PASSIVE = lazy(r"^\s*(?:was|were|is|are|has been|have been|had been|being|got|now)?\s*$")
+_TARGET_WORD = lazy(r"targets?")
 # Before "target" in lowercase use: what makes a capitalised "Target" a noun, not Target Corp.
-_NOUN_BEFORE = re.compile(
+_NOUN_BEFORE = lazy(
     r"(?:price|delivery|deliveries|sales|production|output|revenue|earnings|profit|eps|margin|"
     r"growth|volume|its|the|their|a|an|new|annual|full-year|year|\d{4})\s+$"
 )
 _EN_GAP, _EN_AFTER, _ZH_GAP = 70, 30, 14
 _ZH_METRIC_BEFORE = 4
 _EXPECT_REACH = 160
-_DIGIT = re.compile(r"\d")
+_DIGIT = lazy(r"\d")
 # "expects fiscal 2023 revenue of $2.08 billion", "guides 2024 output of 57,000", "aims to
 # deliver 800,000 vehicles": a stated figure for a named metric.
-_STATED = re.compile(
+_STATED = lazy(
     r"\s*(?:to\s+)?(?P<metric>(?:[a-z0-9$'.-]+\s+){0,5}?)(?:(?:of|at|to|around|about)\s+)?"
     r"(?:about\s+|up to\s+|roughly\s+|nearly\s+|some\s+)?[$€£¥\d]"
 )

@@ -10,24 +10,25 @@ from decimal import Decimal
 from functools import lru_cache
 
 from services.classifier.evidence import Hit, covered, spans
+from services.classifier.lazyregex import lazy
 from services.classifier.lexicon import Lexicon
 from services.classifier.numbers import Amount, find_amounts
 from services.core.cjk import CLAUSE_BREAKS, ENUMERATION
 
-_EN_END = re.compile(
+_EN_END = lazy(
     r";|\s[-—\u2013]\s|\b(?:but|while|whereas|after|as|amid|although|thanks to|due to|following|"
     r"because|citing|on the back of)\b"
 )
-_ZH_END = re.compile(f"[{CLAUSE_BREAKS}{ENUMERATION}]")
+_ZH_END = lazy(f"[{CLAUSE_BREAKS}{ENUMERATION}]")
 # A comma ends the clause unless a figure or its role word follows ("..., down from $2.1 billion").
-_COMMA_END = re.compile(
+_COMMA_END = lazy(
     r",\s+(?!(?:up|down|from|to|compared|versus|vs\.?|or|a|an|its|which|implying|with|now|"
     r"expecting|seeing)\b|[$€£¥\d])"
 )
-_LOSS = re.compile(r"loss|亏损")
-_GROWTH = re.compile(r"growth|增速|增长")
-_SINCE = re.compile(r"(?:since|from|until|through|before|after)\s+$")
-_FY = re.compile(r"\bfy\s?'?((?:19|20)?\d\d)\b")
+_LOSS = lazy(r"loss|亏损")
+_GROWTH = lazy(r"growth|增速|增长")
+_SINCE = lazy(r"(?:since|from|until|through|before|after)\s+$")
+_FY = lazy(r"\bfy\s?'?((?:19|20)?\d\d)\b")
 _BEFORE = 60
 _METRIC_LEFT, _METRIC_RIGHT = 60, 40
 _SCALE_INHERIT = 1000

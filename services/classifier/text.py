@@ -11,27 +11,28 @@ from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
 
+from services.classifier.lazyregex import lazy
 from services.classifier.lexicon import PageLex
 from services.core.cjk import IDEOGRAPH
 
 # Curly quotes and odd spaces to ASCII, one character for one so offsets stay aligned.
 _FOLD = {"\u2019": "'", "\u2018": "'", "“": '"', "”": '"', "\u00a0": " ", "\u3000": " "}
-_FOLD_RE = re.compile("[" + "".join(_FOLD) + "]")
+_FOLD_RE = lazy("[" + "".join(_FOLD) + "]")
 _CJK = IDEOGRAPH
 _NOT_LETTER = bytes(c for c in range(128) if not chr(c).isalpha())  # all ASCII but A-Z, a-z
 # A sentence ends at . ! ? (then space and a capital, digit or quote), at the Chinese full
 # stop and the full-width ! and ? in Chinese.
-_EN_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
-_ZH_END = re.compile(r"(?<=[。\uff01\uff1f!?])[”\"'」』)\uff09]?")
-_ABBREV = re.compile(
+_EN_END = lazy(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
+_ZH_END = lazy(r"(?<=[。\uff01\uff1f!?])[”\"'」』)\uff09]?")
+_ABBREV = lazy(
     r"(?:\b(?:mr|mrs|ms|dr|st|jr|sr|inc|corp|co|ltd|no|vs|gov|sen|rep|gen|lt|col|capt|prof|ft|mt|"
     r"approx|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|est|fig|dept|univ|ave|blvd)"
     r"|\b[a-z]|\b(?:[a-z]\.){1,3}[a-z]?)\.$",
     re.IGNORECASE,
 )
 # "FRANKFURT - ", "DETROIT, Nov 4 - ": a dateline is not part of the first sentence.
-_DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}?(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?\s?[-—\u2013]\s")
-_STARTER = re.compile(r"(?:The|It|Its|This|That|A|An|He|She|They|We|But|And|In|On|At|For)\s")
+_DATELINE = lazy(r"^[A-Z][A-Z .,'-]{2,40}?(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?\s?[-—\u2013]\s")
+_STARTER = lazy(r"(?:The|It|Its|This|That|A|An|He|She|They|We|But|And|In|On|At|For)\s")
 _MAX_SENTENCE = 600
 LEAD_CHARS = 600  # the lead: what the first paragraphs of the body say
 _SHORT_LINE = 120  # clutter ("Reporting by ...; editing by ...") is at most this long

@@ -15,15 +15,16 @@ import re
 from collections.abc import Sequence
 
 from services.classifier.config import Company
+from services.classifier.lazyregex import lazy
 from services.classifier.script import simplified
 from services.classifier.text import lower
 
 # Latin letters and digits: "Mercedes-Benz" is "Mercedes", "Benz"; "CSX铁路" is "CSX".
 _LATIN = "A-Za-z0-9\u00c0-\u024f"
-_WORD = re.compile(f"[{_LATIN}]+")
-_LATIN_CHAR = re.compile(f"[{_LATIN}]")
+_WORD = lazy(f"[{_LATIN}]+")
+_LATIN_CHAR = lazy(f"[{_LATIN}]")
 # A model designation right after a maker's name: " 737-800", " A350", " CRJ900", "737".
-_MODEL = re.compile(r"[\s-]?(?:[A-Z]{1,4}[\s-]?)?\d{2,4}(?![\d,])")
+_MODEL = lazy(r"[\s-]?(?:[A-Z]{1,4}[\s-]?)?\d{2,4}(?![\d,])")
 
 
 class Watchlist:
