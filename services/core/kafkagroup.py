@@ -51,7 +51,7 @@ class GroupMember:
 
     async def start(self, partitions: int, stop: asyncio.Event | None = None) -> None:
         """Connect, check the topic has `partitions`, join the group and stay in it."""
-        found = await _partition_count(self._settings, self._topic, stop)
+        found = await partition_count(self._settings, self._topic, stop)
         if found != partitions:
             raise ValueError(
                 f"topic {self._topic} has {found} partitions, expected {partitions}: "
@@ -103,11 +103,13 @@ async def ensure_topic(
         await admin.close()
 
 
-async def _partition_count(settings: KafkaSettings, topic: str, stop: asyncio.Event | None) -> int:
+async def partition_count(
+    settings: KafkaSettings, topic: str, stop: asyncio.Event | None, tries: int = 20
+) -> int:
     """The topic's partitions as the brokers' metadata shows them (0: no such topic)."""
     admin = await admin_client(settings, stop)
     try:
-        for _ in range(20):  # a topic just created may take a moment to show in metadata
+        for _ in range(tries):  # a topic just created may take a moment to show in metadata
             described = await admin.describe_topics([topic])
             found = [len(t["partitions"]) for t in described if t["topic"] == topic]
             if found and found[0]:

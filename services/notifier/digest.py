@@ -121,6 +121,11 @@ class Digests:
         log.info(DIGEST_QUEUED, channel=channel.name, batch=batch, alerts=len(alerts))
         return 1
 
+    def dropped(self, channel: str) -> None:
+        """The worker dropped a digest job (its partitions went elsewhere): the batch stays
+        open, and what is left of it here is offered again."""
+        self._open.discard(channel)
+
     def finished(self, channel: str, job: Job, state: str) -> None:
         """The worker is done with a digest job: drop its batch from the held table."""
         if job.batch is not None:

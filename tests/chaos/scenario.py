@@ -55,7 +55,12 @@ def kafka_for(broker: Broker) -> KafkaSettings:
     tag = f"chaos{uuid.uuid4().hex[:6]}"
     return KafkaSettings(
         bootstrap_servers=broker.bootstrap,
-        topics=Topics(articles=f"{tag}.articles", alerts=f"{tag}.alerts", deadletter=f"{tag}.dl"),
+        topics=Topics(
+            articles=f"{tag}.articles",
+            alerts=f"{tag}.alerts",
+            deadletter=f"{tag}.dl",
+            notifier_state=f"{tag}.state",
+        ),
         groups=Groups(classifier=f"{tag}.classifier", notifier=f"{tag}.notifier"),
         partitions=3,
         enable_idempotence=broker.full_kafka,

@@ -1,0 +1,181 @@
+"""The notifier's state per alerts partition, kept in a compacted changelog topic on Kafka.
+
+Kafka Streams' state-store pattern (docs/notifier.md, "Exactly once"): `notifier.db` is a
+cache. Every row written for alerts partition p (statecapture.py) is published to changelog
+partition p, and the broker's acknowledgement is awaited before what depends on it: the chat
+API call after an `attempting` claim, the offset commit after `delivered` (or held, or
+routed nowhere). When the group hands this replica partition p, `assigned` (awaited by the
+consumer before it fetches any record of p) reads changelog partition p from the cache's
+checkpoint (from the start when the cache is new or lost) into the cache, and settles the
+`attempting` rows it brought with `notifier.on_uncertain`. When p is taken away, `revoked`
+waits for sends of p in progress, publishes what is pending and drops p's held alerts here
+(their new owner sends them in its digests).
+"""
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
+
+import structlog
+
+from services.core.bus import BusError, Change, Changelog
+from services.core.lifecycle import StopSignal
+from services.notifier.delivery import Job
+from services.notifier.deliverylog import ATTEMPTING, FAILED, UNCERTAIN, DeliveryLog
+from services.notifier.statecapture import StateCapture, working_for
+
+log = structlog.get_logger(__name__)
+
+NOTIFIER_STATE_RESTORED = "notifier_state_restored"
+NOTIFIER_STATE_PUBLISH_FAILED = "notifier_state_publish_failed"
+NOTIFIER_STATE_HANDED_OVER = "notifier_state_handed_over"
+DELIVERY_UNCERTAIN = "delivery_uncertain"
+_APPLY_EVERY = 500  # restored rows per SQLite transaction
+_RETRY_S = 1.0
+_UNCONFIRMED = "send began on the partition's previous owner and was never confirmed"
+
+Quiesce = Callable[[set[int]], Awaitable[None]]
+
+
+class PartitionState:
+    """Implements `services.core.bus.AssignmentListener` for the notifier's consumer."""
+
+    def __init__(
+        self,
+        changelog: Changelog,
+        deliveries: DeliveryLog,
+        stop: StopSignal,
+        *,
+        resend: bool,
+    ) -> None:
+        self.changelog = changelog
+        self.deliveries = deliveries
+        self.capture = StateCapture(deliveries.connection)
+        self.owned: set[int] = set()
+        self.ready = False  # assigned at least once: held alerts here are ours to send
+        self.quiesce: Quiesce | None = None  # waits for sends of these partitions (the stage)
+        self._stop = stop
+        self._resend = resend
+        self._lock = asyncio.Lock()
+
+    def partitions_of(self, job: Job) -> frozenset[int]:
+        """The alerts partitions a job's rows belong to: its record's, or (a digest) those
+        its alerts were held from."""
+        if job.ticket is not None and job.ticket.record is not None:
+            return frozenset({job.ticket.record.partition})
+        homes = self.capture.homes
+        return frozenset().union(*(homes.get(a.id, frozenset()) for a in job.alerts))
+
+    # the `delivery.Gate` a channel worker asks
+    def scope(self, job: Job) -> AbstractContextManager[None]:
+        """Rows written for `job` go to its partitions."""
+        return working_for(self.partitions_of(job))
+
+    def owns(self, job: Job) -> bool:
+        """True when every partition of `job` is this replica's now."""
+        return self.partitions_of(job) <= self.owned
+
+    async def assigned(self, partitions: set[int]) -> None:
+        """Restore each partition's state before any of its records is handled."""
+        for p in sorted(partitions):
+            await self._restore(p)
+        self.owned = set(partitions)
+        self.ready = True
+        self._drop_held(self.capture.partitions_held() - self.owned)  # not ours (any more)
+        await self.sync()  # the settled `attempting` rows
+
+    async def revoked(self, partitions: set[int]) -> None:
+        """Hand the partitions over: sends in progress finish, what is written is published."""
+        self.owned -= partitions
+        if self.quiesce is not None:
+            await self.quiesce(partitions)
+        await self.sync()
+        self._drop_held(partitions)
+
+    def _drop_held(self, partitions: set[int]) -> None:
+        """Forget here the alerts held for `partitions`: their owner sends them in its
+        digests. Such a partition is restored in full if it comes back (not from the
+        checkpoint, which is past the held rows)."""
+        affected = partitions & self.capture.partitions_held()
+        dropped = self.capture.drop_held(affected)
+        if not dropped:
+            return
+        for p in affected:
+            self.capture.set_checkpoint(p, None)
+        log.info(NOTIFIER_STATE_HANDED_OVER, partitions=sorted(partitions), held_dropped=dropped)
+
+    async def _restore(self, partition: int) -> None:
+        start = self.capture.checkpoint(partition) or 0
+        began = time.monotonic()
+        rows, end = 0, start
+        batch: list[Change] = []
+        attempting: list[tuple[str, str]] = []
+        async for offset, change in self.changelog.read(partition, start):
+            batch.append(change)
+            end = offset + 1
+            if len(batch) >= _APPLY_EVERY:
+                attempting += self.capture.apply(partition, batch)
+                rows += len(batch)
+                batch = []
+        attempting += self.capture.apply(partition, batch)
+        rows += len(batch)
+        self.capture.set_checkpoint(partition, end)
+        settled = self._settle(partition, attempting)
+        log.info(
+            NOTIFIER_STATE_RESTORED,
+            partition=partition,
+            from_offset=start,
+            to_offset=end,
+            rows=rows,
+            uncertain=settled,
+            seconds=round(time.monotonic() - began, 3),
+        )
+
+    def _settle(self, partition: int, pairs: list[tuple[str, str]]) -> int:
+        """`attempting` rows restored from another owner: its send was never confirmed."""
+        settled = 0
+        conn = self.deliveries.connection
+        state = FAILED if self._resend else UNCERTAIN
+        with working_for({partition}):
+            for alert_id, channel in dict.fromkeys(pairs):
+                cur = conn.execute(  # not our own claim: that send is still ours to finish
+                    "UPDATE deliveries SET state = ?, reason = ? WHERE alert_id = ? AND "
+                    "channel = ? AND state = ? AND owner != ?",
+                    (state, _UNCONFIRMED, alert_id, channel, ATTEMPTING, self.deliveries.owner),
+                )
+                if cur.rowcount == 0:
+                    continue
+                settled += 1
+                log.warning(
+                    DELIVERY_UNCERTAIN,
+                    alert_id=alert_id,
+                    channel=channel,
+                    policy="resend" if self._resend else "skip",
+                    partition=partition,
+                )
+        return settled
+
+    async def sync(self) -> bool:
+        """Publish every row written so far and wait for the broker; False when stopping
+        before it could (the caller then does not act on those rows)."""
+        async with self._lock:
+            while self.capture.pending:
+                for p, changes in self.capture.take().items():
+                    end = await self._write(p, changes)
+                    if end is None:
+                        self.capture.pending.setdefault(p, [])[:0] = changes  # kept, in order
+                        return False
+                    if p in self.owned:
+                        self.capture.set_checkpoint(p, end)
+                self.capture.save_homes()
+        return True
+
+    async def _write(self, partition: int, changes: list[Change]) -> int | None:
+        while True:
+            try:
+                return await self.changelog.write(partition, changes)
+            except BusError as exc:
+                log.warning(NOTIFIER_STATE_PUBLISH_FAILED, partition=partition, error=str(exc))
+                if self._stop.stopping or await self._stop.wait(_RETRY_S):
+                    return None
