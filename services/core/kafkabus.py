@@ -120,10 +120,8 @@ class KafkaBus(Startable):
 
     async def changelog(self, topic: str, like: str, retention_s: float) -> KafkaChangelog:
         """The compacted changelog `topic`, partitioned like `like` (created if missing)."""
-        if self._producer is None:
-            raise RuntimeError("KafkaBus used before start()")
-        changelog = KafkaChangelog(self._settings, self._producer, topic, self._stop)
-        await changelog.create(like, retention_s)
+        changelog = KafkaChangelog(self._settings, topic, self._stop)
+        await changelog.start(like, retention_s)
         return changelog
 
     async def group_member(

@@ -16,7 +16,7 @@ from aiokafka.admin import NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
 from services.core.bus import BusError, Change
-from services.core.kafkaconnect import admin_client, client_options, started
+from services.core.kafkaconnect import admin_client, bounded, client_options, started
 from services.core.kafkagroup import partition_count
 from services.core.settings import KafkaSettings
 
@@ -35,24 +35,34 @@ def topic_configs(retention_s: float) -> dict[str, str]:
 
 
 class KafkaChangelog:
-    """Implements `services.core.bus.Changelog` with the bus's producer (acks=all,
-    idempotent where configured) and one group-less reader."""
+    """Implements `services.core.bus.Changelog` with its own producer (acks=all, idempotent
+    where configured, no linger: a writer waits for each ack) and one group-less reader."""
 
     def __init__(
-        self,
-        settings: KafkaSettings,
-        producer: AIOKafkaProducer,
-        topic: str,
-        stop: asyncio.Event | None = None,
+        self, settings: KafkaSettings, topic: str, stop: asyncio.Event | None = None
     ) -> None:
         self._settings = settings
-        self._producer = producer
+        self._producer: AIOKafkaProducer | None = None
         self._topic = topic
         self._stop = stop
         self._reader: AIOKafkaConsumer | None = None
 
-    async def create(self, like: str, retention_s: float) -> None:
-        """Check (or create, where `create_topics`) the topic with `like`'s partition count."""
+    async def start(self, like: str, retention_s: float) -> None:
+        """Check (or create, where `create_topics`) the topic with `like`'s partition count,
+        and start the producer."""
+        await self._create(like, retention_s)
+        self._producer = await started(
+            self._settings,
+            lambda: AIOKafkaProducer(
+                **client_options(self._settings),
+                acks="all",
+                enable_idempotence=self._settings.enable_idempotence,
+                linger_ms=0,
+            ),
+            self._stop,
+        )
+
+    async def _create(self, like: str, retention_s: float) -> None:
         wanted = await partition_count(self._settings, like, self._stop)
         if wanted == 0:
             raise BusError(f"topic {like} does not exist: its changelog cannot be sized")
@@ -75,6 +85,8 @@ class KafkaChangelog:
 
     async def write(self, partition: int, changes: Sequence[Change]) -> int:
         """Append in order (one producer, one partition); return after every ack."""
+        if self._producer is None:
+            raise RuntimeError("KafkaChangelog used before start()")
         try:
             futures = [
                 await self._producer.send(self._topic, c.value, key=c.key, partition=partition)
@@ -86,7 +98,15 @@ class KafkaChangelog:
         return int(acked[-1].offset) + 1 if acked else -1
 
     async def read(self, partition: int, start: int) -> AsyncIterator[tuple[int, Change]]:
-        """Every change from `start` to the end offset as it was when the read began."""
+        """Every change from `start` to the end offset as it was when the read began;
+        `BusError` when the broker does not answer (the caller reads again)."""
+        try:
+            async for item in self._read(partition, start):
+                yield item
+        except KafkaError as exc:
+            raise BusError(f"could not read changelog {self._topic}: {exc!r}") from exc
+
+    async def _read(self, partition: int, start: int) -> AsyncIterator[tuple[int, Change]]:
         reader = await self._started_reader()
         tp = TopicPartition(self._topic, partition)
         reader.assign([tp])
@@ -116,7 +136,10 @@ class KafkaChangelog:
         return self._reader
 
     async def close(self) -> None:
-        """Stop the reader (the producer is the bus's)."""
+        """Flush and stop the producer, stop the reader."""
+        if self._producer is not None:
+            await bounded(self._producer.stop(), self._settings.close_timeout_s, "changelog")
+            self._producer = None
         if self._reader is not None:
             with contextlib.suppress(KafkaError):
                 await self._reader.stop()

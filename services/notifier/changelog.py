@@ -29,6 +29,7 @@ log = structlog.get_logger(__name__)
 
 NOTIFIER_STATE_RESTORED = "notifier_state_restored"
 NOTIFIER_STATE_PUBLISH_FAILED = "notifier_state_publish_failed"
+NOTIFIER_STATE_RESTORE_FAILED = "notifier_state_restore_failed"
 NOTIFIER_STATE_HANDED_OVER = "notifier_state_handed_over"
 DELIVERY_UNCERTAIN = "delivery_uncertain"
 _APPLY_EVERY = 500  # restored rows per SQLite transaction
@@ -79,7 +80,14 @@ class PartitionState:
     async def assigned(self, partitions: set[int]) -> None:
         """Restore each partition's state before any of its records is handled."""
         for p in sorted(partitions):
-            await self._restore(p)
+            while True:
+                try:
+                    await self._restore(p)
+                    break
+                except BusError as exc:  # the broker did not answer: try again
+                    log.warning(NOTIFIER_STATE_RESTORE_FAILED, partition=p, error=repr(exc))
+                    if await self._stop.wait(_RETRY_S):
+                        return  # stopping: not ours to handle, its records stay unread
         self.owned = set(partitions)
         self.ready = True
         self._drop_held(self.capture.partitions_held() - self.owned)  # not ours (any more)
