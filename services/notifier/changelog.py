@@ -19,8 +19,9 @@ from contextlib import AbstractContextManager
 
 import structlog
 
-from services.core.bus import BusError, Change, Changelog
+from services.core.bus import Bus, BusError, Change, Changelog
 from services.core.lifecycle import StopSignal
+from services.notifier.config import Settings
 from services.notifier.delivery import Job
 from services.notifier.deliverylog import ATTEMPTING, FAILED, UNCERTAIN, DeliveryLog
 from services.notifier.statecapture import StateCapture, working_for
@@ -113,6 +114,17 @@ class PartitionState:
             self.capture.set_checkpoint(p, None)
         log.info(NOTIFIER_STATE_HANDED_OVER, partitions=sorted(partitions), held_dropped=dropped)
 
+    async def sends_finished(
+        self, sending: Callable[[], list[Job | None]], partitions: set[int], *, bound: float
+    ) -> None:
+        """Wait until none of `sending()` (the jobs being sent) is for `partitions`, or
+        `bound` seconds (its claim is in the changelog: the next owner settles it)."""
+        deadline = asyncio.get_running_loop().time() + bound
+        while any(j is not None and self.partitions_of(j) & partitions for j in sending()):
+            if asyncio.get_running_loop().time() > deadline:
+                return
+            await asyncio.sleep(0.02)
+
     async def _restore(self, partition: int) -> None:
         start = self.capture.checkpoint(partition) or 0
         began = time.monotonic()
@@ -187,3 +199,20 @@ class PartitionState:
                 log.warning(NOTIFIER_STATE_PUBLISH_FAILED, partition=partition, error=str(exc))
                 if self._stop.stopping or await self._stop.wait(_RETRY_S):
                     return None
+
+
+async def partition_state(
+    settings: Settings, bus: Bus, deliveries: DeliveryLog, stop: StopSignal
+) -> PartitionState | None:
+    """The state per alerts partition in the changelog topic (Kafka), or None (the embedded
+    bus, or `notifier.changelog: false`): the local file alone."""
+    if not settings.notifier.changelog:
+        return None
+    topics = settings.kafka.topics
+    changelog = await bus.changelog(
+        topics.notifier_state, topics.alerts, settings.notifier.log_retention
+    )
+    if changelog is None:
+        return None
+    resend = settings.notifier.on_uncertain == "resend"
+    return PartitionState(changelog, deliveries, stop, resend=resend)

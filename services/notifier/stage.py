@@ -21,7 +21,7 @@ from services.core.consume import consume
 from services.core.lifecycle import StopSignal
 from services.core.logging import per_item
 from services.events.rules import load_rules
-from services.notifier.changelog import PartitionState
+from services.notifier.changelog import PartitionState, partition_state
 from services.notifier.channels import Channel, ChannelError, build
 from services.notifier.channels import close as close_channels
 from services.notifier.config import Settings
@@ -79,7 +79,7 @@ async def run(settings: Settings, bus: Bus, stop: StopSignal, *, out: TextIO | N
         settings.state_dir / "notifier.db", retention=settings.notifier.log_retention
     )
     try:
-        state = await _partition_state(settings, bus, deliveries, stop)
+        state = await partition_state(settings, bus, deliveries, stop)
         consumer = await bus.consumer(topics, group, state)
         log.info(NOTIFIER_STARTED, channels=[c.name for c in channels], changelog=bool(state))
         try:
@@ -94,22 +94,6 @@ async def run(settings: Settings, bus: Bus, stop: StopSignal, *, out: TextIO | N
             log.info(NOTIFIER_STOPPED)
     finally:
         deliveries.close()
-
-
-async def _partition_state(
-    settings: Settings, bus: Bus, deliveries: DeliveryLog, stop: StopSignal
-) -> PartitionState | None:
-    """The state per alerts partition in the changelog topic (Kafka), or None (embedded)."""
-    if not settings.notifier.changelog:
-        return None
-    topics = settings.kafka.topics
-    changelog = await bus.changelog(
-        topics.notifier_state, topics.alerts, settings.notifier.log_retention
-    )
-    if changelog is None:
-        return None
-    resend = settings.notifier.on_uncertain == "resend"
-    return PartitionState(changelog, deliveries, stop, resend=resend)
 
 
 async def _consume(
@@ -241,18 +225,14 @@ class _Stage:
         return self.state is None or self.state.ready
 
     async def _quiesce(self, partitions: set[int]) -> None:
-        """Wait (bounded) until no send of these partitions is in progress: a partition's
-        next owner restores it once we have let go, so a send must not outlive that."""
+        """A partition's next owner restores it once we let go: no send of it may outlive
+        that (bounded; a send still going then is settled by `on_uncertain` there)."""
         assert self.state is not None
-        bound = self.settings.notifier.request_timeout + 5.0
-        deadline = asyncio.get_running_loop().time() + bound
-        while any(
-            w.sending is not None and self.state.partitions_of(w.sending) & partitions
-            for w in self.workers.values()
-        ):
-            if asyncio.get_running_loop().time() > deadline:
-                return  # its `attempting` claim is in the changelog: settled as uncertain
-            await asyncio.sleep(0.02)
+        await self.state.sends_finished(
+            lambda: [w.sending for w in self.workers.values()],
+            partitions,
+            bound=self.settings.notifier.request_timeout + 5.0,
+        )
 
     async def _handle(self, record: Record) -> None:
         async def route_alert(alert: Alert) -> None:
