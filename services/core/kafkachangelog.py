@@ -66,17 +66,17 @@ class KafkaChangelog:
         wanted = await partition_count(self._settings, like, self._stop)
         if wanted == 0:
             raise BusError(f"topic {like} does not exist: its changelog cannot be sized")
-        found = await partition_count(self._settings, self._topic, self._stop, tries=1)
-        if found == 0 and self._settings.create_topics:
-            admin = await admin_client(self._settings, self._stop)
-            try:
+        admin = await admin_client(self._settings, self._stop)
+        try:
+            missing = self._topic not in set(await admin.list_topics())
+            if missing and self._settings.create_topics:
                 topic = NewTopic(self._topic, wanted, 1, topic_configs=topic_configs(retention_s))
                 with contextlib.suppress(TopicAlreadyExistsError):  # another replica was first
                     await admin.create_topics([topic])
                     log.info(KAFKA_CHANGELOG_CREATED, topic=self._topic, partitions=wanted)
-            finally:
-                await admin.close()
-            found = await partition_count(self._settings, self._topic, self._stop)
+        finally:
+            await admin.close()
+        found = await partition_count(self._settings, self._topic, self._stop)
         if found != wanted:
             raise BusError(
                 f"changelog topic {self._topic} has {found} partitions, {like} has {wanted}: "

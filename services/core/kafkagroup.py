@@ -103,13 +103,11 @@ async def ensure_topic(
         await admin.close()
 
 
-async def partition_count(
-    settings: KafkaSettings, topic: str, stop: asyncio.Event | None, tries: int = 20
-) -> int:
+async def partition_count(settings: KafkaSettings, topic: str, stop: asyncio.Event | None) -> int:
     """The topic's partitions as the brokers' metadata shows them (0: no such topic)."""
     admin = await admin_client(settings, stop)
     try:
-        for _ in range(tries):  # a topic just created may take a moment to show in metadata
+        for _ in range(20):  # a topic just created may take a moment to show in metadata
             described = await admin.describe_topics([topic])
             found = [len(t["partitions"]) for t in described if t["topic"] == topic]
             if found and found[0]:

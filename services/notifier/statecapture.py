@@ -145,7 +145,7 @@ class StateCapture:
     def apply(self, partition: int, changes: Iterable[Change]) -> list[tuple[str, str]]:
         """Write restored rows (not captured again); returns the (alert, channel) pairs that
         arrived as `attempting`, for the caller to settle."""
-        attempting: list[tuple[str, str]] = []
+        states: dict[tuple[str, str], str | None] = {}  # the last state of each pair
         self.muted = True
         try:
             with transaction(self._conn):
@@ -158,12 +158,12 @@ class StateCapture:
                     self._write(table, pk, key, row)
                     if table == "held":
                         self._home(str(key[1]), partition, row is not None)
-                    if table == "deliveries" and row and row.get("state") == "attempting":
-                        attempting.append((str(key[0]), str(key[1])))
+                    if table == "deliveries":
+                        states[str(key[0]), str(key[1])] = row and row.get("state")
         finally:
             self.muted = False
         self.save_homes()
-        return attempting
+        return [pair for pair, state in states.items() if state == "attempting"]
 
     def _write(self, table: str, pk: tuple[str, ...], key: list[Any], row: Any) -> None:
         if row is None:
