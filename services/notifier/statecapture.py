@@ -103,9 +103,10 @@ class StateCapture:
             self.pending.setdefault(p, []).append(change)
 
     def take(self) -> dict[int, list[Change]]:
-        """What was collected since the last take."""
+        """What was collected since the last take: per partition, the last change of each
+        row (compaction keeps no more; an insert then an update is one record)."""
         out, self.pending = self.pending, {}
-        return out
+        return {p: list({c.key: c for c in changes}.values()) for p, changes in out.items()}
 
     def save_homes(self) -> None:
         """Keep the held alerts' partitions in the file (for a restart with this cache)."""
