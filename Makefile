@@ -27,6 +27,7 @@ bench:
 	$(BIN)/python benchmarks/bench_poller.py
 	$(BIN)/python benchmarks/bench_notifier.py
 	$(BIN)/python benchmarks/bench_events.py
+	$(BIN)/python benchmarks/bench_events_pipeline.py
 
 schemas:
 	$(BIN)/python -m schemas.generate

@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from services import __version__
 from services.app.settings import Settings, load_settings
@@ -119,14 +120,32 @@ def cmd_classify(args: argparse.Namespace) -> int:
     return EXIT_FAILED if bad else EXIT_OK
 
 
+def _notifier_state(state_dir: Path, what: str) -> Path | None:
+    """The notifier's state file, or None (said on stdout) when no notifier has written one
+    there yet: a read-only command must not create it (a mistyped `state_dir` would then
+    look like an empty, healthy history)."""
+    path = state_dir / "notifier.db"
+    if path.is_file():
+        return path
+    print(f"no {what}: no notifier state at {path} (has the notifier run with this state_dir?)")
+    return None
+
+
 def cmd_events(args: argparse.Namespace) -> int:
     """Recent events with their reports, sources and deliveries (the notifier's state)."""
     from services.core.durations import parse_seconds  # noqa: PLC0415
     from services.events.listing import format_events  # noqa: PLC0415
     from services.notifier.deliverylog import DeliveryLog  # noqa: PLC0415
 
-    since = float(parse_seconds(args.since))  # type: ignore[arg-type]
-    log = DeliveryLog(_settings(args).state_dir / "notifier.db")
+    try:
+        since = float(parse_seconds(args.since))  # type: ignore[arg-type]
+    except ValueError as exc:
+        print(f"redflag events: --since: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    path = _notifier_state(_settings(args).state_dir, "events")
+    if path is None:
+        return EXIT_OK
+    log = DeliveryLog(path)
     try:
         events = log.recent_events(time.time() - since, args.company, args.type)
     finally:
@@ -145,6 +164,8 @@ def cmd_deadletter(args: argparse.Namespace) -> int:
         print(f"redflag deadletter: --since: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     settings = _settings(args)
+    if _notifier_state(settings.state_dir, "dead-lettered deliveries") is None:
+        return EXIT_OK
     if args.action == "list":
         rows = deadletters.list_dead(settings, args.channel, since, args.alert_ids)
         print("\n".join(deadletters.format_dead(rows)) if rows else "no dead-lettered deliveries")
@@ -162,9 +183,10 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     try:
-        articles = asyncio.run(fetch_articles(args.url, settings))
+        articles = asyncio.run(fetch_articles(args.url, settings, allow_private=args.allow_private))
     except FeedError as exc:
-        print(f"redflag fetch: {args.url}: {exc}", file=sys.stderr)
+        why = str(exc).replace("`allow_private: true`", "`allow_private: true` or --allow-private")
+        print(f"redflag fetch: {args.url}: {why}", file=sys.stderr)
         return EXIT_FAILED
     for article in articles:
         sys.stdout.write(article.model_dump_json() + "\n")
@@ -266,8 +288,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("alert_ids", nargs="*", metavar="ALERT_ID", help="only these alerts")
     p.add_argument("--channel", help="only this channel")
     p.add_argument("--since", help="only dead-lettered within, e.g. 2h, 1d")
-    add("fetch", cmd_fetch, "fetch one feed and print its articles as JSON lines").add_argument(
-        "url", help="http(s)://, file:// URL or a path"
+    p = add("fetch", cmd_fetch, "fetch one feed and print its articles as JSON lines")
+    p.add_argument("url", help="http(s)://, file:// URL or a path")
+    p.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="fetch from a private, loopback or link-local address (an intranet feed)",
     )
     add("check-config", cmd_check_config, "validate the config and list every problem")
     add("feeds", cmd_feeds, "list feeds with their polling health")

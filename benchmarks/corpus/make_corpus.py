@@ -19,6 +19,8 @@ from events import ANALYST, CRASHES, GUIDANCE, HELD_OUT, RECALLS
 from extras import extra_items
 from negatives import NEGATIVES
 from numerals import en_count, zh_count
+from wire import wire_items
+from wire_held import wire_held_items
 
 OUT = Path(__file__).parent
 HK, TW = opencc.OpenCC("s2hk"), opencc.OpenCC("s2twp")
@@ -701,6 +703,8 @@ def build() -> tuple[list[Item], list[Item]]:
             items = make(row, i, is_held) if make else row(is_held)
             (held if is_held else dev).extend(items)
     dev.extend(extra_items())  # dev-only kinds: growth guidance, totals, non-count figures
+    dev.extend(wire_items())  # dev-only kinds, round two: wire shorthand, near-misses
+    held.extend(wire_held_items())  # held-out, round two: scored, never tuned on
     _hant_labels(dev)
     _hant_labels(held)
     for prefix, items in (("cd", dev), ("ch", held)):

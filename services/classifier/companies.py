@@ -188,7 +188,11 @@ def _clean_run(raw: str) -> str:
 def strip_leading(run: Run, names: Names, lex: CompanyLex) -> str:
     """Drop leading stop words (and plain words opening a sentence): "The FDA" -> "FDA"."""
     tokens = run.name.split()
-    while len(tokens) > 1 and (
+    while (
+        len(tokens) > 1
+        # "Taiwan Railway", "China Airlines": a place before a bare suffix is part of the name
+        and not (len(tokens) == 2 and lex.org_suffix.fullmatch(tokens[1].lower()))
+    ) and (
         lex.not_company.fullmatch(tokens[0].lower())
         or lex.modifiers.fullmatch(tokens[0].lower())
         or (run.initial and tokens[0].lower() in names.lower_words)

@@ -17,11 +17,12 @@ from typing import Protocol
 from schemas.alert import Event, EventType, Facts
 from services.classifier.background import background
 from services.classifier.clauses import clauses
+from services.classifier.companies import Named
 from services.classifier.config import Company
 from services.classifier.crash import crash_hit
 from services.classifier.evidence import Hit
 from services.classifier.lexicon import LEXICON_DIR, Lexicon, PageLex, load_lexicons
-from services.classifier.naming import name_event
+from services.classifier.naming import cargo, name_event
 from services.classifier.recall import recall_hit, scope_units
 from services.classifier.screen import Screen
 from services.classifier.script import simplified
@@ -130,8 +131,9 @@ def classify(article: Text, rules: Rules) -> list[Event]:
                     compound.append((s, lex, hit.type))
     _scope(hits["recall"], read, by_script)
     events = []
+    headline = next((s for s in read if s.zone == Zone.TITLE), None)
     for kind in TYPES:
-        event = _event(kind, hits[kind], rules, by_script, whole)
+        event = _event(kind, hits[kind], rules, by_script, whole, headline=headline)
         if event is not None:
             events.append(event)
     if events:
@@ -150,9 +152,12 @@ def _maker_events(crashes: list[Hit], events: list[Event], rules: Rules) -> list
         if hit.strength < MIN_CONFIDENCE * 0.8:
             break
         text = hit.sentence.text
+        lex = rules.by_script[hit.sentence.cjk]
         for at, company in rules.watchlist.find(text):
             taken = {e.company for e in events if e.type == "crash"}
             if company.company in taken or not rules.watchlist.makes(text, at):
+                continue
+            if cargo(hit.sentence.low, at, lex):
                 continue
             return [
                 crash.model_copy(
@@ -219,7 +224,13 @@ def _clause_events(
 
 
 def _event(
-    kind: EventType, hits: list[Hit], rules: Rules, by_script: dict[bool, Lexicon], article: str
+    kind: EventType,
+    hits: list[Hit],
+    rules: Rules,
+    by_script: dict[bool, Lexicon],
+    article: str,
+    *,
+    headline: Sentence | None = None,
 ) -> Event | None:
     ranked = sorted(hits, key=lambda h: (-h.strength, h.sentence.index))
     if not ranked or ranked[0].strength < MIN_CONFIDENCE:
@@ -230,6 +241,8 @@ def _event(
     if best.role == "price_target":
         strong = [h for h in strong if h.role == "price_target"] or strong
     named = name_event(strong, rules.watchlist, by_script, article)
+    if kind != "crash" and not (named and named.on_watchlist):
+        named = _headline_company(kind, headline, strong, rules, by_script, named=named)
     return Event(
         type=kind,
         confidence=round(confidence, 3),
@@ -239,6 +252,30 @@ def _event(
         evidence=_evidence(best),
         on_watchlist=bool(named and named.on_watchlist),
     )
+
+
+def _headline_company(
+    kind: EventType,
+    headline: Sentence | None,
+    hits: list[Hit],
+    rules: Rules,
+    by_script: dict[bool, Lexicon],
+    *,
+    named: Named | None,
+) -> Named | None:
+    """The company the headline names, when the event is told below it without a watched one:
+    "Ford halts Mach-E deliveries" + "The recall covers about 49,000 of the SUVs". A watched
+    company there wins; else, when the event named none, the headline's subject."""
+    if headline is None or any(h.sentence.zone == Zone.TITLE for h in hits):
+        return named
+    found = rules.watchlist.find(headline.text)
+    if found:
+        company = found[0][1]
+        return Named(company.company, company.tickers, True)
+    if named is not None:
+        return named
+    end = (len(headline.text), len(headline.text))  # every name stands before this "verb"
+    return name_event([Hit(kind, 0.0, headline, end, kind)], rules.watchlist, by_script)
 
 
 def _facts(kind: EventType, hits: list[Hit]) -> Facts:

@@ -69,6 +69,7 @@ class CrashLex:
     people: Pattern
     fatalities: tuple[Pattern, ...]
     injuries: tuple[Pattern, ...]
+    cargo: Pattern  # "carrying", "载有": what follows is the load, not the operator or maker
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +111,7 @@ class CompanyLex:
     modifiers: Pattern
     place_words: Pattern  # a word that makes a name a place: "lake", "county", "airport"
     person_before: Pattern  # ends right before a person's name: "analyst ", "ceo "
+    role_before: Pattern  # ends right before the company a brand belongs to: "Jif maker "
     move_before: Pattern  # ends right before a rated stock: "upgrades ", "raises "
     clause_opening: Pattern  # (Chinese) words opening a clause before its subject: 近日, 据悉
     subject_end: Pattern  # (Chinese) words that end a subject: 向, 将, 宣布, 的
@@ -320,6 +322,7 @@ def _companies(r: _Reader) -> CompanyLex:
         modifiers=r.words("companies.modifiers"),
         place_words=r.words("companies.place_words"),
         person_before=_ending(r, "companies.person_before", r"\s+$"),
+        role_before=_ending(r, "companies.role_before", r"\s+$"),
         move_before=_ending(r, "companies.move_before", r"\w*\s+$"),
         clause_opening=_opening(r, "companies.clause_opening"),
         subject_end=_never_if_empty(r, "companies.subject_end"),
@@ -412,6 +415,7 @@ def _compile(path: Path) -> Lexicon:
             people=r.words("crash.people"),
             fatalities=r.templates("crash.fatalities", num=num, person=person),
             injuries=r.templates("crash.injuries", num=num, person=person),
+            cargo=r.words("crash.cargo"),
         ),
         target=TargetLex(
             nouns=r.words("target_change.nouns"),

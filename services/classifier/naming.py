@@ -44,6 +44,9 @@ SUFFIX_BONUS, TITLE_BONUS, LATER_PENALTY = 1.5, 0.5, 0.25
 REPEAT_BONUS, MAX_REPEATS = 0.15, 4
 _OFTEN, _PAGE_CHARS = 3, 20_000
 _REACH = 50
+_CARGO_REACH = 25  # "laden with Mercedes and BMW cars": the names after it
+_NEXT_TO = 3  # a name right before the accident word
+_CRAFT_NAME = re.compile(r"(?:\s+[A-Z][\w.-]*){1,4}\s*")  # "Ever Given", "Costa Concordia"
 _EN_CLAUSE = re.compile(r"[;:]|\s[-—\u2013]\s|\b(?:as|after|while|but|amid|when)\s")
 # Between a subject and its verb: auxiliaries, adverbs, an appositive, "'s ... unit".
 _APPOSITIVE = re.compile(
@@ -152,14 +155,21 @@ def _watched(hit: Hit, watchlist: Watchlist, lex: Lexicon, *, makers: bool = Fal
         others = [c for p, c in mentions if not lex.target.brokers.match(low, p)]
         pick = (inside or others or [mentions[0][1]])[0]
     else:
+        if hit.type == "crash":  # the load of what crashed is no party to it
+            mentions = [(p, c) for p, c in mentions if not cargo(low, p, lex)]
         if hit.type == "crash" and not makers:  # a craft's maker is a second event
             mentions = [(p, c) for p, c in mentions if not watchlist.makes(hit.sentence.text, p)]
-            if not mentions:
-                return None
+        if not mentions:
+            return None
         verb = hit.verb[0] if hit.verb else hit.anchor[0]
         before = [c for p, c in mentions if p < verb]
         pick = before[0] if before else mentions[0][1]
     return Named(pick.company, pick.tickers, True)
+
+
+def cargo(low: str, at: int, lex: Lexicon) -> bool:
+    """The name at `at` is a load ("laden with Mercedes and BMW cars", "载有丰田汽车的")."""
+    return lex.crash.cargo.search(low, max(0, at - _CARGO_REACH), at) is not None
 
 
 def _candidates(hit: Hit, lex: Lexicon, names: Names) -> list[tuple[float, str]]:
@@ -174,6 +184,8 @@ def _candidates(hit: Hit, lex: Lexicon, names: Names) -> list[tuple[float, str]]
             lex.companies.operator_before.search(low[max(0, run.start - 30) : run.start])
         )
         name = _ok(run, lex, names, crash=crash, operated=operated)
+        if crash and cargo(low, run.start, lex):
+            continue  # "laden with Mercedes and BMW cars": the load
         if (
             name
             and crash
@@ -181,6 +193,8 @@ def _candidates(hit: Hit, lex: Lexicon, names: Names) -> list[tuple[float, str]]
             and not names.named_elsewhere(name)
             and names.more
             and not _vehicle_next(low, _name_end(run, name), lex)  # "Amtrak train ..."
+            and not lex.companies.org_suffix.fullmatch(name.lower().split()[-1])
+            and not _possessed(hit, run, name, lex)
         ):
             continue  # "Lithium battery blamed ...": an opening word is a name if named again
         if name:
@@ -190,6 +204,20 @@ def _candidates(hit: Hit, lex: Lexicon, names: Names) -> list[tuple[float, str]]
     if hit.type == "crash":
         return _operator(hit, lex, found)
     return _subject(hit, lex, found)
+
+
+def _possessed(hit: Hit, run: Run, name: str, lex: Lexicon) -> bool:
+    """A crash told of "X's <Name>" right before its accident word: X owns the named craft."""
+    if run.possessive:  # "Evergreen's Ever Given runs aground", "Renfe's Alvia train"
+        craft = _CRAFT_NAME.match(hit.sentence.text, run.end)
+        return bool(
+            craft
+            and (
+                craft.end() == hit.anchor[0]
+                or lex.crash.vehicles.match(hit.sentence.low, craft.end()) is not None
+            )
+        )
+    return "'s " in name and 0 <= hit.anchor[0] - _name_end(run, name) <= _NEXT_TO
 
 
 def _name_end(run: Run, name: str) -> int:
@@ -242,6 +270,8 @@ def _subject(hit: Hit, lex: Lexicon, found: list[tuple[Run, str]]) -> list[tuple
     for run, name in found:
         if operator.search(low[max(0, run.start - 30) : run.start]):
             out.append((OPERATOR, name))
+        elif run.start < verb and lex.companies.role_before.search(low, 0, run.start):
+            out.append((SUBJECT + TITLE_BONUS, name))  # "Jif maker J.M. Smucker pulls ..."
         elif run.start < verb and speaks.match(low, run.end):
             out.append((SUBJECT, name))
         elif run.start < verb:
@@ -301,6 +331,10 @@ def _operator(hit: Hit, lex: Lexicon, found: list[tuple[Run, str]]) -> list[tupl
             out.append((MODIFIER, name))
         elif _LISTED.match(low, run.end):
             out.append((VEHICLE_NAME, name))
+        elif suffix:  # "Taiwan Railway express ...": a name with an organisation's suffix
+            out.append((MENTION + suffix, name))
+        elif _possessed(hit, run, name, lex):  # "Evergreen's Ever Given runs aground"
+            out.append((OPERATOR, name.split("'s ")[0]))
     return out
 
 
@@ -354,4 +388,7 @@ def _zh_candidates(hit: Hit, lex: Lexicon) -> list[tuple[float, str]]:
         if name:
             out.append((MENTION, name))
     out.extend((MODIFIER, name) for name in zh_brand(text, lex))  # "一辆理想L9 ... 相撞"
-    return out
+    loads = "".join(
+        text[m.start() : text.find("的", m.end())] for m in lex.crash.cargo.finditer(text)
+    )
+    return [(score, name) for score, name in out if name not in loads]  # "载有丰田汽车的货轮"

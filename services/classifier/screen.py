@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from services.classifier.lexicon import Lexicon, LexiconError
-from services.classifier.wordforms import forms
+from services.classifier.wordforms import forms, trie_pattern
 
 KINDS = ("recall", "crash", "target_change")
 WINDOW = 30  # words each side of a screen word where its context may stand
@@ -97,11 +97,13 @@ class Screen:
         self.cjk = re.compile("|".join(map(re.escape, ordered))) if ordered else None
         self._keys = frozenset(self.words)
         self._phrase_words = frozenset(p.rsplit(" ", 1)[-1] for p in self.phrases)
+        # The phrases by their last word: a page is looked for only the phrases it may hold.
+        self._phrases_of: dict[str, list[tuple[str, list[str]]]] = {}
+        for phrase, kinds in self.phrases.items():
+            self._phrases_of.setdefault(phrase.rsplit(" ", 1)[-1], []).append((phrase, kinds))
         self._more_keys = frozenset(self.words) | frozenset(self.more)
         self._lookup = self._keys | self._phrase_words | self._more_keys
-        self._phrase_any = (
-            re.compile("|".join(map(re.escape, self.phrases))) if self.phrases else None
-        )
+        self._phrase_any = re.compile(trie_pattern(self.phrases)) if self.phrases else None
 
     def __call__(self, low: str) -> frozenset[str]:
         """The screen words that stand with their context (empty: not worth reading closely)."""
@@ -120,10 +122,11 @@ class Screen:
                 if any(self.contexts[k].near(window) for k in kinds):
                     passed.add(word)
                     break
-        present = self._phrase_words.intersection(found)
-        for phrase, kinds in self.phrases.items() if present else ():
-            at = low.find(phrase) if phrase.rsplit(" ", 1)[-1] in present else -1
-            if at >= 0:
+        for last in self._phrase_words.intersection(found):
+            for phrase, kinds in self._phrases_of[last]:
+                at = low.find(phrase)
+                if at < 0:
+                    continue
                 window = tokens(low[max(0, at - CJK_REACH * 3) : at + len(phrase) + CJK_REACH * 3])
                 if any(self.contexts[k].near(window) for k in kinds):
                     passed.add(phrase)

@@ -9,8 +9,11 @@ numeral run before 万/亿, or one with 十/百/千 in it ("两千", "三十五"
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 
 _SCALES = "万亿"  # after a numeral run, it stays as written: "四十万" -> " 40万"
+_HUNDRED = 100
+_TEN_THOUSAND = "万"  # inside a run: "一万二千" is 12,000
 
 
 def latin_pattern(words: Mapping[str, int], scales: Mapping[str, object]) -> re.Pattern[str]:
@@ -24,7 +27,10 @@ def cjk_pattern(words: Mapping[str, int], units: Mapping[str, int]) -> re.Patter
     """Chinese numeral runs that are surely counts: before 万/亿, or holding 十/百/千."""
     digits = "".join(w for w, v in words.items() if len(w) == 1 and v < 10)
     unit = "".join(units)
-    return re.compile(rf"[{digits}{unit}]+(?=[{_SCALES}])|[{digits}]?[{unit}][{digits}{unit}]*")
+    return re.compile(
+        rf"[{digits}{unit}]+{_TEN_THOUSAND}[{digits}]*[{unit}][{digits}{unit}]*(?![{_SCALES}])"
+        rf"|[{digits}{unit}]+(?=[{_SCALES}])|[{digits}]?[{unit}][{digits}{unit}]*"
+    )
 
 
 def respell(
@@ -34,16 +40,30 @@ def respell(
     if pattern is None or (units and text.isascii()):
         return text
     if units:
-        return pattern.sub(lambda m: _fit(_cjk_value(m.group(), words, units), m.group()), text)
+        return pattern.sub(lambda m: _cjk_sub(m.group(), words, units), text)
     return pattern.sub(lambda m: _fit(_latin_value(m.group(), words), m.group()), text)
 
 
 def _latin_value(spelled: str, words: Mapping[str, int]) -> int | None:
     parts = re.split(r"[- ]", spelled)
     values = [words.get(p) for p in parts]
-    if any(v is None for v in values):
-        return None
-    return sum(v for v in values if v is not None)
+    total = 0
+    for value in values:
+        if value is None:
+            return None
+        # "two hundred" multiplies, "twenty-five" adds
+        total = total * value if value == _HUNDRED and total else total + value
+    return total
+
+
+def _cjk_sub(spelled: str, words: Mapping[str, int], units: Mapping[str, int]) -> str:
+    """A spelled run as digits of its width; "一万二千" (12,000) as "1.2万", which fits."""
+    high, sep, low = spelled.partition(_TEN_THOUSAND)
+    if not sep:
+        return _fit(_cjk_value(spelled, words, units), spelled)
+    total = _cjk_value(high, words, units) * 10_000 + _cjk_value(low, words, units)
+    digits = f"{Decimal(total) / 10_000:f}".rstrip("0").rstrip(".") + _TEN_THOUSAND
+    return digits.rjust(len(spelled)) if len(digits) <= len(spelled) else spelled
 
 
 def _cjk_value(spelled: str, words: Mapping[str, int], units: Mapping[str, int]) -> int:

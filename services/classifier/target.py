@@ -31,12 +31,13 @@ _NOUN_BEFORE = re.compile(
     r"growth|volume|its|the|their|a|an|new|annual|full-year|year|\d{4})\s+$"
 )
 _EN_GAP, _EN_AFTER, _ZH_GAP = 70, 30, 14
+_ZH_METRIC_BEFORE = 4
 _EXPECT_REACH = 160
 _DIGIT = re.compile(r"\d")
 # "expects fiscal 2023 revenue of $2.08 billion", "guides 2024 output of 57,000", "aims to
 # deliver 800,000 vehicles": a stated figure for a named metric.
 _STATED = re.compile(
-    r"\s*(?:to\s+)?(?P<metric>(?:[a-z0-9$'-]+\s+){0,5}?)(?:(?:of|at|to|around|about)\s+)?"
+    r"\s*(?:to\s+)?(?P<metric>(?:[a-z0-9$'.-]+\s+){0,5}?)(?:(?:of|at|to|around|about)\s+)?"
     r"(?:about\s+|up to\s+|roughly\s+|nearly\s+|some\s+)?[$€£¥\d]"
 )
 
@@ -169,6 +170,8 @@ def _expected(s: Sentence, lex: Lexicon) -> Hit | None:
         if lex.cjk:
             return _zh_expected(s, lex, m.span())
         reach = s.low[m.end() : m.end() + _EXPECT_REACH]
+        if reach.startswith(":"):  # "Q4 guide: revenue about $7.5B"
+            reach = " " + reach[1:]
         cut = _EN_BREAK.search(reach)
         reach = reach[: cut.start()] if cut else reach
         if lex.target.brokers.search(s.low[: m.start()]) or lex.target.earlier.search(
@@ -196,7 +199,10 @@ def _zh_expected(s: Sentence, lex: Lexicon, verb: Span) -> Hit | None:
     """
     end = CLAUSE_BREAK.search(s.low, verb[1])
     clause = s.low[verb[1] : end.start() if end else len(s.low)]
-    if not (lex.target.metrics.search(clause) and _DIGIT.search(clause)):
+    metric = lex.target.metrics.search(clause) or lex.target.metrics.search(
+        s.low, max(0, verb[0] - _ZH_METRIC_BEFORE), verb[0]
+    )  # "二季度交付指引7.2万至7.5万辆": the metric before the verb
+    if not (metric and _DIGIT.search(clause)):
         return None
     if lex.target.brokers.search(s.low[: verb[0]]) or lex.target.earlier.search(
         s.low, max(0, verb[0] - 4), verb[0]

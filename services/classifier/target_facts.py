@@ -31,6 +31,7 @@ _FY = re.compile(r"\bfy\s?'?((?:19|20)?\d\d)\b")
 _BEFORE = 60
 _METRIC_LEFT, _METRIC_RIGHT = 60, 40
 _SCALE_INHERIT = 1000
+_SALES, _REVENUE = "sales", "revenue"
 
 
 def _year_ago(low: str, end: int, lex: Lexicon) -> bool:
@@ -53,6 +54,10 @@ def target_facts(hit: Hit, lex: Lexicon) -> None:
     every = find_amounts(s.low, lex.numbers)
     amounts = [a for a in every if not a.year]
     in_clause = [a for a in amounts if start <= a.start < end]
+    if metric == _SALES and in_clause and all(a.money for a in in_clause):
+        metric = _REVENUE  # "sales outlook to €19.5B-€20.5B": sales in money are revenue
+    # "cut 737 production target": a bare number naming the metric's model is no figure
+    in_clause = [a for a in in_clause if not _names_metric(s.low, a, lex)]
     roles = {a: _role(s.low, a, lex) for a in in_clause}
     money = metric not in lex.target.unit_metrics and any(a.money for a in in_clause)
     new = _pick(in_clause, roles, "new", metric, lex, money=money)
@@ -64,6 +69,8 @@ def target_facts(hit: Hit, lex: Lexicon) -> None:
     delta = next((a for a in in_clause if roles[a] == "delta" and not a.percent), None)
     if new is None and hit.role == "price_target":
         new, old = _later_move(s.low, amounts, roles, hit.anchor[1], lex)
+    if new is None and hit.role == "price_target":  # "Citi sees Rivian at $12, cuts target"
+        new = next((a for a in amounts if a.money and _role(s.low, a, lex) == "new"), None)
     direction = hit.facts.get("direction")
     by_figures = hit.facts.pop("by_figures", False)
     values = _values(new, old, delta, direction, loss)
@@ -120,11 +127,20 @@ def _metric(hit: Hit, lex: Lexicon, start: int, end: int) -> tuple[str | None, b
         if name == "price_target":
             continue
         distance = anchor[0] - m.end() if m.end() <= anchor[0] else 2 * (m.start() - anchor[1])
+        if anchor[0] <= m.start() and m.end() <= anchor[1]:
+            distance = 0  # the metric named in the target noun itself: "ebit-adj guide"
         if best is None or abs(distance) < best[0]:
             best = (abs(distance), name, m.group())
     if best is None:
         return None, False
     return best[1], bool(_LOSS.search(best[2]))
+
+
+def _names_metric(low: str, a: Amount, lex: Lexicon) -> bool:
+    """A bare whole number right before a metric word: "737 production", "a 787 delivery"."""
+    if a.scaled or a.money or a.percent or a.approx or not a.raw.isdigit():
+        return False
+    return lex.target.metrics.match(low, a.end + 1) is not None and low[a.end : a.end + 1] == " "
 
 
 def _role(low: str, a: Amount, lex: Lexicon) -> str | None:

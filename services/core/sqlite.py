@@ -7,7 +7,7 @@ timeout lets replicas on one host share a file (Compose `--scale` shares the vol
 
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 
@@ -83,16 +83,21 @@ def _statements(script: str) -> list[str]:
 
 
 class Periodic:
-    """True at most once per `every` seconds: retention work rides on normal writes."""
+    """True at most once per `every` seconds: retention work rides on normal writes.
 
-    def __init__(self, every: float) -> None:
+    `clock` gives the time in seconds (monotonic by default); a store passes its own clock,
+    so a test that moves the store's time moves its housekeeping too.
+    """
+
+    def __init__(self, every: float, clock: Callable[[], float] = time.monotonic) -> None:
         self._every = every
-        self._next = 0.0  # the first call is due: a store tidies up when it is first written
+        self._clock = clock
+        self._next: float | None = None  # the first call is due: a store tidies up at once
 
-    def due(self, now: float | None = None) -> bool:
+    def due(self) -> bool:
         """Whether the work is due now; if so, the next time is `every` seconds away."""
-        now = time.monotonic() if now is None else now
-        if now < self._next:
+        now = self._clock()
+        if self._next is not None and now < self._next:
             return False
         self._next = now + self._every
         return True

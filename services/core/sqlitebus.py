@@ -124,6 +124,14 @@ class SqliteBus(Startable):
         ).fetchone()
         return int(row[0]) if row else 0
 
+    def end_offset(self, topic: str) -> int:
+        """The offset the next record sent to `topic` gets (Kafka's log-end offset): a group
+        whose `committed` offset has reached it has finished everything sent so far."""
+        row = self.conn.execute(
+            "SELECT next_offset FROM heads WHERE topic = ?", (topic,)
+        ).fetchone()
+        return int(row[0]) if row else 0
+
     def store_offset(self, group: str, topic: str, next_offset: int) -> None:
         """Persist `group`'s position in `topic`."""
         self.conn.execute(

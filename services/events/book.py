@@ -32,7 +32,9 @@ class EventBook:
         ids = self._open[(report.company, report.type)]
         decision = decide(report, (self.events[i].state for i in ids), self.rules)
         if decision.event_id is None:
-            self.events[report.alert_id] = Grouped(start(report), [(report, decision)])
+            self.events[report.alert_id] = Grouped(
+                start(report, decision.products), [(report, decision)]
+            )
             ids.append(report.alert_id)
             return decision
         grouped = self.events[decision.event_id]

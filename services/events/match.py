@@ -21,6 +21,7 @@ from typing import Literal
 
 from schemas.alert import Event, Facts
 from services.events.figures import has_expansion_cue, numbers_in, same_units
+from services.events.products import NO_PRODUCTS, Products, distinct, products_in
 from services.events.rules import Rules
 
 Kind = Literal["first", "repeat", "update", "edit"]
@@ -72,6 +73,7 @@ class EventState:
     times: tuple[float, ...]
     articles: frozenset[str] = field(default_factory=frozenset)
     units_seen: tuple[int, ...] = ()
+    products: Products = NO_PRODUCTS  # recalls: the models and components its reports name
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ class Decision:
     event_id: str | None  # None for `first` (the event takes the report's alert id)
     old: Facts | None
     facts: Facts
+    products: Products = NO_PRODUCTS  # the event's products after the report
 
 
 def _close(a: float, b: float, tolerance: float) -> bool:
@@ -104,16 +107,28 @@ def stated_units(report: Report, rules: Rules) -> Report:
     return replace(report, facts=report.facts.model_copy(update={"units": int(top)}))
 
 
-def _recall(report: Report, event: EventState, rules: Rules, same_article: bool) -> Relation:
+def _units(report: Report, event: EventState, rules: Rules, own: bool, expands: bool) -> Relation:
     units = report.facts.units
     seen = event.units_seen or ((event.facts.units,) if event.facts.units is not None else ())
     if units is None or not seen:
         return "same"
     if any(same_units(units, u, rules) for u in seen):
         return "same"
-    if units > max(seen) and (same_article or has_expansion_cue(report.text, rules)):
+    if units > max(seen) and (own or expands):
         return "grown"
-    return "same" if same_article else "other"
+    return "same" if own else "other"
+
+
+def _recall(
+    report: Report, event: EventState, rules: Rules, same_article: bool, products: Products
+) -> Relation:
+    expands = has_expansion_cue(report.text, rules)
+    rel = _units(report, event, rules, same_article, expands)
+    if same_article or not distinct(products, event.products):
+        return rel
+    # two recalls that name different models or parts are two events, whatever their units;
+    # only an expansion that grows this one's figure may name just the models it adds
+    return "grown" if expands and rel == "grown" else "other"
 
 
 def _crash(report: Report, event: EventState) -> Relation:
@@ -137,11 +152,22 @@ def _target(report: Report, event: EventState, rules: Rules, same_article: bool)
     return "grown" if chained or same_article else "other"
 
 
-def relation(report: Report, event: EventState, rules: Rules) -> Relation:
-    """How a report stands to one event of its company and type (window not checked)."""
+def recall_products(report: Report, rules: Rules) -> Products:
+    """The models and components a recall report names (none for other types)."""
+    if report.type != "recall":
+        return NO_PRODUCTS
+    return products_in(report.text, rules.products, report.company)
+
+
+def relation(
+    report: Report, event: EventState, rules: Rules, products: Products | None = None
+) -> Relation:
+    """How a report stands to one event of its company and type (window not checked);
+    `products`: the report's, when the caller has them already."""
     same_article = report.article_id in event.articles
     if report.type == "recall":
-        return _recall(report, event, rules, same_article)
+        own = recall_products(report, rules) if products is None else products
+        return _recall(report, event, rules, same_article, own)
     if report.type == "crash":
         return _crash(report, event)
     return _target(report, event, rules, same_article)
@@ -171,38 +197,45 @@ def merged(kind: str, old: Facts, new: Facts, grown: bool = False) -> Facts:
 def decide(report: Report, candidates: Iterable[EventState], rules: Rules) -> Decision:
     """First, repeat, update or edit: the report against its company's open events."""
     report = stated_units(report, rules)
+    products = recall_products(report, rules)
     fitting: list[tuple[int, float, EventState, Relation]] = []
     for event in candidates:
         if event.type != report.type or event.company != report.company:
             continue
         if not _in_window(report, event, rules):
             continue
-        rel = relation(report, event, rules)
+        rel = relation(report, event, rules, products)
         if rel == "other":
             continue
         own = report.article_id in event.articles
         if rel == "grown" and not own:
             # which recall grew: the one whose figure the report names ("up from 142,000"),
-            # else the oldest (a recall told minutes ago is rarely the one expanded)
+            # else one naming the same model or part, else the oldest (a recall told
+            # minutes ago is rarely the one expanded)
             named = any(
                 same_units(n, u, rules) for n in numbers_in(report.text) for u in event.units_seen
             )
-            rank, order = (2 if named else 3), min(event.times)
+            shares = bool(products.models & event.products.models) or bool(
+                products.components & event.products.components
+            )
+            rank, order = (2 if named else 3 if shares else 4), min(event.times)
         else:
             rank, order = (0 if own else 1), min(abs(report.at - t) for t in event.times)
         fitting.append((rank, order, event, rel))
     if not fitting:
-        return Decision("first", None, None, report.facts)
+        return Decision("first", None, None, report.facts, products)
     _, _, event, rel = min(fitting, key=lambda f: (f[0], f[1]))
     facts = merged(report.type, event.facts, report.facts, grown=rel == "grown")
+    together = event.products | products
     if rel == "grown":
-        return Decision("update", event.id, event.facts, facts)
+        return Decision("update", event.id, event.facts, facts, together)
     own = report.article_id in event.articles
-    return Decision("edit" if own else "repeat", event.id, event.facts, facts)
+    return Decision("edit" if own else "repeat", event.id, event.facts, facts, together)
 
 
-def start(report: Report) -> EventState:
-    """The event a `first` report opens (its id is the report's alert id)."""
+def start(report: Report, products: Products = NO_PRODUCTS) -> EventState:
+    """The event a `first` report opens (its id is the report's alert id); `products`: the
+    decision's."""
     units = (report.facts.units,) if report.facts.units is not None else ()
     return EventState(
         report.alert_id,
@@ -212,6 +245,7 @@ def start(report: Report) -> EventState:
         (report.at,),
         frozenset({report.article_id}),
         units,
+        products,
     )
 
 
@@ -227,6 +261,7 @@ def advance(event: EventState, report: Report, decision: Decision) -> EventState
         times=tuple(sorted({*event.times, report.at})),
         articles=event.articles | {report.article_id},
         units_seen=units,
+        products=event.products | decision.products,
     )
 
 

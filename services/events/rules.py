@@ -6,6 +6,8 @@ from pathlib import Path
 
 import yaml
 
+from services.events.products import ProductRules, product_rules
+
 RULES_FILE = Path(__file__).with_name("rules.yaml")
 
 
@@ -19,6 +21,7 @@ class Rules:
     value_tolerance: float
     expansion_cues: tuple[str, ...]
     company_suffixes: frozenset[str]
+    products: ProductRules  # what a recall is of: components and model names
 
 
 @lru_cache(maxsize=4)
@@ -36,4 +39,11 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
         value_tolerance=float(data["value_tolerance"]),
         expansion_cues=tuple(str(c).casefold() for c in data["expansion_cues"]),
         company_suffixes=frozenset(str(s).casefold() for s in data["company_suffixes"]),
+        products=product_rules(
+            data["recall_components"],
+            data["recall_remedies"],
+            data["product_nouns"],
+            data["model_stopwords"],
+            data["singular_nouns"],
+        ),
     )

@@ -23,7 +23,7 @@ from services.core.bus import Bus, BusError, Change, Changelog
 from services.core.lifecycle import StopSignal
 from services.notifier.config import Settings
 from services.notifier.delivery import Job
-from services.notifier.deliverylog import ATTEMPTING, FAILED, UNCERTAIN, DeliveryLog
+from services.notifier.deliverylog import FAILED, UNCERTAIN, DeliveryLog, Uncertain
 from services.notifier.statecapture import StateCapture, working_for
 
 log = structlog.get_logger(__name__)
@@ -38,6 +38,7 @@ _RETRY_S = 1.0
 _UNCONFIRMED = "send began on the partition's previous owner and was never confirmed"
 
 Quiesce = Callable[[set[int]], Awaitable[None]]
+Lookup = Callable[[list[Uncertain]], Awaitable[None]]
 
 
 class PartitionState:
@@ -57,6 +58,7 @@ class PartitionState:
         self.owned: set[int] = set()
         self.ready = False  # assigned at least once: held alerts here are ours to send
         self.quiesce: Quiesce | None = None  # waits for sends of these partitions (the stage)
+        self.lookup: Lookup | None = None  # asks Slack about restored sends (the stage)
         self._stop = stop
         self._resend = resend
         self._lock = asyncio.Lock()
@@ -141,7 +143,7 @@ class PartitionState:
         attempting += self.capture.apply(partition, batch)
         rows += len(batch)
         self.capture.set_checkpoint(partition, end)
-        settled = self._settle(partition, attempting)
+        settled = await self._settle(partition, list(dict.fromkeys(attempting)))
         log.info(
             NOTIFIER_STATE_RESTORED,
             partition=partition,
@@ -152,20 +154,20 @@ class PartitionState:
             seconds=round(time.monotonic() - began, 3),
         )
 
-    def _settle(self, partition: int, pairs: list[tuple[str, str]]) -> int:
-        """`attempting` rows restored from another owner: its send was never confirmed."""
+    async def _settle(self, partition: int, pairs: list[tuple[str, str]]) -> int:
+        """`attempting` rows restored from another owner: sends it began and never confirmed.
+        Slack bot sends are looked up first (`lookup`); the rest follow `on_uncertain`."""
         settled = 0
-        conn = self.deliveries.connection
         state = FAILED if self._resend else UNCERTAIN
-        with working_for({partition}):
-            for alert_id, channel in dict.fromkeys(pairs):
-                cur = conn.execute(  # not our own claim: that send is still ours to finish
-                    "UPDATE deliveries SET state = ?, reason = ? WHERE alert_id = ? AND "
-                    "channel = ? AND state = ? AND owner != ?",
-                    (state, _UNCONFIRMED, alert_id, channel, ATTEMPTING, self.deliveries.owner),
-                )
-                if cur.rowcount == 0:
-                    continue
+        with working_for({partition}):  # what is decided here goes to p's changelog
+            if self.lookup is not None and pairs:
+                first = self.deliveries.first_tried
+                await self.lookup([Uncertain(a, c, first(a, c) or time.time()) for a, c in pairs])
+                if self._stop.stopping:
+                    return 0  # not settled blind: the partition's next owner asks again
+            for alert_id, channel in pairs:
+                if not self.deliveries.settle(alert_id, channel, state, _UNCONFIRMED):
+                    continue  # confirmed by the lookup, or no longer `attempting`
                 settled += 1
                 log.warning(
                     DELIVERY_UNCERTAIN,

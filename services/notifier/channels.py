@@ -22,11 +22,12 @@ from services.notifier.transport import (
     Outcome,
     SlackBot,
     SlackWebhook,
+    Tag,
     TelegramBot,
     Transport,
 )
 
-__all__ = ["Channel", "ChannelError", "Outcome", "build", "close", "deliver"]
+__all__ = ["Channel", "ChannelError", "Outcome", "Tag", "build", "close", "deliver"]
 
 _LEVELS = {"info": NotifyType.INFO, "warning": NotifyType.WARNING, "failure": NotifyType.FAILURE}
 
@@ -175,11 +176,16 @@ def build(config: ChannelConfig, settings: NotifierSettings, out: TextIO | None 
 
 
 def deliver(
-    channel: Channel, message: Rendered, target: str | None = None, reply_to: str | None = None
+    channel: Channel,
+    message: Rendered,
+    target: str | None = None,
+    reply_to: str | None = None,
+    tag: Tag | None = None,
 ) -> Outcome:
     """Send one message to `target`, or to every target (blocking); never raises.
 
-    `reply_to` (with one `target`) posts it as a reply in that message's thread.
+    `reply_to` (with one `target`) posts it as a reply in that message's thread; `tag` says
+    what the message is in the delivery log, kept with it where the service can (Slack).
 
     With every target, the first failure stops the round: the worker sends one target at a
     time instead, so it can record each acceptance before the next POST.
@@ -187,7 +193,7 @@ def deliver(
     if channel.transport is not None:
         outcome = Outcome(True)
         for one in channel.targets if target is None else (target,):
-            outcome = channel.transport.send(one, message, reply_to)
+            outcome = channel.transport.send(one, message, reply_to, tag)
             if not outcome.ok:
                 return outcome
         return outcome  # with one target, it carries the new message's id

@@ -17,7 +17,7 @@ from schemas.alert import Alert
 from services.core.durations import parse_seconds
 from services.core.lifecycle import StopSignal
 from services.core.redact import redact_urls
-from services.notifier.channels import Channel, ChannelError, build, close, deliver
+from services.notifier.channels import Channel, ChannelError, Tag, build, close, deliver
 from services.notifier.config import Settings
 from services.notifier.console import format_alert
 from services.notifier.deadlog import Dead
@@ -103,7 +103,8 @@ async def _send(channel: Channel, log: DeliveryLog, row: Dead, message: Rendered
     for target in targets:
         if target in done:
             continue
-        outcome = await asyncio.to_thread(deliver, channel, message, target)
+        tag = Tag(row.alert_id, row.alert_id)  # a crash mid-replay is settled like a send
+        outcome = await asyncio.to_thread(deliver, channel, message, target, None, tag)
         if not outcome.ok:
             return outcome.reason
         if len(targets) > 1:

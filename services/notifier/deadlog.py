@@ -5,7 +5,7 @@ so `redflag deadletter replay` can send it again (services/notifier/deadletters.
 """
 
 import sqlite3
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from services.core.sqlite import transaction
@@ -29,6 +29,7 @@ class DeadDeliveries:
     """Mixed into `DeliveryLog`, which owns the connection and `mark`."""
 
     _conn: sqlite3.Connection
+    _clock: Callable[[], float]  # epoch seconds; the log's clock
 
     def mark(self, alert_id: str, channel: str, state: str, reason: str = "") -> None:
         """Provided by `DeliveryLog`."""
@@ -42,8 +43,15 @@ class DeadDeliveries:
                 self._conn.execute(
                     "INSERT OR REPLACE INTO dead_alerts (alert_id, channel, alert, at) "
                     "VALUES (?, ?, ?, ?)",
-                    (alert_id, channel, alert, time.time()),
+                    (alert_id, channel, alert, self._clock()),
                 )
+
+    def was_dead(self, alert_id: str, channel: str) -> bool:
+        """True when the pair was dead-lettered once (its alert is kept): a replay's pair."""
+        row = self._conn.execute(
+            "SELECT 1 FROM dead_alerts WHERE alert_id = ? AND channel = ?", (alert_id, channel)
+        ).fetchone()
+        return row is not None
 
     def dead(self, channel: str | None = None, since: float | None = None) -> list[Dead]:
         """Dead-lettered pairs, oldest first, optionally of one channel / since a time."""

@@ -31,7 +31,7 @@ from services.core.bus import Bus, Record
 from services.core.deadletter import dead_letter
 from services.core.lifecycle import StopSignal
 from services.core.redact import redact_urls
-from services.notifier.channels import Channel, Outcome, deliver
+from services.notifier.channels import Channel, Outcome, Tag, deliver
 from services.notifier.config import NotifierSettings, Settings
 from services.notifier.deadletters import notice
 from services.notifier.deadlog import DEAD
@@ -187,6 +187,7 @@ class ChannelWorker:
         loop = asyncio.get_running_loop()
         targets, name = self.channel.targets, self.channel.name
         message = self._message(job, self._log.first_tried(job.key, name) or time.time())
+        tag = Tag(job.key, None if job.alert is None else job.alert.id)
         for target in targets:
             if target in done:
                 continue
@@ -194,7 +195,7 @@ class ChannelWorker:
                 None if job.reply_to is None else self._log.message_ref(job.reply_to, name, target)
             )
             outcome = await loop.run_in_executor(
-                self._executor, deliver, self.channel, message, target, parent
+                self._executor, deliver, self.channel, message, target, parent, tag
             )
             if not outcome.ok:
                 return outcome

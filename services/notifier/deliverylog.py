@@ -19,6 +19,7 @@ import os
 import socket
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,6 +90,11 @@ CREATE TABLE IF NOT EXISTS dead_alerts (
     PRIMARY KEY (alert_id, channel)
 ) WITHOUT ROWID;
 """,
+    # 4: the models and components an event's recall reports name (events/products.py); an
+    # event stored before has none, and the unit rule alone decides for it
+    """
+ALTER TABLE events ADD COLUMN products TEXT NOT NULL DEFAULT '{}';
+""",
 )
 
 
@@ -125,11 +131,17 @@ class DeliveryLog(HeldAlerts, EventLog, DeadDeliveries):
     """
 
     def __init__(
-        self, path: Path | str, owner: str | None = None, retention: float | None = None
+        self,
+        path: Path | str,
+        owner: str | None = None,
+        retention: float | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.owner = owner or process_owner()
+        self._clock = clock  # epoch seconds: every time this log writes or compares
         self._retention = retention  # with it, settled rows older than this go as we write
-        self._pruning = Periodic(PRUNE_EVERY)
+        self._pruning = Periodic(PRUNE_EVERY, clock)
         # WAL + NORMAL: a committed row survives a process crash (kill -9), which is the
         # failure this log exists for; FULL would add an fsync per send for power loss.
         self._conn = connect(path)
@@ -168,14 +180,14 @@ class DeliveryLog(HeldAlerts, EventLog, DeadDeliveries):
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (alert_id, channel) DO UPDATE SET "
             "state = excluded.state, attempts = attempts + ?, reason = excluded.reason, "
             "updated_at = excluded.updated_at, owner = excluded.owner",
-            (alert_id, channel, state, bump, reason, time.time(), self.owner, bump),
+            (alert_id, channel, state, bump, reason, self._clock(), self.owner, bump),
         )
 
     def accept(self, alert_id: str, channel: str, target: str) -> None:
         """Record that one target of a multi-target channel took the message."""
         self._conn.execute(
             "INSERT OR IGNORE INTO accepted (alert_id, channel, target, at) VALUES (?, ?, ?, ?)",
-            (alert_id, channel, target, time.time()),
+            (alert_id, channel, target, self._clock()),
         )
 
     def accepted(self, alert_id: str, channel: str) -> set[str]:
@@ -191,7 +203,7 @@ class DeliveryLog(HeldAlerts, EventLog, DeadDeliveries):
         In the way: a final state (sent or settled before), or `attempting` by another live
         owner whose claim is younger than `lease` seconds (it is sending right now).
         """
-        now = time.time()
+        now = self._clock()
         if self._retention is not None and self._pruning.due():
             self.prune(self._retention)
         with transaction(self._conn):  # read-then-write: one writer at a time across replicas
@@ -239,7 +251,7 @@ class DeliveryLog(HeldAlerts, EventLog, DeadDeliveries):
             self._conn.execute(
                 "UPDATE deliveries SET state = ?, attempts = attempts + 1, reason = '', "
                 "updated_at = ?, owner = ? WHERE alert_id = ? AND channel = ?",
-                (ATTEMPTING, time.time(), self.owner, alert_id, channel),
+                (ATTEMPTING, self._clock(), self.owner, alert_id, channel),
             )
         return None
 
@@ -259,15 +271,7 @@ class DeliveryLog(HeldAlerts, EventLog, DeadDeliveries):
         Policy `resend` marks them `failed`, so a redelivery sends them again. Rows another
         live replica is sending right now are left to it.
         """
-        now = time.time()
-        rows = [
-            (str(a), str(c), float(t))
-            for a, c, t, o in self._conn.execute(
-                "SELECT alert_id, channel, updated_at, owner FROM deliveries WHERE state = ?",
-                (ATTEMPTING,),
-            ).fetchall()
-            if self._orphaned(str(o), float(t), lease, now)
-        ]
+        rows = [(u.alert_id, u.channel, u.since) for u in self.orphans(lease)]
         self._conn.executemany(
             "UPDATE deliveries SET state = ?, reason = ? "
             "WHERE alert_id = ? AND channel = ? AND state = ?",
@@ -284,13 +288,35 @@ class DeliveryLog(HeldAlerts, EventLog, DeadDeliveries):
         )
         return [Uncertain(a, c, t) for a, c, t in rows]
 
+    def orphans(self, lease: float = 300.0) -> list[Uncertain]:
+        """Leftover `attempting` rows whose sender is gone, unsettled (`take_uncertain`
+        settles them; slacklookup.py asks Slack about some first)."""
+        now = self._clock()
+        return [
+            Uncertain(str(a), str(c), float(t))
+            for a, c, t, o in self._conn.execute(
+                "SELECT alert_id, channel, updated_at, owner FROM deliveries WHERE state = ?",
+                (ATTEMPTING,),
+            ).fetchall()
+            if self._orphaned(str(o), float(t), lease, now)
+        ]
+
+    def settle(self, alert_id: str, channel: str, state: str, reason: str = "") -> bool:
+        """Settle a leftover `attempting` row as `state`; False if it is no longer one."""
+        cur = self._conn.execute(
+            "UPDATE deliveries SET state = ?, reason = ?, updated_at = ?, owner = ? "
+            "WHERE alert_id = ? AND channel = ? AND state = ?",
+            (state, reason, self._clock(), self.owner, alert_id, channel, ATTEMPTING),
+        )
+        return cur.rowcount == 1
+
     def prune(self, older_than: float) -> int:
         """Forget settled rows not touched for `older_than` seconds; returns how many.
 
         Keep this longer than the alerts topic's retention: a pair forgotten while its record
         can still be redelivered would be sent again.
         """
-        cutoff = time.time() - older_than
+        cutoff = self._clock() - older_than
         cur = self._conn.execute(
             "DELETE FROM deliveries WHERE state IN (?, ?, ?) AND updated_at < ?",
             (DELIVERED, DEAD, UNCERTAIN, cutoff),

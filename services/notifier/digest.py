@@ -15,16 +15,17 @@ from datetime import UTC, datetime
 
 import structlog
 
+from schemas.alert import Alert
 from services.core.lifecycle import StopSignal
 from services.notifier.channels import Channel
 from services.notifier.config import Settings
 from services.notifier.console import format_alert
 from services.notifier.delivery import ChannelWorker, Job
 from services.notifier.deliverylog import DELIVERED, UNCERTAIN, DeliveryLog
-from services.notifier.eventviews import with_reports
+from services.notifier.eventviews import plan, update_of, update_view, with_reports
 from services.notifier.render import Rendered, render_digest
 from services.notifier.routing import in_quiet_hours, is_critical
-from services.notifier.view import view
+from services.notifier.view import AlertView, view
 
 log = structlog.get_logger(__name__)
 
@@ -106,11 +107,7 @@ class Digests:
         batch = self._log.batch_id(channel.name)
         if not alerts or batch is None:
             return 0
-        notifier = self._settings.notifier
-        views = [
-            with_reports(view(a, critical=is_critical(a, notifier)), *self._log.reports_of(a.id))
-            for a in alerts
-        ]
+        views = [self._view(channel, a) for a in alerts]
         if channel.kind is None:
             message = Rendered("", "".join(format_alert(v) for v in views), "text", "info")
         else:
@@ -125,6 +122,19 @@ class Digests:
         """The worker dropped a digest job (its partitions went elsewhere): the batch stays
         open, and what is left of it here is offered again."""
         self._open.discard(channel)
+
+    def _view(self, channel: Channel, alert: Alert) -> AlertView:
+        """A held alert as its digest line shows it: an UPDATE keeps its old -> new and names
+        the alert it updates; every line carries its event's report count so far."""
+        v = view(alert, critical=is_critical(alert, self._settings.notifier))
+        decision = self._log.recorded(alert.id)
+        if decision is not None and decision.event_id is not None:
+            what = plan(decision.kind, channel.config.reports, opener=True, threads=False)
+            if what == "update":
+                first = self._log.first_report(decision.event_id)
+                of = update_of(*first) if first is not None else ""
+                v = update_view(v, alert.event.type, decision, of)
+        return with_reports(v, *self._log.reports_of(alert.id))
 
     def finished(self, channel: str, job: Job, state: str) -> None:
         """The worker is done with a digest job: drop its batch from the held table."""

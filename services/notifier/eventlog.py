@@ -17,6 +17,7 @@ a repeat stays a repeat. See docs/notifier.md, "Events".
 import json
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,7 @@ from services.events.match import (
     decide,
     start,
 )
+from services.events.products import Products
 from services.events.rules import Rules
 
 #: Event state is kept this long after an event's last report (longest window, with margin).
@@ -59,7 +61,7 @@ class Observed:
     fresh: bool  # decided now, not replayed from an earlier delivery of the same alert
 
 
-def report_of(alert: Alert, rules: Rules) -> Report:
+def report_of(alert: Alert, rules: Rules, clock: Callable[[], float] = time.time) -> Report:
     """The alert as evidence of an event, timed by when it was published (else first seen)."""
     when = alert.published or alert.first_seen or alert.detected_at
     return Report(
@@ -68,7 +70,7 @@ def report_of(alert: Alert, rules: Rules) -> Report:
         type=alert.event.type,
         company=company_key(alert.event, rules),
         facts=alert.event.facts,
-        at=when.timestamp() if when is not None else time.time(),
+        at=when.timestamp() if when is not None else clock(),
         text=f"{alert.title}\n{alert.event.evidence}",
     )
 
@@ -81,18 +83,20 @@ class EventLog:
     """The `events`, `event_reports` and `event_messages` tables; mixed into `DeliveryLog`."""
 
     _conn: sqlite3.Connection
+    _clock: Callable[[], float]  # epoch seconds; the log's clock
 
     def observe(self, alert: Alert, rules: Rules) -> Observed:
         """The alert's decision: recorded before anything is sent, the same on every replay."""
         with transaction(self._conn):  # one decision at a time across replicas
-            decision = self._recorded(alert.id)
+            decision = self.recorded(alert.id)
             fresh = decision is None
             if decision is None:
                 decision = self._decide(alert, rules)
         event_id = decision.event_id or alert.id
         return self._observed(decision, event_id, fresh)
 
-    def _recorded(self, alert_id: str) -> Decision | None:
+    def recorded(self, alert_id: str) -> Decision | None:
+        """The decision taken for an alert, if it was observed (a held UPDATE keeps it)."""
         row = self._conn.execute(
             "SELECT kind, event_id, old, facts FROM event_reports WHERE alert_id = ?", (alert_id,)
         ).fetchone()
@@ -104,12 +108,12 @@ class EventLog:
 
     def _candidates(self, report: Report, window: float) -> list[EventState]:
         rows = self._conn.execute(
-            "SELECT event_id, facts, units_seen, times FROM events "
+            "SELECT event_id, facts, units_seen, times, products FROM events "
             "WHERE company = ? AND type = ? AND last_at >= ? AND first_at <= ?",
             (report.company, report.type, report.at - window, report.at + window),
         ).fetchall()
         out = []
-        for event_id, facts, units, times in rows:
+        for event_id, facts, units, times, products in rows:
             articles = {
                 str(r[0])
                 for r in self._conn.execute(
@@ -125,16 +129,17 @@ class EventLog:
                     tuple(json.loads(times)),
                     frozenset(articles),
                     tuple(json.loads(units)),
+                    Products.from_dict(json.loads(products)),
                 )
             )
         return out
 
     def _decide(self, alert: Alert, rules: Rules) -> Decision:
-        report = report_of(alert, rules)
+        report = report_of(alert, rules, self._clock)
         candidates = self._candidates(report, rules.windows[report.type])
         decision = decide(report, candidates, rules)
         if decision.event_id is None:
-            state = start(report)
+            state = start(report, decision.products)
             self._conn.execute(
                 "INSERT INTO events (event_id, company, type, company_name, facts, units_seen, "
                 "times, first_alert, first_at, last_at, updated_at) "
@@ -147,14 +152,15 @@ class EventLog:
             )
         self._conn.execute(
             "UPDATE events SET facts = ?, units_seen = ?, times = ?, first_at = ?, "
-            "last_at = ?, updated_at = ? WHERE event_id = ?",
+            "last_at = ?, updated_at = ?, products = ? WHERE event_id = ?",
             (
                 state.facts.model_dump_json(exclude_none=True),
                 json.dumps(state.units_seen),
                 json.dumps(state.times),
                 state.times[0],
                 state.times[-1],
-                time.time(),
+                self._clock(),
+                json.dumps(state.products.as_dict(), ensure_ascii=False),
                 state.id,
             ),
         )
@@ -200,6 +206,14 @@ class EventLog:
         ).fetchone()
         return (1, ()) if row is None else self._counted(str(row[0]))
 
+    def first_report(self, event_id: str) -> tuple[str, float] | None:
+        """The headline and time of an event's first report (what an UPDATE updates)."""
+        row = self._conn.execute(
+            "SELECT title, at FROM event_reports WHERE event_id = ? AND kind = 'first'",
+            (event_id,),
+        ).fetchone()
+        return None if row is None else (str(row[0]), float(row[1]))
+
     def opener(self, event_id: str, channel: str, alert_id: str) -> str:
         """The alert that first showed an event on a channel; `alert_id` if none did yet.
 
@@ -216,12 +230,22 @@ class EventLog:
         ).fetchone()
         return str(row[0])
 
+    def opened_by(self, alert_id: str, channel: str) -> str | None:
+        """The alert that opened `alert_id`'s event on `channel` (itself, if it did), or None
+        when unknown; read only, unlike `opener`."""
+        row = self._conn.execute(
+            "SELECT c.alert_id FROM event_reports r JOIN event_channels c "
+            "ON c.event_id = r.event_id AND c.channel = ? WHERE r.alert_id = ?",
+            (channel, alert_id),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def remember_message(self, alert_id: str, channel: str, target: str, ref: str) -> None:
         """Keep the chat's id of a delivered message (a thread's parent for later reports)."""
         self._conn.execute(
             "INSERT OR REPLACE INTO event_messages (alert_id, channel, target, ref, at) "
             "VALUES (?, ?, ?, ?, ?)",
-            (alert_id, channel, target, ref, time.time()),
+            (alert_id, channel, target, ref, self._clock()),
         )
 
     def message_ref(self, alert_id: str, channel: str, target: str) -> str | None:
@@ -234,7 +258,7 @@ class EventLog:
 
     def prune_events(self, older_than: float) -> None:
         """Forget events whose last report is older than `older_than` seconds."""
-        cutoff = time.time() - older_than
+        cutoff = self._clock() - older_than
         for sql in _PRUNE:
             self._conn.execute(sql, (cutoff,))
 

@@ -3,12 +3,13 @@ nothing (pure), and the views of the reply and the UPDATE, drawn by the usual re
 """
 
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Literal
 
 from schemas.alert import Facts
 from services.events.match import Decision, changes
 from services.notifier.config import ReportsMode as Mode
-from services.notifier.view import AlertView, Fact, clean, number
+from services.notifier.view import AlertView, Fact, clean, number, shorten, when
 
 Plan = Literal["alert", "reply", "update", "none"]
 _LABELS = {"units": "Units", "fatalities": "Fatalities", "injuries": "Injuries"}
@@ -46,8 +47,12 @@ def reply_view(v: AlertView, reports: int, sources: tuple[str, ...]) -> AlertVie
     )
 
 
-def update_view(v: AlertView, kind: str, decision: Decision) -> AlertView:
-    """A material update: 'UPDATE · RECALL', each moved figure as old -> new."""
+def update_view(v: AlertView, kind: str, decision: Decision, of: str = "") -> AlertView:
+    """A material update: 'UPDATE · RECALL', each moved figure as old -> new.
+
+    `of` names the alert it updates ('Ford recalls 142,000 Explorers · 2026-03-04 14:05 UTC')
+    where it is not threaded under it: in a digest.
+    """
     old = decision.old or Facts()
     facts: tuple[Fact, ...]
     if kind == "target_change":
@@ -57,7 +62,15 @@ def update_view(v: AlertView, kind: str, decision: Decision) -> AlertView:
             Fact(_LABELS[key], f"{number(before)} → {number(after)}", strong=True)  # type: ignore[arg-type]
             for key, before, after in changes(kind, old, decision.facts)
         )
-    return replace(v, badge=f"UPDATE · {v.badge}", emoji="🔺", facts=facts or v.facts)
+    facts = facts or v.facts
+    if of:
+        facts = (*facts, Fact("Update of", of))
+    return replace(v, badge=f"UPDATE · {v.badge}", emoji="🔺", facts=facts)
+
+
+def update_of(title: str, at: float) -> str:
+    """'Ford recalls 142,000 Explorers (2026-03-04 14:05 UTC)': the alert an UPDATE updates."""
+    return f"{shorten(clean(title), 80)} ({when(datetime.fromtimestamp(at, UTC))})"
 
 
 def with_reports(v: AlertView, reports: int, sources: tuple[str, ...]) -> AlertView:

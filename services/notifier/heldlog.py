@@ -6,7 +6,7 @@ closing it logs every alert it carried as one delivery each.
 """
 
 import sqlite3
-import time
+from collections.abc import Callable
 
 from schemas.alert import Alert
 from services.core.sqlite import transaction
@@ -16,12 +16,13 @@ class HeldAlerts:
     """The `held` and `digests` tables; mixed into `DeliveryLog`, which owns the connection."""
 
     _conn: sqlite3.Connection
+    _clock: Callable[[], float]  # epoch seconds; the log's clock
 
     def hold(self, channel: str, alert: Alert) -> None:
         """Store an alert for the channel's next digest (idempotent)."""
         self._conn.execute(
             "INSERT OR IGNORE INTO held (channel, alert_id, alert, held_at) VALUES (?, ?, ?, ?)",
-            (channel, alert.id, alert.model_dump_json(), time.time()),
+            (channel, alert.id, alert.model_dump_json(), self._clock()),
         )
 
     def is_held(self, channel: str, alert_id: str) -> bool:
@@ -69,7 +70,7 @@ class HeldAlerts:
 
     def close_batch(self, channel: str, batch: str, state: str) -> None:
         """The digest was sent (or given up): log each alert and drop the batch."""
-        now = time.time()
+        now = self._clock()
         with transaction(self._conn):
             ids = [
                 str(r[0])

@@ -27,7 +27,7 @@ from services.notifier.channels import close as close_channels
 from services.notifier.config import Settings
 from services.notifier.console import format_alert, print_alert, use_colour
 from services.notifier.delivery import REVOKED, STAGE, ChannelWorker, Job, Ticket, link_ops
-from services.notifier.deliverylog import FINAL, DeliveryLog
+from services.notifier.deliverylog import FINAL, DeliveryLog, Uncertain
 from services.notifier.digest import Digests
 from services.notifier.eventlog import Observed
 from services.notifier.eventviews import plan, reply_view, update_view
@@ -40,6 +40,7 @@ from services.notifier.metrics import (
 from services.notifier.pacing import Pacer
 from services.notifier.render import Rendered, render
 from services.notifier.routing import held_back, is_critical, route
+from services.notifier.slacklookup import confirm
 from services.notifier.statecapture import working_for
 from services.notifier.tools import NotifyError, list_channels, test_channel
 from services.notifier.view import AlertView, view
@@ -153,6 +154,7 @@ class _Stage:
         self.state = state
         if state is not None:
             state.quiesce = self._quiesce
+            state.lookup = self._look_up
         self.event_rules = load_rules()
         for kind in ("first", "repeat", "update", "edit"):  # series exist (at 0) from the start
             EVENT_REPORTS.labels(kind=kind)  # exported at 0 from the start
@@ -181,9 +183,13 @@ class _Stage:
         link_ops(self.workers, settings.notifier.ops_channel)
         self.digests = Digests(channels, self.workers, self.deliveries, settings)
 
-    def _report_uncertain(self) -> None:
+    async def _report_uncertain(self) -> None:
         resend = self.settings.notifier.on_uncertain == "resend"
         lease = self.settings.notifier.claim_lease
+        orphans = self.deliveries.orphans(lease)  # Slack bot sends: ask Slack first
+        await confirm(self.deliveries, self.channels, orphans, self.executor, self.stop)
+        if self.stop.stopping:
+            return  # not settled blind: the next start asks again
         for item in self.deliveries.take_uncertain(resend=resend, lease=lease):
             log.warning(
                 DELIVERY_UNCERTAIN,
@@ -193,7 +199,7 @@ class _Stage:
             )
 
     async def run(self) -> None:
-        self._report_uncertain()
+        await self._report_uncertain()
         log.info(DELIVERY_LOG_OPENED, **self.deliveries.counts())
         digest_task: asyncio.Task[None] | None = None
         try:
@@ -223,6 +229,10 @@ class _Stage:
         """Held alerts here are this replica's to send: always, but with the changelog only
         once partitions are assigned (held rows of partitions that went elsewhere dropped)."""
         return self.state is None or self.state.ready
+
+    async def _look_up(self, items: list[Uncertain]) -> None:
+        """Sends restored from another owner's partition: Slack bot sends are asked about."""
+        await confirm(self.deliveries, self.channels, items, self.executor, self.stop)
 
     async def _quiesce(self, partitions: set[int]) -> None:
         """A partition's next owner restores it once we let go: no send of it may outlive

@@ -49,6 +49,27 @@ class Outcome:
     message_id: str | None = None  # the chat's id of the new message, where the API gives one
 
 
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """What a message is in the delivery log, carried with it where the API keeps such data
+    (Slack message metadata), so a crash mid-send can be settled by asking the service."""
+
+    key: str  # the delivery-log key: an alert id, 'digest:<batch>', 'ops:...'
+    alert_id: str | None = None
+
+
+#: Slack message metadata `event_type` of every message redflag posts with a bot token.
+SLACK_EVENT_TYPE = "redflag_alert"
+
+
+def slack_metadata(tag: Tag) -> dict[str, Any]:
+    """Slack's message metadata shape: `event_type` plus a flat `event_payload`."""
+    payload = {"key": tag.key}
+    if tag.alert_id is not None:
+        payload["alert_id"] = tag.alert_id
+    return {"event_type": SLACK_EVENT_TYPE, "event_payload": payload}
+
+
 def retry_after(headers: Any, body: Any = None, now: datetime | None = None) -> float | None:
     """Seconds a 429 asks to wait: `Retry-After` (seconds or HTTP date), else Telegram's JSON."""
     wait = retry_after_seconds((headers or {}).get("Retry-After"), now_seconds(now))
@@ -129,26 +150,38 @@ class Transport:
     #: True when a message can be posted as a reply to an earlier one (`reply_to`).
     threads = False
 
-    def send(self, target: str, message: Rendered, reply_to: str | None = None) -> Outcome:
-        """POST `message` to `target` (in `reply_to`'s thread); never raises for a failed send."""
+    def send(
+        self, target: str, message: Rendered, reply_to: str | None = None, tag: Tag | None = None
+    ) -> Outcome:
+        """POST `message` to `target` (in `reply_to`'s thread, carrying `tag` where the API
+        can); never raises for a failed send."""
         url, payload, headers = self.request(target, message)
         if reply_to is not None and self.threads:
             self.thread(payload, reply_to)
+        if tag is not None:
+            self.tag(payload, tag)
         what = f"{self.service} {self.label(target)}"
+        response = self.exchange(what, "POST", url, json=payload, headers=headers)
+        if isinstance(response, str):
+            return Outcome(False, response)
+        with response:
+            return _classify(response, what)
+
+    def exchange(self, what: str, verb: str, url: str, **kwargs: Any) -> requests.Response | str:
+        """One request on the kept-alive session: its response, or why there was none (the
+        exception's class and errno only: its text carries the URL, so the token)."""
         if self._http is None:
             self._http = requests.Session()  # keep-alive: one TLS handshake per destination
         try:
-            response = self._http.post(
-                url, json=payload, headers=headers, timeout=self._timeout, allow_redirects=False
+            return self._http.request(
+                verb, url, timeout=self._timeout, allow_redirects=False, **kwargs
             )
         except requests.Timeout:
-            return Outcome(False, f"{what}: no answer within {self._timeout:g} s")
-        except requests.RequestException as exc:  # its text carries the URL: only the errno
+            return f"{what}: no answer within {self._timeout:g} s"
+        except requests.RequestException as exc:
             errno = _ERRNO.search(str(exc))
             cause = f" ({errno.group(0).strip()})" if errno else ""
-            return Outcome(False, f"{what}: {type(exc).__name__}{cause}")
-        with response:
-            return _classify(response, what)
+            return f"{what}: {type(exc).__name__}{cause}"
 
     def label(self, target: str) -> str:
         """The target as it may appear in logs."""
@@ -160,6 +193,9 @@ class Transport:
 
     def thread(self, payload: dict[str, Any], reply_to: str) -> None:
         """Make `payload` a reply to the message `reply_to` (a `message_ref`)."""
+
+    def tag(self, payload: dict[str, Any], tag: Tag) -> None:
+        """Attach `tag` to `payload` where the service keeps it with the message."""
 
 
 def slack_payload(message: Rendered, channel: str | None = None) -> dict[str, Any]:
@@ -214,7 +250,8 @@ class SlackBot(Transport):
 
     def __init__(self, base: str, token: str, targets: list[str], timeout: float) -> None:
         super().__init__(targets, timeout)
-        self._url = f"{base.rstrip('/')}/chat.postMessage"
+        self._base = base.rstrip("/")
+        self._url = f"{self._base}/chat.postMessage"
         self._auth = {"Authorization": f"Bearer {token}"}
         register_secret(token)
 
@@ -223,6 +260,16 @@ class SlackBot(Transport):
     def request(self, target: str, message: Rendered) -> tuple[str, Any, dict[str, str]]:
         """POST chat.postMessage with the bearer token."""
         return self._url, slack_payload(message, target), self._auth
+
+    def tag(self, payload: dict[str, Any], tag: Tag) -> None:
+        """Slack message metadata, read back by `conversations.history` (slacklookup.py)."""
+        payload["metadata"] = slack_metadata(tag)
+
+    def get(self, method: str, params: dict[str, str]) -> requests.Response | str:
+        """GET a read-only Web API method with the bearer token (see `exchange`)."""
+        return self.exchange(
+            f"slack {method}", "GET", f"{self._base}/{method}", params=params, headers=self._auth
+        )
 
     def thread(self, payload: dict[str, Any], reply_to: str) -> None:
         """Web API `thread_ts`, in the channel (by id) the parent was posted to."""

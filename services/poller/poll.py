@@ -33,6 +33,7 @@ log = structlog.get_logger(__name__)
 FEED_POLLED = "feed_polled"
 per_item(FEED_POLLED)  # the console shows the round line (rounds.py) instead
 FEED_NOT_MODIFIED = "feed_not_modified"
+WEBSUB_HUB_GONE = "websub_hub_gone"
 FEED_UNCHANGED = "feed_unchanged"
 FEED_MALFORMED = "feed_malformed"
 FEED_MOVED = "feed_moved"
@@ -133,7 +134,7 @@ class FeedPoller:
             too_old=too_old,
             next_poll_in=round(state.next_poll - now),
         )
-        await self._keep_subscribed(feed, state, parsed.hub, parsed.self_url, now)
+        await self._keep_subscribed(feed, state, parsed.hub, parsed.self_url, now, parsed=True)
         return count
 
     async def _ingest(
@@ -204,13 +205,29 @@ class FeedPoller:
             self.store.commit()
 
     async def _keep_subscribed(
-        self, feed: FeedConfig, state: FeedState, hub: str | None, topic: str | None, now: float
+        self,
+        feed: FeedConfig,
+        state: FeedState,
+        hub: str | None,
+        topic: str | None,
+        now: float,
+        *,
+        parsed: bool = False,
     ) -> None:
         """Subscribe, or renew before the lease ends, after every successful poll (a 304
-        too): the hub and topic of this parse, else of the stored subscription."""
+        too): the hub and topic of this parse, else of the stored subscription. A feed whose
+        new body no longer advertises a hub is unsubscribed there (the publisher left it;
+        polling carries on), instead of being renewed at the old hub for ever."""
         if self.websub is None:
             return
         sub = self.websub.store.by_key(feed.url)
+        if sub is not None and sub.pending == "unsubscribe":
+            sub = None  # on its way out: neither renewed nor a fallback hub
+        if hub is None and parsed:
+            if sub is not None:
+                log.info(WEBSUB_HUB_GONE, feed=feed.name, hub=sub.hub)
+                await self.websub.unsubscribe(feed.url)
+            return
         if hub is None:
             hub, topic = (sub.hub, sub.topic) if sub is not None else (state.hub, None)
         if hub is None:

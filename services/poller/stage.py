@@ -164,14 +164,16 @@ async def run(settings: Settings, bus: Bus, stop: StopSignal, *, once: bool = Fa
         log.info(POLLER_STOPPED)
 
 
-async def fetch_articles(url: str, settings: Settings) -> list[Article]:
-    """Fetch and parse one feed once, without state; raises FeedError naming the cause."""
+async def fetch_articles(
+    url: str, settings: Settings, *, allow_private: bool = False
+) -> list[Article]:
+    """Fetch and parse one feed once, without state; raises FeedError naming the cause.
+    Private addresses pass when asked for or when the configured feed allows them."""
     now = time.time()
     name = local_path(url).name if is_local(url) else url
     configured = {f.url: f for f in settings.feeds}.get(url)
-    feed = FeedConfig(
-        name=name or url, url=url, allow_private=bool(configured and configured.allow_private)
-    )
+    allow = allow_private or bool(configured and configured.allow_private)
+    feed = FeedConfig(name=name or url, url=url, allow_private=allow)
     async with Fetcher(settings.poller) as fetcher:  # the same egress policy as the poller
         resp = await fetcher.fetch(url, allow_private=feed.allow_private)
     async with ParserPool(settings.poller, workers=1) as pool:

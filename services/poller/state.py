@@ -6,7 +6,7 @@ All calls are short and synchronous: WAL mode, and one commit per poll.
 """
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -129,13 +129,24 @@ def _outdated(path: Path | str) -> bool:
 
 
 class StateStore:
-    """Feeds, seen ids and seen links, in one SQLite file."""
+    """Feeds, seen ids and seen links, in one SQLite file.
 
-    def __init__(self, path: Path | str, *, readonly: bool = False) -> None:
+    `clock` is epoch seconds (`time.time` by default), read for expiry and its hourly sweep;
+    tests pass their own.
+    """
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        readonly: bool = False,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         if readonly and _outdated(path):  # `redflag feeds` before the poller's first start
             StateStore(path).close()  # after an upgrade: bring the file up to date first
         self.db = connect(path, autocommit=False, readonly=readonly)
-        self._expiry = Periodic(EXPIRE_EVERY)
+        self._clock = clock
+        self._expiry = Periodic(EXPIRE_EVERY, clock)
         if not readonly:
             migrate(self.db, MIGRATIONS, name=str(path))
 
@@ -179,7 +190,7 @@ class StateStore:
         """Remember (id, link) pairs as published until `expires` (and, at most hourly,
         forget those past theirs, so a poller that runs for months stays bounded)."""
         if self._expiry.due():
-            self._delete_expired(time.time())
+            self._delete_expired(self._clock())
         pairs = list(items)
         self.db.executemany(
             "INSERT OR REPLACE INTO seen (id, feed, expires) VALUES (?, ?, ?)",

@@ -34,8 +34,9 @@ from tests.e2e.checks import messages_for
 from tests.e2e.stories import SLACK_RECALLS, TELEGRAM_TOKEN, Story, recall_stream, rss, write_config
 from tests.support.broker import Broker
 from tests.support.chatserver import ChatServer, Reply, default_reply
+from tests.support.drained import kafka_drained
 from tests.support.feedserver import FeedServer
-from tests.support.procs import Stage, start_stages
+from tests.support.procs import Stage, start_stages, stop_all
 
 CHAT_PATHS = {"slack": f"/services/{SLACK_RECALLS}", "telegram": f"/bot{TELEGRAM_TOKEN}/"}
 BROKER_FAULTS = ("broker_pause", "broker_restart")
@@ -130,8 +131,7 @@ class Chaos:
                 started = time.monotonic()
                 await self._drain(chat, consumer)
                 self.outcome.drain_seconds = time.monotonic() - started
-                for stage in self.stages.values():
-                    stage.stop()
+                await stop_all(self.stages)  # the feed server answers meanwhile: no grace waited
                 await self._read_links(consumer)
             finally:
                 await consumer.close()
@@ -288,7 +288,8 @@ class Chaos:
                 await self._read_links(consumer)
             explained = self._explained(missing)
             if all(len(missing[n]) == len(explained[n]) for n in CHANNELS):
-                await asyncio.sleep(3)  # a late redelivery would show up as a duplicate now
+                # every record committed: a late redelivery would have shown up as a duplicate
+                await kafka_drained(self.kafka)
                 return
             await asyncio.sleep(1)
 

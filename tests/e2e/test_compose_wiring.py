@@ -19,7 +19,7 @@ import yaml
 from tests.e2e.stories import BASIC, recall_stream, rss
 from tests.support.broker import Broker, free_port
 from tests.support.feedserver import FeedServer
-from tests.support.procs import Stage, stage_env
+from tests.support.procs import Stage, stage_env, stop_all
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 
@@ -110,7 +110,7 @@ async def test_compose_services_wired_as_written_produce_alerts(
                 assert probe.returncode == 0, (name, probe.stdout, probe.stderr)
                 assert "ready" in probe.stdout
         finally:
-            codes = {name: stage.stop() for name, stage in stages.items()}
+            codes = await stop_all(stages)
     notifier_log = stages["notifier"].log
     assert all(s.title not in notifier_log for s in BASIC if s.type is None)
     assert all(s.title not in notifier_log for s in BACKLOG)

@@ -1,6 +1,5 @@
 """Events end to end, embedded: four outlets, one alert; the update threaded; kill -9 (#12)."""
 
-import asyncio
 from pathlib import Path
 
 from services.app.runner import run_embedded
@@ -8,6 +7,7 @@ from services.app.settings import load_settings
 from tests.e2e.event_stories import (
     ROUND_1,
     check_thread,
+    documents,
     feed_configs,
     round_2,
     serve,
@@ -16,6 +16,7 @@ from tests.e2e.event_stories import (
 )
 from tests.e2e.stories import write_config
 from tests.support.chatserver import ChatServer, chat_server
+from tests.support.drained import pipeline, sqlite_drained
 from tests.support.feedserver import FeedServer
 from tests.support.procs import Stage, stage_env
 
@@ -44,6 +45,8 @@ async def test_one_event_from_four_feeds_is_one_alert_then_one_update(
 async def test_kill_9_between_reports_loses_nothing_and_repeats_nothing(
     tmp_path: Path, chat_server: ChatServer
 ) -> None:
+    """Slow (~10 s): `redflag run` starts twice, polls 1 s apart, and sends six Telegram
+    messages at the chat's 1 message/s."""
     async with FeedServer() as feeds:
         serve(feeds, ROUND_1)
         config = write_config(
@@ -60,7 +63,11 @@ async def test_kill_9_between_reports_loses_nothing_and_repeats_nothing(
             serve(feeds, round_2())
             run.start()
             await until(lambda: len(telegram(chat_server)) >= 6, 90)
-            await asyncio.sleep(3)  # more polls: nothing may repeat
+            # two more polls of every feed, and all they published handled: nothing may repeat
+            polled = {path: feeds.hits(path) for path in documents(round_2())}
+            await until(lambda: all(feeds.hits(p) >= n + 2 for p, n in polled.items()), 30)
+            kafka = load_settings(config, env={}).kafka
+            await sqlite_drained(tmp_path / "state" / "bus.db", pipeline(kafka))
         finally:
-            run.stop()
+            await run.stop_async()
         check_thread(chat_server, grown=True)

@@ -9,8 +9,9 @@ from services.core.settings import KafkaSettings
 from tests.e2e.checks import assert_delivered_once
 from tests.e2e.stories import BASIC, Story, recall_stream, rss, write_config
 from tests.support.chatserver import ChatServer
+from tests.support.drained import kafka_drained, until
 from tests.support.feedserver import FeedServer, Route
-from tests.support.procs import kafka_section, start_stages
+from tests.support.procs import kafka_section, start_stages, stop_all
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 
@@ -30,6 +31,8 @@ def expected_messages(stories: list[Story]) -> int:
 async def test_pipeline_on_kafka_delivers_each_event_once(
     tmp_path: Path, kafka_settings: KafkaSettings
 ) -> None:
+    """Slow (~8 s): three `redflag` processes each join Kafka, then two more 1 s polls must
+    pass and be handled to show nothing repeats."""
     with ChatServer() as chat:
         async with FeedServer() as feeds:
             feeds.set("/wire.xml", rss(BASIC))
@@ -42,9 +45,12 @@ async def test_pipeline_on_kafka_delivers_each_event_once(
             stages = start_stages(tmp_path, config, kafka_settings, chat)
             try:
                 await wait_for_messages(chat, expected_messages(BASIC), timeout=90)
-                await asyncio.sleep(3)  # several more polls: nothing may repeat
+                # two more polls, and everything they published handled: nothing may repeat
+                polled = feeds.hits("/wire.xml")
+                await until(lambda: feeds.hits("/wire.xml") >= polled + 2, 30)
+                await kafka_drained(kafka_settings)
             finally:
-                codes = {name: stage.stop() for name, stage in stages.items()}
+                codes = await stop_all(stages)
         for story in BASIC:
             assert_delivered_once(chat, story)
         assert codes == {"poller": 0, "classifier": 0, "notifier": 0}, {
@@ -55,7 +61,12 @@ async def test_pipeline_on_kafka_delivers_each_event_once(
 async def test_kill_9_of_every_stage_loses_nothing_and_repeats_nothing(
     tmp_path: Path, kafka_settings: KafkaSettings
 ) -> None:
-    first, second = recall_stream(24)[:12], recall_stream(24)[12:]
+    """Slow (~30 s): the restarted members wait out the killed ones' 6 s session, then 20
+    alerts go to one Slack channel at its 1 message/s."""
+    # 20 stories: Telegram takes 20 messages a minute in a group, which the notifier keeps to;
+    # a 21st would wait out the minute (24 made this test take 90 s instead of 30)
+    stories = recall_stream(20)
+    first, second = stories[:10], stories[10:]
     with ChatServer() as chat:
         async with FeedServer() as feeds:
             feeds.set("/a.xml", rss(first, "A"))
@@ -74,7 +85,7 @@ async def test_kill_9_of_every_stage_loses_nothing_and_repeats_nothing(
             stages = start_stages(tmp_path, config, kafka_settings, chat)
             try:
                 # poller: killed while feed B is in flight, then restarted
-                await _until(lambda: feeds.hits("/b.xml") >= 1, 30)
+                await until(lambda: feeds.hits("/b.xml") >= 1, 30)
                 stages["poller"].kill9()
                 stages["poller"].start()
                 # notifier: killed after its first deliveries, mid-stream
@@ -85,17 +96,9 @@ async def test_kill_9_of_every_stage_loses_nothing_and_repeats_nothing(
                 stages["classifier"].start()
                 stages["notifier"].start()
                 await wait_for_messages(chat, expected_messages(first + second), timeout=120)
-                await asyncio.sleep(4)  # redeliveries after the rebalance would show up now
+                # every record committed by the restarted members: redeliveries are behind us
+                await kafka_drained(kafka_settings)
             finally:
-                for stage in stages.values():
-                    stage.stop()
+                await stop_all(stages)
         for story in first + second:
             assert_delivered_once(chat, story)
-
-
-async def _until(predicate, timeout: float) -> None:  # type: ignore[no-untyped-def]
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        if asyncio.get_running_loop().time() > deadline:
-            raise TimeoutError("condition not met")
-        await asyncio.sleep(0.05)

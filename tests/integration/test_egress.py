@@ -164,3 +164,21 @@ async def test_redflag_fetch_goes_through_the_policy(private: FeedServer) -> Non
         assert "refused" in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
     assert private.hits("/latest/meta-data") == 0
+
+
+async def test_redflag_fetch_allow_private_reaches_an_intranet_feed(private: FeedServer) -> None:
+    """`--allow-private` is the operator's explicit yes for one fetch (an intranet feed);
+    the refusal without it names the flag, and odd spellings stay refused either way."""
+    private.set("/feed.xml", FEED)
+    url = f"http://127.0.0.2:{private.port}/feed.xml"
+    refused = await asyncio.to_thread(redflag, "fetch", url)
+    assert refused.returncode == 1 and "--allow-private" in refused.stderr
+    assert private.hits("/feed.xml") == 0
+    result = await asyncio.to_thread(redflag, "fetch", "--allow-private", url)
+    assert result.returncode == 0, result.stderr
+    assert '"title":"Story"' in result.stdout
+    odd = await asyncio.to_thread(
+        redflag, "fetch", "--allow-private", f"http://0x7f000002:{private.port}/feed.xml"
+    )
+    assert odd.returncode == 1 and "canonical" in odd.stderr
+    assert private.hits("/feed.xml") == 1

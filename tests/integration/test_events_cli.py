@@ -81,3 +81,23 @@ def test_events_lists_recent_events_with_reports_and_deliveries(tmp_path: Path) 
     assert other.stdout.strip() == "no events in that window"
     ford = redflag("events", "--config", str(config), "--company", "ford motor")
     assert "Ford Motor" in ford.stdout
+
+
+def test_events_and_deadletters_never_create_the_notifier_state(tmp_path: Path) -> None:
+    """A mistyped state_dir must not turn into an empty, healthy-looking history."""
+    config = tmp_path / "c.yaml"
+    config.write_text(f"state_dir: {tmp_path / 'nowhere'}\n{WATCHLIST}", encoding="utf-8")
+    for args in (["events"], ["deadletter", "list"], ["deadletter", "replay"]):
+        result = redflag(*args, "--config", str(config))
+        assert result.returncode == 0, result.stderr
+        assert "no notifier state at" in result.stdout and "nowhere" in result.stdout
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_events_names_a_bad_since_without_a_traceback(tmp_path: Path) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text(WATCHLIST, encoding="utf-8")
+    result = redflag("events", "--since", "soon", "--config", str(config))
+    assert result.returncode == 2
+    assert "--since" in result.stderr and "'soon'" in result.stderr
+    assert "Traceback" not in result.stderr

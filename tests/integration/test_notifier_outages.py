@@ -82,7 +82,10 @@ async def test_a_500_outage_longer_than_the_old_attempt_budget_loses_nothing(
 async def test_recovery_is_noticed_within_seconds_with_the_default_backoff_cap(
     tmp_path: Path, chat_server: ChatServer, bus: SqliteBus
 ) -> None:
-    """Uncapped, retries 0.5, 1, 2, 4, 8 then 16 s apart (+0-25% each) slept through the end
+    """Slow (~25 s): plays a 22 s outage, about the shortest that an uncapped back-off
+    overshoots by more than the default cap.
+
+    Uncapped, retries 0.5, 1, 2, 4, 8 then 16 s apart (+0-25% each) slept through the end
     of a 22 s outage by 9 s or more; capped at `backoff_max` (default 5 s) it is seen within
     5 x 1.25 s and a request."""
     s = settings(tmp_path, chat_server, [{"name": "slack", "url": SLACK}], backoff_base=0.5)
@@ -165,6 +168,7 @@ def redflag(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 async def test_deadletter_list_and_replay_with_the_real_command_never_twice(
     tmp_path: Path, chat_server: ChatServer, bus: SqliteBus
 ) -> None:
+    """Slow (~6 s): five runs of the real `redflag deadletter` command, a Python start each."""
     s = settings(
         tmp_path,
         chat_server,

@@ -24,6 +24,7 @@ from services.core.sqlitebus import SqliteBus
 from services.notifier import stage
 from services.notifier.deliverylog import ATTEMPTING, DELIVERED, UNCERTAIN, DeliveryLog
 from tests.support.chatserver import ChatServer, Reply, chat_server
+from tests.support.clock import FakeClock
 
 __all__ = ["chat_server"]
 
@@ -145,17 +146,17 @@ async def test_routes_alerts_to_every_matching_channel_once(
 async def test_429_retry_after_is_honoured_and_order_kept(
     tmp_path: Path, chat_server: ChatServer
 ) -> None:
-    # back-off alone would retry after 0.1 s; only the header can explain a 3 s wait
+    # back-off alone would retry after 0.1 s, pacing after 1 s: only the header explains 2 s
     s = settings(tmp_path, chat_server, [{"name": "slack", "url": SLACK}], backoff_base=0.1)
-    chat_server.hold_until(SLACK_PATH, 2.8)  # 429 + Retry-After: 3 for the next 2.8 s
+    chat_server.hold_until(SLACK_PATH, 1.6)  # 429 + Retry-After: 2 for the next 1.6 s
     async with SqliteBus(":memory:") as bus:
         await publish(bus, s, [alert(n) for n in range(1, 4)])
         await drain(s, bus)
     requests = chat_server.to(SLACK_PATH)
     assert [r.status for r in requests] == [429, 200, 200, 200]  # no retry inside the window
     rejected, first = requests[0], requests[1]
-    assert first.at - rejected.at >= 3.0  # Retry-After: 3, waited in full...
-    assert first.at - rejected.at < 4.5  # ...and not much longer
+    assert first.at - rejected.at >= 2.0  # Retry-After: 2, waited in full...
+    assert first.at - rejected.at < 3.5  # ...and not much longer
     assert titles(chat_server.slack_messages()) == [f"Acme news number {n}" for n in (1, 2, 3)]
     gaps = [b.at - a.at for a, b in itertools.pairwise(requests[1:])]
     assert all(g >= 0.95 for g in gaps)  # Slack pacing: 1 message/s per channel
@@ -400,11 +401,14 @@ async def test_the_same_alert_twice_in_the_topic_is_sent_once(
 
 
 def test_the_delivery_log_forgets_only_settled_rows_past_retention(tmp_path: Path) -> None:
-    log = DeliveryLog(tmp_path / "notifier.db")
+    clock = FakeClock()
+    log = DeliveryLog(tmp_path / "notifier.db", clock=clock)
     log.mark("old", "c", DELIVERED)
     log.mark("busy", "c", ATTEMPTING)
-    assert log.prune(older_than=3600) == 0
-    assert log.prune(older_than=-1) == 1  # everything counts as old: only 'old' goes
+    clock.advance(3600)
+    assert log.prune(older_than=3600) == 0  # not older than an hour yet
+    clock.advance(1)
+    assert log.prune(older_than=3600) == 1  # both are old now: only the settled one goes
     assert log.state("old", "c") is None
     assert log.state("busy", "c") == ATTEMPTING
     log.close()

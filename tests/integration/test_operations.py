@@ -207,6 +207,8 @@ async def start_busy(tmp_path: Path, feeds: FeedServer, grace: float) -> asyncio
 async def test_sigterm_drains_a_busy_run_within_its_bound_and_a_second_exits_at_once(
     tmp_path: Path,
 ) -> None:
+    """Slow (~8 s): two `redflag run`s each get 150 of 200 slow polls in flight; the first
+    then drains for its 2 s grace."""
     async with FeedServer() as feeds:
         proc = await start_busy(tmp_path / "one", feeds, grace=2.0)
         started = time.monotonic()

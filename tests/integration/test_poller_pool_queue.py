@@ -22,6 +22,8 @@ FEED = f'<rss version="2.0"><channel><title>t</title>{ITEMS}</channel></rss>'.en
 
 
 async def test_jobs_queued_behind_a_busy_worker_do_not_time_out() -> None:
+    """Slow (~7 s): queues ~8 s of parsing on one worker, well past its 2 s timeout + 1 s
+    grace even on a loaded machine."""
     settings = PollerSettings(parse_timeout=2.0)
     async with ParserPool(settings, workers=1, grace=1.0) as pool:
         job = ParseJob(body=FEED, url="http://127.0.0.1/f", feed_key="k", now=time.time())

@@ -66,6 +66,8 @@ def _partition(polled: list[set[str]], urls: list[str]) -> bool:
 async def test_replicas_split_feeds_and_take_over_when_one_leaves(
     tmp_path: Path, kafka_settings: KafkaSettings
 ) -> None:
+    """Slow (~14 s): samples 2 s polling windows, five at least, across two rebalances
+    (a replica joins, then leaves)."""
     tag = uuid.uuid4().hex[:8]  # the slots topic and group are this test's alone
     async with FeedServer() as server, AsyncExitStack() as stack:
         paths = [f"/f{n}.xml" for n in range(FEEDS)]

@@ -347,3 +347,26 @@ async def test_removed_feed_is_unsubscribed(tmp_path: Path, hub: Hub) -> None:
             assert await get(callback, params) == (200, "bye")
             signed = feed_doc(hub.url, self_url, [9])
             assert await post(callback, signed, sign(signed, form["hub.secret"])) == 410
+
+
+async def test_feed_that_drops_its_hub_is_unsubscribed_there(tmp_path: Path, hub: Hub) -> None:
+    """A publisher that stops advertising a hub has left it: tell the hub once, keep polling,
+    and never renew there again (a 304 after that must not bring the old hub back)."""
+    async with FeedServer() as server:
+        self_url = serve(server, hub)
+        async with poller(tmp_path, pushy(self_url)) as bus:
+            [form] = await requested(hub)
+            await get(form["hub.callback"], verify_params(self_url))
+            plain = rss_feed([{"title": "Polled 5", "guid": "q5", "link": "https://e.com/5"}])
+            server.set("/feed.xml", Route(body=plain, etag='"v2"'))
+            _, bye = await requested(hub, 2)
+            assert bye["hub.mode"] == "unsubscribe"
+            assert bye["hub.callback"] == form["hub.callback"]
+            assert "Polled 5" in await published(bus, 2)
+            polls = server.hits("/feed.xml")
+
+            async def more_polls() -> bool:
+                return server.hits("/feed.xml") >= polls + 3  # 304s after the change
+
+            await wait_for(more_polls)
+        assert len(hub.requests) == 2

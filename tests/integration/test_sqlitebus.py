@@ -17,6 +17,8 @@ async def test_uncommitted_records_are_redelivered_after_reopen(tmp_path: Path) 
         assert [r.value for r in records] == [f"v{i}".encode() for i in range(5)]
         # finish 0, 1 and 3: only the prefix 0..1 is committed
         await consumer.commit([records[0], records[1], records[3]])
+        assert (bus.committed("g", "t"), bus.end_offset("t")) == (2, 5)  # 3 still to do
+        assert bus.end_offset("never-sent") == 0
 
     async with SqliteBus(path) as bus:
         consumer = await bus.consumer(["t"], "g")

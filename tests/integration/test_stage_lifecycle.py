@@ -36,10 +36,11 @@ def start(tmp_path: Path, name: str, kafka: KafkaSettings, tag: str = "") -> Sta
     return Stage([name], env, tmp_path / f"{name}{tag}.log").start()
 
 
-def wait_for(stage: Stage, event: str, timeout: float) -> float:
-    """Seconds until `event` shows in the stage's log; fails if the stage exits first."""
+def wait_for(stage: Stage, event: str, timeout: float, count: int = 1) -> float:
+    """Seconds until `event` shows in the stage's log (`count` times); fails if the stage
+    exits first."""
     began = time.monotonic()
-    while f'"{event}"' not in stage.log:
+    while stage.log.count(f'"{event}"') < count:
         assert stage.proc is not None
         assert stage.proc.poll() is None, stage.log[-3000:]
         assert time.monotonic() - began < timeout, (
@@ -68,14 +69,13 @@ def test_a_broker_not_up_yet_is_waited_for_and_sigterm_still_stops(
 ) -> None:
     port = free_port()  # nothing listens here
     stage = start(tmp_path, name, KafkaSettings(bootstrap_servers=f"127.0.0.1:{port}"))
-    wait_for(stage, "kafka_waiting_for_broker", 30)
-    time.sleep(2)  # a few more tries
+    wait_for(stage, "kafka_waiting_for_broker", 30, count=3)  # a few tries
     code, took = sigterm(stage)
     assert code == 0, stage.log[-3000:]
     assert took < SIGTERM_BOUND, stage.log[-3000:]
     assert "Traceback" not in stage.log
     waits = events(stage, "kafka_waiting_for_broker")
-    assert len(waits) >= 2, stage.log  # retried, not given up
+    assert len(waits) >= 3, stage.log  # retried, not given up
     assert {w["bootstrap"] for w in waits} == {f"127.0.0.1:{port}"}
     delays = [float(str(w["retry_in_s"])) for w in waits]
     assert delays == sorted(delays)
@@ -154,6 +154,7 @@ def test_the_stage_starts_once_the_broker_answers(
 def test_sigterm_during_a_join_the_broker_holds_exits_within_5s(
     tmp_path: Path, kafka_settings: KafkaSettings, name: str
 ) -> None:
+    """Slow (~6 s each): a real stage starts twice, and the second is held in a join for 2 s."""
     # the broker holds a JoinGroup until every known member rejoins or its session expires
     kafka = kafka_settings.model_copy(update={"session_timeout_ms": 30_000})
     first = start(tmp_path, name, kafka, "-1")

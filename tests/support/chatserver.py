@@ -17,6 +17,11 @@ answering, which is how a timeout is played. `hold_until(path, seconds)` answers
 request under `path` until the window has passed, like a real rate limiter; with `status=500`
 (or any other) it plays an outage of that length instead.
 
+Slack's Web API keeps what a bot token posts (`slackspace.SlackWorkspace`): `chat.postMessage`
+stores the message the moment it arrives, before a scripted delay, as Slack does, and the
+`conversations.*` reads answer from it. `Reply(default=True, delay=30)` is the usual success,
+late: the message is kept, the sender waits (a crash mid-send).
+
 Run standalone (benchmarks): `python -m tests.support.chatserver --port 8765`.
 """
 
@@ -27,12 +32,14 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from tests.support.slackspace import SlackWorkspace
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,7 @@ class Reply:
     body: bytes | str | dict[str, Any] | None = None
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    default: bool = False  # the service's usual success (numbered), e.g. late: `delay=30`
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,11 @@ class Request:
         if "application/x-www-form-urlencoded" in ctype:
             return {k: v[0] for k, v in parse_qs(self.body.decode()).items()}
         return json.loads(self.body or b"null")
+
+    @property
+    def query(self) -> dict[str, str]:
+        """The URL's query parameters (first values)."""
+        return {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
 
     @property
     def accepted(self) -> bool:
@@ -88,10 +101,12 @@ class ChatServer:
         self._scripts: dict[str, deque[Reply]] = {}
         self._holds: dict[str, tuple[float, int]] = {}  # prefix -> (until, status)
         self._numbers: dict[str, int] = {}  # path -> messages answered by default
+        self.slack = SlackWorkspace()  # what the Web API kept: channels and their messages
         self._lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)
         self.record = record
         self.requests: list[Request] = []
+        self.arrivals: list[str] = []  # paths as requests arrive, before any scripted delay
         self.count = 0
         server = self
 
@@ -103,9 +118,13 @@ class ChatServer:
 
             def do_POST(self) -> None:
                 arrived = time.monotonic()
+                server.note_arrival(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                reply = server._reply_for(self.path)
+                reply = server.reply_for(self.path, body)
+                self._answer(reply, body, arrived, "POST")
+
+            def _answer(self, reply: Reply, body: bytes, arrived: float, method: str) -> None:
                 if reply.delay:
                     time.sleep(reply.delay)
                 payload = reply.body
@@ -115,9 +134,9 @@ class ChatServer:
                     payload = payload.encode()
                 payload = payload or b""
                 # Recorded before answering: once a client has its reply, the test sees it.
-                server._record(
+                server.receive(
                     Request(
-                        "POST",
+                        method,
                         self.path,
                         {k.lower(): v for k, v in self.headers.items()},
                         body,
@@ -139,7 +158,14 @@ class ChatServer:
             do_PUT = do_POST  # noqa: N815
 
             def do_GET(self) -> None:
-                """`GET /_stats`: how many requests arrived (for a server in another process)."""
+                """`GET /_stats`: how many requests arrived (for a server in another process);
+                Slack's `conversations.*` reads."""
+                if self.path.startswith("/api/"):
+                    arrived = time.monotonic()
+                    server.note_arrival(self.path)
+                    reply = server.reply_for(self.path, method="GET")
+                    self._answer(reply, b"", arrived, "GET")
+                    return
                 payload = json.dumps({"count": server.count}).encode()
                 self.send_response(200 if self.path == "/_stats" else 404)
                 self.send_header("Content-Type", "application/json")
@@ -212,7 +238,26 @@ class ChatServer:
             self._holds[prefix] = (until, status)
         return until
 
-    def _reply_for(self, path: str) -> Reply:
+    def reply_for(self, path: str, body: bytes = b"", method: str = "POST") -> Reply:
+        """The answer a request gets now: a hold, else the next scripted reply for `path`
+        (consumed), else the service's usual one (a Slack post kept, a Slack read answered
+        from what was kept). The handler asks this for every request."""
+        if method == "GET":
+            return self._scripted(path) or self._slack_read(path)
+        return self._keep_slack(path, body, self._usual(path))
+
+    def _usual(self, path: str) -> Reply:
+        reply = self._scripted(path)
+        if reply is not None and not reply.default:
+            return reply
+        with self._lock:
+            # numbered per path, so each chat's ids are 1, 2, 3... whatever else runs alongside
+            self._numbers[path] = self._numbers.get(path, 0) + 1
+            usual = default_reply(path, self._numbers[path])
+        return usual if reply is None else replace(usual, delay=reply.delay)
+
+    def _scripted(self, path: str) -> Reply | None:
+        """A hold's answer, else the next scripted reply for `path`, else None."""
         with self._lock:
             now = time.monotonic()
             for prefix, (until, status) in self._holds.items():
@@ -228,11 +273,51 @@ class ChatServer:
             for prefix, queue in self._scripts.items():
                 if path.startswith(prefix) and queue:
                     return queue.popleft()
-            # numbered per path, so each chat's ids are 1, 2, 3... whatever else runs alongside
-            self._numbers[path] = self._numbers.get(path, 0) + 1
-            return default_reply(path, self._numbers[path])
+        return None
 
-    def _record(self, request: Request) -> None:
+    # -- Slack's conversations ------------------------------------------------------------
+
+    def add_slack_message(
+        self, channel: str, *, metadata: Any = None, thread_ts: str | None = None
+    ) -> str:
+        """Keep a message in `channel` as if a bot had posted it just now; returns its ts."""
+        path = "/api/chat.postMessage"
+        with self._lock:
+            self._numbers[path] = self._numbers.get(path, 0) + 1
+            ts = f"1.{self._numbers[path]:06d}"
+        self.slack.keep(channel, ts, {"metadata": metadata, "thread_ts": thread_ts})
+        return ts
+
+    def _keep_slack(self, path: str, body: bytes, reply: Reply) -> Reply:
+        """A `chat.postMessage` Slack accepts is kept on arrival, its channel answered by id."""
+        answer = reply.body
+        if not (path.startswith("/api/chat.postMessage") and isinstance(answer, dict)):
+            return reply
+        if not (answer.get("ok") and answer.get("ts")):
+            return reply
+        try:
+            payload = json.loads(body or b"{}")
+        except ValueError:
+            return reply
+        if not isinstance(payload, dict) or not payload.get("channel"):
+            return reply
+        ident = self.slack.keep(str(payload["channel"]), str(answer["ts"]), payload)
+        return replace(reply, body={**answer, "channel": ident})
+
+    def _slack_read(self, path: str) -> Reply:
+        url = urlsplit(path)
+        query = {k: v[0] for k, v in parse_qs(url.query).items()}
+        status, body = self.slack.read(url.path.removeprefix("/api/"), query)
+        return Reply(status, body)
+
+    def note_arrival(self, path: str) -> None:
+        """Note a request on arrival (`arrivals`), before any scripted delay."""
+        if self.record:
+            self.arrivals.append(path)
+
+    def receive(self, request: Request) -> None:
+        """Count `request` (and keep it, when recording) and wake `wait_for`. The handler
+        calls this before answering, so once a client has its reply the test sees it."""
         with self._arrived:
             self.count += 1
             if self.record:

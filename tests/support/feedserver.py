@@ -14,6 +14,7 @@ Content-Length says. Every request is recorded with its headers.
 
 import asyncio
 import gzip
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Self
@@ -42,6 +43,7 @@ class Request:
 
     path: str
     headers: dict[str, str]
+    at: float = 0.0  # time.monotonic() when it arrived (benchmarks time a feed from here)
 
 
 class FeedServer:
@@ -61,9 +63,7 @@ class FeedServer:
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, 0)
         await site.start()
-        server = site._server  # aiohttp exposes the bound port only through the server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+        self.port = int(self._runner.addresses[0][1])  # (host, port) of the bound socket
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -92,7 +92,7 @@ class FeedServer:
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         path = request.path_qs
-        self.requests.append(Request(path, dict(request.headers)))
+        self.requests.append(Request(path, dict(request.headers), time.monotonic()))
         script = self._scripts.get(path) or self._scripts.get(request.path)
         if not script:
             return web.Response(status=404, text="no such feed")

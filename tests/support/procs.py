@@ -1,5 +1,6 @@
 """Start `redflag` stages as real OS processes, as Compose would, and kill them hard."""
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -55,6 +56,11 @@ class Stage:
                 self.proc.wait(10)
         return self.proc.returncode
 
+    async def stop_async(self) -> int | None:
+        """`stop` in a thread: this event loop (a FeedServer on it) keeps answering, so a
+        poll in flight ends rather than waiting out the stage's shutdown grace."""
+        return await asyncio.to_thread(self.stop)
+
     @property
     def log(self) -> str:
         """Everything the process printed so far."""
@@ -90,3 +96,8 @@ def start_stages(
         )
         stages[name] = Stage([name], env, tmp_path / f"{name}.log").start()
     return stages
+
+
+async def stop_all(stages: Mapping[str, Stage]) -> dict[str, int | None]:
+    """SIGTERM each stage in turn (`Stage.stop_async`); their exit statuses by name."""
+    return {name: await stage.stop_async() for name, stage in stages.items()}

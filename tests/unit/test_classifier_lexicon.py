@@ -10,7 +10,7 @@ from services.classifier.crash import CASUALTY_STEMS
 from services.classifier.lexicon import LEXICON_DIR, Lexicon, LexiconError, load_lexicons
 from services.classifier.screen import tokens
 from services.classifier.text import clean_body, split_sentences
-from services.classifier.wordforms import forms
+from services.classifier.wordforms import fast_alternation, forms
 
 
 def test_one_lexicon_per_language() -> None:
@@ -166,3 +166,10 @@ def test_lexicon_entry_that_never_matches_is_refused(
     )
     with pytest.raises(LexiconError, match=rf"en\.yaml: recall\.anchors: .*{message}"):
         load_lexicons(tmp_path)
+
+
+def test_a_phrase_of_many_forms_stays_as_written() -> None:
+    """A phrase spelling out hundreds of strings is not blown up into a trie (start-up time)."""
+    item = "(?:ab|cd|ef|gh|ij|kl|mn|op) (?:ab|cd|ef|gh|ij|kl|mn|op) (?:ab|cd|ef|gh|ij|kl|mn|op)"
+    assert fast_alternation([item]) == f"(?:{item})"
+    assert fast_alternation(["crash(?:es|ed)?"]) != "(?:crash(?:es|ed)?)"  # a short list: trie

@@ -13,7 +13,9 @@ from services.events.match import (
     company_key,
     decide,
     merged,
+    start,
 )
+from services.events.products import products_in
 from services.events.rules import load_rules
 
 RULES = load_rules()
@@ -222,3 +224,197 @@ def test_changes_name_old_and_new() -> None:
 def test_company_key(company: str | None, watch: bool, expected: str) -> None:
     ev = Event(type="recall", confidence=0.9, company=company, on_watchlist=watch)
     assert company_key(ev, RULES) == expected
+
+
+# -- what a recall is of: different models or parts are different events (issue #12) --------
+# Written for these tests after real public recalls (figures rounded or shifted so the pairs
+# fall within rounding); each pair is one company on one day.
+
+
+def opened(text: str, units: int, company: str = "ford") -> EventState:
+    """The event a first report with `text` opens, as the notifier would store it."""
+    first = Report("al-a1", "a1", "recall", company, Facts(units=units), T0, text)
+    return start(first, decide(first, [], RULES).products)
+
+
+def told(text: str, units: int | None, company: str = "ford") -> Report:
+    return Report("al-a2", "a2", "recall", company, Facts(units=units), T0 + HOUR, text)
+
+
+@pytest.mark.parametrize(
+    ("company", "first", "first_units", "later", "later_units", "expected"),
+    [
+        # the same recall in English and Chinese: a shared model or part keeps them one
+        (
+            "tesla",
+            "Tesla recalls 1.1 million Model 3 and Model Y cars: a closing window may not "
+            "reverse when it meets a hand; an over-the-air software update fixes it",
+            1_096_762,
+            "特斯拉召回约110万辆Model 3和Model Y\uff0c车窗自动防夹功能可能失效\uff0c"
+            "将通过OTA升级软件",
+            1_100_000,
+            "repeat",
+        ),
+        (
+            "xiaomi",
+            "Xiaomi recalls 116,887 SU7 sedans because its highway driver-assist software "
+            "may misjudge some hazards",
+            116_887,
+            "小米汽车召回116887辆SU7标准版\uff0c高速领航辅助驾驶功能存在隐患\uff0c"
+            "将通过OTA升级软件",
+            116_887,
+            "repeat",
+        ),
+        (
+            "byd",
+            "BYD recalls 96,714 Dolphin and Yuan Plus EVs as a steering tie rod may crack",
+            96_714,
+            "比亚迪召回96714辆海豚和元PLUS电动汽车\uff0c转向横拉杆可能断裂",
+            96_700,
+            "repeat",
+        ),
+        (
+            "ford",
+            "Ford recalls 1.9 million Explorer SUVs because an exterior trim piece can fly off",
+            1_900_000,
+            "福特召回约190万辆探险者SUV\uff0c车外饰条可能脱落",
+            1_900_000,
+            "repeat",
+        ),
+        (
+            "hyundai",
+            "Hyundai recalls 1.64 million vehicles and asks owners to park outdoors: the ABS "
+            "module can catch fire",
+            1_640_000,
+            "现代汽车召回164万辆汽车\uff0c防抱死制动系统模块存在起火风险",
+            1_642_551,
+            "repeat",
+        ),
+        # one names the model, the other the part: nothing to compare, the units decide
+        (
+            "ford",
+            "Ford recalls 142,000 Explorers",
+            142_000,
+            "Ford to recall 142,000 SUVs over seat belt anchors",
+            142_000,
+            "repeat",
+        ),
+        # one names nothing: the units decide
+        (
+            "ford",
+            "Ford recalls 100,000 vehicles",
+            100_000,
+            "Ford recalls 100,000 F-150 pickups over rear axle bolts",
+            100_000,
+            "repeat",
+        ),
+        (
+            "ford",
+            "Ford Recalls 142,000 Explorer SUVs Over Seat Belt Anchor Fault",
+            142_000,
+            "Ford to recall about 142,000 Explorers on seat belt risk",
+            142_000,
+            "repeat",
+        ),
+        # two recalls, units within rounding: different models and parts are two events
+        (
+            "ford",
+            "Ford recalls 100,000 F-150 pickups over a rear axle bolt",
+            100_000,
+            "Ford recalls 100,000 Explorer SUVs over seat belt anchors",
+            100_400,
+            "first",
+        ),
+        (
+            "honda",
+            "Honda recalls 750,000 vehicles over a passenger airbag sensor",
+            750_000,
+            "Honda recalls 750,000 vehicles over fuel pump failures",
+            750_000,
+            "first",
+        ),
+        (
+            "tesla",
+            "特斯拉召回1.2万辆Model S\uff0c安全气囊可能无法正常展开",
+            12_000,
+            "Tesla recalls 12,000 Cybertruck pickups over a windshield wiper motor",
+            11_688,
+            "first",
+        ),
+        (
+            "toyota",
+            "Toyota recalls 50,000 Corolla cars over airbag inflators",
+            50_000,
+            "Toyota recalls 50,000 RAV4 SUVs over a fuel pump defect",
+            50_000,
+            "first",
+        ),
+        (  # no figure in the second: the products alone tell them apart
+            "ford",
+            "Ford recalls 100,000 F-150 pickups over a rear axle bolt",
+            100_000,
+            "Ford recalls Explorer SUVs over seat belt anchors",
+            None,
+            "first",
+        ),
+        # an expansion may name only the models it adds: the units decide, as before
+        (
+            "ford",
+            "Ford recalls 142,000 Explorer SUVs over seat belt anchors",
+            142_000,
+            "Ford expands the recall to 1.2 million vehicles, adding Aviator SUVs",
+            1_200_000,
+            "update",
+        ),
+    ],
+)
+def test_recalls_of_different_products_are_different_events(
+    company: str,
+    first: str,
+    first_units: int,
+    later: str,
+    later_units: int | None,
+    expected: str,
+) -> None:
+    event = opened(first, first_units, company)
+    assert decide(told(later, later_units, company), [event], RULES).kind == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "models", "components"),
+    [
+        ("Ford recalls 142,000 Explorer SUVs over seat belt anchors", {"explorer"}, {"seat_belt"}),
+        ("Ford recalls 38,000 F-150 trucks over loose wheel nuts", {"f150"}, {"wheel"}),
+        ("Explorer owners: Ford recall covers 142,000 SUVs", {"explorer"}, set()),
+        ("福特召回14.2万辆探险者SUV\uff0c后排安全带可能脱落", set(), {"seat_belt"}),
+        ("小米召回3万辆SU7\uff0c将通过OTA升级软件", {"su7"}, set()),  # the fix is no part
+        ("Tesla recalls 2,000 Model Y over a software error", {"model y"}, {"software"}),
+        ("VW recalls 20,000 ID.4 EVs; batteries may overheat", {"id4"}, {"battery"}),
+        # a Title Case headline capitalises every word: only codes are read from it
+        ("Ford Recalls 142,000 Explorer SUVs Over Rear Seat Belts", set(), {"seat_belt"}),
+        ("Ford Recalls 38,000 F-150 Trucks", {"f150"}, set()),
+        # places, days and the company's own name are not models
+        ("Ford Motor recalls 100,000 Ford vehicles in Canada on Monday", set(), set()),
+        # a model before "recall" counts; a brand before the verb "recalls" does not
+        ("Ford expands Explorer recall to 1.2 million vehicles", {"explorer"}, set()),
+        ("Lincoln recalls 10,000 vehicles; a huge recall for the brand", set(), set()),
+    ],
+)
+def test_products_in(text: str, models: set[str], components: set[str]) -> None:
+    found = products_in(text, RULES.products, "ford motor")
+    assert (set(found.models), set(found.components)) == (models, components)
+
+
+def test_an_expansion_naming_its_model_grows_that_recall_not_one_without_a_figure() -> None:
+    # a recall told without a figure would take any report as "the same" by units alone;
+    # the expansion names the model of the other recall, so it grows that one
+    def first(aid: str, text: str, units: int | None) -> EventState:
+        told = Report(aid, aid, "recall", "ford", Facts(units=units), T0, text)
+        return start(told, decide(told, [], RULES).products)
+
+    explorer = first("explorer", "Ford recalls 142,000 Explorer SUVs", 142_000)
+    ember = first("ember", "福特召回2088辆Ember汽车", None)  # its figure missed
+    grown = report(units=1_200_000, text="Ford expands Explorer recall to 1.2 million vehicles")
+    for candidates in ([explorer, ember], [ember, explorer]):
+        decision = decide(grown, candidates, RULES)
+        assert (decision.kind, decision.event_id) == ("update", "explorer")

@@ -2,16 +2,17 @@
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from services.notifier.deliverylog import (
     ATTEMPTING,
     DELIVERED,
     FAILED,
+    PRUNE_EVERY,
     UNCERTAIN,
     DeliveryLog,
 )
+from tests.support.clock import FakeClock
 
 
 def dead_pid() -> int:
@@ -39,11 +40,15 @@ def test_a_failed_send_can_be_retried_by_anyone(tmp_path: Path) -> None:
 
 
 def test_an_expired_claim_is_taken_over(tmp_path: Path) -> None:
-    a = DeliveryLog(tmp_path / "n.db", owner="host-1:100")
-    b = DeliveryLog(tmp_path / "n.db", owner="host-2:200")
+    clock = FakeClock()  # both replicas read one clock, as replicas on one host would
+    a = DeliveryLog(tmp_path / "n.db", owner="host-1:100", clock=clock)
+    b = DeliveryLog(tmp_path / "n.db", owner="host-2:200", clock=clock)
     assert a.claim("alert", "slack", lease=60) is None
-    time.sleep(0.05)
-    assert b.claim("alert", "slack", lease=0.01) is None
+    clock.advance(59)
+    assert b.claim("alert", "slack", lease=60) == ATTEMPTING  # still within a's lease
+    clock.advance(1)
+    assert b.claim("alert", "slack", lease=60) is None  # a went silent for the whole lease
+    assert b.attempts("alert", "slack") == 2
 
 
 def test_start_up_settles_only_sends_whose_owner_is_gone(tmp_path: Path) -> None:
@@ -62,10 +67,20 @@ def test_start_up_settles_only_sends_whose_owner_is_gone(tmp_path: Path) -> None
 
 
 def test_a_running_log_forgets_settled_rows_past_retention_as_it_claims(tmp_path: Path) -> None:
-    log = DeliveryLog(tmp_path / "n.db", owner="host-1:100", retention=3600)
+    clock = FakeClock()
+    log = DeliveryLog(tmp_path / "n.db", owner="host-1:100", retention=3600, clock=clock)
     log.mark("ancient", "slack", DELIVERED)
-    log._conn.execute("UPDATE deliveries SET updated_at = 0 WHERE alert_id = 'ancient'")
+    clock.advance(5400)
     log.mark("recent", "slack", DELIVERED)
+    clock.advance(1800)
     assert log.claim("new", "slack", lease=60) is None  # first write of this run: sweep due
     assert log.state("ancient", "slack") is None
     assert log.state("recent", "slack") == DELIVERED
+    log.mark("new", "slack", DELIVERED)
+    clock.advance(PRUNE_EVERY - 1)  # "recent" is past retention now, but a sweep ran lately
+    assert log.claim("newer", "slack", lease=60) is None
+    assert log.state("recent", "slack") == DELIVERED
+    clock.advance(1)  # an hour after the last sweep: the next claim sweeps again
+    assert log.claim("newest", "slack", lease=60) is None
+    assert log.state("recent", "slack") is None
+    assert log.state("new", "slack") == DELIVERED  # not older than retention

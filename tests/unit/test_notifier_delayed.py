@@ -1,6 +1,5 @@
 """'delayed N min' in every renderer, the ops notice's text, and the delivery log's dead rows."""
 
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from services.notifier.deadlog import DEAD
 from services.notifier.deliverylog import DELIVERED, DeliveryLog
 from services.notifier.render import render, render_digest
 from services.notifier.view import delayed, view
+from tests.support.clock import FakeClock
 from tests.unit.test_notifier_render import alert
 
 KINDS = ("slack", "telegram", "markdown", "html", "text")
@@ -68,12 +68,13 @@ def test_the_ops_notice_is_short_escaped_and_tokenless(kind: str | None) -> None
 
 
 def test_dead_rows_keep_the_alert_and_first_try_and_are_reclaimed_once(tmp_path: Path) -> None:
-    log = DeliveryLog(tmp_path / "notifier.db")
-    before = time.time()
+    clock = FakeClock()
+    log = DeliveryLog(tmp_path / "notifier.db", clock=clock)
     assert log.claim("a1", "desk", 300) is None
+    first = clock.now
+    clock.advance(90)
     assert log.claim("a1", "desk", 300) is None  # a retry keeps the first try's time
-    first = log.first_tried("a1", "desk")
-    assert first is not None and before <= first <= time.time()
+    assert log.first_tried("a1", "desk") == first
     log.bury("a1", "desk", "why", '{"id": "a1"}')
     [dead] = log.dead()
     assert (dead.alert_id, dead.channel, dead.reason, dead.alert) == (
@@ -83,7 +84,8 @@ def test_dead_rows_keep_the_alert_and_first_try_and_are_reclaimed_once(tmp_path:
         '{"id": "a1"}',
     )
     assert dead.first_at == first
-    assert log.dead(channel="other") == [] and log.dead(since=time.time() + 1) == []
+    assert dead.at == clock.now  # given up at the retry's time
+    assert log.dead(channel="other") == [] and log.dead(since=clock.now + 1) == []
     assert log.reclaim("a1", "desk") is None  # taken back from dead: send it
     log.mark("a1", "desk", DELIVERED)
     assert log.reclaim("a1", "desk") == DELIVERED  # never twice

@@ -1,10 +1,12 @@
 """What each channel gets for a report of an event, and the reply / UPDATE views (#12)."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from schemas.alert import Alert, Event, Facts
 from services.events.match import Decision
-from services.notifier.eventviews import plan, reply_view, update_view
+from services.notifier.eventviews import plan, reply_view, update_of, update_view
 from services.notifier.render import render
 from services.notifier.view import view
 
@@ -47,6 +49,23 @@ def test_update_shows_old_to_new() -> None:
     )
     v = update_view(view(crash), "crash", decision)
     assert v.badge == "UPDATE · CRASH" and [f.value for f in v.facts] == ["3 → 5"]
+
+
+def test_an_update_outside_its_thread_names_the_alert_it_updates() -> None:
+    # in a digest: 'Update of <first headline> (<its time>)', the headline cleaned and cut
+    at = datetime(2026, 3, 4, 14, 5, tzinfo=UTC).timestamp()
+    of = update_of("Ford recalls 142,000\nExplorer SUVs " + "x" * 100, at)
+    assert of.startswith("Ford recalls 142,000 Explorer SUVs x")
+    assert of.endswith("… (2026-03-04 14:05 UTC)") and len(of) == 80 + len(
+        " (2026-03-04 14:05 UTC)"
+    )
+    alert = _alert("recall", Facts(units=1_200_000))
+    decision = Decision("update", "ev", Facts(units=100_000), Facts(units=1_200_000))
+    v = update_view(view(alert), "recall", decision, of)
+    assert [(f.label, f.value) for f in v.facts] == [
+        ("Units", "100,000 → 1,200,000"),
+        ("Update of", of),
+    ]
 
 
 def test_reply_counts_reports_and_names_sources() -> None:

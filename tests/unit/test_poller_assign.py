@@ -11,6 +11,7 @@ from services.poller.config import PollerSettings
 from services.poller.scheduler import Scheduler
 from services.poller.state import FeedState
 
+LATER = 1e12  # a next poll that never comes in a test
 URLS = [f"https://news{n % 7}.example.com/feed/{n}.xml" for n in range(400)]
 
 
@@ -35,10 +36,15 @@ def _states(keys: list[str]) -> dict[str, FeedState]:
     return {key: FeedState(key=key, name=key, url=key) for key in keys}
 
 
-async def _run_for(scheduler: Scheduler, seconds: float) -> None:
+async def _run_until_idle(scheduler: Scheduler, timeout: float = 5.0) -> None:
+    """Run until every feed it schedules was polled (its next poll pushed to `LATER`) and
+    no poll is in flight; a feed it should not have would be polled before this holds."""
     stop = StopSignal()
     task = asyncio.create_task(scheduler.run(stop, grace=1.0))
-    await asyncio.sleep(seconds)
+    deadline = asyncio.get_running_loop().time() + timeout
+    while scheduler.active or any(scheduler.states[k].next_poll < LATER for k in scheduler.live):
+        assert asyncio.get_running_loop().time() < deadline, "the scheduler never went idle"
+        await asyncio.sleep(0.01)
     stop.stop.set()
     await task
 
@@ -50,14 +56,14 @@ async def test_revoked_feeds_are_not_polled_and_assigned_ones_are() -> None:
 
     async def poll(key: str) -> None:
         polled[key] += 1
-        states[key].next_poll = 1e12  # once is enough to see it
+        states[key].next_poll = LATER  # once is enough to see it
 
     scheduler = Scheduler(states, poll, concurrency=10, per_host=10)
     assignment = SlotAssignment(keys, 4, scheduler, lambda keys: None)
     assignment.assigned({0, 1})
     assignment.revoked({0, 1})  # a rebalance: everything goes before anything comes
     assignment.assigned({1, 2})
-    await _run_for(scheduler, 0.2)
+    await _run_until_idle(scheduler)
     expected = {key for key in keys if slot_of(key, 4) in (1, 2)}
     assert set(polled) == expected
     assert set(polled.values()) == {1}  # revoked and assigned again: still polled once
@@ -77,7 +83,7 @@ async def test_a_poll_in_flight_is_not_doubled_by_a_rebalance() -> None:
         started.set()
         await release.wait()
         concurrent -= 1
-        states[key].next_poll = 1e12
+        states[key].next_poll = LATER
 
     scheduler = Scheduler(states, poll, concurrency=10, per_host=10)
     scheduler.add("a", 0.0)
@@ -88,7 +94,8 @@ async def test_a_poll_in_flight_is_not_doubled_by_a_rebalance() -> None:
     scheduler.add("a", 0.0)  # owned again while its poll is in flight
     await asyncio.sleep(0.05)
     release.set()
-    await asyncio.sleep(0.05)
+    while "a" in scheduler.running:  # the poll ends and queues the feed again
+        await asyncio.sleep(0.01)
     stop.stop.set()
     await task
     assert most == 1
