@@ -24,12 +24,14 @@ from services.core.kafkabus import KafkaBus
 from services.core.settings import KafkaSettings
 from services.notifier.stage import DELIVERY_UNCERTAIN
 from tests.support.broker import Broker
-from tests.support.chatserver import ChatServer, Reply, default_reply
+from tests.support.chatserver import ChatServer, Reply, default_reply, slack_text
 from tests.support.procs import Stage, kafka_section, stage_env
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 
 TELEGRAM = "tgram://123456:ABCdef/-100123"
+SLACK_BOT = "slack://xoxb-1234-1234-abc124/#markets"
+POST = "/api/chat.postMessage"
 CHAT = "-100123"
 COMPANIES = ("Ford", "Boeing", "Airbus", "Nestle", "Siemens", "Toyota", "Bayer", "Volvo", "Acme")
 NOW = datetime.now(UTC)
@@ -59,13 +61,15 @@ def alert(n: int) -> Alert:
 class Hosts:
     """Notifier replicas, each on its own state dir (its own "host")."""
 
-    def __init__(self, tmp_path: Path, kafka: KafkaSettings, chat: ChatServer) -> None:
+    def __init__(
+        self, tmp_path: Path, kafka: KafkaSettings, chat: ChatServer, url: str = TELEGRAM
+    ) -> None:
         self.tmp = tmp_path
         self.config = tmp_path / "redflag.yaml"
         self.config.write_text(
             yaml.safe_dump(
                 {
-                    "channels": [{"name": "tg", "url": TELEGRAM}],
+                    "channels": [{"name": "tg", "url": url}],
                     "kafka": kafka_section(kafka),
                     "notifier": {"pacing": False},
                 }
@@ -198,3 +202,32 @@ async def test_three_replicas_kill_add_remove_every_alert_once_in_order(
         for company in range(len(COMPANIES)):  # one company: one partition, in order
             stories = [n for n in got if n % len(COMPANIES) == company]
             assert stories == sorted(stories), (company, stories)
+
+
+def slack_stories(chat: ChatServer) -> list[int]:
+    """The story number of each Slack bot message, in the order the chat took them."""
+    texts = [slack_text(p) for p in chat.slack_api_messages()]
+    return [int(t.split("story ", 1)[1].split(">", 1)[0].split("|", 1)[0]) for t in texts]
+
+
+async def test_a_slack_bot_send_cut_by_a_kill_9_is_looked_up_by_the_new_host(
+    tmp_path: Path, kafka_settings: KafkaSettings, full_kafka: Broker
+) -> None:
+    count = 10
+    with ChatServer() as chat:
+        chat.script(POST, *(Reply(200, default_reply(POST, n).body, delay=0.6) for n in range(99)))
+        await publish(kafka_settings, [alert(n) for n in range(count)])
+        hosts = Hosts(tmp_path, kafka_settings, chat, SLACK_BOT)
+        try:
+            first = hosts.start()
+            await until(lambda: len(chat.slack_api_messages()) >= 3, 60)
+            await asyncio.sleep(0.3)  # inside the next send
+            first.kill9()
+            hosts.start()  # a new host: it restores the claim and asks Slack about it
+            await until(lambda: len(set(slack_stories(chat))) >= count, 90)
+            await asyncio.sleep(2)  # a resend would show up now
+        finally:
+            hosts.stop_all()
+    assert sorted(slack_stories(chat)) == list(range(count))  # each once, none skipped
+    assert hosts.uncertain() == set()
+    assert '"delivery_confirmed"' in hosts.replicas[1].log
