@@ -4,7 +4,7 @@ from pathlib import Path
 
 from schemas.alert import Alert, Event, Facts
 from services.notifier.deliverylog import ATTEMPTING, DELIVERED, DeliveryLog
-from services.notifier.statecapture import StateCapture, working_for
+from services.notifier.statecapture import TABLES, StateCapture, working_for
 
 
 def alert(n: int) -> Alert:
@@ -68,3 +68,15 @@ def test_a_held_alert_written_outside_a_record_goes_to_its_own_partition(
     reopened = StateCapture(log.connection)  # a restart with this cache keeps the homes
     assert reopened.homes == {"a1": frozenset({1})}
     log.close()
+
+
+def test_every_state_table_of_the_delivery_log_travels_in_the_changelog(tmp_path: Path) -> None:
+    """A table added by a migration must be named in statecapture.TABLES (with its key), or
+    a replica on another host would not get it."""
+    log, _ = opened(tmp_path / "n.db")
+    tables = {
+        str(r[0])
+        for r in log.connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    log.close()
+    assert tables - {"changelog_checkpoints", "changelog_homes"} == set(TABLES)
