@@ -47,7 +47,10 @@ def kafka_settings(broker: Broker) -> KafkaSettings:
     return KafkaSettings(
         bootstrap_servers=broker.bootstrap,
         topics=Topics(
-            articles=f"t{tag}.articles", alerts=f"t{tag}.alerts", deadletter=f"t{tag}.deadletter"
+            articles=f"t{tag}.articles",
+            alerts=f"t{tag}.alerts",
+            deadletter=f"t{tag}.deadletter",
+            notifier_state=f"t{tag}.notifier-state",
         ),
         groups=Groups(classifier=f"g{tag}.classifier", notifier=f"g{tag}.notifier"),
         partitions=3,

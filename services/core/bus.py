@@ -57,6 +57,46 @@ class PartitionListener(Protocol):
         ...
 
 
+class AssignmentListener(Protocol):
+    """Told, and awaited, when a consumer's partitions change: `assigned` runs before any
+    record of the new partitions is fetched, `revoked` before their offsets are given up."""
+
+    async def assigned(self, partitions: set[int]) -> None:
+        """These partitions (of the consumer's topic) are ours now."""
+        ...
+
+    async def revoked(self, partitions: set[int]) -> None:
+        """These partitions are about to go to another member."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One row of a stage's state as a changelog carries it: `value` None deletes it."""
+
+    key: bytes
+    value: bytes | None
+
+
+class Changelog(Protocol):
+    """A compacted topic partitioned like a consumed topic: the state of partition p of the
+    input is written to, and restored from, partition p of the changelog."""
+
+    async def write(self, partition: int, changes: Sequence[Change]) -> int:
+        """Append `changes` in order; returns, once all are acknowledged, the offset after
+        the last."""
+        ...
+
+    def read(self, partition: int, start: int) -> AsyncIterator[tuple[int, Change]]:
+        """Every change (with its offset) from offset `start` up to the partition's end
+        as it was when the read began."""
+        ...
+
+    async def close(self) -> None:
+        """Release the reader."""
+        ...
+
+
 class Member(Protocol):
     """A place in a group that shares a topic's partitions (not its records)."""
 
@@ -80,8 +120,18 @@ class Bus(Protocol):
         """Publish one message; returns once the message is durable (acknowledged)."""
         ...
 
-    async def consumer(self, topics: Sequence[str], group: str) -> Consumer:
-        """Join `group` on `topics`; the caller closes it."""
+    async def consumer(
+        self, topics: Sequence[str], group: str, listener: AssignmentListener | None = None
+    ) -> Consumer:
+        """Join `group` on `topics`; the caller closes it. `listener` hears (and is awaited
+        on) partition moves of the first topic; one process that reads everything (the
+        embedded bus) never calls it."""
+        ...
+
+    async def changelog(self, topic: str, like: str, retention_s: float) -> Changelog | None:
+        """A changelog topic with as many partitions as topic `like` (created compacted if
+        missing), or None where state needs no changelog (the embedded bus: one process,
+        one file)."""
         ...
 
     async def group_member(

@@ -17,8 +17,15 @@ from aiokafka.admin import NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from aiokafka.structs import OffsetAndMetadata
 
-from services.core.bus import BusError, PartitionListener, Record, Startable
+from services.core.bus import (
+    AssignmentListener,
+    BusError,
+    PartitionListener,
+    Record,
+    Startable,
+)
 from services.core.health import READINESS
+from services.core.kafkachangelog import KafkaChangelog
 from services.core.kafkaconnect import (
     admin_client,
     bounded,
@@ -102,11 +109,20 @@ class KafkaBus(Startable):
         except KafkaError as exc:  # the broker did not take it: not the message's fault
             raise BusError(f"Kafka did not acknowledge a message to {topic}: {exc!r}") from exc
 
-    async def consumer(self, topics: Sequence[str], group: str) -> "KafkaConsumer":
-        """Join `group` on `topics`, starting from the earliest record when it has no offset."""
-        consumer = KafkaConsumer(self._settings, group)
+    async def consumer(
+        self, topics: Sequence[str], group: str, listener: AssignmentListener | None = None
+    ) -> "KafkaConsumer":
+        """Join `group` on `topics`, starting from the earliest record when it has no offset;
+        `listener` is awaited on every partition move of the first topic."""
+        consumer = KafkaConsumer(self._settings, group, listener)
         await consumer.start(topics, self._stop)
         return consumer
+
+    async def changelog(self, topic: str, like: str, retention_s: float) -> KafkaChangelog:
+        """The compacted changelog `topic`, partitioned like `like` (created if missing)."""
+        changelog = KafkaChangelog(self._settings, topic, self._stop)
+        await changelog.start(like, retention_s)
+        return changelog
 
     async def group_member(
         self, topic: str, group: str, partitions: int, listener: PartitionListener
@@ -123,7 +139,11 @@ class KafkaBus(Startable):
 class KafkaConsumer:
     """A group member; `commit` records finished work, per partition, in order."""
 
-    def __init__(self, settings: KafkaSettings, group: str) -> None:
+    def __init__(
+        self, settings: KafkaSettings, group: str, listener: AssignmentListener | None = None
+    ) -> None:
+        self.listener = listener
+        self._topic: str | None = None
         self._progress: dict[TopicPartition, PartitionProgress] = {}
         self._settings = settings
         self._group = group
@@ -149,6 +169,7 @@ class KafkaConsumer:
         """Connect (waiting for the broker, unless `stop` is set) and subscribe."""
         READINESS.block(self._readiness_key, f"waiting for partitions of group {self._group}")
         self._started = await started(self._settings, self._new, stop)
+        self._topic = topics[0] if topics else None
         self._consumer.subscribe(list(topics), listener=_Rebalance(self))
 
     @property
@@ -204,8 +225,29 @@ class KafkaConsumer:
         if offsets:
             await self._consumer.commit(offsets)
 
+    def _own(self, partitions: set[TopicPartition]) -> set[int]:
+        return {tp.partition for tp in partitions if tp.topic == self._topic}
+
+    async def assigned(self, partitions: set[TopicPartition]) -> None:
+        """Tell the listener; no record of these is handed out before it returns.
+
+        aiokafka starts fetching a partition as soon as it is assigned, while this callback
+        still runs; paused, its records are not returned (nor its position moved) until
+        `resume`."""
+        if self.listener is None:
+            return
+        ours = [tp for tp in partitions if tp.topic == self._topic]
+        self._consumer.pause(*ours)
+        try:
+            await self.listener.assigned(self._own(partitions))
+        finally:
+            held = self._consumer.assignment()
+            self._consumer.resume(*[tp for tp in ours if tp in held])
+
     async def revoked(self, partitions: set[TopicPartition]) -> None:
-        """Commit what is finished on partitions we lose, then forget them."""
+        """Tell the listener, commit what is finished on partitions we lose, forget them."""
+        if self.listener is not None:
+            await self.listener.revoked(self._own(partitions))
         try:
             await self._commit(partitions & set(self._progress))
         except KafkaError as exc:
@@ -248,6 +290,7 @@ class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
             KAFKA_PARTITIONS_ASSIGNED,
             partitions=sorted(f"{t.topic}-{t.partition}" for t in assigned),
         )
+        await self._owner.assigned(set(assigned))
         # a member of the group now, even with none (more replicas than partitions): ready
         READINESS.clear(self._owner._readiness_key)
         await asyncio.sleep(0)

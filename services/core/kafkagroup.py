@@ -51,7 +51,7 @@ class GroupMember:
 
     async def start(self, partitions: int, stop: asyncio.Event | None = None) -> None:
         """Connect, check the topic has `partitions`, join the group and stay in it."""
-        found = await _partition_count(self._settings, self._topic, stop)
+        found = await partition_count(self._settings, self._topic, stop)
         if found != partitions:
             raise ValueError(
                 f"topic {self._topic} has {found} partitions, expected {partitions}: "
@@ -103,7 +103,7 @@ async def ensure_topic(
         await admin.close()
 
 
-async def _partition_count(settings: KafkaSettings, topic: str, stop: asyncio.Event | None) -> int:
+async def partition_count(settings: KafkaSettings, topic: str, stop: asyncio.Event | None) -> int:
     """The topic's partitions as the brokers' metadata shows them (0: no such topic)."""
     admin = await admin_client(settings, stop)
     try:

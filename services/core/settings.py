@@ -40,6 +40,10 @@ class Topics(BaseModel):
     articles: str = "redflag.articles"
     alerts: str = "redflag.alerts"
     deadletter: str = "redflag.deadletter"
+    notifier_state: str = Field(
+        default="redflag.notifier-state",
+        description="The notifier's state changelog (compacted, partitioned like alerts).",
+    )
 
 
 class Groups(BaseModel):

@@ -11,7 +11,14 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
-from services.core.bus import BusError, PartitionListener, Record, Startable, WholeGroup
+from services.core.bus import (
+    AssignmentListener,
+    BusError,
+    PartitionListener,
+    Record,
+    Startable,
+    WholeGroup,
+)
 from services.core.offsets import PartitionProgress
 from services.core.sqlite import Periodic, connect, migrate, transaction
 
@@ -86,10 +93,17 @@ class SqliteBus(Startable):
         async with self._changed:
             self._changed.notify_all()
 
-    async def consumer(self, topics: Sequence[str], group: str) -> "SqliteConsumer":
-        """A consumer of `topics` resuming from `group`'s committed offsets."""
+    async def consumer(
+        self, topics: Sequence[str], group: str, listener: AssignmentListener | None = None
+    ) -> "SqliteConsumer":
+        """A consumer of `topics` resuming from `group`'s committed offsets; it holds
+        everything for good, so `listener` is never called."""
         await self.start()
         return SqliteConsumer(self, tuple(topics), group)
+
+    async def changelog(self, topic: str, like: str, retention_s: float) -> None:
+        """None: one process owns the one file, so its state needs no changelog."""
+        return
 
     async def group_member(
         self, topic: str, group: str, partitions: int, listener: PartitionListener

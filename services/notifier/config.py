@@ -212,6 +212,12 @@ class NotifierSettings(BaseModel):
         description="An alert whose send began but was never confirmed (crash mid-send): "
         "'skip' never sends twice, 'resend' never loses one.",
     )
+    changelog: bool = Field(
+        default=True,
+        description="On Kafka, keep the state per alerts partition in the changelog topic "
+        "(kafka.topics.notifier_state), so a replica on any host takes a partition over with "
+        "its history; false: the local file only (replicas must share one host's state_dir).",
+    )
     log_retention: PositiveSeconds = Field(
         default=30 * 86400.0,
         description="Forget delivered alerts after this long; keep it above the topic's retention.",

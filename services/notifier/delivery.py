@@ -17,8 +17,10 @@ import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Protocol
 
 import structlog
 
@@ -48,6 +50,8 @@ DELIVERY_RATE_LIMITED = "delivery_rate_limited"
 DELIVERY_DEAD_LETTERED = "delivery_dead_lettered"
 MAX_ATTEMPTS_CAPS = "max_attempts_caps_max_delay"
 STAGE = "notifier"
+#: A job's partition went to another replica before it was sent: not done, not committed.
+REVOKED = "revoked"
 
 
 @dataclass
@@ -56,6 +60,7 @@ class Ticket:
 
     record: Record | None
     remaining: int
+    dropped: bool = False  # a channel's job was dropped (REVOKED): never commit the record
 
 
 @dataclass
@@ -77,6 +82,22 @@ class Job:
 Done = Callable[[str, Job, str], Awaitable[None]]  # (channel name, job, final state)
 
 
+class Gate(Protocol):
+    """Partition-owned state (changelog.py): what a worker must ask before and after a claim."""
+
+    def scope(self, job: Job) -> AbstractContextManager[None]:
+        """Rows written inside belong to the job's alerts partitions."""
+        ...
+
+    def owns(self, job: Job) -> bool:
+        """The job's partitions are still this replica's."""
+        ...
+
+    async def sync(self) -> bool:
+        """The rows written so far are in the changelog (False: stopping first)."""
+        ...
+
+
 class ChannelWorker:
     """Delivers one channel's jobs in order."""
 
@@ -91,8 +112,11 @@ class ChannelWorker:
         stop: StopSignal,
         executor: ThreadPoolExecutor,
         done: Done,
+        gate: Gate | None = None,
     ) -> None:
         self.channel = channel
+        self.sending: Job | None = None  # the job whose send is in progress (a revoke waits)
+        self._gate = gate
         self.queue: asyncio.Queue[Job] = asyncio.Queue()
         self.busy = False
         self._closing = False
@@ -183,6 +207,13 @@ class ChannelWorker:
         return Outcome(True)
 
     async def _deliver(self, job: Job) -> None:
+        if self._gate is None:
+            await self._deliver_job(job)
+            return
+        with self._gate.scope(job):
+            await self._deliver_job(job)
+
+    async def _deliver_job(self, job: Job) -> None:
         name, cfg = self.channel.name, self._settings.notifier
         bound = structlog.contextvars.bound_contextvars(alert_id=job.key, channel=name)
         with bound:
@@ -196,11 +227,20 @@ class ChannelWorker:
                 if not await self._pacer.acquire(list(self.channel.limits), self._stop):
                     return  # stopping: not committed, so it comes back after a restart
                 attempt += 1
+                if self._gate is not None and not self._gate.owns(job):
+                    await self._done(name, job, REVOKED)  # its new owner sends it
+                    return
                 blocked = self._log.claim(job.key, name, cfg.claim_lease)
                 if blocked is not None:  # sent, settled, or being sent by another replica
                     await self._done(name, job, blocked)
                     return
-                outcome = await self._send(job, done)
+                if self._gate is not None and not await self._gate.sync():
+                    return  # the claim is not in the changelog: not sent, not committed
+                self.sending = job
+                try:
+                    outcome = await self._send(job, done)
+                finally:
+                    self.sending = None
                 if outcome.ok:
                     self._log.mark(job.key, name, DELIVERED)
                     log.info(ALERT_DELIVERED, attempt=attempt, kind=self.channel.kind)

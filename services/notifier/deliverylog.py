@@ -17,6 +17,7 @@ here, in `MIGRATIONS`.
 
 import os
 import socket
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -149,6 +150,11 @@ class DeliveryLog(HeldAlerts, EventLog, DeadDeliveries):
     def close(self) -> None:
         """Close the file."""
         self._conn.close()
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The open file, for the changelog's triggers and restores (changelog.py)."""
+        return self._conn
 
     def state(self, alert_id: str, channel: str) -> str | None:
         """The recorded state of one pair, or None if never seen."""

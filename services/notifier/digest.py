@@ -118,6 +118,11 @@ class Digests:
         log.info(DIGEST_QUEUED, channel=channel.name, batch=batch, alerts=len(alerts))
         return 1
 
+    def dropped(self, channel: str) -> None:
+        """The worker dropped a digest job (its partitions went elsewhere): the batch stays
+        open, and what is left of it here is offered again."""
+        self._open.discard(channel)
+
     def _view(self, channel: Channel, alert: Alert) -> AlertView:
         """A held alert as its digest line shows it: an UPDATE keeps its old -> new and names
         the alert it updates; every line carries its event's report count so far."""

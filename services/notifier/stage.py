@@ -21,12 +21,13 @@ from services.core.consume import consume
 from services.core.lifecycle import StopSignal
 from services.core.logging import per_item
 from services.events.rules import load_rules
+from services.notifier.changelog import PartitionState, partition_state
 from services.notifier.channels import Channel, ChannelError, build
 from services.notifier.channels import close as close_channels
 from services.notifier.config import Settings
 from services.notifier.console import format_alert, print_alert, use_colour
-from services.notifier.delivery import STAGE, ChannelWorker, Job, Ticket, link_ops
-from services.notifier.deliverylog import FINAL, DeliveryLog
+from services.notifier.delivery import REVOKED, STAGE, ChannelWorker, Job, Ticket, link_ops
+from services.notifier.deliverylog import FINAL, DeliveryLog, Uncertain
 from services.notifier.digest import Digests
 from services.notifier.eventlog import Observed
 from services.notifier.eventviews import plan, reply_view, update_view
@@ -40,6 +41,7 @@ from services.notifier.pacing import Pacer
 from services.notifier.render import Rendered, render
 from services.notifier.routing import held_back, is_critical, route
 from services.notifier.slacklookup import confirm
+from services.notifier.statecapture import working_for
 from services.notifier.tools import NotifyError, list_channels, test_channel
 from services.notifier.view import AlertView, view
 
@@ -64,16 +66,35 @@ async def run(settings: Settings, bus: Bus, stop: StopSignal, *, out: TextIO | N
         channels = [build(c, settings.notifier, out) for c in settings.channels]
     except ChannelError as exc:
         raise NotifyError(str(exc)) from exc
-    consumer = await bus.consumer([settings.kafka.topics.alerts], settings.kafka.groups.notifier)
-    log.info(NOTIFIER_STARTED, channels=[c.name for c in channels])
-    try:
-        if channels:
-            await _Stage(settings, bus, consumer, stop, channels).run()
-        else:
+    topics, group = [settings.kafka.topics.alerts], settings.kafka.groups.notifier
+    if not channels:
+        consumer = await bus.consumer(topics, group)
+        log.info(NOTIFIER_STARTED, channels=[])
+        try:
             await _console_loop(settings, bus, consumer, stop, out)
+        finally:
+            await consumer.close()
+            log.info(NOTIFIER_STOPPED)
+        return
+    deliveries = DeliveryLog(
+        settings.state_dir / "notifier.db", retention=settings.notifier.log_retention
+    )
+    try:
+        state = await partition_state(settings, bus, deliveries, stop)
+        consumer = await bus.consumer(topics, group, state)
+        log.info(NOTIFIER_STARTED, channels=[c.name for c in channels], changelog=bool(state))
+        try:
+            await _Stage(
+                settings, bus, consumer, stop, channels, deliveries=deliveries, state=state
+            ).run()
+        finally:
+            await consumer.close()
+            if state is not None:
+                await state.sync()
+                await state.changelog.close()
+            log.info(NOTIFIER_STOPPED)
     finally:
-        await consumer.close()
-        log.info(NOTIFIER_STOPPED)
+        deliveries.close()
 
 
 async def _consume(
@@ -120,15 +141,20 @@ class _Stage:
         consumer: Consumer,
         stop: StopSignal,
         channels: list[Channel],
+        *,
+        deliveries: DeliveryLog,
+        state: PartitionState | None,
     ) -> None:
         self.settings = settings
         self.bus = bus
         self.consumer = consumer
         self.stop = stop
         self.channels = {c.name: c for c in channels}
-        self.deliveries = DeliveryLog(
-            settings.state_dir / "notifier.db", retention=settings.notifier.log_retention
-        )
+        self.deliveries = deliveries
+        self.state = state
+        if state is not None:
+            state.quiesce = self._quiesce
+            state.lookup = self._look_up
         self.event_rules = load_rules()
         for kind in ("first", "repeat", "update", "edit"):  # series exist (at 0) from the start
             EVENT_REPORTS.labels(kind=kind)  # exported at 0 from the start
@@ -150,6 +176,7 @@ class _Stage:
                 stop=stop,
                 executor=self.executor,
                 done=self._finished,
+                gate=state,
             )
             for c in channels
         }
@@ -174,11 +201,11 @@ class _Stage:
     async def run(self) -> None:
         await self._report_uncertain()
         log.info(DELIVERY_LOG_OPENED, **self.deliveries.counts())
-        digest_task = (
-            asyncio.create_task(self.digests.run(self.stop)) if self.digests.active else None
-        )
+        digest_task: asyncio.Task[None] | None = None
         try:
             while not self.stop.stopping:
+                if digest_task is None and self.digests.active and self._held_are_ours():
+                    digest_task = asyncio.create_task(self.digests.run(self.stop))
                 if self.in_flight >= self.settings.notifier.max_pending:
                     await self.stop.wait(0.05)
                     continue
@@ -197,13 +224,42 @@ class _Stage:
                 await worker.close()
             self.executor.shutdown(wait=True)
             close_channels(self.channels.values())
-            self.deliveries.close()
+
+    def _held_are_ours(self) -> bool:
+        """Held alerts here are this replica's to send: always, but with the changelog only
+        once partitions are assigned (held rows of partitions that went elsewhere dropped)."""
+        return self.state is None or self.state.ready
+
+    async def _look_up(self, items: list[Uncertain]) -> None:
+        """Sends restored from another owner's partition: Slack bot sends are asked about."""
+        await confirm(self.deliveries, self.channels, items, self.executor, self.stop)
+
+    async def _quiesce(self, partitions: set[int]) -> None:
+        """A partition's next owner restores it once we let go: no send of it may outlive
+        that (bounded; a send still going then is settled by `on_uncertain` there)."""
+        assert self.state is not None
+        await self.state.sends_finished(
+            lambda: [w.sending for w in self.workers.values()],
+            partitions,
+            bound=self.settings.notifier.request_timeout + 5.0,
+        )
 
     async def _handle(self, record: Record) -> None:
         async def route_alert(alert: Alert) -> None:
-            await self._route(record, alert)
+            if self.state is None:
+                await self._route(record, alert)
+                return
+            with working_for({record.partition}):
+                await self._route(record, alert)
 
+        if self.state is not None and record.partition not in self.state.owned:
+            return  # fetched before the partition went elsewhere: its new owner reads it
         await _consume(self.settings, self.bus, self.consumer, record, route_alert)
+
+    async def _commit(self, record: Record) -> None:
+        """Commit once the state written for it is in the changelog (with one)."""
+        if self.state is None or await self.state.sync():
+            await self.consumer.commit([record])
 
     async def _route(self, record: Record, alert: Alert) -> None:
         now = datetime.now(UTC)
@@ -255,7 +311,7 @@ class _Stage:
             channels=[c.name for c, _ in jobs],
         )
         if not jobs:
-            await self.consumer.commit([record])
+            await self._commit(record)
             return
         ticket.remaining = len(jobs)
         self.in_flight += 1
@@ -271,16 +327,22 @@ class _Stage:
 
     async def _finished(self, channel: str, job: Job, state: str) -> None:
         if job.batch is not None:
-            self.digests.finished(channel, job, state)
+            if state == REVOKED:
+                self.digests.dropped(channel)
+            else:
+                self.digests.finished(channel, job, state)
+                if self.state is not None:
+                    await self.state.sync()
             return
         ticket = job.ticket
         if ticket is None:
             return
+        ticket.dropped = ticket.dropped or state == REVOKED
         ticket.remaining -= 1
         if ticket.remaining == 0:
             self.in_flight -= 1
-            if ticket.record is not None:
-                await self.consumer.commit([ticket.record])
+            if ticket.record is not None and not ticket.dropped:
+                await self._commit(ticket.record)
 
 
 def _event_view(v: AlertView, what: str, seen: Observed, alert: Alert) -> AlertView:

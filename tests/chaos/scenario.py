@@ -7,9 +7,10 @@ have reached Slack and Telegram exactly once. Under `on_uncertain: skip` an aler
 was in flight at a notifier kill -9 may be skipped (docs/notifier.md, "Exactly once"); those
 are counted apart, and only when the notifier logged them as `delivery_uncertain`.
 
-Not played: a notifier moved to another host with an empty state dir. The delivery log is a
-local SQLite file today, so that replica would send again what the first one sent (issue #13,
-item 1); it joins the chaos once the state travels with the partitions.
+`notifier_new_host` plays a notifier whose host is gone: it is killed -9 and a replica with a
+new, empty state dir (another "host") takes over; it restores the partitions' state from the
+changelog topic, so what the first one sent is not sent again (docs/notifier.md, "Exactly
+once").
 
 Used by `tests/chaos/test_chaos.py` (CI size) and `benchmarks/chaos.py` (longer).
 """
@@ -44,6 +45,7 @@ WEIGHTS = {
     "kill9_classifier": 2,
     "kill9_notifier": 2,
     "kill9_notifier_mid_send": 2,
+    "notifier_new_host": 2,
     "broker_pause": 2,
     "broker_restart": 1,
     "chat_500": 2,
@@ -56,7 +58,12 @@ def kafka_for(broker: Broker) -> KafkaSettings:
     tag = f"chaos{uuid.uuid4().hex[:6]}"
     return KafkaSettings(
         bootstrap_servers=broker.bootstrap,
-        topics=Topics(articles=f"{tag}.articles", alerts=f"{tag}.alerts", deadletter=f"{tag}.dl"),
+        topics=Topics(
+            articles=f"{tag}.articles",
+            alerts=f"{tag}.alerts",
+            deadletter=f"{tag}.dl",
+            notifier_state=f"{tag}.state",
+        ),
         groups=Groups(classifier=f"{tag}.classifier", notifier=f"{tag}.notifier"),
         partitions=3,
         enable_idempotence=broker.full_kafka,
@@ -86,6 +93,7 @@ class Chaos:
         self.outcome = Outcome(plan)
         self.stages: dict[str, Stage] = {}
         self.links: dict[str, str] = {}  # alert id -> story link
+        self.hosts = 0  # notifier hosts used so far beyond the first (notifier_new_host)
 
     async def run(self) -> Outcome:
         """Play the scenario; always leaves no process running and the broker serving."""
@@ -177,6 +185,12 @@ class Chaos:
                 chat.script(path, _slow_ok(path))
             await self._until_attempting(timeout=6.0)
             await self._inject("kill9_notifier", chat)
+        elif kind == "notifier_new_host":
+            old = self.stages["notifier"]
+            old.kill9()
+            self.hosts += 1
+            env = {**old.env, "REDFLAG_STATE_DIR": str(self.work / f"state-notifier-{self.hosts}")}
+            self.stages["notifier"] = Stage(old.args, env, old.log_path).start()  # one log
         elif kind.startswith("kill9_"):
             stage = self.stages[kind.removeprefix("kill9_")]
             stage.kill9()
@@ -203,7 +217,7 @@ class Chaos:
 
     async def _until_attempting(self, timeout: float) -> None:
         """Wait (bounded) until the notifier's delivery log shows a send in flight."""
-        path = self.work / "state-notifier" / "notifier.db"
+        path = Path(self.stages["notifier"].env["REDFLAG_STATE_DIR"]) / "notifier.db"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if path.exists():

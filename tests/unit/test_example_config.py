@@ -19,6 +19,7 @@ from packaging.utils import canonicalize_name
 
 from services.app.settings import Settings, load_settings
 from services.core.settings import ConfigError, KafkaSettings
+from services.notifier.config import NotifierSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -237,7 +238,11 @@ def test_kafka_init_creates_the_configured_topics(compose: dict[str, Any]) -> No
     init = compose["services"]["kafka-init"]
     kafka = KafkaSettings()
     topics = init["environment"]["TOPICS"].split()
-    assert sorted(topics) == sorted(kafka.topics.model_dump().values())
+    state = init["environment"]["STATE_TOPICS"].split()
+    assert sorted(topics + state) == sorted(kafka.topics.model_dump().values())
+    assert state == [kafka.topics.notifier_state]
+    days = int(init["environment"]["STATE_RETENTION_MS"]) / 86_400_000
+    assert days == NotifierSettings().log_retention / 86400  # compacted as long as rows live
     assert int(init["environment"]["PARTITIONS"]) == kafka.partitions
     script = " ".join(init["command"])
     assert "kafka-topics.sh" in script
