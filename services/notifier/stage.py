@@ -30,7 +30,7 @@ from services.notifier.delivery import REVOKED, STAGE, ChannelWorker, Job, Ticke
 from services.notifier.deliverylog import FINAL, DeliveryLog, Uncertain
 from services.notifier.digest import Digests
 from services.notifier.eventlog import Observed
-from services.notifier.eventviews import plan, reply_view, update_view
+from services.notifier.eventviews import plan, reply_view, update_of, update_view
 from services.notifier.metrics import (
     DELIVERIES,
     EVENT_REPEATS_SUPPRESSED,
@@ -269,7 +269,7 @@ class _Stage:
             EVENT_REPORTS.labels(kind=seen.decision.kind).inc()
         ticket = Ticket(record, 0)
         jobs: list[tuple[Channel, Job]] = []
-        rendered: dict[tuple[str, str | None, int | None], Rendered] = {}
+        rendered: dict[tuple[str, str | None, int | None, str], Rendered] = {}
         v = alert_view(alert, self.settings)
         for cfg in route(alert, self.settings.channels):
             channel = self.channels[cfg.name]
@@ -293,11 +293,17 @@ class _Stage:
                 continue
             if what == "update":
                 EVENT_UPDATES.labels(channel=cfg.name).inc()
-            key = (what, channel.kind, channel.max_length)
-            ev = _event_view(v, what, seen, alert)
+            reply_to = None if what == "alert" or opener == alert.id else opener
+            # an UPDATE that cannot sit under its first alert names the alert it updates
+            of = (
+                self._update_of(seen)
+                if what == "update" and not (reply_to and channel.threads)
+                else ""
+            )
+            key = (what, channel.kind, channel.max_length, of)
+            ev = _event_view(v, what, seen, alert, of)
             if key not in rendered:
                 rendered[key] = self._render(channel, ev)
-            reply_to = None if what == "alert" or opener == alert.id else opener
             job = Job(key=alert.id, message=rendered[key], ticket=ticket, alert=alert, view=ev)
             job.remake = partial(self._render, channel)
             job.reply_to = reply_to
@@ -317,6 +323,10 @@ class _Stage:
         self.in_flight += 1
         for channel, job in jobs:
             self.workers[channel.name].queue.put_nowait(job)
+
+    def _update_of(self, seen: Observed) -> str:
+        first = self.deliveries.first_report(seen.event_id) if seen.event_id else None
+        return update_of(*first) if first is not None else ""
 
     @staticmethod
     def _render(channel: Channel, v: AlertView) -> Rendered:
@@ -345,10 +355,11 @@ class _Stage:
                 await self._commit(ticket.record)
 
 
-def _event_view(v: AlertView, what: str, seen: Observed, alert: Alert) -> AlertView:
-    """The alert's view as this channel shows it: itself, a thread reply or an UPDATE."""
+def _event_view(v: AlertView, what: str, seen: Observed, alert: Alert, of: str) -> AlertView:
+    """The alert's view as this channel shows it: itself, a thread reply or an UPDATE (`of`
+    names the alert it updates where it is not threaded under it)."""
     if what == "reply":
         return reply_view(v, seen.reports, seen.sources)
     if what == "update":
-        return update_view(v, alert.event.type, seen.decision)
+        return update_view(v, alert.event.type, seen.decision, of)
     return v

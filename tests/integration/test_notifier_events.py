@@ -122,6 +122,9 @@ async def test_one_alert_per_event_later_reports_threaded_under_it(
     hook = chat_server.slack_messages("T1/B1/XYZ")
     assert len(hook) == 3  # first, UPDATE (top-level: a webhook cannot thread), unrelated
     assert "UPDATE" in slack_text(hook[1])
+    # top-level, it names the alert it updates; in a thread the parent says it
+    assert "Update of" in slack_text(hook[1]) and FOUR[0].title in slack_text(hook[1])
+    assert "Update of" not in text
     tg = chat_server.telegram_messages()
     assert tg[4]["reply_to_message_id"] in parents and "UPDATE" in tg[4]["text"]
     assert "reply_to_message_id" not in tg[5]
