@@ -9,7 +9,7 @@ time ("last year", "in 2023", "had ..."), or opened by a distance in time ("a ye
 
 from services.classifier.evidence import Span
 from services.classifier.lazyregex import lazy
-from services.classifier.lexicon import Lexicon
+from services.classifier.lexmodel import Lexicon
 
 # Where a clause ends: a comma (not in "2,031"), semicolon, dash or bracket, full-width too.
 _CLAUSE_END = lazy(r"[,;:](?!\d)|[()\u2014\uff0c\uff1b\uff1a]|\s[-\u2013]\s")

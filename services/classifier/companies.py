@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from services.classifier.lazyregex import lazy
-from services.classifier.lexicon import CompanyLex, Lexicon
+from services.classifier.lexmodel import CompanyLex, Lexicon
 from services.core.cjk import CLAUSE_BREAKS, ENUMERATION, IDEOGRAPHS
 
 # A capitalised name: "Toyota", "Li Auto", "J&J's", "Metro-North", "3M", "Step2".

@@ -21,7 +21,8 @@ from services.classifier.companies import Named
 from services.classifier.config import Company
 from services.classifier.crash import crash_hit
 from services.classifier.evidence import Hit
-from services.classifier.lexicon import LEXICON_DIR, Lexicon, PageLex, load_lexicons
+from services.classifier.lexicon import LEXICON_DIR, load_lexicons
+from services.classifier.lexmodel import Lexicon, PageLex
 from services.classifier.naming import cargo, name_event
 from services.classifier.recall import recall_hit, scope_units
 from services.classifier.screen import Screen

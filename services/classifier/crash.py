@@ -9,7 +9,7 @@ import re
 
 from services.classifier.evidence import Hit, Span, covered, near, spans
 from services.classifier.lazyregex import lazy
-from services.classifier.lexicon import Lexicon
+from services.classifier.lexmodel import Lexicon
 from services.classifier.text import Sentence
 
 STRONG, WEAK, NO_VEHICLE = 0.8, 0.62, 0.55

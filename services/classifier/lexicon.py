@@ -6,156 +6,30 @@ this module only validates and compiles them. An analyst extends a lexicon witho
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from services.classifier.lazyregex import Later, LazyRegexError, lazy
-from services.classifier.numbers import NumberGrammar, build_grammar
+from services.classifier.lexmodel import (
+    BackgroundLex,
+    CompanyLex,
+    CrashLex,
+    Lexicon,
+    LexiconError,
+    PageLex,
+    Pattern,
+    RecallLex,
+    TargetLex,
+)
+from services.classifier.lexreader import Reader
+from services.classifier.numbers import build_grammar
 from services.classifier.script import has_traditional, simplified
 from services.classifier.sourcecache import SourceCache, cache_dir, cache_key
 from services.core.cjk import CLAUSE_BREAKS, IDEOGRAPHS
 
 LEXICON_DIR = Path(__file__).parent / "lexicons"
 DIRECTIONS = ("raise", "cut", "withdraw", "set", "neutral")
-
-
-class LexiconError(ValueError):
-    """A lexicon file is missing a key or holds a bad regex; the message names both."""
-
-
-Pattern = re.Pattern[str]
-
-
-@dataclass(frozen=True, slots=True)
-class PageLex:
-    """Lines of a scraped page that are not the article (each regex matches a whole line)."""
-
-    footer: Pattern
-    drop: Pattern
-
-
-@dataclass(frozen=True, slots=True)
-class RecallLex:
-    """Recall words, their other senses and their context."""
-
-    anchors: Pattern
-    active: Pattern
-    not_: Pattern
-    context_not: Pattern
-    product: Pattern
-    regulators: Pattern
-    weak: Pattern
-    units: Pattern
-    weights: Pattern
-    weights_after: Pattern  # a weight word right after a figure: "131,300 pounds of beef"
-    scope_before: Pattern  # ends right before a count of a recall's scope: "affects about "
-    scope_after: Pattern  # right after such a count: " units are covered"
-
-
-@dataclass(frozen=True, slots=True)
-class CrashLex:
-    """Accident words, vehicles, the contexts that cancel them and casualty words."""
-
-    strong: Pattern
-    weak: Pattern
-    vehicles: Pattern
-    scene: Pattern
-    not_: Pattern
-    context_not: Pattern
-    background: Pattern
-    casualties: Pattern
-    person: Pattern
-    people: Pattern
-    fatalities: tuple[Pattern, ...]
-    injuries: tuple[Pattern, ...]
-    cargo: Pattern  # "carrying", "载有": what follows is the load, not the operator or maker
-
-
-@dataclass(frozen=True, slots=True)
-class TargetLex:
-    """Target nouns, change verbs by direction, metrics and brokers."""
-
-    nouns: Pattern
-    anchors: Pattern
-    price_target: Pattern
-    verbs: Pattern  # one named group per direction in DIRECTIONS
-    expect: Pattern
-    hold: Pattern
-    warning: Pattern
-    earlier: Pattern  # matches right before a verb (use with endpos)
-    not_: Pattern
-    context_not: Pattern
-    metrics: Pattern  # one named group per metric, in the lexicon's order
-    unit_metrics: frozenset[str]
-    brokers: Pattern
-    alongside: Pattern  # ends a gap "Tesla estimates, " between a verb and its target noun
-    year_ago: Pattern  # last year's actual, not a former target: "up from 25,000 a year earlier"
-    roles: tuple[tuple[str, Pattern], ...]  # (old|new|delta, regex ending where a figure starts)
-    quarters: tuple[tuple[int, Pattern], ...]
-    fiscal_end: Pattern
-    fiscal: Pattern
-
-
-@dataclass(frozen=True, slots=True)
-class CompanyLex:
-    """What is and is not a company name in this language."""
-
-    not_company: Pattern
-    org_suffix: Pattern
-    org_after: Pattern
-    operator: Pattern
-    owner_after: Pattern
-    speaks_after: Pattern
-    place_before: Pattern
-    modifiers: Pattern
-    place_words: Pattern  # a word that makes a name a place: "lake", "county", "airport"
-    person_before: Pattern  # ends right before a person's name: "analyst ", "ceo "
-    role_before: Pattern  # ends right before the company a brand belongs to: "Jif maker "
-    move_before: Pattern  # ends right before a rated stock: "upgrades ", "raises "
-    clause_opening: Pattern  # (Chinese) words opening a clause before its subject: 近日, 据悉
-    subject_end: Pattern  # (Chinese) words that end a subject: 向, 将, 宣布, 的
-    generic: Pattern  # (Chinese) groups, not companies: 券商, 板块, 多家
-    # Derived once from the words above (and the vehicle and unit nouns) for naming.
-    operator_before: Pattern  # ends right before a name: "operated by "
-    owner_follows: Pattern  # right after a name: ", owner of"
-    speaks_follows: Pattern  # right after a name: " said"
-    place_preposition: Pattern  # ends right before a place: "in the "
-    product_follows: Pattern  # a vehicle or unit noun: "rocket", "vehicles"
-    vehicle_follows: Pattern  # right after a name: " train", " tour helicopter" (no plural between)
-    name_suffix: Pattern  # dropped from a watched name for its short name: "Motor", "Group"
-    short_name_not: Pattern  # plain words a short name must not be: "General"
-    cjk_operator: Pattern  # "百度旗下"
-    cjk_vehicle_operator: Pattern  # at a clause start: "诺福克南方铁路一列火车", "FlixBus大巴"
-    cjk_org: Pattern  # "河南航空"
-    cjk_org_after: Pattern  # "百度回应"
-
-
-@dataclass(frozen=True, slots=True)
-class BackgroundLex:
-    """Openers of a clause that tells the past ("distance" ones suffice), and past markers."""
-
-    openers: Pattern  # one named group "distance": a clause opened by it is background by itself
-    past: Pattern
-
-
-@dataclass(frozen=True, slots=True)
-class Lexicon:
-    """One language's compiled lexicon."""
-
-    language: str
-    cjk: bool
-    screen: dict[str, tuple[str, ...]]  # kind -> words (substrings in CJK) that start a detection
-    screen_more: dict[str, tuple[str, ...]]  # kind -> more words for headline and lead sentences
-    screen_phrases: dict[str, tuple[str, ...]]  # kind -> phrases looked for as they stand
-    page: PageLex
-    recall: RecallLex
-    crash: CrashLex
-    target: TargetLex
-    companies: CompanyLex
-    numbers: NumberGrammar
-    background: BackgroundLex
 
 
 def load_lexicons(directory: Path = LEXICON_DIR) -> tuple[Lexicon, ...]:
@@ -187,136 +61,6 @@ def load_lexicons(directory: Path = LEXICON_DIR) -> tuple[Lexicon, ...]:
     return tuple(sorted(lexicons, key=lambda lex: lex.cjk))
 
 
-_WORD_START = "(?<![a-z0-9])"
-_ESCAPED = lazy(r"\\.|\(\?P<\w+>")  # escapes ("\\S") and group names may hold capitals
-_UPPER = lazy(r"[A-Z]")
-
-
-class _Reader:
-    """Reads one YAML file's keys, naming the file and key path in every error."""
-
-    def __init__(
-        self, path: Path, data: Mapping[str, object], cjk: bool, cache: SourceCache, later: Later
-    ) -> None:
-        self.path, self.data, self.cjk, self.cache, self.later = path, data, cjk, cache, later
-
-    def get(self, dotted: str) -> object:
-        node: object = self.data
-        for part in dotted.split("."):
-            if not isinstance(node, Mapping) or part not in node:
-                raise LexiconError(f"{self.path.name}: missing key {dotted!r}")
-            node = node[part]
-        return node
-
-    def words(self, dotted: str, *, bare: bool = False) -> Pattern:
-        """A list (or string) of regexes as one alternation; whole words in Latin scripts."""
-        return self._compile(dotted, self.source(dotted, bare=bare))
-
-    def source(self, dotted: str, *, bare: bool = False) -> str:
-        """The source of `words(dotted)`, checked to compile unless it came from the cache."""
-        value = self.get(dotted)
-        items = [value] if isinstance(value, str) else value
-        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
-            raise LexiconError(f"{self.path.name}: {dotted} must be a string or list of strings")
-        if not self.cjk:
-            for item in items:  # "Recall" would never match the lowercased text
-                if _UPPER.search(_ESCAPED.sub("", item)):
-                    raise LexiconError(
-                        f"{self.path.name}: {dotted}: {item!r} has capitals; entries match "
-                        "lowercased text"
-                    )
-        try:
-            alternation, cached = self.cache.alternation(items)
-            source = (
-                alternation if bare or self.cjk else rf"{_WORD_START}(?:{alternation})(?![a-z0-9])"
-            )
-            if not cached:  # a cached source is checked where it is compiled
-                re.compile(source)
-        except (re.error, ValueError) as exc:
-            for item in items:
-                self._check(dotted, item)  # the bad entry, reported by itself
-            raise LexiconError(f"{self.path.name}: {dotted}: {exc}") from exc
-        return source
-
-    def templates(self, dotted: str, **fill: str) -> tuple[Pattern, ...]:
-        """A list of regexes with {placeholders} filled in, each compiled on its own."""
-        value = self.get(dotted)
-        if not isinstance(value, list) or not all(isinstance(i, str) for i in value):
-            raise LexiconError(f"{self.path.name}: {dotted} must be a list of strings")
-        out = []
-        for item in value:
-            source = item
-            for key, sub in fill.items():
-                source = source.replace("{" + key + "}", f"(?:{sub})")
-            out.append(self._compile(dotted, source))
-        return tuple(out)
-
-    def suffixes(self, dotted: str) -> tuple[tuple[str, Pattern], ...]:
-        """A mapping name -> regex compiled to match at the end of the text before a figure."""
-        mapping = self.get(dotted)
-        if not isinstance(mapping, Mapping):
-            raise LexiconError(f"{self.path.name}: {dotted} must be a mapping")
-        return tuple(
-            (str(name), self._compile(f"{dotted}.{name}", rf"(?:{value})$"))
-            for name, value in mapping.items()
-        )
-
-    def numbered(self, dotted: str) -> tuple[tuple[int, Pattern], ...]:
-        """A mapping number -> regex, each compiled as whole words."""
-        mapping = self.get(dotted)
-        if not isinstance(mapping, Mapping):
-            raise LexiconError(f"{self.path.name}: {dotted} must be a mapping")
-        out = []
-        for key, value in mapping.items():
-            source = str(value) if self.cjk else rf"(?<![a-z0-9])(?:{value})(?![a-z0-9])"
-            out.append((int(str(key)), self._compile(f"{dotted}.{key}", source)))
-        return tuple(out)
-
-    def kinds(self, dotted: str) -> dict[str, tuple[str, ...]]:
-        """A mapping recall/crash/target -> list of literal words, keyed by event type."""
-        mapping = self.get(dotted)
-        if not isinstance(mapping, Mapping):
-            raise LexiconError(f"{self.path.name}: {dotted} must be a mapping")
-        out = {}
-        for key, kind in (("recall", "recall"), ("crash", "crash"), ("target", "target_change")):
-            words = mapping.get(key, [])
-            if not isinstance(words, list):
-                raise LexiconError(f"{self.path.name}: {dotted}.{key} must be a list")
-            out[kind] = tuple(str(w).lower() for w in words)
-        return out
-
-    def groups(self, dotted: str, names: list[str] | None = None) -> Pattern:
-        """A mapping name -> regex as one alternation with one named group per name."""
-        mapping = self.get(dotted)
-        if not isinstance(mapping, Mapping):
-            raise LexiconError(f"{self.path.name}: {dotted} must be a mapping")
-        parts = []
-        for name in names or list(mapping):
-            if name not in mapping:
-                raise LexiconError(f"{self.path.name}: missing key {dotted}.{name}")
-            inner = self.source(f"{dotted}.{name}")
-            if not self.cjk:  # the word start is tested once below, not once per group
-                inner = inner.removeprefix(_WORD_START)
-            parts.append(f"(?P<{name}>{inner})")
-        source = "|".join(parts)
-        if not self.cjk:  # mid-word positions, most of a text, fail at the first test
-            source = f"{_WORD_START}(?:{source})"
-        return self._compile(dotted, source)
-
-    def _compile(self, dotted: str, source: str) -> Pattern:
-        return self.later(source, f"{self.path.name}: {dotted}")
-
-    def compile(self, source: str, dotted: str = "a regex built around its entries") -> Pattern:
-        """A regex built in code around lexicon entries (compiled when first used)."""
-        return self.later(source, f"{self.path.name}: {dotted}")
-
-    def _check(self, dotted: str, source: str) -> None:
-        try:
-            re.compile(source)
-        except re.error as exc:
-            raise LexiconError(f"{self.path.name}: {dotted}: bad regex: {exc}") from exc
-
-
 _FUNCTION = r"(?:of|an?|the|to|in|on|with|for|from|by|and|at|as|that|which|who)\b"
 _CJK_NAME = f"[{IDEOGRAPHS}A-Za-z]"
 
@@ -324,25 +68,25 @@ _CJK_NAME = f"[{IDEOGRAPHS}A-Za-z]"
 _NEVER = lazy(r"(?!)")
 
 
-def _never_if_empty(r: _Reader, dotted: str) -> Pattern:
+def _never_if_empty(r: Reader, dotted: str) -> Pattern:
     """The list as one regex, or one that never matches when the language has none ("")."""
     source = r.source(dotted, bare=True)
     return r.words(dotted, bare=True) if source else _NEVER
 
 
-def _ending(r: _Reader, dotted: str, tail: str) -> Pattern:
+def _ending(r: Reader, dotted: str, tail: str) -> Pattern:
     """The list as a regex that ends where the text does (after `tail`)."""
     source = r.source(dotted)
     return r.compile(source + tail) if source else _NEVER
 
 
-def _opening(r: _Reader, dotted: str) -> Pattern:
+def _opening(r: Reader, dotted: str) -> Pattern:
     """The list as a regex of one or more of its words at the start of the text."""
     source = r.source(dotted, bare=True)
     return r.compile(rf"^(?:{source})+") if source else _NEVER
 
 
-def _companies(r: _Reader) -> CompanyLex:
+def _companies(r: Reader) -> CompanyLex:
     def pattern(key: str) -> str:
         return r.source(f"companies.{key}")
 
@@ -408,7 +152,7 @@ def _compile(path: Path, cache: SourceCache, later: Later) -> Lexicon:
         data = _load_yaml(path, simplified(text))
     if script not in {"latin", "cjk"}:
         raise LexiconError(f"{path.name}: script must be 'latin' or 'cjk'")
-    r = _Reader(path, data, cjk=script == "cjk", cache=cache, later=later)
+    r = Reader(path, data, cjk=script == "cjk", cache=cache, later=later)
     target_verbs = {d: r.get(f"target_change.{d}") for d in DIRECTIONS}
     unit_metrics = r.get("target_change.unit_metrics")
     numbers = r.get("numbers")

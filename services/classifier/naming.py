@@ -27,7 +27,7 @@ from services.classifier.companies import (
 )
 from services.classifier.evidence import Hit
 from services.classifier.lazyregex import lazy
-from services.classifier.lexicon import Lexicon
+from services.classifier.lexmodel import Lexicon
 from services.classifier.text import Zone
 from services.classifier.watchlist import Watchlist
 from services.core.cjk import ENUMERATION

@@ -9,7 +9,7 @@ import re
 
 from services.classifier.evidence import Hit, Span, covered, spans
 from services.classifier.lazyregex import lazy
-from services.classifier.lexicon import Lexicon
+from services.classifier.lexmodel import Lexicon
 from services.classifier.numbers import Amount, find_amounts
 from services.classifier.text import Sentence
 

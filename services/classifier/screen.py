@@ -15,7 +15,7 @@ import string
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from services.classifier.lexicon import Lexicon, LexiconError
+from services.classifier.lexmodel import Lexicon, LexiconError
 from services.classifier.sourcecache import cache_key, cached_text
 from services.classifier.wordforms import Forms, forms, trie_pattern
 

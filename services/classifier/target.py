@@ -11,7 +11,7 @@ import re
 
 from services.classifier.evidence import Hit, Span, covered, spans
 from services.classifier.lazyregex import lazy
-from services.classifier.lexicon import Lexicon
+from services.classifier.lexmodel import Lexicon
 from services.classifier.target_facts import target_facts
 from services.classifier.text import Sentence
 from services.core.cjk import CLAUSE_BREAK, CLAUSE_BREAKS

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from services.classifier.evidence import Hit, covered, spans
 from services.classifier.lazyregex import lazy
-from services.classifier.lexicon import Lexicon
+from services.classifier.lexmodel import Lexicon
 from services.classifier.numbers import Amount, find_amounts
 from services.core.cjk import CLAUSE_BREAKS, ENUMERATION
 

@@ -12,7 +12,7 @@ from enum import IntEnum
 from functools import lru_cache
 
 from services.classifier.lazyregex import lazy
-from services.classifier.lexicon import PageLex
+from services.classifier.lexmodel import PageLex
 from services.core.cjk import IDEOGRAPH
 
 # Curly quotes and odd spaces to ASCII, one character for one so offsets stay aligned.

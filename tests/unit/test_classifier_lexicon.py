@@ -7,7 +7,8 @@ import yaml
 
 from services.classifier.core import load_rules
 from services.classifier.crash import CASUALTY_STEMS
-from services.classifier.lexicon import LEXICON_DIR, Lexicon, LexiconError, load_lexicons
+from services.classifier.lexicon import LEXICON_DIR, load_lexicons
+from services.classifier.lexmodel import Lexicon, LexiconError
 from services.classifier.screen import tokens
 from services.classifier.text import clean_body, split_sentences
 from services.classifier.wordforms import fast_alternation, forms

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from services.classifier.lazyregex import LazyPattern, LazyRegexError
-from services.classifier.lexicon import Lexicon, load_lexicons
+from services.classifier.lexicon import load_lexicons
+from services.classifier.lexmodel import Lexicon
 from services.classifier.screen import Screen
 from services.classifier.sourcecache import FORMAT, STALE_SECONDS, cached_text
 
