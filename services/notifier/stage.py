@@ -31,6 +31,7 @@ from services.notifier.deliverylog import FINAL, DeliveryLog, Uncertain
 from services.notifier.digest import Digests
 from services.notifier.eventlog import Observed
 from services.notifier.eventviews import plan, reply_view, update_of, update_view
+from services.notifier.hop import Hop
 from services.notifier.metrics import (
     DELIVERIES,
     EVENT_REPEATS_SUPPRESSED,
@@ -40,6 +41,7 @@ from services.notifier.metrics import (
 from services.notifier.pacing import Pacer
 from services.notifier.render import Rendered, render
 from services.notifier.routing import held_back, is_critical, route
+from services.notifier.sender import sender_channels, start_sender
 from services.notifier.slacklookup import confirm
 from services.notifier.statecapture import working_for
 from services.notifier.tools import NotifyError, list_channels, test_channel
@@ -83,12 +85,18 @@ async def run(settings: Settings, bus: Bus, stop: StopSignal, *, out: TextIO | N
         state = await partition_state(settings, bus, deliveries, stop)
         consumer = await bus.consumer(topics, group, state)
         log.info(NOTIFIER_STARTED, channels=[c.name for c in channels], changelog=bool(state))
+        hop = state is not None and settings.notifier.deliveries_hop
+        sender = start_sender(settings, bus, stop, sender_channels(settings, out)) if hop else None
         try:
-            await _Stage(
+            stage = _Stage(
                 settings, bus, consumer, stop, channels, deliveries=deliveries, state=state
-            ).run()
+            )
+            stage.hop = Hop(bus, settings.kafka.topics.deliveries) if hop else None
+            await stage.run()
         finally:
             await consumer.close()
+            if sender is not None:
+                await sender
             if state is not None:
                 await state.sync()
                 await state.changelog.close()
@@ -152,6 +160,7 @@ class _Stage:
         self.channels = {c.name: c for c in channels}
         self.deliveries = deliveries
         self.state = state
+        self.hop: Hop | None = None  # notifier.deliveries_hop: produce, not queue here
         if state is not None:
             state.quiesce = self._quiesce
             state.lookup = self._look_up
@@ -317,6 +326,10 @@ class _Stage:
             channels=[c.name for c, _ in jobs],
         )
         if not jobs:
+            await self._commit(record)
+            return
+        if self.hop is not None:  # the channel's owner sends it (sender.py)
+            await self.hop.send(jobs)
             await self._commit(record)
             return
         ticket.remaining = len(jobs)
