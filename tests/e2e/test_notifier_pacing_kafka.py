@@ -4,8 +4,10 @@ Real `redflag notifier` processes (each its own empty state dir, one group) on t
 post to one Telegram chat on the local chat server, with the channel limited to 5 messages a
 second. Alerts come from many companies, so every replica owns alerts partitions; with the
 deliveries hop one replica owns the channel's deliveries partition and sends them all. Every
-alert arrives once, no 0.8 s span of arrivals at the chat holds more than 5 (a pacer per
-replica would let 3 x 5 through), and each company's alerts arrive in order.
+alert arrives once (ten of them published twice), no 0.8 s span of arrivals at the chat
+holds more than 5 (a pacer per replica would let 3 x 5 through), and each company's alerts
+arrive in order. A kill -9 of the channel's sender hands its partition, with its delivery
+log, to another replica.
 """
 
 import asyncio
@@ -21,9 +23,12 @@ from tests.e2e.test_notifier_hosts_kafka import (
     CHAT,
     COMPANIES,
     TELEGRAM,
+    Hosts,
     alert,
+    check_once,
     publish,
     received,
+    slow_telegram,
     until,
 )
 from tests.support.broker import Broker
@@ -87,7 +92,8 @@ async def run_replicas(tmp_path: Path, kafka: KafkaSettings, *, hop: bool) -> No
             await until(lambda: settled(replicas, kafka.topics.alerts, partitions), 90)
             if hop:
                 await until(lambda: settled(replicas, kafka.topics.deliveries, partitions), 90)
-            await publish(kafka, [alert(n) for n in range(count)])
+            again = [alert(n) for n in range(10)]  # redelivered: the sender skips them
+            await publish(kafka, [alert(n) for n in range(count)] + again)
             await until(lambda: len(chat.telegram_messages(CHAT)) >= count, 90)
             await asyncio.sleep(1)  # a resend would show up now
         finally:
@@ -111,3 +117,36 @@ async def test_three_replicas_share_one_channels_rate_limit_through_the_deliveri
     tmp_path: Path, kafka_settings: KafkaSettings, full_kafka: Broker
 ) -> None:
     await run_replicas(tmp_path, kafka_settings, hop=True)
+
+
+async def test_the_channels_sender_killed_mid_stream_its_new_owner_sends_nothing_twice(
+    tmp_path: Path, kafka_settings: KafkaSettings, full_kafka: Broker
+) -> None:
+    count = 40
+    config = tmp_path / "hop.yaml"
+    channel = {"name": "tg", "url": TELEGRAM, "rate_limit": f"{RATE}/s"}
+    notifier = {"deliveries_hop": True}
+    section = {"channels": [channel], "kafka": kafka_section(kafka_settings), "notifier": notifier}
+    config.write_text(yaml.safe_dump(section), encoding="utf-8")
+    with ChatServer() as chat:
+        slow_telegram(chat, 0.3, count * 2)
+        hosts = Hosts(tmp_path, kafka_settings, chat)
+        hosts.config = config
+        try:
+            replicas = [hosts.start() for _ in range(3)]
+            topic, partitions = kafka_settings.topics.deliveries, kafka_settings.partitions
+            await until(lambda: settled(replicas, topic, partitions), 90)
+            await publish(kafka_settings, [alert(n) for n in range(count)])
+            await until(lambda: len(chat.telegram_messages(CHAT)) >= 10, 60)
+            [sender] = [r for r in replicas if '"alert_delivered"' in r.log]
+            await asyncio.sleep(0.15)  # inside the next send
+            sender.kill9()
+            await until(lambda: len(set(received(chat)) | hosts.uncertain_ids()) >= count, 90)
+            await asyncio.sleep(2)  # a resend would show up now
+        finally:
+            hosts.stop_all()
+        got, _ = check_once(hosts, chat, count)
+        assert '"notifier_state_restored"' in "".join(r.log for r in replicas if r is not sender)
+        for company in range(len(COMPANIES)):
+            stories = [n for n in got if n % len(COMPANIES) == company]
+            assert stories == sorted(stories), (company, stories)
