@@ -28,3 +28,6 @@ class Delivery(Message):
     body_format: Literal["markdown", "html", "text"]
     level: Literal["info", "warning", "failure"]
     reply_to: str | None = Field(default=None, max_length=MAX_ID)
+    #: The alert's own message (not a thread reply or an UPDATE): the sender can render it
+    #: again from `alert` alone, to say how late it is when a channel outage delayed it.
+    plain: bool = False

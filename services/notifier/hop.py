@@ -14,6 +14,7 @@ from schemas.delivery import Delivery
 from services.core.bus import Bus
 from services.notifier.channels import Channel
 from services.notifier.delivery import Job
+from services.notifier.view import AlertView
 
 
 class Hop:
@@ -23,12 +24,15 @@ class Hop:
         self._bus = bus
         self._topic = topic
 
-    async def send(self, jobs: list[tuple[Channel, Job]]) -> None:
+    async def send(self, jobs: list[tuple[Channel, Job]], plain: AlertView) -> None:
         """Every job as a `Delivery`, each acknowledged before this returns (one per
-        channel, so their order within a channel's partition is the routing order)."""
-        await asyncio.gather(*(self._send(channel, job) for channel, job in jobs))
+        channel, so their order within a channel's partition is the routing order). A job
+        whose view is `plain` (the alert's own) is marked so: the sender may re-render it."""
+        await asyncio.gather(
+            *(self._send(channel, job, job.view is plain) for channel, job in jobs)
+        )
 
-    async def _send(self, channel: Channel, job: Job) -> None:
+    async def _send(self, channel: Channel, job: Job, plain: bool) -> None:
         assert job.alert is not None
         m = job.message
         delivery = Delivery(
@@ -39,5 +43,6 @@ class Hop:
             body_format=m.body_format,
             level=m.level,
             reply_to=job.reply_to,
+            plain=plain,
         )
         await self._bus.send(self._topic, channel.name, delivery.model_dump_json().encode())

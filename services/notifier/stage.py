@@ -329,7 +329,7 @@ class _Stage:
             await self._commit(record)
             return
         if self.hop is not None:  # the channel's owner sends it (sender.py)
-            await self.hop.send(jobs)
+            await self.hop.send(jobs, v)
             await self._commit(record)
             return
         ticket.remaining = len(jobs)
