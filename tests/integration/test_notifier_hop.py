@@ -12,10 +12,11 @@ import pytest
 
 from services.app.settings import Settings
 from services.core.settings import KafkaSettings
+from services.notifier.deadletters import SENDER_LOG, list_dead, replay
 from tests.e2e.test_notifier_hosts_kafka import until
 from tests.integration.test_notifier_changelog import CHAT, TELEGRAM, distinct, publish, run_until
 from tests.support.broker import Broker
-from tests.support.chatserver import ChatServer, chat_server
+from tests.support.chatserver import ChatServer, Reply, chat_server
 
 __all__ = ["chat_server"]
 
@@ -54,3 +55,23 @@ async def test_an_alert_late_through_an_outage_says_delayed_through_the_hop(
     [message] = chat_server.telegram_messages(CHAT)
     assert "delayed" in json.dumps(message, ensure_ascii=False), message
     assert (tmp_path / "host" / "notifier-sender.db").is_file()  # sent by the hop's sender
+
+
+async def test_a_refused_send_on_the_hop_is_listed_and_replayed_from_the_senders_log(
+    tmp_path: Path, kafka_settings: KafkaSettings, full_kafka: Broker, chat_server: ChatServer
+) -> None:
+    s = hop_host(tmp_path, kafka_settings, chat_server)
+    chat_server.script(TELEGRAM_PATH, Reply(400, {"ok": False, "description": "chat not found"}))
+    await publish(kafka_settings, distinct(1))
+    await run_until(s, lambda: (tmp_path / "host" / SENDER_LOG).is_file() and dead(s), 60)
+
+    [row] = list_dead(s, None, None)
+    assert (row.alert_id, row.channel) == ("alert-0", "tg")
+    result = await replay(s)
+    assert result.failed == 0 and "sent" in result.lines[0], result.lines
+    assert len(chat_server.telegram_messages(CHAT)) == 1
+    assert list_dead(s, None, None) == []
+
+
+def dead(s: Settings) -> bool:
+    return bool(list_dead(s, None, None))
