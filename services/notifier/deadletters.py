@@ -1,6 +1,7 @@
 """Dead-lettered deliveries: the ops channel's notice, `redflag deadletter list` and `replay`.
 
-The delivery log (`state_dir/notifier.db`) is the record: a `dead` row per (alert id, channel)
+The delivery log (`state_dir/notifier.db`, and with the deliveries hop the sender's
+`notifier-sender.db` beside it) is the record: a `dead` row per (alert id, channel)
 with its reason, and the alert itself (`dead_alerts`) so it can be sent again. A replay takes
 the row back from `dead` atomically (`DeliveryLog.reclaim`), so a pair that was delivered in
 the meantime, or by an earlier replay, is never sent twice; a running notifier sharing the

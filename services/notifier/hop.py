@@ -13,7 +13,9 @@ import asyncio
 from schemas.delivery import Delivery
 from services.core.bus import Bus
 from services.notifier.channels import Channel
+from services.notifier.console import format_alert, use_colour
 from services.notifier.delivery import Job
+from services.notifier.render import Rendered, render
 from services.notifier.view import AlertView
 
 
@@ -46,3 +48,11 @@ class Hop:
             plain=plain,
         )
         await self._bus.send(self._topic, channel.name, delivery.model_dump_json().encode())
+
+
+def render_for(channel: Channel, v: AlertView) -> Rendered:
+    """`v` rendered for `channel` (the console: the terminal block)."""
+    if channel.kind is None:
+        colour = channel.out is not None and use_colour(channel.out)
+        return Rendered("", format_alert(v, colour=colour), "text", "info")
+    return render(v, channel.kind, channel.max_length)

@@ -25,15 +25,15 @@ from services.notifier.changelog import PartitionState
 from services.notifier.channels import Channel, build
 from services.notifier.channels import close as close_channels
 from services.notifier.config import Settings
-from services.notifier.console import format_alert, use_colour
 from services.notifier.delivery import REVOKED, STAGE, ChannelWorker, Job, Ticket, link_ops
 from services.notifier.deliverylog import DeliveryLog, Uncertain
+from services.notifier.hop import render_for
 from services.notifier.pacing import Pacer
-from services.notifier.render import Rendered, render
+from services.notifier.render import Rendered
 from services.notifier.routing import is_critical
 from services.notifier.slacklookup import confirm
 from services.notifier.statecapture import working_for
-from services.notifier.view import AlertView, view
+from services.notifier.view import view
 
 log = structlog.get_logger(__name__)
 
@@ -141,7 +141,7 @@ class Sender:
             job.reply_to = delivery.reply_to
             if delivery.plain:  # re-rendered to say "delayed N min" when it is late
                 job.view = view(delivery.alert, critical=is_critical(delivery.alert, notifier))
-                job.remake = partial(remake, worker.channel)
+                job.remake = partial(render_for, worker.channel)
             self.in_flight += 1
             worker.queue.put_nowait(job)
 
@@ -176,14 +176,6 @@ class Sender:
             partitions,
             bound=self.settings.notifier.request_timeout + 5.0,
         )
-
-
-def remake(channel: Channel, v: AlertView) -> Rendered:
-    """The alert's own message for `channel`, from its view (as the router renders it)."""
-    if channel.kind is None:
-        colour = channel.out is not None and use_colour(channel.out)
-        return Rendered("", format_alert(v, colour=colour), "text", "info")
-    return render(v, channel.kind, channel.max_length)
 
 
 def _rendered(delivery: Delivery) -> Rendered:
