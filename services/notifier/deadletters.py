@@ -27,10 +27,9 @@ from services.notifier.deliverylog import DELIVERED, DeliveryLog
 from services.notifier.pacing import Pacer
 from services.notifier.render import Kind, Rendered, esc_html, esc_md, esc_slack, render
 from services.notifier.routing import is_critical
+from services.notifier.senderlog import SENDER_LOG
 from services.notifier.view import clean, defuse_mentions, delayed, shorten, view
 
-#: The deliveries hop's delivery log, beside `notifier.db` (sender.py).
-SENDER_LOG = "notifier-sender.db"
 _ESCAPE = {"slack": esc_slack, "telegram": esc_html, "html": esc_html, "markdown": esc_md}
 
 

@@ -31,6 +31,7 @@ from services.notifier.hop import render_for
 from services.notifier.pacing import Pacer
 from services.notifier.render import Rendered
 from services.notifier.routing import is_critical
+from services.notifier.senderlog import SENDER_LOG
 from services.notifier.slacklookup import confirm
 from services.notifier.statecapture import working_for
 from services.notifier.view import view
@@ -187,7 +188,7 @@ async def run_sender(
 ) -> None:
     """Join the sender group on the deliveries topic and send until stopped (or drained)."""
     deliveries = DeliveryLog(
-        settings.state_dir / "notifier-sender.db", retention=settings.notifier.log_retention
+        settings.state_dir / SENDER_LOG, retention=settings.notifier.log_retention
     )
     try:
         topics = settings.kafka.topics

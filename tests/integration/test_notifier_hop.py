@@ -12,7 +12,8 @@ import pytest
 
 from services.app.settings import Settings
 from services.core.settings import KafkaSettings
-from services.notifier.deadletters import SENDER_LOG, list_dead, replay
+from services.notifier.deadletters import list_dead, replay
+from services.notifier.senderlog import SENDER_LOG
 from tests.e2e.test_notifier_hosts_kafka import until
 from tests.integration.test_notifier_changelog import CHAT, TELEGRAM, distinct, publish, run_until
 from tests.support.broker import Broker
