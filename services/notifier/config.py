@@ -219,10 +219,11 @@ class NotifierSettings(BaseModel):
         "its history; false: the local file only (replicas must share one host's state_dir).",
     )
     deliveries_hop: bool = Field(
-        default=False,
+        default=True,
         description="On Kafka (with the changelog), route each alert to one message per channel "
         "on kafka.topics.deliveries (keyed by channel): the replica that owns a channel's "
-        "partition sends it, so its rate limit and order hold across replicas.",
+        "partition sends it, so its rate limit and order hold across replicas. Ignored by the "
+        "embedded runner (one process) and with changelog: false.",
     )
     log_retention: PositiveSeconds = Field(
         default=30 * 86400.0,

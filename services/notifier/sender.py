@@ -11,7 +11,10 @@ finds its opener's message id in the rows of its own channel.
 """
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from functools import partial
 from typing import TextIO
 
@@ -212,13 +215,29 @@ async def run_sender(
         deliveries.close()
 
 
-def sender_channels(settings: Settings, out: TextIO) -> list[Channel]:
-    """The channels again, for the sender's own workers (their sessions are not shared)."""
-    return [build(c, settings.notifier, out) for c in settings.channels]
+def _stop_on_failure(stop: StopSignal, task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        stop.stop.set()
 
 
-def start_sender(
-    settings: Settings, bus: Bus, stop: StopSignal, channels: list[Channel]
-) -> asyncio.Task[None]:
-    """`run_sender` as a task alongside the routing stage."""
-    return asyncio.create_task(run_sender(settings, bus, stop, channels), name="notifier:sender")
+@asynccontextmanager
+async def sending(
+    settings: Settings, bus: Bus, stop: StopSignal, out: TextIO, *, on: bool
+) -> AsyncIterator[None]:
+    """`run_sender` alongside the routing stage (when `on`), with channels of its own. Each
+    side ends the other: a failed sender stops the process (the router would only fill the
+    topic) and re-raises its error on exit; a failed router cancels the sender."""
+    if not on:
+        yield
+        return
+    channels = [build(c, settings.notifier, out) for c in settings.channels]
+    task = asyncio.create_task(run_sender(settings, bus, stop, channels), name="notifier:sender")
+    task.add_done_callback(partial(_stop_on_failure, stop))
+    try:
+        yield
+    except BaseException:
+        task.cancel()
+        with contextlib.suppress(BaseException):
+            await task
+        raise
+    await task

@@ -41,7 +41,7 @@ from services.notifier.metrics import (
 from services.notifier.pacing import Pacer
 from services.notifier.render import Rendered
 from services.notifier.routing import held_back, is_critical, route
-from services.notifier.sender import sender_channels, start_sender
+from services.notifier.sender import sending
 from services.notifier.slacklookup import confirm
 from services.notifier.statecapture import working_for
 from services.notifier.tools import NotifyError, list_channels, test_channel
@@ -86,17 +86,15 @@ async def run(settings: Settings, bus: Bus, stop: StopSignal, *, out: TextIO | N
         consumer = await bus.consumer(topics, group, state)
         log.info(NOTIFIER_STARTED, channels=[c.name for c in channels], changelog=bool(state))
         hop = state is not None and settings.notifier.deliveries_hop
-        sender = start_sender(settings, bus, stop, sender_channels(settings, out)) if hop else None
         try:
-            stage = _Stage(
-                settings, bus, consumer, stop, channels, deliveries=deliveries, state=state
-            )
-            stage.hop = Hop(bus, settings.kafka.topics.deliveries) if hop else None
-            await stage.run()
+            async with sending(settings, bus, stop, out, on=hop):
+                stage = _Stage(
+                    settings, bus, consumer, stop, channels, deliveries=deliveries, state=state
+                )
+                stage.hop = Hop(bus, settings.kafka.topics.deliveries) if hop else None
+                await stage.run()
         finally:
             await consumer.close()
-            if sender is not None:
-                await sender
             if state is not None:
                 await state.sync()
                 await state.changelog.close()

@@ -6,12 +6,18 @@ does with the message is checked at the local chat server.
 
 import asyncio
 import json
+import time
 from pathlib import Path
 
 import pytest
 
 from services.app.settings import Settings
+from services.core.bus import BusError
+from services.core.kafkabus import KafkaBus
+from services.core.kafkagroup import ensure_topic
+from services.core.lifecycle import StopSignal
 from services.core.settings import KafkaSettings
+from services.notifier import stage
 from services.notifier.deadletters import list_dead, replay
 from services.notifier.senderlog import SENDER_LOG
 from tests.e2e.test_notifier_hosts_kafka import until
@@ -76,3 +82,17 @@ async def test_a_refused_send_on_the_hop_is_listed_and_replayed_from_the_senders
 
 def dead(s: Settings) -> bool:
     return bool(list_dead(s, None, None))
+
+
+async def test_a_sender_that_cannot_start_stops_the_notifier_with_its_error(
+    tmp_path: Path, kafka_settings: KafkaSettings, full_kafka: Broker, chat_server: ChatServer
+) -> None:
+    """The senders' changelog sized unlike the deliveries topic: the router alone would fill
+    the topic with nobody sending, so the notifier stops and says why."""
+    s = hop_host(tmp_path, kafka_settings, chat_server)
+    await ensure_topic(kafka_settings, kafka_settings.topics.sender_state, 1, asyncio.Event())
+    async with KafkaBus(kafka_settings) as bus:
+        began = time.monotonic()
+        with pytest.raises(BusError, match="must match"):
+            await asyncio.wait_for(stage.run(s, bus, StopSignal()), 45)
+    assert time.monotonic() - began < 30  # it stopped by itself, not at the test's timeout
