@@ -5,13 +5,14 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from schemas import Alert, Article, DeadLetter
+from schemas import Alert, Article, DeadLetter, Delivery
 
 JSON_DIR = Path(__file__).parent / "json"
 MODELS: dict[str, type[BaseModel]] = {
     "article.v1.json": Article,
     "alert.v1.json": Alert,
     "deadletter.v1.json": DeadLetter,
+    "delivery.v1.json": Delivery,
 }
 
 

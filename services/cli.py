@@ -136,6 +136,7 @@ def cmd_events(args: argparse.Namespace) -> int:
     from services.core.durations import parse_seconds  # noqa: PLC0415
     from services.events.listing import format_events  # noqa: PLC0415
     from services.notifier.deliverylog import DeliveryLog  # noqa: PLC0415
+    from services.notifier.senderlog import with_sender_deliveries  # noqa: PLC0415
 
     try:
         since = float(parse_seconds(args.since))  # type: ignore[arg-type]
@@ -150,6 +151,7 @@ def cmd_events(args: argparse.Namespace) -> int:
         events = log.recent_events(time.time() - since, args.company, args.type)
     finally:
         log.close()
+    events = with_sender_deliveries(events, path.parent)
     print("\n".join(format_events(events)) if events else "no events in that window")
     return EXIT_OK
 

@@ -51,8 +51,14 @@ def kafka_settings(broker: Broker) -> KafkaSettings:
             alerts=f"t{tag}.alerts",
             deadletter=f"t{tag}.deadletter",
             notifier_state=f"t{tag}.notifier-state",
+            deliveries=f"t{tag}.deliveries",
+            sender_state=f"t{tag}.notifier-sender-state",
         ),
-        groups=Groups(classifier=f"g{tag}.classifier", notifier=f"g{tag}.notifier"),
+        groups=Groups(
+            classifier=f"g{tag}.classifier",
+            notifier=f"g{tag}.notifier",
+            sender=f"g{tag}.notifier-sender",
+        ),
         partitions=3,
         enable_idempotence=broker.full_kafka,  # Tansu has no InitProducerId
         session_timeout_ms=6000,

@@ -79,7 +79,7 @@ class KafkaBus(Startable):
             existing = set(await admin.list_topics())
             wanted = [
                 NewTopic(name, self._settings.partitions, 1)
-                for name in (topics.articles, topics.alerts, topics.deadletter)
+                for name in (topics.articles, topics.alerts, topics.deadletter, topics.deliveries)
                 if name not in existing
             ]
             if wanted:

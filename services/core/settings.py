@@ -44,6 +44,14 @@ class Topics(BaseModel):
         default="redflag.notifier-state",
         description="The notifier's state changelog (compacted, partitioned like alerts).",
     )
+    deliveries: str = Field(
+        default="redflag.deliveries",
+        description="One message per (alert, channel), keyed by channel (notifier.deliveries_hop).",
+    )
+    sender_state: str = Field(
+        default="redflag.notifier-sender-state",
+        description="The notifier senders' delivery log (compacted, partitioned like deliveries).",
+    )
 
 
 class Groups(BaseModel):
@@ -53,6 +61,7 @@ class Groups(BaseModel):
 
     classifier: str = "redflag-classifier"
     notifier: str = "redflag-notifier"
+    sender: str = "redflag-notifier-sender"
 
 
 def _read_secret_file(path: Path, field: str) -> SecretStr:

@@ -218,6 +218,13 @@ class NotifierSettings(BaseModel):
         "(kafka.topics.notifier_state), so a replica on any host takes a partition over with "
         "its history; false: the local file only (replicas must share one host's state_dir).",
     )
+    deliveries_hop: bool = Field(
+        default=True,
+        description="On Kafka (with the changelog), route each alert to one message per channel "
+        "on kafka.topics.deliveries (keyed by channel): the replica that owns a channel's "
+        "partition sends it, so its rate limit and order hold across replicas. Ignored by the "
+        "embedded runner (one process) and with changelog: false.",
+    )
     log_retention: PositiveSeconds = Field(
         default=30 * 86400.0,
         description="Forget delivered alerts after this long; keep it above the topic's retention.",

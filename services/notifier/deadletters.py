@@ -1,6 +1,7 @@
 """Dead-lettered deliveries: the ops channel's notice, `redflag deadletter list` and `replay`.
 
-The delivery log (`state_dir/notifier.db`) is the record: a `dead` row per (alert id, channel)
+The delivery log (`state_dir/notifier.db`, and with the deliveries hop the sender's
+`notifier-sender.db` beside it) is the record: a `dead` row per (alert id, channel)
 with its reason, and the alert itself (`dead_alerts`) so it can be sent again. A replay takes
 the row back from `dead` atomically (`DeliveryLog.reclaim`), so a pair that was delivered in
 the meantime, or by an earlier replay, is never sent twice; a running notifier sharing the
@@ -12,6 +13,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 from schemas.alert import Alert
 from services.core.durations import parse_seconds
@@ -25,6 +27,7 @@ from services.notifier.deliverylog import DELIVERED, DeliveryLog
 from services.notifier.pacing import Pacer
 from services.notifier.render import Kind, Rendered, esc_html, esc_md, esc_slack, render
 from services.notifier.routing import is_critical
+from services.notifier.senderlog import SENDER_LOG
 from services.notifier.view import clean, defuse_mentions, delayed, shorten, view
 
 _ESCAPE = {"slack": esc_slack, "telegram": esc_html, "html": esc_html, "markdown": esc_md}
@@ -69,15 +72,25 @@ def window(since: str | None) -> float | None:
     return None if since is None else time.time() - float(parse_seconds(since))  # type: ignore[arg-type]
 
 
+def log_paths(settings: Settings) -> list[Path]:
+    """The delivery logs in `state_dir`: the notifier's, and its sender's where the
+    deliveries hop has written one (sender.py)."""
+    sender = settings.state_dir / SENDER_LOG
+    return [settings.state_dir / "notifier.db", *([sender] if sender.is_file() else [])]
+
+
 def list_dead(
     settings: Settings, channel: str | None, since: float | None, alert_ids: Sequence[str] = ()
 ) -> list[Dead]:
-    """Dead-lettered pairs from the delivery log, oldest first."""
-    log = DeliveryLog(settings.state_dir / "notifier.db")
-    try:
-        rows = log.dead(channel, since)
-    finally:
-        log.close()
+    """Dead-lettered pairs from the delivery logs, oldest first."""
+    rows: list[Dead] = []
+    for path in log_paths(settings):
+        log = DeliveryLog(path)
+        try:
+            rows += log.dead(channel, since)
+        finally:
+            log.close()
+    rows.sort(key=lambda r: r.at)
     return [r for r in rows if not alert_ids or r.alert_id in alert_ids]
 
 
@@ -112,9 +125,9 @@ async def _send(channel: Channel, log: DeliveryLog, row: Dead, message: Rendered
     return None
 
 
-def _not_dead(log: DeliveryLog, alert_id: str, names: Sequence[str]) -> str:
+def _not_dead(logs: Sequence[DeliveryLog], alert_id: str, names: Sequence[str]) -> str:
     """Why an alert id named on the command line has nothing to replay."""
-    states = {n: log.state(alert_id, n) for n in names}
+    states = {n: next((s for log in logs if (s := log.state(alert_id, n))), None) for n in names}
     known = ", ".join(f"{n}: {s}" for n, s in states.items() if s is not None)
     return f"{alert_id}: nothing dead-lettered" + (f" ({known})" if known else "")
 
@@ -170,20 +183,27 @@ async def replay(
     since: float | None = None,
     alert_ids: Sequence[str] = (),
 ) -> ReplayResult:
-    """Send dead-lettered alerts again, once each, paced; one that fails again stays dead."""
-    log = DeliveryLog(settings.state_dir / "notifier.db")
-    run = _Replay(settings, log)
+    """Send dead-lettered alerts again, once each, paced; one that fails again stays dead.
+    Each delivery log (`log_paths`) in turn; an id dead in none is said so once."""
+    logs = [DeliveryLog(path) for path in log_paths(settings)]
+    result = ReplayResult([])
     try:
-        rows = log.dead(channel, since)
+        batches = [log.dead(channel, since) for log in logs]
         if alert_ids:
-            rows = [r for r in rows if r.alert_id in set(alert_ids)]
-            found = {r.alert_id for r in rows}
-            names = [n for n in run.configs if channel is None or n == channel]
+            batches = [[r for r in rows if r.alert_id in set(alert_ids)] for rows in batches]
+            found = {r.alert_id for rows in batches for r in rows}
+            names = [c.name for c in settings.channels if channel is None or c.name == channel]
             for missing in dict.fromkeys(a for a in alert_ids if a not in found):
-                run.result.lines.append(_not_dead(log, missing, names))
-        for row in rows:
-            run.result.lines.append(await run.one(row))
+                result.lines.append(_not_dead(logs, missing, names))
+        for log, rows in zip(logs, batches, strict=True):
+            run = _Replay(settings, log)
+            run.result = result
+            try:
+                for row in rows:
+                    result.lines.append(await run.one(row))
+            finally:
+                close(run.channels.values())
     finally:
-        close(run.channels.values())
-        log.close()
-    return run.result
+        for log in logs:
+            log.close()
+    return result

@@ -289,7 +289,7 @@ class EventLog:
                     "title": t,
                     "link": lnk,
                     "at": at,
-                    "deliveries": self._deliveries_of(str(a)),
+                    "deliveries": self.deliveries_of(str(a)),
                 }
                 for a, k, s, t, lnk, at in self._conn.execute(
                     "SELECT alert_id, kind, source, title, link, at FROM event_reports "
@@ -310,7 +310,8 @@ class EventLog:
             )
         return out
 
-    def _deliveries_of(self, alert_id: str) -> dict[str, str]:
+    def deliveries_of(self, alert_id: str) -> dict[str, str]:
+        """Each channel's delivery state of one alert."""
         rows = self._conn.execute(
             "SELECT channel, state FROM deliveries WHERE alert_id = ?", (alert_id,)
         )

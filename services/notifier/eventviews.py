@@ -6,9 +6,10 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Literal
 
-from schemas.alert import Facts
+from schemas.alert import Alert, Facts
 from services.events.match import Decision, changes
 from services.notifier.config import ReportsMode as Mode
+from services.notifier.eventlog import Observed
 from services.notifier.view import AlertView, Fact, clean, number, shorten, when
 
 Plan = Literal["alert", "reply", "update", "none"]
@@ -79,3 +80,13 @@ def with_reports(v: AlertView, reports: int, sources: tuple[str, ...]) -> AlertV
         return v
     shown = ", ".join(clean(s) for s in sources[:8]) + (", …" if len(sources) > 8 else "")
     return replace(v, facts=(*v.facts, Fact("Reports", f"{reports} ({shown})")))
+
+
+def event_view(v: AlertView, what: str, seen: Observed, alert: Alert, of: str) -> AlertView:
+    """The alert's view as this channel shows it: itself, a thread reply or an UPDATE (`of`
+    names the alert it updates where it is not threaded under it)."""
+    if what == "reply":
+        return reply_view(v, seen.reports, seen.sources)
+    if what == "update":
+        return update_view(v, alert.event.type, seen.decision, of)
+    return v

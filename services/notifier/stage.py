@@ -25,12 +25,13 @@ from services.notifier.changelog import PartitionState, partition_state
 from services.notifier.channels import Channel, ChannelError, build
 from services.notifier.channels import close as close_channels
 from services.notifier.config import Settings
-from services.notifier.console import format_alert, print_alert, use_colour
+from services.notifier.console import print_alert
 from services.notifier.delivery import REVOKED, STAGE, ChannelWorker, Job, Ticket, link_ops
 from services.notifier.deliverylog import FINAL, DeliveryLog, Uncertain
 from services.notifier.digest import Digests
 from services.notifier.eventlog import Observed
-from services.notifier.eventviews import plan, reply_view, update_of, update_view
+from services.notifier.eventviews import event_view, plan, update_of
+from services.notifier.hop import Hop, render_for
 from services.notifier.metrics import (
     DELIVERIES,
     EVENT_REPEATS_SUPPRESSED,
@@ -38,8 +39,9 @@ from services.notifier.metrics import (
     EVENT_UPDATES,
 )
 from services.notifier.pacing import Pacer
-from services.notifier.render import Rendered, render
+from services.notifier.render import Rendered
 from services.notifier.routing import held_back, is_critical, route
+from services.notifier.sender import sending
 from services.notifier.slacklookup import confirm
 from services.notifier.statecapture import working_for
 from services.notifier.tools import NotifyError, list_channels, test_channel
@@ -83,10 +85,14 @@ async def run(settings: Settings, bus: Bus, stop: StopSignal, *, out: TextIO | N
         state = await partition_state(settings, bus, deliveries, stop)
         consumer = await bus.consumer(topics, group, state)
         log.info(NOTIFIER_STARTED, channels=[c.name for c in channels], changelog=bool(state))
+        hop = state is not None and settings.notifier.deliveries_hop
         try:
-            await _Stage(
-                settings, bus, consumer, stop, channels, deliveries=deliveries, state=state
-            ).run()
+            async with sending(settings, bus, stop, out, on=hop):
+                stage = _Stage(
+                    settings, bus, consumer, stop, channels, deliveries=deliveries, state=state
+                )
+                stage.hop = Hop(bus, settings.kafka.topics.deliveries) if hop else None
+                await stage.run()
         finally:
             await consumer.close()
             if state is not None:
@@ -152,6 +158,7 @@ class _Stage:
         self.channels = {c.name: c for c in channels}
         self.deliveries = deliveries
         self.state = state
+        self.hop: Hop | None = None  # notifier.deliveries_hop: produce, not queue here
         if state is not None:
             state.quiesce = self._quiesce
             state.lookup = self._look_up
@@ -301,11 +308,11 @@ class _Stage:
                 else ""
             )
             key = (what, channel.kind, channel.max_length, of)
-            ev = _event_view(v, what, seen, alert, of)
+            ev = event_view(v, what, seen, alert, of)
             if key not in rendered:
-                rendered[key] = self._render(channel, ev)
+                rendered[key] = render_for(channel, ev)
             job = Job(key=alert.id, message=rendered[key], ticket=ticket, alert=alert, view=ev)
-            job.remake = partial(self._render, channel)
+            job.remake = partial(render_for, channel)
             job.reply_to = reply_to
             jobs.append((channel, job))
         log.info(
@@ -319,6 +326,10 @@ class _Stage:
         if not jobs:
             await self._commit(record)
             return
+        if self.hop is not None:  # the channel's owner sends it (sender.py)
+            await self.hop.send(jobs, v)
+            await self._commit(record)
+            return
         ticket.remaining = len(jobs)
         self.in_flight += 1
         for channel, job in jobs:
@@ -327,13 +338,6 @@ class _Stage:
     def _update_of(self, seen: Observed) -> str:
         first = self.deliveries.first_report(seen.event_id) if seen.event_id else None
         return update_of(*first) if first is not None else ""
-
-    @staticmethod
-    def _render(channel: Channel, v: AlertView) -> Rendered:
-        if channel.kind is None:
-            colour = channel.out is not None and use_colour(channel.out)
-            return Rendered("", format_alert(v, colour=colour), "text", "info")
-        return render(v, channel.kind, channel.max_length)
 
     async def _finished(self, channel: str, job: Job, state: str) -> None:
         if job.batch is not None:
@@ -353,13 +357,3 @@ class _Stage:
             self.in_flight -= 1
             if ticket.record is not None and not ticket.dropped:
                 await self._commit(ticket.record)
-
-
-def _event_view(v: AlertView, what: str, seen: Observed, alert: Alert, of: str) -> AlertView:
-    """The alert's view as this channel shows it: itself, a thread reply or an UPDATE (`of`
-    names the alert it updates where it is not threaded under it)."""
-    if what == "reply":
-        return reply_view(v, seen.reports, seen.sources)
-    if what == "update":
-        return update_view(v, alert.event.type, seen.decision, of)
-    return v

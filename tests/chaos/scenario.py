@@ -28,6 +28,7 @@ from services.core.bus import Consumer
 from services.core.kafkabus import KafkaBus
 from services.core.settings import Groups, KafkaSettings, Topics
 from services.notifier.deliverylog import ATTEMPTING, DeliveryLog
+from services.notifier.senderlog import SENDER_LOG
 from services.notifier.stage import DELIVERY_UNCERTAIN
 from tests.chaos.outcome import CHANNELS, Outcome, Plan
 from tests.e2e.checks import messages_for
@@ -63,8 +64,14 @@ def kafka_for(broker: Broker) -> KafkaSettings:
             alerts=f"{tag}.alerts",
             deadletter=f"{tag}.dl",
             notifier_state=f"{tag}.state",
+            deliveries=f"{tag}.deliveries",
+            sender_state=f"{tag}.sender-state",
         ),
-        groups=Groups(classifier=f"{tag}.classifier", notifier=f"{tag}.notifier"),
+        groups=Groups(
+            classifier=f"{tag}.classifier",
+            notifier=f"{tag}.notifier",
+            sender=f"{tag}.notifier-sender",
+        ),
         partitions=3,
         enable_idempotence=broker.full_kafka,
         # a restarted stage takes its partitions back at once (KIP-345), as in production
@@ -217,10 +224,12 @@ class Chaos:
 
     async def _until_attempting(self, timeout: float) -> None:
         """Wait (bounded) until the notifier's delivery log shows a send in flight."""
-        path = Path(self.stages["notifier"].env["REDFLAG_STATE_DIR"]) / "notifier.db"
+        state = Path(self.stages["notifier"].env["REDFLAG_STATE_DIR"])
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if path.exists():
+            for path in (state / "notifier.db", state / SENDER_LOG):  # one hop, or the hop's
+                if not path.exists():
+                    continue
                 log = DeliveryLog(path, owner="chaos-observer")
                 try:
                     if log.counts().get(ATTEMPTING):

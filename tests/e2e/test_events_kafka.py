@@ -23,11 +23,13 @@ from tests.support.procs import kafka_section, start_stages, stop_all
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 
 
+@pytest.mark.parametrize("hop", [False, True], ids=["one-hop", "deliveries-hop"])
 async def test_one_event_one_alert_update_threaded_across_a_kill_9(
-    tmp_path: Path, kafka_settings: KafkaSettings
+    tmp_path: Path, kafka_settings: KafkaSettings, hop: bool
 ) -> None:
     """Slow (~17 s): three processes on Kafka; the restarted notifier waits out the killed
-    one's 6 s session, and Telegram takes 1 message/s per chat."""
+    one's 6 s session, and Telegram takes 1 message/s per chat. With the deliveries hop, the
+    reports are threaded from the sender's own rows (the opener's message id)."""
     with ChatServer() as chat:
         async with FeedServer() as feeds:
             serve(feeds, ROUND_1)
@@ -36,6 +38,7 @@ async def test_one_event_one_alert_update_threaded_across_a_kill_9(
                 feeds=feed_configs(feeds, interval=1),
                 poller={"min_interval": 1, "default_interval": 1},
                 kafka=kafka_section(kafka_settings),
+                notifier={"deliveries_hop": hop},
             )
             stages = start_stages(tmp_path, config, kafka_settings, chat)
             try:

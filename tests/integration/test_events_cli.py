@@ -7,6 +7,7 @@ from pathlib import Path
 from schemas.alert import Alert, Event, Facts
 from services.events.rules import load_rules
 from services.notifier.deliverylog import DELIVERED, DeliveryLog
+from services.notifier.senderlog import SENDER_LOG
 from tests.integration.test_cli import redflag
 
 WATCHLIST = "watchlist:\n  - {company: Ford Motor, tickers: [F], aliases: [Ford, 福特]}\n"
@@ -81,6 +82,21 @@ def test_events_lists_recent_events_with_reports_and_deliveries(tmp_path: Path) 
     assert other.stdout.strip() == "no events in that window"
     ford = redflag("events", "--config", str(config), "--company", "ford motor")
     assert "Ford Motor" in ford.stdout
+
+
+def test_events_shows_the_deliveries_hop_senders_deliveries(tmp_path: Path) -> None:
+    log = DeliveryLog(tmp_path / "state" / "notifier.db")
+    first = _alert(1, "recall", 142_000, "Ford recalls 142,000 Explorers")
+    log.observe(first, load_rules())
+    log.close()
+    sender = DeliveryLog(tmp_path / "state" / SENDER_LOG)  # the hop's sender delivered it
+    sender.mark(first.id, "desk", DELIVERED)
+    sender.close()
+    config = tmp_path / "c.yaml"
+    config.write_text(f"state_dir: {tmp_path / 'state'}\n", encoding="utf-8")
+    result = redflag("events", "--config", str(config), "--since", "1d")
+    assert result.returncode == 0, result.stderr
+    assert "desk: delivered" in result.stdout.splitlines()[1], result.stdout
 
 
 def test_events_and_deadletters_never_create_the_notifier_state(tmp_path: Path) -> None:

@@ -240,7 +240,7 @@ def test_kafka_init_creates_the_configured_topics(compose: dict[str, Any]) -> No
     topics = init["environment"]["TOPICS"].split()
     state = init["environment"]["STATE_TOPICS"].split()
     assert sorted(topics + state) == sorted(kafka.topics.model_dump().values())
-    assert state == [kafka.topics.notifier_state]
+    assert state == [kafka.topics.notifier_state, kafka.topics.sender_state]
     days = int(init["environment"]["STATE_RETENTION_MS"]) / 86_400_000
     assert days == NotifierSettings().log_retention / 86400  # compacted as long as rows live
     assert int(init["environment"]["PARTITIONS"]) == kafka.partitions

@@ -5,8 +5,9 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
-from schemas import Alert, Article, Event, Facts
+from schemas import Alert, Article, Delivery, Event, Facts
 from schemas.alert import alert_id
+from schemas.delivery import MAX_BODY
 from schemas.generate import JSON_DIR, MODELS, render
 
 
@@ -61,3 +62,18 @@ def test_contract_omits_unset_facts_and_keeps_numbers_numeric() -> None:
         "facts": {"units": 116887},
         "evidence": "",
     }
+
+
+def test_delivery_round_trips_and_bounds_its_message() -> None:
+    event = Event(type="recall", confidence=0.9, company="Ford")
+    alert = Alert(id="a1", event=event, article_id="art-1")
+    delivery = Delivery(
+        channel="tg", alert=alert, body="<b>Ford</b>", body_format="html", level="warning"
+    )
+    assert Delivery.model_validate_json(delivery.model_dump_json()) == delivery
+    with pytest.raises(ValidationError, match="body"):
+        Delivery(
+            channel="tg", alert=alert, body="x" * (MAX_BODY + 1), body_format="text", level="info"
+        )
+    with pytest.raises(ValidationError, match="channel"):
+        Delivery(channel="c" * 201, alert=alert, body="x", body_format="text", level="info")

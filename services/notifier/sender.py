@@ -1,0 +1,243 @@
+"""The notifier's second hop, sending side: the replica that owns a channel's partition of
+`redflag.deliveries` runs that channel's worker and pacer.
+
+Every message for one channel is keyed by the channel's name, so it lands on one partition,
+and the consumer group (`kafka.groups.sender`) gives each partition to one replica: the
+channel's rate limit and order hold however many replicas route alerts. The delivery log
+here (`state_dir/notifier-sender.db`) is owned per deliveries partition and kept in its own
+changelog topic (`kafka.topics.sender_state`, the same `PartitionState` as the routing
+side's), so a channel that moves to another replica is not sent again, and a thread reply
+finds its opener's message id in the rows of its own channel.
+"""
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from functools import partial
+from typing import TextIO
+
+import structlog
+
+from schemas.delivery import Delivery
+from services.core.bus import Bus, Consumer, Record
+from services.core.consume import consume
+from services.core.lifecycle import StopSignal
+from services.notifier.changelog import PartitionState
+from services.notifier.channels import Channel, build
+from services.notifier.channels import close as close_channels
+from services.notifier.config import Settings
+from services.notifier.delivery import REVOKED, STAGE, ChannelWorker, Job, Ticket, link_ops
+from services.notifier.deliverylog import DeliveryLog, Uncertain
+from services.notifier.hop import render_for
+from services.notifier.pacing import Pacer
+from services.notifier.render import Rendered
+from services.notifier.routing import is_critical
+from services.notifier.senderlog import SENDER_LOG
+from services.notifier.slacklookup import confirm
+from services.notifier.statecapture import working_for
+from services.notifier.view import view
+
+log = structlog.get_logger(__name__)
+
+SENDER_STARTED = "notifier_sender_started"
+DELIVERY_UNKNOWN_CHANNEL = "delivery_unknown_channel"
+DELIVERY_UNCERTAIN = "delivery_uncertain"
+
+
+class Sender:
+    """Feeds the channel workers from the deliveries consumer; commits what they finish."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        bus: Bus,
+        consumer: Consumer,
+        stop: StopSignal,
+        channels: list[Channel],
+        *,
+        deliveries: DeliveryLog,
+        state: PartitionState,
+    ) -> None:
+        self.settings = settings
+        self.bus = bus
+        self.consumer = consumer
+        self.stop = stop
+        self.channels = {c.name: c for c in channels}
+        self.deliveries = deliveries
+        self.state = state
+        state.quiesce = self._quiesce
+        state.lookup = self._look_up
+        self.in_flight = 0
+        self.executor = ThreadPoolExecutor(
+            max_workers=max(1, len(channels)), thread_name_prefix="notifier-sender"
+        )
+        pacer = Pacer()
+        self.workers = {
+            c.name: ChannelWorker(
+                c,
+                settings=settings,
+                bus=bus,
+                deliveries=deliveries,
+                pacer=pacer,
+                stop=stop,
+                executor=self.executor,
+                done=self._finished,
+                gate=state,
+            )
+            for c in channels
+        }
+        link_ops(self.workers, settings.notifier.ops_channel)
+
+    async def run(self) -> None:
+        """Send until `stop.stop`, or until drained when `stop.drain` is set."""
+        await self._report_uncertain()
+        log.info(SENDER_STARTED, channels=list(self.channels), **self.deliveries.counts())
+        try:
+            while not self.stop.stopping:
+                if self.in_flight >= self.settings.notifier.max_pending:
+                    await self.stop.wait(0.05)
+                    continue
+                records = await self.consumer.poll(timeout=0.5)
+                if not records:
+                    if self.stop.drain.is_set() and self.in_flight == 0:
+                        return
+                    continue
+                for record in records:
+                    await self._handle(record)
+        finally:
+            for worker in self.workers.values():
+                await worker.close()
+            self.executor.shutdown(wait=True)
+            close_channels(self.channels.values())
+
+    async def _report_uncertain(self) -> None:
+        """Sends this file began and never confirmed (a crash here): as the routing side."""
+        resend = self.settings.notifier.on_uncertain == "resend"
+        lease = self.settings.notifier.claim_lease
+        orphans = self.deliveries.orphans(lease)
+        await confirm(self.deliveries, self.channels, orphans, self.executor, self.stop)
+        if self.stop.stopping:
+            return
+        for item in self.deliveries.take_uncertain(resend=resend, lease=lease):
+            log.warning(
+                DELIVERY_UNCERTAIN,
+                alert_id=item.alert_id,
+                channel=item.channel,
+                policy="resend" if resend else "skip",
+            )
+
+    async def _handle(self, record: Record) -> None:
+        if record.partition not in self.state.owned:
+            return  # fetched before the partition went elsewhere: its new owner reads it
+
+        notifier = self.settings.notifier
+
+        async def queue(delivery: Delivery) -> None:
+            worker = self.workers.get(delivery.channel)
+            if worker is None:  # routed by a replica with another config: not ours to send
+                log.error(DELIVERY_UNKNOWN_CHANNEL, channel=delivery.channel)
+                await self.consumer.commit([record])
+                return
+            job = Job(key=delivery.alert.id, message=_rendered(delivery), alert=delivery.alert)
+            job.ticket = Ticket(record, 1)
+            job.reply_to = delivery.reply_to
+            if delivery.plain:  # re-rendered to say "delayed N min" when it is late
+                job.view = view(delivery.alert, critical=is_critical(delivery.alert, notifier))
+                job.remake = partial(render_for, worker.channel)
+            self.in_flight += 1
+            worker.queue.put_nowait(job)
+
+        deadletter = self.settings.kafka.topics.deadletter
+        with working_for({record.partition}):
+            handled = await consume(
+                record, Delivery, queue, stage=STAGE, bus=self.bus, deadletter=deadletter
+            )
+        if not handled:
+            await self.consumer.commit([record])
+
+    async def _finished(self, channel: str, job: Job, state: str) -> None:
+        ticket = job.ticket
+        if ticket is None:
+            return
+        ticket.dropped = ticket.dropped or state == REVOKED
+        ticket.remaining -= 1
+        if ticket.remaining > 0:
+            return
+        self.in_flight -= 1
+        if ticket.record is not None and not ticket.dropped and await self.state.sync():
+            await self.consumer.commit([ticket.record])
+
+    async def _look_up(self, items: list[Uncertain]) -> None:
+        """Sends restored from another owner's partition: Slack bot sends are asked about."""
+        await confirm(self.deliveries, self.channels, items, self.executor, self.stop)
+
+    async def _quiesce(self, partitions: set[int]) -> None:
+        """A channel partition's next owner restores it once we let go (bounded)."""
+        await self.state.sends_finished(
+            lambda: [w.sending for w in self.workers.values()],
+            partitions,
+            bound=self.settings.notifier.request_timeout + 5.0,
+        )
+
+
+def _rendered(delivery: Delivery) -> Rendered:
+    return Rendered(delivery.title, delivery.body, delivery.body_format, delivery.level)
+
+
+async def run_sender(
+    settings: Settings, bus: Bus, stop: StopSignal, channels: list[Channel]
+) -> None:
+    """Join the sender group on the deliveries topic and send until stopped (or drained)."""
+    deliveries = DeliveryLog(
+        settings.state_dir / SENDER_LOG, retention=settings.notifier.log_retention
+    )
+    try:
+        topics = settings.kafka.topics
+        changelog = await bus.changelog(
+            topics.sender_state, topics.deliveries, settings.notifier.log_retention
+        )
+        if changelog is None:
+            raise RuntimeError("notifier.deliveries_hop needs the Kafka bus")
+        resend = settings.notifier.on_uncertain == "resend"
+        state = PartitionState(changelog, deliveries, stop, resend=resend)
+        consumer = await bus.consumer([topics.deliveries], settings.kafka.groups.sender, state)
+        try:
+            await Sender(
+                settings, bus, consumer, stop, channels, deliveries=deliveries, state=state
+            ).run()
+        finally:
+            await consumer.close()
+            await state.sync()
+            await changelog.close()
+    finally:
+        deliveries.close()
+
+
+def _stop_on_failure(stop: StopSignal, task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        stop.stop.set()
+
+
+@asynccontextmanager
+async def sending(
+    settings: Settings, bus: Bus, stop: StopSignal, out: TextIO, *, on: bool
+) -> AsyncIterator[None]:
+    """`run_sender` alongside the routing stage (when `on`), with channels of its own. Each
+    side ends the other: a failed sender stops the process (the router would only fill the
+    topic) and re-raises its error on exit; a failed router cancels the sender."""
+    if not on:
+        yield
+        return
+    channels = [build(c, settings.notifier, out) for c in settings.channels]
+    task = asyncio.create_task(run_sender(settings, bus, stop, channels), name="notifier:sender")
+    task.add_done_callback(partial(_stop_on_failure, stop))
+    try:
+        yield
+    except BaseException:
+        task.cancel()
+        with contextlib.suppress(BaseException):
+            await task
+        raise
+    await task
