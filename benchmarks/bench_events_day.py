@@ -235,10 +235,13 @@ def tally(label: str, items: list[Served], feeds: FeedServer, chat: NumberedChat
     t.alerted = len(firsts)
     t.events = set(firsts)
     t.split = sum(1 for n in firsts.values() if n > 1) if mode == "thread" else 0
-    t.wrong |= {e for e, n in firsts.items() if n > 1} if mode == "thread" else set()
-    t.wrong |= {
-        e for s in items if s.truth.update and (e := s.truth.event) is not None and e not in updated
-    }
+    if mode == "thread":  # every_report sends no UPDATEs: each report is its own alert
+        t.wrong |= {e for e, n in firsts.items() if n > 1}
+        t.wrong |= {
+            e
+            for s in items
+            if s.truth.update and (e := s.truth.event) is not None and e not in updated
+        }
     return t
 
 
