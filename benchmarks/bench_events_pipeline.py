@@ -22,12 +22,17 @@ Pacing is off (`notifier.pacing: false`) so the chat's rate limits do not queue 
 alone does on this machine. With `--runs N`, N rounds (seeds seed, seed+1, ...) and then
 their latencies pooled: a p95 of 60 first alerts is the third slowest, so one round's p95
 ratio is noisy.
+
+`--day` runs bench_events.py's day-shaped stream (20,000 articles, 300 events) through one
+`redflag run` instead and reports alerts per event, splits, merges and misses from what the
+chat received: see benchmarks/bench_events_day.py.
 """
 
 import argparse
 import asyncio
 import random
 import re
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -37,6 +42,7 @@ from pathlib import Path
 
 import yaml
 
+from benchmarks.bench_events_day import main as day
 from tests.support.chatserver import ChatServer
 from tests.support.feedserver import FeedServer, rss_feed
 from tests.support.procs import ROOT, Stage, stage_env
@@ -276,6 +282,9 @@ async def run(
 
 
 def main() -> None:
+    if "--day" in sys.argv[1:]:  # the day-shaped stream: benchmarks/bench_events_day.py
+        day([a for a in sys.argv[1:] if a != "--day"])
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=60)
     parser.add_argument("--noise", type=int, default=100)
