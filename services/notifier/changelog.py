@@ -24,6 +24,7 @@ from services.core.lifecycle import StopSignal
 from services.notifier.config import Settings
 from services.notifier.delivery import Job
 from services.notifier.deliverylog import FAILED, UNCERTAIN, DeliveryLog, Uncertain
+from services.notifier.slacklookup import DELIVERY_UNCERTAIN
 from services.notifier.statecapture import StateCapture, working_for
 
 log = structlog.get_logger(__name__)
@@ -32,7 +33,6 @@ NOTIFIER_STATE_RESTORED = "notifier_state_restored"
 NOTIFIER_STATE_PUBLISH_FAILED = "notifier_state_publish_failed"
 NOTIFIER_STATE_RESTORE_FAILED = "notifier_state_restore_failed"
 NOTIFIER_STATE_HANDED_OVER = "notifier_state_handed_over"
-DELIVERY_UNCERTAIN = "delivery_uncertain"
 _APPLY_EVERY = 500  # restored rows per SQLite transaction
 _RETRY_S = 1.0
 _UNCONFIRMED = "send began on the partition's previous owner and was never confirmed"

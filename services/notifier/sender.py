@@ -35,7 +35,7 @@ from services.notifier.pacing import Pacer
 from services.notifier.render import Rendered
 from services.notifier.routing import is_critical
 from services.notifier.senderlog import SENDER_LOG
-from services.notifier.slacklookup import confirm
+from services.notifier.slacklookup import confirm, settle_leftovers
 from services.notifier.statecapture import working_for
 from services.notifier.view import view
 
@@ -43,7 +43,6 @@ log = structlog.get_logger(__name__)
 
 SENDER_STARTED = "notifier_sender_started"
 DELIVERY_UNKNOWN_CHANNEL = "delivery_unknown_channel"
-DELIVERY_UNCERTAIN = "delivery_uncertain"
 
 
 class Sender:
@@ -113,20 +112,15 @@ class Sender:
             close_channels(self.channels.values())
 
     async def _report_uncertain(self) -> None:
-        """Sends this file began and never confirmed (a crash here): as the routing side."""
-        resend = self.settings.notifier.on_uncertain == "resend"
-        lease = self.settings.notifier.claim_lease
-        orphans = self.deliveries.orphans(lease)
-        await confirm(self.deliveries, self.channels, orphans, self.executor, self.stop)
-        if self.stop.stopping:
-            return
-        for item in self.deliveries.take_uncertain(resend=resend, lease=lease):
-            log.warning(
-                DELIVERY_UNCERTAIN,
-                alert_id=item.alert_id,
-                channel=item.channel,
-                policy="resend" if resend else "skip",
-            )
+        """Sends this file began and never confirmed: asked about, else `on_uncertain`."""
+        await settle_leftovers(
+            self.deliveries,
+            self.channels,
+            resend=self.settings.notifier.on_uncertain == "resend",
+            lease=self.settings.notifier.claim_lease,
+            executor=self.executor,
+            stop=self.stop,
+        )
 
     async def _handle(self, record: Record) -> None:
         if record.partition not in self.state.owned:

@@ -37,6 +37,7 @@ from services.notifier.transport import SLACK_EVENT_TYPE, SlackBot, retry_after
 
 log = structlog.get_logger(__name__)
 
+DELIVERY_UNCERTAIN = "delivery_uncertain"
 DELIVERY_CONFIRMED = "delivery_confirmed"
 DELIVERY_NOT_FOUND = "delivery_not_found"
 DELIVERY_LOOKUP_FAILED = "delivery_lookup_failed"
@@ -198,3 +199,26 @@ async def _confirm(
             log.info(DELIVERY_NOT_FOUND, targets=labels, action="dead-lettered again")
     elif deliveries.settle(key, name, FAILED, "not in Slack after a restart: sent again"):
         log.info(DELIVERY_NOT_FOUND, targets=labels, action="send")
+
+
+async def settle_leftovers(
+    deliveries: DeliveryLog,
+    channels: Mapping[str, Channel],
+    *,
+    resend: bool,
+    lease: float,
+    executor: Executor | None,
+    stop: StopSignal,
+) -> None:
+    """Sends this file began and never confirmed (a crash): Slack bot sends are asked about
+    first, the rest settled by `on_uncertain` (`resend`) and each one logged."""
+    await confirm(deliveries, channels, deliveries.orphans(lease), executor, stop)
+    if stop.stopping:
+        return  # not settled blind: the next start asks again
+    for item in deliveries.take_uncertain(resend=resend, lease=lease):
+        log.warning(
+            DELIVERY_UNCERTAIN,
+            alert_id=item.alert_id,
+            channel=item.channel,
+            policy="resend" if resend else "skip",
+        )

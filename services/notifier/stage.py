@@ -42,7 +42,7 @@ from services.notifier.pacing import Pacer
 from services.notifier.render import Rendered
 from services.notifier.routing import held_back, is_critical, route
 from services.notifier.sender import sending
-from services.notifier.slacklookup import confirm
+from services.notifier.slacklookup import confirm, settle_leftovers
 from services.notifier.statecapture import working_for
 from services.notifier.tools import NotifyError, list_channels, test_channel
 from services.notifier.view import AlertView, view
@@ -56,7 +56,6 @@ NOTIFIER_STOPPED = "notifier_stopped"
 ALERT_ROUTED = "alert_routed"
 ALERT_HELD = "alert_held"
 ALERT_PRINTED = "alert_printed"
-DELIVERY_UNCERTAIN = "delivery_uncertain"
 DELIVERY_LOG_OPENED = "delivery_log_opened"
 per_item(ALERT_ROUTED, ALERT_PRINTED)
 
@@ -191,19 +190,15 @@ class _Stage:
         self.digests = Digests(channels, self.workers, self.deliveries, settings)
 
     async def _report_uncertain(self) -> None:
-        resend = self.settings.notifier.on_uncertain == "resend"
-        lease = self.settings.notifier.claim_lease
-        orphans = self.deliveries.orphans(lease)  # Slack bot sends: ask Slack first
-        await confirm(self.deliveries, self.channels, orphans, self.executor, self.stop)
-        if self.stop.stopping:
-            return  # not settled blind: the next start asks again
-        for item in self.deliveries.take_uncertain(resend=resend, lease=lease):
-            log.warning(
-                DELIVERY_UNCERTAIN,
-                alert_id=item.alert_id,
-                channel=item.channel,
-                policy="resend" if resend else "skip",
-            )
+        """Sends this file began and never confirmed: asked about, else `on_uncertain`."""
+        await settle_leftovers(
+            self.deliveries,
+            self.channels,
+            resend=self.settings.notifier.on_uncertain == "resend",
+            lease=self.settings.notifier.claim_lease,
+            executor=self.executor,
+            stop=self.stop,
+        )
 
     async def run(self) -> None:
         await self._report_uncertain()

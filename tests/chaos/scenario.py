@@ -29,7 +29,7 @@ from services.core.kafkabus import KafkaBus
 from services.core.settings import Groups, KafkaSettings, Topics
 from services.notifier.deliverylog import ATTEMPTING, DeliveryLog
 from services.notifier.senderlog import SENDER_LOG
-from services.notifier.stage import DELIVERY_UNCERTAIN
+from services.notifier.slacklookup import DELIVERY_UNCERTAIN
 from tests.chaos.outcome import CHANNELS, Outcome, Plan
 from tests.e2e.checks import messages_for
 from tests.e2e.stories import SLACK_RECALLS, TELEGRAM_TOKEN, Story, recall_stream, rss, write_config

@@ -22,7 +22,7 @@ import yaml
 from schemas.alert import Alert, Event, Facts
 from services.core.kafkabus import KafkaBus
 from services.core.settings import KafkaSettings
-from services.notifier.stage import DELIVERY_UNCERTAIN
+from services.notifier.slacklookup import DELIVERY_UNCERTAIN
 from tests.support.broker import Broker
 from tests.support.chatserver import ChatServer, Reply, default_reply, slack_text
 from tests.support.procs import Stage, kafka_section, stage_env
