@@ -23,7 +23,8 @@ from services.classifier.crash import crash_hit
 from services.classifier.evidence import Hit
 from services.classifier.lexicon import LEXICON_DIR, load_lexicons
 from services.classifier.lexmodel import Lexicon, PageLex
-from services.classifier.naming import cargo, name_event
+from services.classifier.naming import name_event
+from services.classifier.proposals import cargo
 from services.classifier.recall import recall_hit, scope_units
 from services.classifier.screen import Screen
 from services.classifier.script import simplified

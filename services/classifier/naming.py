@@ -1,71 +1,34 @@
 """Pick the one company an event is about, from the sentences that reported it.
 
 A watched company named in those sentences wins (the subject before the verb, the object of
-an analyst's move). Else each sentence proposes names with a score: the subject of the verb,
-the agent ("recalled by X"), the operator of what crashed ("an Amtrak train", "SpaceX's
-Starship", "operated by X"), the stock a price target is on; the best score names the event.
+an analyst's move). Else each sentence proposes names with a score by their role
+(proposals.py), and the best score, helped by how often the page repeats a name, names it.
 """
 
-import re
 from collections.abc import Sequence
 
 from services.classifier.companies import (
     Named,
     Names,
-    Run,
-    acceptable,
     runs,
-    strip_leading,
-    zh_brand,
-    zh_name,
-    zh_stock,
-    zh_subject,
-    zh_unquantified,
-)
-from services.classifier.companies import (
-    title_case as _title_case,
 )
 from services.classifier.evidence import Hit
-from services.classifier.lazyregex import lazy
 from services.classifier.lexmodel import Lexicon
+from services.classifier.proposals import (
+    MODIFIER,
+    REACH,
+    SUBJECT,
+    TITLE_BONUS,
+    accepted_name,
+    candidates,
+    cargo,
+    plain_words,
+)
 from services.classifier.text import Zone
 from services.classifier.watchlist import Watchlist
-from services.core.cjk import ENUMERATION
 
-OPERATOR, SUBJECT, POSSESSOR, VEHICLE_NAME, OBJECT, MODIFIER, MENTION = (
-    3.5,
-    3.0,
-    2.5,
-    2.0,
-    1.5,
-    1.5,
-    1.0,
-)
-SUFFIX_BONUS, TITLE_BONUS, LATER_PENALTY = 1.5, 0.5, 0.25
 REPEAT_BONUS, MAX_REPEATS = 0.15, 4
 _OFTEN, _PAGE_CHARS = 3, 20_000
-_REACH = 50
-_CARGO_REACH = 25  # "laden with Mercedes and BMW cars": the names after it
-_NEXT_TO = 3  # a name right before the accident word
-_CRAFT_NAME = lazy(r"(?:\s+[A-Z][\w.-]*){1,4}\s*")  # "Ever Given", "Costa Concordia"
-_EN_CLAUSE = lazy(r"[;:]|\s[-—\u2013]\s|\b(?:as|after|while|but|amid|when)\s")
-# Between a subject and its verb: auxiliaries, adverbs, an appositive, "'s ... unit".
-_APPOSITIVE = lazy(
-    r",\s*(?:Inc|Corp|Co|Ltd|LLC|Plc|L\.P)\.?|,[^,]{0,80},|\bof [A-Z][\w.]*(?:,? [A-Z][\w.]*)*,?"
-    r"|'s? (?:[a-z-]+ ){0,3}(?:unit|arm|division|"
-    r"subsidiary|plant|affiliate|brand|business)\b"
-)
-_AUX = lazy(
-    r"^(?:\s*(?:is|are|was|were|has|have|had|will|would|to|said|says|it|they|also|now|been|"
-    r"again|agreed|agrees|plans|set|expects|began|begins|started|starts|could|may|must|"
-    r"should|announced|announces|confirmed|[a-z]+ly)\b)*\s*$"
-)
-_HEADLINE_VERB = lazy(r"\s+[a-z]+(?:s|ed)\b")
-_ACCIDENT_AFTER = lazy(r"\s+(?:crash|derailment|collision|accident|explosion|wreck|fire)\b")
-_MODEL_CODE = lazy(r"^\d{2,}[A-Za-z]{0,2}$")  # "520d", "737": a model, not a company
-_JOINT = lazy(r"^(?:(?:,|,? and| &)\s+[A-Z][\w&'.-]*(?:\s[A-Z][\w&'.-]*)*)+")
-_ZH_LIST = lazy(f"[{ENUMERATION},\uff0c]")  # "上调比亚迪、吉利目标价": the first
-_LISTED = lazy(r"\s+(?:shares|stock)\b")  # "Orbital Sciences shares": a listed company
 
 
 def name_event(
@@ -101,7 +64,7 @@ def _named(
         lex = lexicons[hit.sentence.cjk]
         names = per_script[hit.sentence.cjk]
         bonus = TITLE_BONUS if hit.sentence.zone == Zone.TITLE else 0.0
-        for score, name in _candidates(hit, lex, names):
+        for score, name in candidates(hit, lex, names):
             repeats = min(article.count(name) - 1, MAX_REPEATS) if hit.type != "crash" else 0
             scored.append((score + bonus + REPEAT_BONUS * max(repeats, 0), -order, name))
     kind = hits[0].type if hits else "crash"
@@ -118,27 +81,11 @@ def _named(
     return Named(name)
 
 
-_TITLE_STOP = frozenset(
-    {"over", "as", "to", "for", "in", "on", "after", "amid", "with", "from", "by", "of", "and"}
-    | {"the", "a", "an", "at", "into", "its", "says", "said", "will", "could", "may", "new"}
-)
-_EVENT_WORDS: dict[str, frozenset[str]] = {}
-
-
-def _plain(names: Names, lex: Lexicon) -> frozenset[str]:
-    """Words that end a name in a Title Case headline: plain words of the article, function
-    words and the words of events ("Xiaomi Recalls Over ..." -> "Xiaomi")."""
-    if lex.language not in _EVENT_WORDS:
-        words = {w for group in (lex.screen, lex.screen_more) for ws in group.values() for w in ws}
-        _EVENT_WORDS[lex.language] = frozenset(words) | _TITLE_STOP
-    return names.lower_words | _EVENT_WORDS[lex.language]
-
-
 def _most_named(article: str, lex: Lexicon, names: Names) -> tuple[int, str] | None:
     """The name a page repeats most (three times at least): what the page is about."""
     counts: dict[str, int] = {}
-    for run in runs(article[:_PAGE_CHARS], lex.companies.product_follows, _plain(names, lex)):
-        name = _ok(run, lex, names, crash=False)
+    for run in runs(article[:_PAGE_CHARS], lex.companies.product_follows, plain_words(names, lex)):
+        name = accepted_name(run, lex, names, crash=False)
         if name and not run.initial:
             counts[name] = counts.get(name, 0) + 1
     best = max(counts.items(), key=lambda kv: kv[1], default=None)
@@ -151,7 +98,7 @@ def _watched(hit: Hit, watchlist: Watchlist, lex: Lexicon, *, makers: bool = Fal
         return None
     low = hit.sentence.low
     if hit.role == "price_target":
-        lo, hi = hit.object_hint or (hit.anchor[1], hit.anchor[1] + _REACH)
+        lo, hi = hit.object_hint or (hit.anchor[1], hit.anchor[1] + REACH)
         inside = [c for p, c in mentions if lo <= p <= hi]
         others = [c for p, c in mentions if not lex.target.brokers.match(low, p)]
         pick = (inside or others or [mentions[0][1]])[0]
@@ -166,230 +113,3 @@ def _watched(hit: Hit, watchlist: Watchlist, lex: Lexicon, *, makers: bool = Fal
         before = [c for p, c in mentions if p < verb]
         pick = before[0] if before else mentions[0][1]
     return Named(pick.company, pick.tickers, True)
-
-
-def cargo(low: str, at: int, lex: Lexicon) -> bool:
-    """The name at `at` is a load ("laden with Mercedes and BMW cars", "载有丰田汽车的")."""
-    return lex.crash.cargo.search(low, max(0, at - _CARGO_REACH), at) is not None
-
-
-def _candidates(hit: Hit, lex: Lexicon, names: Names) -> list[tuple[float, str]]:
-    if hit.sentence.cjk:
-        return _zh_candidates(hit, lex)
-    found = []
-    crash = hit.type == "crash"
-    low = hit.sentence.low
-    for run in runs(hit.sentence.text, lex.companies.product_follows, _plain(names, lex)):
-        # "operated by Grace Ocean": a company, whatever its words ("Ocean") suggest
-        operated = bool(
-            lex.companies.operator_before.search(low[max(0, run.start - 30) : run.start])
-        )
-        name = _ok(run, lex, names, crash=crash, operated=operated)
-        if crash and cargo(low, run.start, lex):
-            continue  # "laden with Mercedes and BMW cars": the load
-        if (
-            name
-            and crash
-            and run.initial
-            and not names.named_elsewhere(name)
-            and names.more
-            and not _vehicle_next(low, _name_end(run, name), lex)  # "Amtrak train ..."
-            and not lex.companies.org_suffix.fullmatch(name.lower().split()[-1])
-            and not _possessed(hit, run, name, lex)
-        ):
-            continue  # "Lithium battery blamed ...": an opening word is a name if named again
-        if name:
-            found.append((run, name))
-    if hit.role == "price_target":
-        return _object(hit, lex, found)
-    if hit.type == "crash":
-        return _operator(hit, lex, found)
-    return _subject(hit, lex, found)
-
-
-def _possessed(hit: Hit, run: Run, name: str, lex: Lexicon) -> bool:
-    """A crash told of "X's <Name>" right before its accident word: X owns the named craft."""
-    if run.possessive:  # "Evergreen's Ever Given runs aground", "Renfe's Alvia train"
-        craft = _CRAFT_NAME.match(hit.sentence.text, run.end)
-        return bool(
-            craft
-            and (
-                craft.end() == hit.anchor[0]
-                or lex.crash.vehicles.match(hit.sentence.low, craft.end()) is not None
-            )
-        )
-    return "'s " in name and 0 <= hit.anchor[0] - _name_end(run, name) <= _NEXT_TO
-
-
-def _name_end(run: Run, name: str) -> int:
-    """Where the accepted name ends in the text ("Parked" of the run "Parked Chicago")."""
-    at = run.name.find(name)
-    return run.start + at + len(name) if at >= 0 else run.end
-
-
-def _vehicle_next(low: str, end: int, lex: Lexicon) -> bool:
-    """A vehicle noun right after a name, no word between: "Amtrak train", "FlixBus coach"."""
-    if low[:end].endswith("ed"):  # "Parked train ...": a participle, not a name
-        return False
-    rest = low[end : end + 40]
-    gap = len(rest) - len(rest.lstrip(" "))
-    return gap > 0 and lex.crash.vehicles.match(low, end + gap) is not None
-
-
-def _ok(run: Run, lex: Lexicon, names: Names, *, crash: bool, operated: bool = False) -> str | None:
-    """The run as a company name, or None. In a crash a maker's name describes the craft
-    ("a Piper Cheyenne"), and a headline's first word must be a name elsewhere too
-    ("Lithium battery blamed ..."): there the operator is wanted."""
-    name = strip_leading(run, names, lex.companies)
-    words = name.split(" ")
-    while len(words) > 1 and all(lex.numbers.word_number(w) for w in words[0].lower().split("-")):
-        words.pop(0)  # "Twenty-seven BMW vehicles"
-    name = " ".join(words)
-    low = name.lower()
-    if _MODEL_CODE.match(name) or (
-        not acceptable(name, run.initial, names, lex.companies, place_ok=operated)
-        or lex.target.brokers.fullmatch(low)
-        or (crash and lex.crash.vehicles.fullmatch(low.split()[0]))
-        or lex.crash.scene.fullmatch(low)
-        or lex.target.metrics.fullmatch(low)
-        or lex.companies.modifiers.fullmatch(low)
-    ):
-        return None
-    return name
-
-
-def _subject(hit: Hit, lex: Lexicon, found: list[tuple[Run, str]]) -> list[tuple[float, str]]:
-    """Recall and target: the subject of the verb, else an agent, a possessor or an object."""
-    text, low = hit.sentence.text, hit.sentence.low
-    verb = hit.verb[0] if hit.verb else hit.anchor[0]
-    clauses = [m.end() for m in _EN_CLAUSE.finditer(text, 0, verb)]
-    clause = clauses[-1] if clauses else 0
-    operator, speaks = lex.companies.operator_before, lex.companies.speaks_follows
-    title_case = _title_case(text)
-    out: list[tuple[float, str]] = []
-    subjects = 0
-    for run, name in found:
-        if operator.search(low[max(0, run.start - 30) : run.start]):
-            out.append((OPERATOR, name))
-        elif run.start < verb and lex.companies.role_before.search(low, 0, run.start):
-            out.append((SUBJECT + TITLE_BONUS, name))  # "Jif maker J.M. Smucker pulls ..."
-        elif run.start < verb and speaks.match(low, run.end):
-            out.append((SUBJECT, name))
-        elif run.start < verb:
-            # "Hyundai and Kia are recalling": the first of joint subjects is a subject too
-            gap = _APPOSITIVE.sub(" ", _JOINT.sub("", text[run.end : verb], count=1))
-            score = SUBJECT if _AUX.match(gap) and not hit.passive else MODIFIER
-            score -= 0.5 if run.start < clause else 0.0
-            if run.initial and not hit.passive and _HEADLINE_VERB.match(text, run.end):
-                score = max(score, SUBJECT - 0.5)  # "Daimler cuts ... after Germany orders recall"
-            out.append((score - LATER_PENALTY * subjects, name))
-            subjects += 1
-        elif run.possessive and run.start - verb < _REACH and not title_case:
-            out.append((POSSESSOR - 1, name))
-        elif run.start - verb < _REACH and not title_case:
-            out.append(
-                (OBJECT, name)
-            )  # "recall of 21,000 Megadyne pads"; not "Recalls Cooked Meat"
-    return out
-
-
-def _object(hit: Hit, lex: Lexicon, found: list[tuple[Run, str]]) -> list[tuple[float, str]]:
-    """Price target: the stock it is on, never the broker or the analyst."""
-    text = hit.sentence.text
-    lo, hi = hit.object_hint or (hit.anchor[1], hit.anchor[1] + _REACH)
-    out: list[tuple[float, str]] = []
-    for run, name in found:
-        before = text[max(0, run.start - 20) : run.start].lower()
-        if lex.companies.person_before.search(before) or text.startswith(" said", run.end):
-            continue
-        on = re.search(r"\b(?:on|for)\s+$", before)
-        if lo <= run.start <= hi or (on and 0 <= run.start - hit.anchor[1] <= _REACH):
-            out.append((SUBJECT, name))
-        elif lex.companies.move_before.search(before):
-            out.append((VEHICLE_NAME, name))
-        else:
-            out.append((MENTION, name))
-    return out
-
-
-def _operator(hit: Hit, lex: Lexicon, found: list[tuple[Run, str]]) -> list[tuple[float, str]]:
-    """Crash: who operates or makes what crashed ("an Amtrak train", "SpaceX's Starship")."""
-    low = hit.sentence.low
-    vehicle_after = lex.companies.vehicle_follows
-    operator, owner = lex.companies.operator_before, lex.companies.owner_follows
-    out: list[tuple[float, str]] = []
-    for run, name in found:
-        suffix = (
-            SUFFIX_BONUS if lex.companies.org_suffix.fullmatch(name.lower().split()[-1]) else 0.0
-        )
-        if operator.search(low[max(0, run.start - 30) : run.start]) or owner.match(low, run.end):
-            out.append((OPERATOR + suffix, name))
-        elif run.possessive and vehicle_after.match(low, run.end):
-            out.append((OPERATOR, name))
-        elif vehicle_after.match(low, run.end) or _ACCIDENT_AFTER.match(low, run.end):
-            out.append((VEHICLE_NAME + suffix, name))
-        elif run.model:
-            out.append((MODIFIER, name))
-        elif _LISTED.match(low, run.end):
-            out.append((VEHICLE_NAME, name))
-        elif suffix:  # "Taiwan Railway express ...": a name with an organisation's suffix
-            out.append((MENTION + suffix, name))
-        elif _possessed(hit, run, name, lex):  # "Evergreen's Ever Given runs aground"
-            out.append((OPERATOR, name.split("'s ")[0]))
-    return out
-
-
-def _zh_candidates(hit: Hit, lex: Lexicon) -> list[tuple[float, str]]:
-    text, low = hit.sentence.text, hit.sentence.low
-    a = hit.anchor[0]
-    out: list[tuple[float, str]] = []
-    if hit.role == "price_target":
-        for verb in lex.target.verbs.finditer(low):
-            for noun in lex.target.nouns.finditer(low, verb.end()):
-                if noun.start() - verb.end() > 14:
-                    break
-                name = zh_name(
-                    re.split(f"[{ENUMERATION},\uff0c]", text[verb.end() : noun.start()])[0], lex
-                )
-                if name:
-                    out.append((SUBJECT, name))
-        for noun in lex.target.price_target.finditer(low):
-            stock = zh_stock(text, noun.start(), lex)
-            if stock:
-                out.append((SUBJECT, stock))
-        return out
-    if hit.type == "recall":
-        subjects = (zh_subject(text, m.start(), lex) for m in lex.recall.anchors.finditer(low))
-        named = [(SUBJECT, name) for name in subjects if name][:1]
-        return named or [(MODIFIER, name) for name in zh_brand(text, lex)][:1]
-    if hit.type != "crash":
-        subject = zh_subject(text, min(a, hit.verb[0] if hit.verb else a), lex)
-        return [(SUBJECT, subject)] if subject else []
-    for m in lex.companies.cjk_operator.finditer(text):
-        name = zh_name(m.group(1), lex)
-        if name:
-            out.append((OPERATOR, name))
-    for m in lex.companies.cjk_vehicle_operator.finditer(text):
-        name = zh_name(zh_unquantified(m.group(1)), lex)  # "一辆Waymo" -> "Waymo"
-        suffix = lex.companies.org_suffix.search(name or "")
-        if suffix and name:
-            name = name[: suffix.end()]  # "北方航空麦道客机": the airline, not its maker
-        # "X一列火车" names its train; before a car or a bare vehicle noun only an org. name
-        # counts ("FlixBus大巴", "美国国铁"), never "日凌晨" or "胶济铁路两列".
-        if name and (
-            m.group(2)[:2] in {"一列", "一架", "一艘", "一趟"} or name.isascii() or suffix
-        ):
-            out.append((OPERATOR, name))
-    for m in lex.companies.cjk_org.finditer(text):
-        name = zh_name(m.group(), lex)
-        if name:
-            out.append((VEHICLE_NAME, name))
-    for m in lex.companies.cjk_org_after.finditer(text):
-        name = zh_name(re.split(r"\s", m.group(1))[-1], lex)
-        if name:
-            out.append((MENTION, name))
-    out.extend((MODIFIER, name) for name in zh_brand(text, lex))  # "一辆理想L9 ... 相撞"
-    loads = "".join(
-        text[m.start() : text.find("的", m.end())] for m in lex.crash.cargo.finditer(text)
-    )
-    return [(score, name) for score, name in out if name not in loads]  # "载有丰田汽车的货轮"
