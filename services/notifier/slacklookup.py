@@ -22,8 +22,9 @@ needs `channels:read` (`groups:read`) to find its id through `conversations.list
 
 import asyncio
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
+from functools import partial
 from typing import Any
 
 import requests
@@ -48,6 +49,10 @@ MARGIN = 120.0
 #: channel that busy since the claim cannot be searched cheaply, so `on_uncertain` decides.
 PAGE = 200
 MAX_PAGES = 10
+#: A lookup read waits at most this long (or the channel's `request_timeout`, if shorter), so
+#: a SIGTERM during the start-up lookups is answered within seconds; a slower Slack counts as
+#: a failed lookup and `on_uncertain` decides.
+READ_TIMEOUT = 3.0
 _CONVERSATION_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")  # Slack ids; channel names are lower case
 
 
@@ -55,9 +60,14 @@ class SlackLookupError(Exception):
     """Slack could not say; the message names the method and why, never the token."""
 
 
-def _answer(bot: SlackBot, method: str, params: dict[str, str]) -> dict[str, Any]:
-    """One Web API read that answered `ok`, or SlackLookupError."""
-    response = bot.get(method, params)
+Halt = Callable[[], bool]
+
+
+def _answer(bot: SlackBot, method: str, params: dict[str, str], halt: Halt) -> dict[str, Any]:
+    """One Web API read that answered `ok`, or SlackLookupError (also when stopping)."""
+    if halt():
+        raise SlackLookupError(f"slack {method}: not read, the notifier is stopping")
+    response = bot.get(method, params, timeout=READ_TIMEOUT)
     if isinstance(response, str):
         raise SlackLookupError(response)
     with response:
@@ -77,13 +87,13 @@ def _answer(bot: SlackBot, method: str, params: dict[str, str]) -> dict[str, Any
 
 
 def _pages(
-    bot: SlackBot, method: str, params: dict[str, str], field: str
+    bot: SlackBot, method: str, params: dict[str, str], field: str, halt: Halt
 ) -> Iterator[list[dict[str, Any]]]:
     """Each page's `field` list, following `next_cursor`; SlackLookupError past MAX_PAGES."""
     cursor = ""
     for _ in range(MAX_PAGES):
         page = {**params, "limit": str(PAGE)} | ({"cursor": cursor} if cursor else {})
-        body = _answer(bot, method, page)
+        body = _answer(bot, method, page, halt)
         items = body.get(field)
         yield [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
         meta = body.get("response_metadata")
@@ -105,20 +115,28 @@ def tagged(messages: Sequence[dict[str, Any]], key: str) -> str | None:
     return None
 
 
-def conversation_id(bot: SlackBot, target: str) -> str:
+def conversation_id(bot: SlackBot, target: str, halt: Halt = lambda: False) -> str:
     """The id `conversations.history` needs for a target given as an id or a `#name`."""
     name = target.lstrip("#+")
     if _CONVERSATION_ID.match(name):
         return name
     params = {"types": "public_channel,private_channel", "exclude_archived": "true"}
-    for page in _pages(bot, "conversations.list", params, "channels"):
+    for page in _pages(bot, "conversations.list", params, "channels", halt):
         for channel in page:
             if channel.get("name") == name and channel.get("id"):
                 return str(channel["id"])
     raise SlackLookupError(f"slack conversations.list: no channel {target!r} visible to the bot")
 
 
-def find(bot: SlackBot, target: str, key: str, since: float, parent: str | None) -> str | None:
+def find(
+    bot: SlackBot,
+    target: str,
+    key: str,
+    since: float,
+    parent: str | None,
+    *,
+    halt: Halt = lambda: False,
+) -> str | None:
     """`channel ts` of the message tagged `key` on `target` posted after `since` (epoch; in
     `parent`'s thread, or top-level), None when it is not there; SlackLookupError if unknown."""
     oldest = f"{since - MARGIN:.6f}"
@@ -126,12 +144,13 @@ def find(bot: SlackBot, target: str, key: str, since: float, parent: str | None)
     if parent is not None:
         channel, _, thread_ts = parent.partition(" ")
         replies = {"channel": channel, "ts": thread_ts, **read}
-        for page in _pages(bot, "conversations.replies", replies, "messages"):
+        for page in _pages(bot, "conversations.replies", replies, "messages", halt):
             if (ts := tagged(page, key)) is not None:
                 return f"{channel} {ts}"
     else:
-        channel = conversation_id(bot, target)
-    for page in _pages(bot, "conversations.history", {"channel": channel, **read}, "messages"):
+        channel = conversation_id(bot, target, halt)
+    history = {"channel": channel, **read}
+    for page in _pages(bot, "conversations.history", history, "messages", halt):
         if (ts := tagged(page, key)) is not None:
             return f"{channel} {ts}"
     return None
@@ -157,7 +176,7 @@ async def confirm(
             with structlog.contextvars.bound_contextvars(
                 alert_id=item.alert_id, channel=item.channel
             ):
-                await _confirm(deliveries, channel, channel.transport, item, executor)
+                await _confirm(deliveries, channel, channel.transport, item, executor, stop=stop)
 
 
 async def _confirm(
@@ -166,19 +185,23 @@ async def _confirm(
     bot: SlackBot,
     item: Uncertain,
     executor: Executor | None,
+    *,
+    stop: StopSignal | None,
 ) -> None:
     key, name, targets = item.alert_id, channel.name, channel.targets
     alert = not key.startswith("digest:")  # a digest keeps no thread id
     done = deliveries.accepted(key, name) if len(targets) > 1 else set()
     opener = deliveries.opened_by(key, name) if alert else None
     loop = asyncio.get_running_loop()
+    halt: Halt = (lambda: stop.stopping) if stop is not None else (lambda: False)
     missing: list[str] = []
     for target in targets:
         if target in done:
             continue
         parent = None if opener in (None, key) else deliveries.message_ref(opener, name, target)
         try:
-            ref = await loop.run_in_executor(executor, find, bot, target, key, item.since, parent)
+            read = partial(find, bot, target, key, item.since, parent, halt=halt)
+            ref = await loop.run_in_executor(executor, read)
         except SlackLookupError as exc:
             log.warning(DELIVERY_LOOKUP_FAILED, target=bot.label(target), reason=str(exc))
             return

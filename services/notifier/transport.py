@@ -167,17 +167,19 @@ class Transport:
         with response:
             return _classify(response, what)
 
-    def exchange(self, what: str, verb: str, url: str, **kwargs: Any) -> requests.Response | str:
+    def exchange(
+        self, what: str, verb: str, url: str, *, timeout: float | None = None, **kwargs: Any
+    ) -> requests.Response | str:
         """One request on the kept-alive session: its response, or why there was none (the
-        exception's class and errno only: its text carries the URL, so the token)."""
+        exception's class and errno only: its text carries the URL, so the token).
+        `timeout` may only shorten the channel's own."""
         if self._http is None:
             self._http = requests.Session()  # keep-alive: one TLS handshake per destination
+        limit = self._timeout if timeout is None else min(timeout, self._timeout)
         try:
-            return self._http.request(
-                verb, url, timeout=self._timeout, allow_redirects=False, **kwargs
-            )
+            return self._http.request(verb, url, timeout=limit, allow_redirects=False, **kwargs)
         except requests.Timeout:
-            return f"{what}: no answer within {self._timeout:g} s"
+            return f"{what}: no answer within {limit:g} s"
         except requests.RequestException as exc:
             errno = _ERRNO.search(str(exc))
             cause = f" ({errno.group(0).strip()})" if errno else ""
@@ -265,10 +267,13 @@ class SlackBot(Transport):
         """Slack message metadata, read back by `conversations.history` (slacklookup.py)."""
         payload["metadata"] = slack_metadata(tag)
 
-    def get(self, method: str, params: dict[str, str]) -> requests.Response | str:
+    def get(
+        self, method: str, params: dict[str, str], timeout: float | None = None
+    ) -> requests.Response | str:
         """GET a read-only Web API method with the bearer token (see `exchange`)."""
+        url = f"{self._base}/{method}"
         return self.exchange(
-            f"slack {method}", "GET", f"{self._base}/{method}", params=params, headers=self._auth
+            f"slack {method}", "GET", url, timeout=timeout, params=params, headers=self._auth
         )
 
     def thread(self, payload: dict[str, Any], reply_to: str) -> None:

@@ -316,6 +316,30 @@ async def test_a_stop_during_the_lookups_leaves_the_rest_for_the_next_start(
     assert sorted(states.values()) == [ATTEMPTING, "failed"]  # ...nor settled blind
 
 
+async def test_a_stop_while_slack_does_not_answer_ends_the_stage_within_5_s(
+    tmp_path: Path, chat_server: ChatServer
+) -> None:
+    """Issue 13 item 4 (SIGTERM within 5 s in every state) holds during the start-up lookup:
+    a read waits at most READ_TIMEOUT, and no further page is read once stopping."""
+    s = Settings(**config(tmp_path, chat_server, "slack://xoxb-1-2-x/C1", on_uncertain="skip"))
+    chat_server.slack.channel("C1")
+    empty = {"ok": True, "messages": [], "response_metadata": {"next_cursor": ""}}
+    chat_server.script(HISTORY, Reply(200, empty, delay=30.0))  # Slack hangs (timeout 10 s)
+    crashed_send(tmp_path, "alert-1").close()
+    async with SqliteBus(s.state_dir / "bus.db") as bus:
+        stop = StopSignal()
+        run = asyncio.create_task(stage.run(s, bus, stop))
+        deadline = time.monotonic() + 10
+        while not any(p.startswith(HISTORY) for p in chat_server.arrivals):
+            assert time.monotonic() < deadline, "no lookup arrived"
+            await asyncio.sleep(0.02)
+        stop.stop.set()  # SIGTERM while the read waits
+        began = time.monotonic()
+        await asyncio.wait_for(run, 10)
+        assert time.monotonic() - began < 5.0
+    assert state(tmp_path, "alert-1")[0] == ATTEMPTING  # not settled blind: asked next start
+
+
 @pytest.mark.parametrize("reached", [True, False])
 async def test_a_digest_cut_short_is_looked_up_like_an_alert(
     tmp_path: Path, chat_server: ChatServer, reached: bool
