@@ -75,10 +75,12 @@ def _write(path: Path, data: dict[str, object]) -> bool:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             json.dump(data, out, ensure_ascii=False)
         os.replace(tmp, path)
+        now = time.time()
+        os.utime(path, (now, now))  # ages in our clock, whatever the file system's says
         prefix = path.name.rsplit("-", 1)[0]
         for stale in path.parent.glob(f"{prefix}-*.json"):  # of older inputs or code
             # a day old: another install sharing the directory rebuilds at most once a day
-            if stale != path and stale.stat().st_mtime < time.time() - STALE_SECONDS:
+            if stale != path and stale.stat().st_mtime < now - STALE_SECONDS:
                 stale.unlink(missing_ok=True)
     except OSError:  # a read-only or full disk: the next start-up builds again
         if tmp is not None:

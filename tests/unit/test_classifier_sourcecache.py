@@ -93,6 +93,7 @@ def test_cache_of_other_lexicons_or_format_is_replaced(
     stale.write_text(json.dumps({"format": FORMAT, "key": "0" * 64, "sources": {}}))
     recent = stale.with_name("lexicons-1111111111111111.json")
     recent.write_text(stale.read_text())  # another install's, written today: kept
+    os.utime(recent, (time.time(), time.time()))  # today in the clock the code reads
     day_old = time.time() - STALE_SECONDS - 60
     os.utime(stale, (day_old, day_old))
     load_lexicons()
