@@ -13,7 +13,6 @@ finds its opener's message id in the rows of its own channel.
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from functools import partial
 from typing import TextIO
@@ -26,12 +25,11 @@ from services.core.consume import consume
 from services.core.lifecycle import StopSignal
 from services.notifier.changelog import PartitionState
 from services.notifier.channels import Channel, build
-from services.notifier.channels import close as close_channels
 from services.notifier.config import Settings
-from services.notifier.delivery import REVOKED, STAGE, ChannelWorker, Job, Ticket, link_ops
+from services.notifier.crew import Crew, feed
+from services.notifier.delivery import REVOKED, STAGE, Job, Ticket
 from services.notifier.deliverylog import DeliveryLog, Uncertain
 from services.notifier.hop import render_for
-from services.notifier.pacing import Pacer
 from services.notifier.render import Rendered
 from services.notifier.routing import is_critical
 from services.notifier.senderlog import SENDER_LOG
@@ -69,47 +67,32 @@ class Sender:
         state.quiesce = self._quiesce
         state.lookup = self._look_up
         self.in_flight = 0
-        self.executor = ThreadPoolExecutor(
-            max_workers=max(1, len(channels)), thread_name_prefix="notifier-sender"
+        self.crew = Crew(
+            channels,
+            settings=settings,
+            bus=bus,
+            deliveries=deliveries,
+            stop=stop,
+            done=self._finished,
+            gate=state,
+            thread_prefix="notifier-sender",
         )
-        pacer = Pacer()
-        self.workers = {
-            c.name: ChannelWorker(
-                c,
-                settings=settings,
-                bus=bus,
-                deliveries=deliveries,
-                pacer=pacer,
-                stop=stop,
-                executor=self.executor,
-                done=self._finished,
-                gate=state,
-            )
-            for c in channels
-        }
-        link_ops(self.workers, settings.notifier.ops_channel)
+        self.executor, self.workers = self.crew.executor, self.crew.workers
 
     async def run(self) -> None:
         """Send until `stop.stop`, or until drained when `stop.drain` is set."""
         await self._report_uncertain()
         log.info(SENDER_STARTED, channels=list(self.channels), **self.deliveries.counts())
         try:
-            while not self.stop.stopping:
-                if self.in_flight >= self.settings.notifier.max_pending:
-                    await self.stop.wait(0.05)
-                    continue
-                records = await self.consumer.poll(timeout=0.5)
-                if not records:
-                    if self.stop.drain.is_set() and self.in_flight == 0:
-                        return
-                    continue
-                for record in records:
-                    await self._handle(record)
+            await feed(
+                self.consumer,
+                self.stop,
+                self._handle,
+                full=lambda: self.in_flight >= self.settings.notifier.max_pending,
+                idle=lambda: self.in_flight == 0,
+            )
         finally:
-            for worker in self.workers.values():
-                await worker.close()
-            self.executor.shutdown(wait=True)
-            close_channels(self.channels.values())
+            await self.crew.close()
 
     async def _report_uncertain(self) -> None:
         """Sends this file began and never confirmed: asked about, else `on_uncertain`."""

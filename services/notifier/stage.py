@@ -8,7 +8,6 @@ channels configured, alerts are printed to the terminal instead.
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from functools import partial
 from typing import TextIO
@@ -23,10 +22,10 @@ from services.core.logging import per_item
 from services.events.rules import load_rules
 from services.notifier.changelog import PartitionState, partition_state
 from services.notifier.channels import Channel, ChannelError, build
-from services.notifier.channels import close as close_channels
 from services.notifier.config import Settings
 from services.notifier.console import print_alert
-from services.notifier.delivery import REVOKED, STAGE, ChannelWorker, Job, Ticket, link_ops
+from services.notifier.crew import Crew, feed
+from services.notifier.delivery import REVOKED, STAGE, Job, Ticket
 from services.notifier.deliverylog import FINAL, DeliveryLog, Uncertain
 from services.notifier.digest import Digests
 from services.notifier.eventlog import Observed
@@ -38,7 +37,6 @@ from services.notifier.metrics import (
     EVENT_REPORTS,
     EVENT_UPDATES,
 )
-from services.notifier.pacing import Pacer
 from services.notifier.render import Rendered
 from services.notifier.routing import held_back, is_critical, route
 from services.notifier.sender import sending
@@ -168,25 +166,17 @@ class _Stage:
             EVENT_UPDATES.labels(channel=c.name)
             EVENT_REPEATS_SUPPRESSED.labels(channel=c.name)
         self.in_flight = 0
-        self.executor = ThreadPoolExecutor(
-            max_workers=max(1, len(channels)), thread_name_prefix="notifier-send"
+        self.crew = Crew(
+            channels,
+            settings=settings,
+            bus=bus,
+            deliveries=self.deliveries,
+            stop=stop,
+            done=self._finished,
+            gate=state,
+            thread_prefix="notifier-send",
         )
-        pacer = Pacer()
-        self.workers = {
-            c.name: ChannelWorker(
-                c,
-                settings=settings,
-                bus=bus,
-                deliveries=self.deliveries,
-                pacer=pacer,
-                stop=stop,
-                executor=self.executor,
-                done=self._finished,
-                gate=state,
-            )
-            for c in channels
-        }
-        link_ops(self.workers, settings.notifier.ops_channel)
+        self.executor, self.workers = self.crew.executor, self.crew.workers
         self.digests = Digests(channels, self.workers, self.deliveries, settings)
 
     async def _report_uncertain(self) -> None:
@@ -204,28 +194,26 @@ class _Stage:
         await self._report_uncertain()
         log.info(DELIVERY_LOG_OPENED, **self.deliveries.counts())
         digest_task: asyncio.Task[None] | None = None
+
+        def start_digests() -> None:
+            nonlocal digest_task
+            if digest_task is None and self.digests.active and self._held_are_ours():
+                digest_task = asyncio.create_task(self.digests.run(self.stop))
+
         try:
-            while not self.stop.stopping:
-                if digest_task is None and self.digests.active and self._held_are_ours():
-                    digest_task = asyncio.create_task(self.digests.run(self.stop))
-                if self.in_flight >= self.settings.notifier.max_pending:
-                    await self.stop.wait(0.05)
-                    continue
-                records = await self.consumer.poll(timeout=0.5)
-                if not records:
-                    if self.stop.drain.is_set() and self.in_flight == 0:
-                        return
-                    continue
-                for record in records:
-                    await self._handle(record)
+            await feed(
+                self.consumer,
+                self.stop,
+                self._handle,
+                full=lambda: self.in_flight >= self.settings.notifier.max_pending,
+                idle=lambda: self.in_flight == 0,
+                each_turn=start_digests,
+            )
         finally:
             if digest_task is not None:
                 digest_task.cancel()
                 await asyncio.gather(digest_task, return_exceptions=True)
-            for worker in self.workers.values():
-                await worker.close()
-            self.executor.shutdown(wait=True)
-            close_channels(self.channels.values())
+            await self.crew.close()
 
     def _held_are_ours(self) -> bool:
         """Held alerts here are this replica's to send: always, but with the changelog only
