@@ -2,10 +2,14 @@
 
     .venv/bin/python -m benchmarks.chaos                        # 300 faults over ~10 min
     .venv/bin/python -m benchmarks.chaos --seed 42 --faults 60 --seconds 120
+    .venv/bin/python -m benchmarks.chaos --outage 3600          # an hour-long chat outage
 
 Starts its own Apache Kafka (or Tansu, as the test suite decides: tests/support/broker.py),
 a feed server and a chat server on loopback, and the three stages as `redflag` processes;
 prints the seed first and the counts at the end; exits 1 if anything was lost or sent twice.
+With `--outage S` every chat answers 500 for S seconds from `--outage-start` into the chaos
+phase while the faults go on (chat stretches are not played meanwhile); the phase then lasts
+outage + 7 min by default, a story every 30 s, and each late alert must say "delayed".
 """
 
 import argparse
@@ -25,22 +29,29 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=random.SystemRandom().randrange(1 << 31))
     parser.add_argument("--faults", type=int, default=300)
-    parser.add_argument("--seconds", type=float, default=600.0, help="the chaos phase")
+    parser.add_argument("--seconds", type=float, default=0.0, help="the chaos phase")
     parser.add_argument(
         "--stories", type=int, default=0, help="default: one per 4.5 s (Telegram's 20/min)"
     )
-    parser.add_argument("--drain", type=float, default=300.0, help="bound on the final drain")
+    parser.add_argument("--drain", type=float, default=0.0, help="bound on the final drain")
+    parser.add_argument("--outage", type=float, default=0.0, help="chat outage, s (0: none)")
+    parser.add_argument("--outage-start", type=float, default=120.0)
     parser.add_argument("--broker-restarts", type=int, default=10, help="at most")
     parser.add_argument("--pause-max", type=float, default=8.0, help="longest broker pause, s")
     args = parser.parse_args()
+    outage = args.outage
+    seconds = args.seconds or (args.outage_start + outage + 300 if outage else 600.0)
     plan = Plan(
         seed=args.seed,
         faults=args.faults,
-        chaos_seconds=args.seconds,
-        stories=args.stories or int(args.seconds / 4.5),
-        drain_seconds=args.drain,
+        chaos_seconds=seconds,
+        # an outage's backlog drains at Telegram's 20/min: a story every 30 s keeps it short
+        stories=args.stories or int(seconds / (30 if outage else 4.5)),
+        drain_seconds=args.drain or (900.0 if outage else 300.0),
         broker_restarts=args.broker_restarts,
         pause_max=args.pause_max,
+        outage_seconds=outage,
+        outage_start=args.outage_start,
     )
     print(
         f"chaos seed={plan.seed} (--seed {plan.seed} replays the faults), broker: "

@@ -21,6 +21,12 @@ class Plan:
     drain_seconds: float = 120.0
     broker_restarts: int = 2  # at most; each costs the JVM's start-up
     pause_max: float = 6.0
+    # a chat outage: every chat answers 500 from `outage_start` s into the chaos phase for
+    # `outage_seconds` (0: none) while the faults go on; retries must outlast it (max_delay)
+    outage_seconds: float = 0.0
+    outage_start: float = 120.0
+    # an alert this long in the outage must say "delayed N min" (delayed_after is 60 s)
+    delayed_after: float = 60.0
 
 
 @dataclass
@@ -39,11 +45,18 @@ class Outcome:
     self_exits: Counter[str] = field(default_factory=Counter)
     chaos_seconds: float = 0.0
     drain_seconds: float = 0.0
+    # the outage: stories released in it long enough to be late, and those not marked so
+    late: dict[str, int] = field(default_factory=dict)
+    unmarked: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        """0 lost, 0 duplicates, on every channel."""
-        return not any(self.lost.values()) and not any(self.duplicates.values())
+        """0 lost, 0 duplicates, every late alert marked delayed, on every channel."""
+        return (
+            not any(self.lost.values())
+            and not any(self.duplicates.values())
+            and not any(self.unmarked.values())
+        )
 
     def summary(self) -> str:
         """The counts, as CI's log shows them."""
@@ -59,6 +72,15 @@ class Outcome:
                 f"duplicates={len(self.duplicates.get(name, []))} "
                 f"uncertain={len(self.uncertain.get(name, []))} "
                 f"lost={len(self.lost.get(name, []))}"
+            )
+        if self.plan.outage_seconds:
+            lines.append(
+                f"  chat outage: {self.plan.outage_seconds:.0f}s of 500s from "
+                f"{self.plan.outage_start:.0f}s; late alerts per channel "
+                + ", ".join(
+                    f"{n}={self.late.get(n, 0)} (unmarked {len(self.unmarked.get(n, []))})"
+                    for n in CHANNELS
+                )
             )
         lines.append(
             f"  notifier kills with a send in flight={self.kills_mid_send}; "

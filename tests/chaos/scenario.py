@@ -16,7 +16,6 @@ Used by `tests/chaos/test_chaos.py` (CI size) and `benchmarks/chaos.py` (longer)
 """
 
 import asyncio
-import json
 import random
 import time
 import uuid
@@ -29,9 +28,8 @@ from services.core.kafkabus import KafkaBus
 from services.core.settings import Groups, KafkaSettings, Topics
 from services.notifier.deliverylog import ATTEMPTING, DeliveryLog
 from services.notifier.senderlog import SENDER_LOG
-from services.notifier.slacklookup import DELIVERY_UNCERTAIN
+from tests.chaos import tally
 from tests.chaos.outcome import CHANNELS, Outcome, Plan
-from tests.e2e.checks import messages_for
 from tests.e2e.stories import SLACK_RECALLS, TELEGRAM_TOKEN, Story, recall_stream, rss, write_config
 from tests.support.broker import Broker
 from tests.support.chatserver import ChatServer, Reply, default_reply
@@ -101,6 +99,8 @@ class Chaos:
         self.stages: dict[str, Stage] = {}
         self.links: dict[str, str] = {}  # alert id -> story link
         self.hosts = 0  # notifier hosts used so far beyond the first (notifier_new_host)
+        self.released: dict[str, float] = {}  # story guid -> when its feed first showed it
+        self.outage: tuple[float, float] | None = None  # (start, end), time.monotonic()
 
     async def run(self) -> Outcome:
         """Play the scenario; always leaves no process running and the broker serving."""
@@ -113,14 +113,15 @@ class Chaos:
                     self.work / "redflag.yaml",
                     feeds=[{"name": p[1:-4], "url": feeds.url(p), "interval": 1} for p in paths],
                     poller={"min_interval": 1, "default_interval": 1, "allow_private_feeds": True},
-                    # retries outlast every chat stretch played here: a dead letter is a loss
-                    notifier={"max_attempts": 40, "backoff_max": 4, "on_uncertain": "skip"},
+                    notifier=self._notifier(),
                     kafka=self.kafka.model_dump(mode="json"),
                 )
                 self.stages = start_stages(self.work, config, self.kafka, chat)
                 try:
                     started = time.monotonic()
-                    await asyncio.gather(self._publish(feeds, paths), self._faults(chat))
+                    await asyncio.gather(
+                        self._publish(feeds, paths), self._faults(chat), self._outage(chat)
+                    )
                     self.outcome.chaos_seconds = time.monotonic() - started
                     self._restart_exited()
                     await self._settle(chat)
@@ -129,6 +130,31 @@ class Chaos:
                         stage.stop()
                     self.broker_up()
         return self.outcome
+
+    def _notifier(self) -> dict[str, object]:
+        """Retries outlast every chat stretch played here: a dead letter is a loss. With an
+        outage, `max_delay` (not an attempt count) carries the alerts through it."""
+        if self.plan.outage_seconds:
+            return {
+                "max_delay": self.plan.outage_seconds + 900,
+                "delayed_after": self.plan.delayed_after,
+                "on_uncertain": "skip",
+            }
+        return {"max_attempts": 40, "backoff_max": 4, "on_uncertain": "skip"}
+
+    async def _outage(self, chat: ChatServer) -> None:
+        """Every chat answers 500 for `outage_seconds`, from `outage_start` into the phase."""
+        if not self.plan.outage_seconds:
+            return
+        await asyncio.sleep(self.plan.outage_start)
+        start = time.monotonic()
+        for path in CHAT_PATHS.values():
+            end = chat.hold_until(path, self.plan.outage_seconds, status=500)
+        self.outage = (start, end)
+        self.say(f"chat outage: all chats answer 500 for {self.plan.outage_seconds:.0f}s")
+
+    def _in_outage(self) -> bool:
+        return self.outage is not None and time.monotonic() < self.outage[1]
 
     async def _settle(self, chat: ChatServer) -> None:
         """Drain, stop the stages, count; the alerts topic names the uncertain sends."""
@@ -163,6 +189,7 @@ class Chaos:
             path = paths[i % len(paths)]
             released[path].insert(0, story)  # newest first, as feeds are
             feeds.set(path, rss(released[path], path))
+            self.released[story.guid] = time.monotonic()
             await asyncio.sleep(gap)
 
     def _kinds(self) -> tuple[list[str], list[int]]:
@@ -171,6 +198,8 @@ class Chaos:
             for k in WEIGHTS
             if (self.broker.process is not None or k not in BROKER_FAULTS)
             and (k != "broker_restart" or self.outcome.faults[k] < self.plan.broker_restarts)
+            # a 429 hold would replace the outage's, and a 500 stretch changes nothing in it
+            and not (k.startswith("chat_") and self._in_outage())
         ]
         return kinds, [WEIGHTS[k] for k in kinds]
 
@@ -248,36 +277,6 @@ class Chaos:
 
     # -- the end -------------------------------------------------------------------------
 
-    def _uncertain_logged(self) -> list[tuple[str, str]]:
-        """(alert id, channel) of every `delivery_uncertain` the notifier logged."""
-        found = []
-        for line in self.stages["notifier"].log.splitlines():
-            if f'"{DELIVERY_UNCERTAIN}"' not in line:
-                continue
-            try:
-                entry = json.loads(line)
-            except ValueError:
-                continue
-            found.append((str(entry.get("alert_id")), str(entry.get("channel"))))
-        return found
-
-    def _missing(self, chat: ChatServer) -> dict[str, list[Story]]:
-        out: dict[str, list[Story]] = {name: [] for name in CHANNELS}
-        for story in self.stories:
-            got = messages_for(chat, story)
-            for name in CHANNELS:
-                if not got[name]:
-                    out[name].append(story)
-        return out
-
-    def _explained(self, missing: dict[str, list[Story]]) -> dict[str, list[Story]]:
-        """Of the missing, those the notifier logged as uncertain (named via the alerts)."""
-        uncertain = {(self.links.get(a), channel) for a, channel in self._uncertain_logged()}
-        return {
-            name: [s for s in stories if (s.link, CHANNELS[name]) in uncertain]
-            for name, stories in missing.items()
-        }
-
     async def _read_links(self, consumer: Consumer) -> None:
         """Alert id -> story link for every alert published so far."""
         quiet = 0
@@ -292,10 +291,11 @@ class Chaos:
         """Wait until every story arrived or is explained by a logged uncertain send."""
         deadline = time.monotonic() + self.plan.drain_seconds
         while time.monotonic() < deadline:
-            missing = self._missing(chat)
-            if any(missing.values()) and self._uncertain_logged():
+            missing = tally.missing(chat, self.stories)
+            uncertain = tally.uncertain_logged(self.stages["notifier"].log)
+            if any(missing.values()) and uncertain:
                 await self._read_links(consumer)
-            explained = self._explained(missing)
+            explained = tally.explained(missing, uncertain, self.links)
             if all(len(missing[n]) == len(explained[n]) for n in CHANNELS):
                 # every record committed: a late redelivery would have shown up as a duplicate
                 await kafka_drained(self.kafka)
@@ -303,14 +303,7 @@ class Chaos:
             await asyncio.sleep(1)
 
     def _count(self, chat: ChatServer) -> None:
-        out = self.outcome
-        out.uncertain_logged = len(self._uncertain_logged())
-        missing = self._missing(chat)
-        explained = self._explained(missing)
-        for name in CHANNELS:
-            out.expected[name] = len(self.stories)
-            counts = {s.guid: len(messages_for(chat, s)[name]) for s in self.stories}
-            out.delivered[name] = sum(1 for c in counts.values() if c)
-            out.duplicates[name] = [g for g, c in counts.items() if c > 1]
-            out.uncertain[name] = [s.guid for s in explained[name]]
-            out.lost[name] = [s.guid for s in missing[name] if s not in explained[name]]
+        log = self.stages["notifier"].log
+        tally.count(self.outcome, chat, self.stories, log, self.links)
+        if self.outage is not None:
+            tally.count_late(self.outcome, chat, self.stories, self.released, self.outage)
