@@ -15,20 +15,21 @@ import structlog
 
 from services.core.bus import Bus
 from services.core.logging import per_item
-from services.poller import metrics
+from services.poller import health, metrics
 from services.poller.config import FeedConfig, PollerSettings, Settings
-from services.poller.errors import FeedError, Gone, Rejected
+from services.poller.errors import FeedError, Rejected
 from services.poller.fetcher import Fetcher, Response
 from services.poller.parser import ParsedFeed, ParseJob
 from services.poller.pool import ParserPool
 from services.poller.publish import Publisher, StaleStubsError
 from services.poller.redirects import Redirects
 from services.poller.rounds import PollRound
-from services.poller.schedule import adaptive_interval, backoff_delay, cache_seconds, next_delay
+from services.poller.schedule import adaptive_interval, cache_seconds
 from services.poller.state import FeedState, StateStore
 from services.poller.websub import WebSub
 
 log = structlog.get_logger(__name__)
+Log = structlog.BoundLogger
 
 FEED_POLLED = "feed_polled"
 per_item(FEED_POLLED)  # the console shows the round line (rounds.py) instead
@@ -38,10 +39,6 @@ FEED_UNCHANGED = "feed_unchanged"
 FEED_MALFORMED = "feed_malformed"
 FEED_MOVED = "feed_moved"
 FEED_REDIRECT_SEEN = "feed_redirect_seen"
-FEED_POLL_FAILED = "feed_poll_failed"
-FEED_UNHEALTHY = "feed_unhealthy"
-FEED_RECOVERED = "feed_recovered"
-FEED_GONE = "feed_gone"
 FEED_PUSHED = "feed_pushed"
 FEED_PUSH_FAILED = "feed_push_failed"
 
@@ -90,7 +87,7 @@ class FeedPoller:
         except FeedError as exc:
             self._failed(feed, state, exc, now, flog)
         except Exception as exc:  # a bug must not stop the other feeds
-            flog.exception(FEED_POLL_FAILED, error=f"{type(exc).__name__}: {exc}")
+            flog.exception(health.FEED_POLL_FAILED, error=f"{type(exc).__name__}: {exc}")
             self._failed(feed, state, FeedError(f"internal error: {type(exc).__name__}"), now, None)
         self.store.save_feed(state)
         self.store.commit()
@@ -264,61 +261,16 @@ class FeedPoller:
         state.last_modified = resp.headers.get("last-modified")
 
     def _succeeded(
-        self,
-        feed: FeedConfig,
-        state: FeedState,
-        now: float,
-        fresh: float | None,
-        flog: structlog.BoundLogger,
+        self, feed: FeedConfig, state: FeedState, now: float, fresh: float | None, flog: Log
     ) -> None:
-        if state.error_count >= self.settings.poller.unhealthy_after:
-            flog.info(FEED_RECOVERED, after_errors=state.error_count)
-        metrics.FEED_UNHEALTHY.labels(feed=feed.name).set(0)
-        metrics.POLLS.labels(result="ok").inc()
-        state.error_count = 0
-        state.last_success = now
-        delay = next_delay(
-            self.interval(feed, state), self.settings.poller, state.ttl, fresh, rng=self.rng
-        )
-        state.next_poll = now + delay
+        p, interval = self.settings.poller, self.interval(feed, state)
+        health.succeeded(feed, state, now, fresh, p=p, interval=interval, flog=flog, rng=self.rng)
 
     def _failed(
-        self,
-        feed: FeedConfig,
-        state: FeedState,
-        exc: FeedError,
-        now: float,
-        flog: structlog.BoundLogger | None,
+        self, feed: FeedConfig, state: FeedState, exc: FeedError, now: float, flog: Log | None
     ) -> None:
-        state.error_count += 1
-        state.last_error = str(exc)
-        state.last_error_at = now
-        metrics.POLLS.labels(result="error").inc()
-        if isinstance(exc, Gone):
-            state.disabled = str(exc)
-            log.error(FEED_GONE, feed=feed.name, url=state.url, error=str(exc))
-            return
-        p = self.settings.poller
-        retry_after = getattr(exc, "retry_after", None)
-        delay = backoff_delay(
-            self.interval(feed, state), state.error_count, p, retry_after, self.rng
-        )
-        state.next_poll = now + delay
-        if flog is not None:
-            flog.warning(
-                FEED_POLL_FAILED, url=state.url, error=str(exc), error_type=type(exc).__name__,
-                errors=state.error_count, retry_in=round(delay),
-            )  # fmt: skip
-        if state.error_count >= p.unhealthy_after:
-            metrics.FEED_UNHEALTHY.labels(feed=feed.name).set(1)
-        if state.error_count == p.unhealthy_after:
-            log.error(
-                FEED_UNHEALTHY,
-                feed=feed.name,
-                url=state.url,
-                errors=state.error_count,
-                error=str(exc),
-            )
+        p, interval = self.settings.poller, self.interval(feed, state)
+        health.failed(feed, state, exc, now, p=p, interval=interval, flog=flog, rng=self.rng)
 
 
 def parse_job(
