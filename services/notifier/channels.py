@@ -15,11 +15,11 @@ import apprise
 from apprise import AppriseAsset, NotifyFormat, NotifyType
 
 from services.core.redact import MASK, mask_url, redact_urls, register_secret
+from services.notifier.answers import Outcome
 from services.notifier.config import ChannelConfig, NotifierSettings, parse_rate
 from services.notifier.pacing import Limit
 from services.notifier.render import Kind, Rendered
 from services.notifier.transport import (
-    Outcome,
     SlackBot,
     SlackWebhook,
     Tag,

@@ -31,10 +31,11 @@ import requests
 import structlog
 
 from services.core.lifecycle import StopSignal
+from services.notifier.answers import retry_after
 from services.notifier.channels import Channel
 from services.notifier.deadlog import DEAD
 from services.notifier.deliverylog import DELIVERED, FAILED, DeliveryLog, Uncertain
-from services.notifier.transport import SLACK_EVENT_TYPE, SlackBot, retry_after
+from services.notifier.transport import SLACK_EVENT_TYPE, SlackBot
 
 log = structlog.get_logger(__name__)
 

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from services.notifier.transport import retry_after
+from services.notifier.answers import retry_after
 
 NOW = datetime(2026, 11, 22, 12, 0, 0, tzinfo=UTC)
 
