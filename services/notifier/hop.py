@@ -11,6 +11,7 @@ rest and sends it once.
 """
 
 import asyncio
+from functools import partial
 
 from schemas.delivery import Delivery, Shown, ShownFact
 from services.core.bus import Bus
@@ -19,7 +20,7 @@ from services.notifier.channels import Channel
 from services.notifier.console import format_alert, use_colour
 from services.notifier.delivery import Job
 from services.notifier.deliverylog import DELIVERED
-from services.notifier.digest import Digests
+from services.notifier.digest import Digests, Hand
 from services.notifier.render import Rendered, render
 from services.notifier.view import AlertView
 
@@ -84,6 +85,14 @@ async def hand_digest(
     with state.scope(job):
         digests.finished(channel.name, job, DELIVERED)
     await state.sync()
+
+
+def digest_hand(hop: Hop | None, state: PartitionState | None, digests: Digests) -> Hand | None:
+    """With the hop, where a due digest goes: to its channel's sender (`hand_digest`); None
+    (without it): to the channel's worker here."""
+    if hop is None or state is None:
+        return None
+    return partial(hand_digest, hop, state, digests)
 
 
 def render_for(channel: Channel, v: AlertView) -> Rendered:
