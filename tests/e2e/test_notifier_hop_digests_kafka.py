@@ -15,14 +15,12 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-import yaml
 
 from services.core.settings import KafkaSettings
-from tests.e2e.test_notifier_hosts_kafka import CHAT, TELEGRAM, Hosts, alert, publish, until
-from tests.e2e.test_notifier_pacing_kafka import settled
+from tests.e2e.test_notifier_hosts_kafka import CHAT, TELEGRAM, alert, publish, until
+from tests.e2e.test_notifier_pacing_kafka import hop_hosts, settled
 from tests.support.broker import Broker
 from tests.support.chatserver import ChatServer
-from tests.support.procs import kafka_section
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 
@@ -39,19 +37,14 @@ async def test_digests_of_three_replicas_go_through_the_channels_sender_at_its_r
     tmp_path: Path, kafka_settings: KafkaSettings, full_kafka: Broker
 ) -> None:
     count = 18  # small recalls from nine companies: held, on every replica's partitions
-    config = tmp_path / "digests.yaml"
     channel = {
         "name": "tg",
         "url": TELEGRAM,
         "rate_limit": f"1/{PERIOD:.0f}s",
         "digest": {"every": "2s", "max_items": 25},
     }
-    notifier = {"deliveries_hop": True}
-    section = {"channels": [channel], "kafka": kafka_section(kafka_settings), "notifier": notifier}
-    config.write_text(yaml.safe_dump(section), encoding="utf-8")
     with ChatServer() as chat:
-        hosts = Hosts(tmp_path, kafka_settings, chat)
-        hosts.config = config
+        hosts = hop_hosts(tmp_path, kafka_settings, chat, channel)
         try:
             replicas = [hosts.start() for _ in range(3)]
             topics, partitions = kafka_settings.topics, kafka_settings.partitions

@@ -69,6 +69,18 @@ def busiest(arrivals: list[float]) -> int:
     return most
 
 
+def hop_hosts(
+    tmp_path: Path, kafka: KafkaSettings, chat: ChatServer, channel: dict[str, object]
+) -> Hosts:
+    """Replicas on their own "hosts", sending `channel` through the deliveries hop."""
+    hosts = Hosts(tmp_path, kafka, chat)
+    notifier = {"deliveries_hop": True}
+    section = {"channels": [channel], "kafka": kafka_section(kafka), "notifier": notifier}
+    hosts.config = tmp_path / "hop.yaml"
+    hosts.config.write_text(yaml.safe_dump(section), encoding="utf-8")
+    return hosts
+
+
 async def run_replicas(tmp_path: Path, kafka: KafkaSettings, *, hop: bool) -> None:
     count = 60
     config = tmp_path / "redflag.yaml"
@@ -123,15 +135,10 @@ async def test_the_channels_sender_killed_mid_stream_its_new_owner_sends_nothing
     tmp_path: Path, kafka_settings: KafkaSettings, full_kafka: Broker
 ) -> None:
     count = 40
-    config = tmp_path / "hop.yaml"
     channel = {"name": "tg", "url": TELEGRAM, "rate_limit": f"{RATE}/s"}
-    notifier = {"deliveries_hop": True}
-    section = {"channels": [channel], "kafka": kafka_section(kafka_settings), "notifier": notifier}
-    config.write_text(yaml.safe_dump(section), encoding="utf-8")
     with ChatServer() as chat:
         slow_telegram(chat, 0.3, count * 2)
-        hosts = Hosts(tmp_path, kafka_settings, chat)
-        hosts.config = config
+        hosts = hop_hosts(tmp_path, kafka_settings, chat, channel)
         try:
             replicas = [hosts.start() for _ in range(3)]
             topic, partitions = kafka_settings.topics.deliveries, kafka_settings.partitions
@@ -159,14 +166,9 @@ async def test_a_channel_moved_by_a_kill_9_keeps_its_rate_limit_on_its_new_owner
     channel over (after the group's session timeout, well inside the window) counts those
     sends from the restored delivery rows, so its first send waits for the window to pass."""
     limit, period = 4, 20.0  # '4/20s': the move happens within the window
-    config = tmp_path / "moved.yaml"
     channel = {"name": "tg", "url": TELEGRAM, "rate_limit": f"{limit}/{period:.0f}s"}
-    notifier = {"deliveries_hop": True}
-    section = {"channels": [channel], "kafka": kafka_section(kafka_settings), "notifier": notifier}
-    config.write_text(yaml.safe_dump(section), encoding="utf-8")
     with ChatServer() as chat:
-        hosts = Hosts(tmp_path, kafka_settings, chat)
-        hosts.config = config
+        hosts = hop_hosts(tmp_path, kafka_settings, chat, channel)
         try:
             replicas = [hosts.start() for _ in range(2)]
             topic, partitions = kafka_settings.topics.deliveries, kafka_settings.partitions
