@@ -13,8 +13,10 @@ rest and sends it once.
 import asyncio
 from functools import partial
 
+import structlog
+
 from schemas.delivery import Delivery, Shown, ShownFact
-from services.core.bus import Bus
+from services.core.bus import Bus, BusError
 from services.notifier.changelog import PartitionState
 from services.notifier.channels import Channel
 from services.notifier.console import format_alert, use_colour
@@ -23,6 +25,10 @@ from services.notifier.deliverylog import DELIVERED
 from services.notifier.digest import Digests, Hand
 from services.notifier.render import Rendered, render
 from services.notifier.view import AlertView
+
+log = structlog.get_logger(__name__)
+
+DIGEST_NOT_HANDED = "digest_not_handed"
 
 
 class Hop:
@@ -81,7 +87,12 @@ async def hand_digest(
     if not state.owns(job) or not await state.sync():
         digests.dropped(channel.name)
         return
-    await hop.send_digest(channel, job)
+    try:
+        await hop.send_digest(channel, job)
+    except BusError as exc:  # the broker did not take it: the same batch again next tick
+        log.warning(DIGEST_NOT_HANDED, channel=channel.name, batch=job.batch, error=str(exc))
+        digests.dropped(channel.name)
+        return
     with state.scope(job):
         digests.finished(channel.name, job, DELIVERED)
     await state.sync()
