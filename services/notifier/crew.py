@@ -28,12 +28,13 @@ class Crew:
         done: Done,
         gate: Gate | None,
         thread_prefix: str,
+        pacer: Pacer | None = None,
     ) -> None:
         self.channels = {c.name: c for c in channels}
         self.executor = ThreadPoolExecutor(
             max_workers=max(1, len(channels)), thread_name_prefix=thread_prefix
         )
-        pacer = Pacer()
+        self.pacer = pacer = pacer or Pacer()
         self.workers = {
             c.name: ChannelWorker(
                 c,

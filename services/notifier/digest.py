@@ -10,7 +10,7 @@ unfinished batch and finishes it under the same exactly-once policy as single al
 
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 import structlog
@@ -34,6 +34,8 @@ DIGEST_CLOSED = "digest_closed"
 #: Quiet hours without a digest: send what waited in batches of this many.
 QUIET_BATCH = 50
 TICK = 1.0
+#: Where a due digest goes instead of its channel's worker: (channel, job), done on return.
+Hand = Callable[[Channel, Job], Awaitable[None]]
 
 
 class Digests:
@@ -61,20 +63,36 @@ class Digests:
         """True when any channel can hold alerts."""
         return bool(self._channels)
 
-    async def run(self, stop: StopSignal) -> None:
-        """Check every `TICK` seconds until stopped."""
+    async def run(self, stop: StopSignal, hand: Hand | None = None) -> None:
+        """Check every `TICK` seconds until stopped; each due digest goes to its channel's
+        worker, or to `hand` (the deliveries hop: the channel's sender sends it)."""
         while not stop.stopping:
-            self.flush_due()
+            if hand is None:
+                self.flush_due()
+            else:
+                for channel, job in self.take_due():
+                    await hand(channel, job)
             if await stop.wait(TICK):
                 return
 
     def flush_due(self) -> int:
         """Queue every digest that is due now; returns how many were queued."""
-        queued = 0
+        due = self.take_due()
+        for channel, job in due:
+            self._workers[channel.name].queue.put_nowait(job)
+        return len(due)
+
+    def take_due(self) -> list[tuple[Channel, Job]]:
+        """Every digest that is due now, each channel's marked open until `finished`."""
+        due: list[tuple[Channel, Job]] = []
         for channel in self._channels:
-            if channel.name not in self._open and self._due(channel):
-                queued += self._queue(channel)
-        return queued
+            if channel.name in self._open or not self._due(channel):
+                continue
+            job = self._job(channel)
+            if job is not None:
+                self._open.add(channel.name)
+                due.append((channel, job))
+        return due
 
     def _due(self, channel: Channel) -> bool:
         now = self._clock()
@@ -100,23 +118,20 @@ class Digests:
             return True
         return False
 
-    def _queue(self, channel: Channel) -> int:
+    def _job(self, channel: Channel) -> Job | None:
         digest = channel.config.digest
         limit = digest.max_items if digest is not None else QUIET_BATCH
         alerts = self._log.open_batch(channel.name, uuid.uuid4().hex[:16], limit)
         batch = self._log.batch_id(channel.name)
         if not alerts or batch is None:
-            return 0
+            return None
         views = [self._view(channel, a) for a in alerts]
         if channel.kind is None:
             message = Rendered("", "".join(format_alert(v) for v in views), "text", "info")
         else:
             message = render_digest(views, channel.kind, channel.max_length)
-        job = Job(key=f"digest:{batch}", message=message, batch=batch, alerts=tuple(alerts))
-        self._open.add(channel.name)
-        self._workers[channel.name].queue.put_nowait(job)
         log.info(DIGEST_QUEUED, channel=channel.name, batch=batch, alerts=len(alerts))
-        return 1
+        return Job(key=f"digest:{batch}", message=message, batch=batch, alerts=tuple(alerts))
 
     def dropped(self, channel: str) -> None:
         """The worker dropped a digest job (its partitions went elsewhere): the batch stays

@@ -48,6 +48,14 @@ class _Window:
     def take(self, now: float, n: int) -> None:
         self.stamps.extend([now] * n)
 
+    def seed(self, now: float, stamps: list[float]) -> None:
+        """Sends made elsewhere (another owner of the channel): they replace this window's
+        own when they fill more of it, so seeding twice never counts a send twice."""
+        self.free_at(now, 0)  # drop what has left the window
+        recent = sorted(s for s in stamps if now - self.period < s <= now)
+        if len(recent) > len(self.stamps):
+            self.stamps = deque(recent)
+
 
 class Pacer:
     """Shared by all channels: destinations with the same key share one window.
@@ -77,6 +85,15 @@ class Pacer:
         """Record `n` sends to each destination at `now`."""
         for limit, n in limits:
             self._window(limit).take(now, n)
+
+    def seed(self, limits: list[tuple[Limit, int]], sent_at: list[float], wall_now: float) -> None:
+        """Count sends recorded in wall-clock time (`sent_at`, epoch seconds; e.g. a channel's
+        `delivered` rows restored from another replica) in each destination's window, each
+        mapped onto this pacer's clock by its age: `now - (wall_now - at)`."""
+        now = self._clock()
+        for limit, n in limits:
+            stamps = [now - max(0.0, wall_now - at) for at in sent_at for _ in range(n)]
+            self._window(limit).seed(now, stamps)
 
     def paused_until(self, key: str) -> float | None:
         """When a paused destination may be sent to again (clock time), or None."""

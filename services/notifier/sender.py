@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from functools import partial
 from typing import TextIO
 
@@ -25,17 +26,19 @@ from services.core.consume import consume
 from services.core.lifecycle import StopSignal
 from services.notifier.changelog import PartitionState
 from services.notifier.channels import Channel, build
-from services.notifier.config import Settings
+from services.notifier.config import NotifierSettings, Settings
 from services.notifier.crew import Crew, feed
 from services.notifier.delivery import REVOKED, STAGE, Job, Ticket
 from services.notifier.deliverylog import DeliveryLog, Uncertain
 from services.notifier.hop import render_for
+from services.notifier.paceseed import Seeding
+from services.notifier.pacing import Pacer
 from services.notifier.render import Rendered
 from services.notifier.routing import is_critical
 from services.notifier.senderlog import SENDER_LOG
 from services.notifier.slacklookup import confirm, settle_leftovers
 from services.notifier.statecapture import working_for
-from services.notifier.view import view
+from services.notifier.view import AlertView, Fact, view
 
 log = structlog.get_logger(__name__)
 
@@ -56,6 +59,7 @@ class Sender:
         *,
         deliveries: DeliveryLog,
         state: PartitionState,
+        pacer: Pacer | None = None,
     ) -> None:
         self.settings = settings
         self.bus = bus
@@ -76,6 +80,7 @@ class Sender:
             done=self._finished,
             gate=state,
             thread_prefix="notifier-sender",
+            pacer=pacer,
         )
         self.executor, self.workers = self.crew.executor, self.crew.workers
 
@@ -117,12 +122,12 @@ class Sender:
                 log.error(DELIVERY_UNKNOWN_CHANNEL, channel=delivery.channel)
                 await self.consumer.commit([record])
                 return
-            job = Job(key=delivery.alert.id, message=_rendered(delivery), alert=delivery.alert)
+            job = Job(key=delivery.log_key, message=_rendered(delivery), alert=delivery.alert)
             job.ticket = Ticket(record, 1)
             job.reply_to = delivery.reply_to
-            if delivery.plain:  # re-rendered to say "delayed N min" when it is late
-                job.view = view(delivery.alert, critical=is_critical(delivery.alert, notifier))
-                job.remake = partial(render_for, worker.channel)
+            job.alerts = delivery.alerts
+            job.view = remade_view(delivery, notifier)  # to say "delayed N min" when late
+            job.remake = partial(render_for, worker.channel)
             self.in_flight += 1
             worker.queue.put_nowait(job)
 
@@ -163,6 +168,21 @@ def _rendered(delivery: Delivery) -> Rendered:
     return Rendered(delivery.title, delivery.body, delivery.body_format, delivery.level)
 
 
+def remade_view(delivery: Delivery, notifier: NotifierSettings) -> AlertView | None:
+    """The view the router rendered `delivery` from, where it can be built again here: the
+    alert's own (`plain`), or a thread reply's or an UPDATE's (`shown`); None for a digest,
+    or a record from before `shown`."""
+    alert = delivery.alert
+    if alert is None or not (delivery.plain or delivery.shown):
+        return None
+    v = view(alert, critical=is_critical(alert, notifier))
+    shown = delivery.shown
+    if shown is None:
+        return v
+    facts = tuple(Fact(f.label, f.value, f.strong) for f in shown.facts)
+    return replace(v, badge=shown.badge, emoji=shown.emoji, facts=facts, severe=shown.severe)
+
+
 async def run_sender(
     settings: Settings, bus: Bus, stop: StopSignal, channels: list[Channel]
 ) -> None:
@@ -179,10 +199,19 @@ async def run_sender(
             raise RuntimeError("notifier.deliveries_hop needs the Kafka bus")
         resend = settings.notifier.on_uncertain == "resend"
         state = PartitionState(changelog, deliveries, stop, resend=resend)
-        consumer = await bus.consumer([topics.deliveries], settings.kafka.groups.sender, state)
+        pacer = Pacer()  # seeded with a channel's last sends when its partition moves here
+        listener = Seeding(state, pacer, channels)
+        consumer = await bus.consumer([topics.deliveries], settings.kafka.groups.sender, listener)
         try:
             await Sender(
-                settings, bus, consumer, stop, channels, deliveries=deliveries, state=state
+                settings,
+                bus,
+                consumer,
+                stop,
+                channels,
+                deliveries=deliveries,
+                state=state,
+                pacer=pacer,
             ).run()
         finally:
             await consumer.close()

@@ -30,7 +30,7 @@ from services.notifier.deliverylog import FINAL, DeliveryLog, Uncertain
 from services.notifier.digest import Digests
 from services.notifier.eventlog import Observed
 from services.notifier.eventviews import event_view, plan, update_of
-from services.notifier.hop import Hop, render_for
+from services.notifier.hop import Hop, digest_hand, render_for
 from services.notifier.metrics import (
     DELIVERIES,
     EVENT_REPEATS_SUPPRESSED,
@@ -198,7 +198,8 @@ class _Stage:
         def start_digests() -> None:
             nonlocal digest_task
             if digest_task is None and self.digests.active and self._held_are_ours():
-                digest_task = asyncio.create_task(self.digests.run(self.stop))
+                hand = digest_hand(self.hop, self.state, self.digests)
+                digest_task = asyncio.create_task(self.digests.run(self.stop, hand))
 
         try:
             await feed(

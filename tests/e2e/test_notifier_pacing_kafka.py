@@ -69,6 +69,18 @@ def busiest(arrivals: list[float]) -> int:
     return most
 
 
+def hop_hosts(
+    tmp_path: Path, kafka: KafkaSettings, chat: ChatServer, channel: dict[str, object]
+) -> Hosts:
+    """Replicas on their own "hosts", sending `channel` through the deliveries hop."""
+    hosts = Hosts(tmp_path, kafka, chat)
+    notifier = {"deliveries_hop": True}
+    section = {"channels": [channel], "kafka": kafka_section(kafka), "notifier": notifier}
+    hosts.config = tmp_path / "hop.yaml"
+    hosts.config.write_text(yaml.safe_dump(section), encoding="utf-8")
+    return hosts
+
+
 async def run_replicas(tmp_path: Path, kafka: KafkaSettings, *, hop: bool) -> None:
     count = 60
     config = tmp_path / "redflag.yaml"
@@ -123,15 +135,10 @@ async def test_the_channels_sender_killed_mid_stream_its_new_owner_sends_nothing
     tmp_path: Path, kafka_settings: KafkaSettings, full_kafka: Broker
 ) -> None:
     count = 40
-    config = tmp_path / "hop.yaml"
     channel = {"name": "tg", "url": TELEGRAM, "rate_limit": f"{RATE}/s"}
-    notifier = {"deliveries_hop": True}
-    section = {"channels": [channel], "kafka": kafka_section(kafka_settings), "notifier": notifier}
-    config.write_text(yaml.safe_dump(section), encoding="utf-8")
     with ChatServer() as chat:
         slow_telegram(chat, 0.3, count * 2)
-        hosts = Hosts(tmp_path, kafka_settings, chat)
-        hosts.config = config
+        hosts = hop_hosts(tmp_path, kafka_settings, chat, channel)
         try:
             replicas = [hosts.start() for _ in range(3)]
             topic, partitions = kafka_settings.topics.deliveries, kafka_settings.partitions
@@ -150,3 +157,37 @@ async def test_the_channels_sender_killed_mid_stream_its_new_owner_sends_nothing
         for company in range(len(COMPANIES)):
             stories = [n for n in got if n % len(COMPANIES) == company]
             assert stories == sorted(stories), (company, stories)
+
+
+async def test_a_channel_moved_by_a_kill_9_keeps_its_rate_limit_on_its_new_owner(
+    tmp_path: Path, kafka_settings: KafkaSettings, full_kafka: Broker
+) -> None:
+    """The channel's sender sends a full window and is killed; the replica that takes the
+    channel over (after the group's session timeout, well inside the window) counts those
+    sends from the restored delivery rows, so its first send waits for the window to pass."""
+    limit, period = 4, 20.0  # '4/20s': the move happens within the window
+    channel = {"name": "tg", "url": TELEGRAM, "rate_limit": f"{limit}/{period:.0f}s"}
+    with ChatServer() as chat:
+        hosts = hop_hosts(tmp_path, kafka_settings, chat, channel)
+        try:
+            replicas = [hosts.start() for _ in range(2)]
+            topic, partitions = kafka_settings.topics.deliveries, kafka_settings.partitions
+            await until(lambda: settled(replicas, topic, partitions), 90)
+            await publish(kafka_settings, [alert(n) for n in range(limit)])
+            await until(lambda: len(chat.telegram_messages(CHAT)) >= limit, 60)
+            [sender] = [r for r in replicas if '"alert_delivered"' in r.log]
+            await asyncio.sleep(0.5)  # its last `delivered` row is in the changelog
+            sender.kill9()
+            await publish(kafka_settings, [alert(n) for n in range(limit, 2 * limit)])
+            await until(lambda: len(chat.telegram_messages(CHAT)) >= 2 * limit, 90)
+            await asyncio.sleep(1)  # a resend would show up now
+        finally:
+            hosts.stop_all()
+        arrivals = sorted(r.at for r in chat.to("/bot") if r.accepted)
+        got = received(chat)
+    [survivor] = [r for r in replicas if r is not sender]
+    assert sorted(got) == list(range(2 * limit))  # each once
+    first, moved = arrivals[:limit], arrivals[limit:]
+    waited = moved[0] - first[0]
+    assert waited >= period - 0.2, f"the new owner sent {waited:.1f}s after the window began"
+    assert '"pacer_seeded"' in survivor.log

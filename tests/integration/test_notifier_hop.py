@@ -21,7 +21,14 @@ from services.notifier import stage
 from services.notifier.deadletters import list_dead, replay
 from services.notifier.senderlog import SENDER_LOG
 from tests.e2e.test_notifier_hosts_kafka import until
-from tests.integration.test_notifier_changelog import CHAT, TELEGRAM, distinct, publish, run_until
+from tests.integration.test_notifier_changelog import (
+    CHAT,
+    TELEGRAM,
+    distinct,
+    publish,
+    recall,
+    run_until,
+)
 from tests.support.broker import Broker
 from tests.support.chatserver import ChatServer, Reply, chat_server
 
@@ -78,6 +85,48 @@ async def test_a_refused_send_on_the_hop_is_listed_and_replayed_from_the_senders
     assert result.failed == 0 and "sent" in result.lines[0], result.lines
     assert len(chat_server.telegram_messages(CHAT)) == 1
     assert list_dead(s, None, None) == []
+
+
+@pytest.mark.parametrize(
+    ("units", "title", "says"),
+    [
+        (100_000, None, "REPORT 2"),  # the same figures: a thread reply
+        (1_200_000, "Ford expands its recall to 1.2 million cars", "100,000 → 1,200,000"),
+    ],
+)
+async def test_a_thread_reply_or_update_late_through_an_outage_says_delayed_through_the_hop(
+    tmp_path: Path,
+    kafka_settings: KafkaSettings,
+    full_kafka: Broker,
+    chat_server: ChatServer,
+    units: int,
+    title: str | None,
+    says: str,
+) -> None:
+    """A later report's view needs the event's state, which the router has: the sender
+    renders it again from what the `Delivery` carries, with "delayed N min"."""
+    s = hop_host(
+        tmp_path, kafka_settings, chat_server, delayed_after=1, backoff_base=0.1, backoff_max=0.5
+    )
+    await publish(kafka_settings, [recall(1, "Ford", 100_000)])
+    sent = asyncio.create_task(
+        run_until(s, lambda: len(chat_server.telegram_messages(CHAT)) >= 2, 90)
+    )
+    await until(lambda: len(chat_server.telegram_messages(CHAT)) >= 1, 60)  # the opener
+    chat_server.hold_until(TELEGRAM_PATH, 120.0, status=500)
+    tries = len(chat_server.to(TELEGRAM_PATH))
+    later = recall(2, "Ford", units, source="CNBC", minutes=5)
+    later = later.model_copy(update={"title": title or later.title})
+    await publish(kafka_settings, [later])
+    await until(lambda: len(chat_server.to(TELEGRAM_PATH)) > tries, 60)  # its first try failed
+    await asyncio.sleep(1.5)
+    chat_server.hold_until(TELEGRAM_PATH, 0.0)  # the outage ends
+    await sent
+
+    opener, message = chat_server.telegram_messages(CHAT)
+    assert "delayed" not in opener["text"]
+    assert message.get("reply_to_message_id") is not None  # under its opener, as routed
+    assert says in message["text"] and "delayed" in message["text"], message["text"]
 
 
 def dead(s: Settings) -> bool:

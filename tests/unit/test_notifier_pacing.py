@@ -75,3 +75,30 @@ def test_backoff_doubles_is_capped_and_only_jitters_upwards(attempt: int, nomina
     assert min(delays) >= nominal
     assert max(delays) < nominal * 1.25
     assert len(set(delays)) > 100  # jittered
+
+
+FIVE_A_MINUTE = Limit("channel:tg", 5, 60.0)
+
+
+@pytest.mark.parametrize(
+    ("ages", "own", "ready_in"),
+    [
+        ([50.0, 40.0, 30.0, 20.0, 10.0], 0, 10.0),  # the oldest leaves the window in 10 s
+        ([70.0, 40.0, 30.0, 20.0, 10.0], 0, 0.0),  # one is out of the window already
+        ([5.0, 4.0], 3, 0.0),  # fewer than its own sends: its own window is kept
+        ([30.0, 20.0, 10.0, 5.0, 1.0], 3, 30.0),  # more than its own: the seeds count
+        ([-2.0], 0, 0.0),  # a wall clock ahead of ours: counted as just sent, one is free
+    ],
+)
+def test_seeded_sends_count_by_their_wall_clock_age(
+    ages: list[float], own: int, ready_in: float
+) -> None:
+    """Sends another replica made, `ages` seconds ago by the wall clock, fill the window
+    on this pacer's own (monotonic) clock; seeding never adds to sends counted already."""
+    mono, wall = 500.0, 1_700_000_000.0
+    pacer = Pacer(clock=lambda: mono)
+    for _ in range(own):
+        pacer.take([(FIVE_A_MINUTE, 1)], mono)
+    pacer.seed([(FIVE_A_MINUTE, 1)], [wall - age for age in ages], wall)
+    pacer.seed([(FIVE_A_MINUTE, 1)], [wall - age for age in ages], wall)  # again: no change
+    assert pacer.ready_at([(FIVE_A_MINUTE, 1)], mono) == pytest.approx(mono + ready_in)

@@ -1,5 +1,6 @@
 """Committed JSON Schema files equal the models; messages are strict and round-trip."""
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -77,3 +78,33 @@ def test_delivery_round_trips_and_bounds_its_message() -> None:
         )
     with pytest.raises(ValidationError, match="channel"):
         Delivery(channel="c" * 201, alert=alert, body="x", body_format="text", level="info")
+
+
+def test_a_delivery_from_before_shown_and_digests_still_parses() -> None:
+    """Records already in the deliveries topic when the fields were added."""
+    event = Event(type="recall", confidence=0.9, company="Ford")
+    alert = Alert(id="a1", event=event, article_id="art-1")
+    old = {
+        "schema_version": 1,
+        "channel": "tg",
+        "alert": alert.model_dump(mode="json"),
+        "title": "",
+        "body": "x",
+        "body_format": "text",
+        "level": "info",
+        "reply_to": None,
+        "plain": True,
+    }
+    delivery = Delivery.model_validate_json(json.dumps(old))
+    assert (delivery.log_key, delivery.shown, delivery.alerts) == ("a1", None, ())
+
+
+def test_a_delivery_names_its_alert_or_a_digests_key_and_alerts() -> None:
+    event = Event(type="recall", confidence=0.9, company="Ford")
+    alert = Alert(id="a1", event=event, article_id="art-1")
+    digest = Delivery(
+        channel="tg", key="digest:b1", alerts=(alert,), body="x", body_format="text", level="info"
+    )
+    assert Delivery.model_validate_json(digest.model_dump_json()).log_key == "digest:b1"
+    with pytest.raises(ValidationError, match="alert"):
+        Delivery(channel="tg", key="digest:b1", body="x", body_format="text", level="info")
