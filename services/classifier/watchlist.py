@@ -87,13 +87,10 @@ class Watchlist:
         found: list[tuple[int, Company]] = []
         end = 0
         # Most sentences hold no watched first word: one findall and a set test say so.
-        words = _WORD.finditer(low) if self._firsts.intersection(_WORD.findall(low)) else ()
-        for m in words:
-            start = m.start()
-            names = self._first.get(m.group())
-            if not names or start < end or text[start].islower():
-                continue
-            if start and _LATIN_CHAR.match(low, start - 1):
+        firsts = self._firsts.intersection(_WORD.findall(low))
+        for start, word in sorted(at for first in firsts for at in _word_starts(low, first)):
+            names = self._first[word]
+            if start < end or text[start].islower():
                 continue
             for name in names:
                 stop = start + len(name)
@@ -128,3 +125,15 @@ class Watchlist:
             if company is not None:
                 return company
         return None
+
+
+def _word_starts(low: str, word: str) -> list[tuple[int, str]]:
+    """Where `word` stands in `low` as a whole word (a run of `_WORD`), with the word."""
+    out = []
+    at = low.find(word)
+    while at >= 0:
+        after = at + len(word)
+        if not (at and _LATIN_CHAR.match(low, at - 1)) and not _LATIN_CHAR.match(low, after):
+            out.append((at, word))
+        at = low.find(word, after)
+    return out
