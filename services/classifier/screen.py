@@ -84,10 +84,10 @@ class Screen:
                 for word in lex.screen_more.get(kind, ()):
                     self.more.setdefault(word, []).append(kind)
                 self.contexts[kind] = merge(self.contexts.get(kind), contexts[kind], kind, forms_of)
-        # A plain alternation of literals: the engine skips to their first characters.
+        # The literals as a trie: the engine skips to their first characters, then follows one
+        # branch (the longest word at a place wins, as in an alternation longest first).
         self.cjk_words = cjk_words
-        ordered = sorted(cjk_words, key=len, reverse=True)
-        self.cjk = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        self.cjk = re.compile(trie_pattern(cjk_words)) if cjk_words else None
         self._keys = frozenset(self.words)
         self._phrase_words = frozenset(p.rsplit(" ", 1)[-1] for p in self.phrases)
         # The phrases by their last word: a page is looked for only the phrases it may hold.
