@@ -113,7 +113,7 @@ class Screen:
 
     def read(self, low: str) -> tuple[frozenset[str], frozenset[str]]:
         """What `__call__` returns, and the Latin words of any kind the text holds (for
-        `line_kinds`), from the same one split of the text."""
+        `line_kinds`), from the same one split of the text; none when it does not pass."""
         passed: set[str] = set()
         words = word_bytes(low)
         found = self._blookup.intersection(words)  # one pass over the words for every use
@@ -143,6 +143,8 @@ class Screen:
                     for k in self.cjk_words[cjk_word]
                 ):
                     passed.add(cjk_word)
+        if not passed:  # most pages: nothing more is read of them
+            return frozenset(), frozenset()
         held = frozenset(w.decode() for w in self._bmore_keys.intersection(found))
         return frozenset(passed), held
 
