@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from services.classifier.config import Company
 from services.classifier.lazyregex import lazy
-from services.classifier.script import simplified
+from services.classifier.script import simplified_names
 from services.classifier.text import lower
 from services.classifier.wordforms import trie_pattern
 
@@ -38,9 +38,11 @@ class Watchlist:
         plain: re.Pattern[str] | None = None,
     ) -> None:
         self.by_name: dict[str, Company] = {}
+        names = [name for company in companies for name in (company.company, *company.aliases)]
+        simple = iter(simplified_names(names))
         for company in companies:
             for name in (company.company, *company.aliases):
-                for form in (name, simplified(name)):
+                for form in (name, next(simple)):
                     self.by_name.setdefault(lower(form.strip()), company)
         for name, company in self._short_names(companies, suffix, plain).items():
             self.by_name.setdefault(name, company)
