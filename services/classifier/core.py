@@ -104,12 +104,13 @@ def classify(article: Text, rules: Rules) -> list[Event]:
         simplified(article.content or ""),
     )
     whole = f"{title}\n{summary}\n{content}"
-    low = lower(whole)
+    full = whole.lower()
+    low = full if len(full) == len(whole) else lower(whole)  # `lower`, without a second pass
     passed, held = rules.screen.read(low)
     if not passed:
         return []
     lead_words = rules.screen.kinds
-    if low == whole.lower():  # a line's lowercase is then part of `low`: so are its words
+    if low is full:  # a line's lowercase is then part of `low`: so are its words
         lead_words = partial(rules.screen.line_kinds, held=held)
     by_script = rules.by_script
     hits: dict[EventType, list[Hit]] = {t: [] for t in TYPES}
