@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache, partial
 from typing import Protocol
 
-from schemas.alert import Event, EventType, Facts
+from schemas.alert import Event, EventType
 from services.classifier.background import background
 from services.classifier.clauses import clauses
 from services.classifier.companies import Named
 from services.classifier.config import Company
 from services.classifier.crash import crash_hit
+from services.classifier.eventfacts import evidence_of, facts_of
 from services.classifier.evidence import Hit
 from services.classifier.lexicon import LEXICON_DIR, load_lexicons
 from services.classifier.lexmodel import Lexicon, PageLex
@@ -39,9 +40,7 @@ CORROBORATION, MAX_CONFIDENCE = 0.05, 0.99
 RECALL_BACKGROUND = 0.5  # an accident told inside a recall sentence is its reason, not news
 BACKGROUND_CLAUSE = 0.5  # "Toyota, which recalled ... last year, said ...": told in passing
 MAKER_FACTOR = 0.95  # the maker of a crashed craft: as sure as the crash, a little less direct
-EVIDENCE_CHARS = 400
 TYPES: tuple[EventType, ...] = ("recall", "crash", "target_change")
-_APPROX_LOW, _APPROX_HIGH = 0.85, 1.3
 _HIT: dict[EventType, Callable[[Sentence, Lexicon], Hit | None]] = {
     "recall": recall_hit,
     "crash": crash_hit,
@@ -104,12 +103,13 @@ def classify(article: Text, rules: Rules) -> list[Event]:
         simplified(article.content or ""),
     )
     whole = f"{title}\n{summary}\n{content}"
-    low = lower(whole)
+    full = whole.lower()
+    low = full if len(full) == len(whole) else lower(whole)  # `lower`, without a second pass
     passed, held = rules.screen.read(low)
     if not passed:
         return []
     lead_words = rules.screen.kinds
-    if low == whole.lower():  # a line's lowercase is then part of `low`: so are its words
+    if low is full:  # a line's lowercase is then part of `low`: so are its words
         lead_words = partial(rules.screen.line_kinds, held=held)
     by_script = rules.by_script
     hits: dict[EventType, list[Hit]] = {t: [] for t in TYPES}
@@ -167,7 +167,7 @@ def _maker_events(crashes: list[Hit], events: list[Event], rules: Rules) -> list
                         "company": company.company,
                         "tickers": company.tickers,
                         "confidence": round(crash.confidence * MAKER_FACTOR, 3),
-                        "evidence": _evidence(hit),
+                        "evidence": evidence_of(hit),
                         "on_watchlist": True,
                     }
                 )
@@ -217,8 +217,8 @@ def _clause_events(
                     confidence=round(min(MAX_CONFIDENCE, hit.strength), 3),
                     company=named.name,
                     tickers=named.tickers,
-                    facts=_facts(kind, [hit]),
-                    evidence=_evidence(hit),
+                    facts=facts_of(kind, [hit]),
+                    evidence=evidence_of(hit),
                     on_watchlist=True,
                 )
             )
@@ -250,8 +250,8 @@ def _event(
         confidence=round(confidence, 3),
         company=named.name if named else None,
         tickers=named.tickers if named else (),
-        facts=_facts(kind, strong),
-        evidence=_evidence(best),
+        facts=facts_of(kind, strong),
+        evidence=evidence_of(best),
         on_watchlist=bool(named and named.on_watchlist),
     )
 
@@ -278,57 +278,3 @@ def _headline_company(
         return named
     end = (len(headline.text), len(headline.text))  # every name stands before this "verb"
     return name_event([Hit(kind, 0.0, headline, end, kind)], rules.watchlist, by_script)
-
-
-def _facts(kind: EventType, hits: list[Hit]) -> Facts:
-    if kind == "recall":
-        return Facts(units=_units(hits))
-    if kind == "crash":
-        found: dict[str, object] = {}
-        for hit in sorted(hits, key=lambda h: h.sentence.index):
-            for key in ("fatalities", "injuries"):
-                found.setdefault(key, hit.facts.get(key))
-                if found[key] is None:
-                    found[key] = hit.facts.get(key)
-        return Facts.model_validate({k: v for k, v in found.items() if v is not None})
-    with_figure = [h for h in hits if h.facts.get("new") is not None]
-    figures = next((h for h in with_figure if h.facts.get("explicit")), None)
-    figures = figures or (with_figure[0] if with_figure else hits[0])
-    merged = {k: v for k, v in figures.facts.items() if v is not None and k != "explicit"}
-    for hit in hits:
-        if hit.facts.get("direction") in {merged.get("direction"), None}:
-            keys = ["metric", "period", "direction"]
-            if hit.facts.get("new") == merged.get("new"):  # the same change told again, in full
-                keys += ["old", "currency"]
-            for key in keys:
-                if merged.get(key) is None and hit.facts.get(key) is not None:
-                    merged[key] = hit.facts[key]
-    return Facts.model_validate(merged)
-
-
-def _units(hits: list[Hit]) -> int | None:
-    """Units recalled: the strongest sentence's count; a rounded headline count gives way to
-    a precise count near it ("over 110,000" -> "116,887")."""
-    counted = [h for h in hits if isinstance(h.facts.get("units"), int)]
-    if not counted:
-        return None
-    units = counted[0].facts["units"]
-    assert isinstance(units, int)
-    if counted[0].facts.get("approx"):
-        for hit in sorted(counted, key=lambda h: h.sentence.index):
-            precise = hit.facts["units"]
-            assert isinstance(precise, int)
-            if (
-                not hit.facts.get("approx")
-                and _APPROX_LOW * units <= precise <= _APPROX_HIGH * units
-            ):
-                return precise
-    return units
-
-
-def _evidence(hit: Hit) -> str:
-    text = hit.sentence.text
-    if len(text) <= EVIDENCE_CHARS:
-        return text
-    start = max(0, min(hit.anchor[0] - EVIDENCE_CHARS // 2, len(text) - EVIDENCE_CHARS))
-    return ("…" if start else "") + text[start : start + EVIDENCE_CHARS].strip() + "…"

@@ -53,7 +53,8 @@ def recall_hit(s: Sentence, lex: Lexicon) -> Hit | None:
         r.regulators.search(s.low) or recall_units(s, anchors[0], lex)
     ):
         return None  # elections, diplomats, memories: only a regulator or a count says product
-    weak = [w for w in spans(r.weak, s.low) if covered(w, anchors)]
+    weak_all = spans(r.weak, s.low)
+    weak = [w for w in weak_all if covered(w, anchors)]
     strong = [a for a in anchors if not covered(a, weak)]
     anchor = strong[0] if strong else anchors[0]
     active = [a.span() for a in r.active.finditer(s.low) if covered(a.span(), [anchor])]
@@ -62,7 +63,7 @@ def recall_hit(s: Sentence, lex: Lexicon) -> Hit | None:
         strength = BARE  # "recalls early days", "recalls how": no product, likely remembering
     if not strong:
         strength = WEAK
-    elif any(not covered(w, anchors) for w in spans(r.weak, s.low)):
+    elif any(not covered(w, anchors) for w in weak_all):
         strength *= _PAST_FACTOR  # "in 2014", "years ago": a recall told as history
     units = recall_units(s, anchor, lex)
     hit = Hit(

@@ -107,8 +107,10 @@ def _clause_end(hit: Hit, lex: Lexicon, pos: int) -> int:
         end = comma.start()
     if lex.cjk:
         return end
-    blocked = spans(lex.target.not_, low)
+    blocked: list[tuple[int, int]] | None = None  # read only when a second verb is there
     for nxt in lex.target.verbs.finditer(low, pos + 1, end):
+        if blocked is None:
+            blocked = spans(lex.target.not_, low)
         if covered(nxt.span(), blocked):
             continue
         if re.search(r"\band\s+$|,\s*$", low[pos : nxt.start()]):  # "... and lifted EPS guidance"

@@ -62,6 +62,8 @@ class Sentence:
 
 def fold(text: str) -> str:
     """Curly quotes to straight ones, non-breaking spaces to spaces."""
+    if text.isascii():  # every character folded is outside ASCII
+        return text
     return _FOLD_RE.sub(lambda m: _FOLD[m.group()], text)
 
 

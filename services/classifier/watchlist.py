@@ -3,7 +3,7 @@
 A giant alternation of ~500 names, each in its own lookarounds, was searched per sentence and
 dominated the run time with a real watchlist (issue 14). Here Latin names are found by their
 first word: the text is split into words once, each word looked up in a dict, and only the
-names starting with it are compared. Chinese names (no spaces) are one literal alternation,
+names starting with it are compared. Chinese names (no spaces) are one trie of literals,
 which the regex engine skips through by its first characters. Lookup of a name is a dict hit.
 
 Names indexed: the company, its aliases, their simplified-script forms, and the short name news
@@ -16,8 +16,9 @@ from collections.abc import Sequence
 
 from services.classifier.config import Company
 from services.classifier.lazyregex import lazy
-from services.classifier.script import simplified
+from services.classifier.script import simplified_names
 from services.classifier.text import lower
+from services.classifier.wordforms import trie_pattern
 
 # Latin letters and digits: "Mercedes-Benz" is "Mercedes", "Benz"; "CSX铁路" is "CSX".
 _LATIN = "A-Za-z0-9\u00c0-\u024f"
@@ -37,9 +38,11 @@ class Watchlist:
         plain: re.Pattern[str] | None = None,
     ) -> None:
         self.by_name: dict[str, Company] = {}
+        names = [name for company in companies for name in (company.company, *company.aliases)]
+        simple = iter(simplified_names(names))
         for company in companies:
             for name in (company.company, *company.aliases):
-                for form in (name, simplified(name)):
+                for form in (name, next(simple)):
                     self.by_name.setdefault(lower(form.strip()), company)
         for name, company in self._short_names(companies, suffix, plain).items():
             self.by_name.setdefault(name, company)
@@ -52,7 +55,9 @@ class Watchlist:
             else:
                 self._first.setdefault(first.group(), []).append(name)
         self._firsts = frozenset(self._first)
-        self._cjk = re.compile("|".join(map(re.escape, cjk))) if cjk else None
+        # A trie of the literals: the longest name at a place wins, a fifth faster than a plain
+        # alternation of the names longest first.
+        self._cjk = re.compile(trie_pattern(cjk)) if cjk else None
 
     def _short_names(
         self,
@@ -87,13 +92,10 @@ class Watchlist:
         found: list[tuple[int, Company]] = []
         end = 0
         # Most sentences hold no watched first word: one findall and a set test say so.
-        words = _WORD.finditer(low) if self._firsts.intersection(_WORD.findall(low)) else ()
-        for m in words:
-            start = m.start()
-            names = self._first.get(m.group())
-            if not names or start < end or text[start].islower():
-                continue
-            if start and _LATIN_CHAR.match(low, start - 1):
+        firsts = self._firsts.intersection(_WORD.findall(low))
+        for start, word in sorted(at for first in firsts for at in _word_starts(low, first)):
+            names = self._first[word]
+            if start < end or text[start].islower():
                 continue
             for name in names:
                 stop = start + len(name)
@@ -128,3 +130,15 @@ class Watchlist:
             if company is not None:
                 return company
         return None
+
+
+def _word_starts(low: str, word: str) -> list[tuple[int, str]]:
+    """Where `word` stands in `low` as a whole word (a run of `_WORD`), with the word."""
+    out = []
+    at = low.find(word)
+    while at >= 0:
+        after = at + len(word)
+        if not (at and _LATIN_CHAR.match(low, at - 1)) and not _LATIN_CHAR.match(low, after):
+            out.append((at, word))
+        at = low.find(word, after)
+    return out

@@ -9,7 +9,7 @@ from services.classifier.core import load_rules
 from services.classifier.crash import CASUALTY_STEMS
 from services.classifier.lexicon import LEXICON_DIR, load_lexicons
 from services.classifier.lexmodel import Lexicon, LexiconError
-from services.classifier.screen import tokens
+from services.classifier.screenwords import tokens, word_bytes
 from services.classifier.text import clean_body, split_sentences
 from services.classifier.wordforms import fast_alternation, forms
 
@@ -174,3 +174,12 @@ def test_a_phrase_of_many_forms_stays_as_written() -> None:
     item = "(?:ab|cd|ef|gh|ij|kl|mn|op) (?:ab|cd|ef|gh|ij|kl|mn|op) (?:ab|cd|ef|gh|ij|kl|mn|op)"
     assert fast_alternation([item]) == f"(?:{item})"
     assert fast_alternation(["crash(?:es|ed)?"]) != "(?:crash(?:es|ed)?)"  # a short list: trie
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["召回recall事故", "Ä crash-test\x01x ß", "a\u2028b\x85c", "unit\x1fsep\x1crecord\x1d\x1eend"],
+)
+def test_the_screens_byte_split_gives_the_words_of_the_str_split(text: str) -> None:
+    low = text.lower()
+    assert word_bytes(low) == [word.encode() for word in tokens(low)]

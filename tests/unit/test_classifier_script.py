@@ -1,10 +1,18 @@
-"""Traditional Chinese reads as its simplified twin: the same events, figures and company."""
+"""Traditional Chinese reads as its simplified twin: the same events, figures and company.
+
+OpenCC is loaded only by a text that needs converting (issue 14 item 6): a start-up with the
+on-disk cache filled reads the characters t2s changes and the watchlist's converted names from
+it, and loads no OpenCC."""
+
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from services.classifier.config import Company
 from services.classifier.core import Rules, classify, load_rules
-from services.classifier.script import simplified
+from services.classifier.script import simplified, simplified_names
 from tests.support.texts import Text as _Text
 
 WATCHLIST = (
@@ -54,3 +62,35 @@ def test_simplified_text_is_returned_as_it_is() -> None:
     assert simplified(text) is text
     assert simplified("Toyota recalls cars") == "Toyota recalls cars"
     assert simplified("豐田召回40萬輛汽車") == text
+
+
+ROOT = Path(__file__).resolve().parents[2]
+START = """
+import sys
+from services.classifier.config import Company
+from services.classifier.core import load_rules
+rules = load_rules([Company(company="Nissan", aliases=("日産", "日產汽車"))])
+print(sorted(rules.watchlist.by_name), "opencc" in sys.modules)
+"""
+
+
+def start(cache: Path) -> str:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(cache), "XDG_CACHE_HOME": str(cache)}
+    done = subprocess.run(
+        [sys.executable, "-c", START], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def test_a_start_with_the_cache_filled_loads_no_opencc(tmp_path: Path) -> None:
+    first, second = start(tmp_path), start(tmp_path)
+    names = "['nissan', '日产', '日产汽车', '日產汽車', '日産']"
+    assert first == f"{names} True"  # an empty cache: OpenCC converts the names
+    assert second == f"{names} False"  # then they come from the cache
+
+
+@pytest.mark.parametrize(
+    "names", [["日產汽車", "Nissan", "日産"], ["豐田", "丰田", "豐田"], ["Toyota"], []]
+)
+def test_simplified_names_are_those_opencc_gives(names: list[str]) -> None:
+    assert simplified_names(names) == [simplified(name) for name in names]

@@ -1,0 +1,66 @@
+"""What an event says: its figures merged from the sentences that report it, and its evidence.
+
+`core.py` builds events; this is how their `facts` and `evidence` are filled.
+"""
+
+from schemas.alert import EventType, Facts
+from services.classifier.evidence import Hit
+
+EVIDENCE_CHARS = 400
+_APPROX_LOW, _APPROX_HIGH = 0.85, 1.3
+
+
+def facts_of(kind: EventType, hits: list[Hit]) -> Facts:
+    """The figures of one event from its sentences: counts, casualties, a target's change."""
+    if kind == "recall":
+        return Facts(units=_units(hits))
+    if kind == "crash":
+        found: dict[str, object] = {}
+        for hit in sorted(hits, key=lambda h: h.sentence.index):
+            for key in ("fatalities", "injuries"):
+                found.setdefault(key, hit.facts.get(key))
+                if found[key] is None:
+                    found[key] = hit.facts.get(key)
+        return Facts.model_validate({k: v for k, v in found.items() if v is not None})
+    with_figure = [h for h in hits if h.facts.get("new") is not None]
+    figures = next((h for h in with_figure if h.facts.get("explicit")), None)
+    figures = figures or (with_figure[0] if with_figure else hits[0])
+    merged = {k: v for k, v in figures.facts.items() if v is not None and k != "explicit"}
+    for hit in hits:
+        if hit.facts.get("direction") in {merged.get("direction"), None}:
+            keys = ["metric", "period", "direction"]
+            if hit.facts.get("new") == merged.get("new"):  # the same change told again, in full
+                keys += ["old", "currency"]
+            for key in keys:
+                if merged.get(key) is None and hit.facts.get(key) is not None:
+                    merged[key] = hit.facts[key]
+    return Facts.model_validate(merged)
+
+
+def _units(hits: list[Hit]) -> int | None:
+    """Units recalled: the strongest sentence's count; a rounded headline count gives way to
+    a precise count near it ("over 110,000" -> "116,887")."""
+    counted = [h for h in hits if isinstance(h.facts.get("units"), int)]
+    if not counted:
+        return None
+    units = counted[0].facts["units"]
+    assert isinstance(units, int)
+    if counted[0].facts.get("approx"):
+        for hit in sorted(counted, key=lambda h: h.sentence.index):
+            precise = hit.facts["units"]
+            assert isinstance(precise, int)
+            if (
+                not hit.facts.get("approx")
+                and _APPROX_LOW * units <= precise <= _APPROX_HIGH * units
+            ):
+                return precise
+    return units
+
+
+def evidence_of(hit: Hit) -> str:
+    """The sentence quoted as evidence, cut around the trigger when long."""
+    text = hit.sentence.text
+    if len(text) <= EVIDENCE_CHARS:
+        return text
+    start = max(0, min(hit.anchor[0] - EVIDENCE_CHARS // 2, len(text) - EVIDENCE_CHARS))
+    return ("…" if start else "") + text[start : start + EVIDENCE_CHARS].strip() + "…"
