@@ -8,7 +8,8 @@ Starts its own Apache Kafka (or Tansu, as the test suite decides: tests/support/
 a feed server and a chat server on loopback, and the three stages as `redflag` processes;
 prints the seed first and the counts at the end; exits 1 if anything was lost or sent twice.
 With `--outage S` every chat answers 500 for S seconds from `--outage-start` into the chaos
-phase while the faults go on (chat stretches are not played meanwhile); the phase then lasts
+phase while the faults go on (chat stretches are not played meanwhile, nor kills timed
+mid-send unless `--outage-mid-send`: there every retry is a send in flight); the phase lasts
 outage + 7 min by default, a story every 30 s, and each late alert must say "delayed".
 """
 
@@ -36,6 +37,12 @@ def main() -> int:
     parser.add_argument("--drain", type=float, default=0.0, help="bound on the final drain")
     parser.add_argument("--outage", type=float, default=0.0, help="chat outage, s (0: none)")
     parser.add_argument("--outage-start", type=float, default=120.0)
+    parser.add_argument(
+        "--outage-mid-send",
+        action="store_true",
+        help="play kills timed mid-send during the outage too (each lands in the uncertain "
+        "window: every retry there is a send in flight)",
+    )
     parser.add_argument("--broker-restarts", type=int, default=10, help="at most")
     parser.add_argument("--pause-max", type=float, default=8.0, help="longest broker pause, s")
     args = parser.parse_args()
@@ -52,6 +59,7 @@ def main() -> int:
         pause_max=args.pause_max,
         outage_seconds=outage,
         outage_start=args.outage_start,
+        outage_mid_send=args.outage_mid_send,
     )
     print(
         f"chaos seed={plan.seed} (--seed {plan.seed} replays the faults), broker: "

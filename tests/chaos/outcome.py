@@ -25,6 +25,9 @@ class Plan:
     # `outage_seconds` (0: none) while the faults go on; retries must outlast it (max_delay)
     outage_seconds: float = 0.0
     outage_start: float = 120.0
+    # in the outage every retry is a send in flight, so a kill timed mid-send lands in the
+    # documented uncertain window each time: played there only when asked
+    outage_mid_send: bool = False
     # an alert this long in the outage must say "delayed N min" (delayed_after is 60 s)
     delayed_after: float = 60.0
 

@@ -200,6 +200,9 @@ class Chaos:
             and (k != "broker_restart" or self.outcome.faults[k] < self.plan.broker_restarts)
             # a 429 hold would replace the outage's, and a 500 stretch changes nothing in it
             and not (k.startswith("chat_") and self._in_outage())
+            and not (
+                k.endswith("_mid_send") and self._in_outage() and not self.plan.outage_mid_send
+            )
         ]
         return kinds, [WEIGHTS[k] for k in kinds]
 
