@@ -103,6 +103,7 @@ class Sender:
             lease=self.settings.notifier.claim_lease,
             executor=self.executor,
             stop=self.stop,
+            later=self.state.capture.claims.known(),  # settled at their restore (claims.py)
         )
 
     async def _handle(self, record: Record) -> None:
