@@ -31,3 +31,7 @@ class Delivery(Message):
     #: The alert's own message (not a thread reply or an UPDATE): the sender can render it
     #: again from `alert` alone, to say how late it is when a channel outage delayed it.
     plain: bool = False
+    #: `redflag deadletter replay`: send the dead-lettered pair (alert, channel) once more.
+    #: The sender sends it only while its log has the pair `dead` (or a replay of it under
+    #: way), so a pair delivered since, or a request read twice, is not sent again.
+    replay: bool = False

@@ -118,6 +118,9 @@ class Sender:
                 log.error(DELIVERY_UNKNOWN_CHANNEL, channel=delivery.channel)
                 await self.consumer.commit([record])
                 return
+            if delivery.replay and not self.deliveries.revive(delivery.alert.id, delivery.channel):
+                await self.consumer.commit([record])  # nothing dead to replay: never twice
+                return
             job = Job(key=delivery.alert.id, message=_rendered(delivery), alert=delivery.alert)
             job.ticket = Ticket(record, 1)
             job.reply_to = delivery.reply_to

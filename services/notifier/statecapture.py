@@ -9,7 +9,8 @@ so nothing read from the changelog is written back to it. The embedded runner ne
 the triggers: its state stays in the file alone.
 
 Held alerts (digests) are written by the digest timer, outside any record, so the partition of
-each held alert is remembered (`homes`, kept in the file too) from when it was held.
+each held alert is remembered (`homes`, kept in the file too) from when it was held; so is
+the partition of each unconfirmed send (`claims`, claims.py), for its settling after a crash.
 """
 
 import json
