@@ -3,13 +3,9 @@
 
 from pathlib import Path
 
-from services.notifier.deliverylog import DELIVERED, FAILED, DeliveryLog
-from services.notifier.statecapture import StateCapture, working_for
-
-
-def opened(path: Path) -> tuple[DeliveryLog, StateCapture]:
-    log = DeliveryLog(path)
-    return log, StateCapture(log.connection)
+from services.notifier.deliverylog import DELIVERED, FAILED
+from services.notifier.statecapture import working_for
+from tests.unit.test_notifier_statecapture import opened
 
 
 def test_a_claim_left_by_a_crash_is_known_to_its_partition_after_a_restart(
