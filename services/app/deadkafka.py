@@ -66,6 +66,7 @@ class _Run:
     settings: Settings
     snap: Snapshot
     channels: dict[str, Channel] = field(default_factory=dict)
+    broken: int = 0  # channels that could not be built: counted as failed, as locally
 
     def channel(self, name: str) -> Channel:
         if name not in self.channels:
@@ -89,6 +90,7 @@ class _Run:
         try:
             channel = self.channel(row.channel)
         except ChannelError as exc:
+            self.broken += 1
             return f"{where}: {exc}"
         alert = Alert.model_validate_json(row.alert)
         m = message_for(channel, alert, self.settings, time.time() - row.first_at)
@@ -152,6 +154,7 @@ async def replay(
         requests = [(row, run.request(row)) for row in rows]
     finally:
         close(run.channels.values())
+    result.failed += run.broken
     wanted = [(row, d) for row, d in requests if isinstance(d, Delivery)]
     result.lines += [d for _, d in requests if isinstance(d, str)]
     if wanted:

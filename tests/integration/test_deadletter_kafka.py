@@ -150,6 +150,7 @@ async def test_dead_deliveries_are_listed_from_the_changelog_and_replayed_once_b
         one = await cli("deadletter", "replay", "-c", config, cwd=tmp_path)  # all still dead
         assert one.returncode == 0, one.stderr
         assert one.stdout.startswith("alert-0 -> tg: sent (delayed"), one.stdout
+        assert TOKEN not in one.stdout + one.stderr
         assert len(chat_server.telegram_messages(CHAT)) == 2
 
         again = await cli("deadletter", "replay", "alert-0", "-c", config, cwd=tmp_path)
