@@ -48,6 +48,10 @@ def migrate(conn: sqlite3.Connection, migrations: Sequence[str], *, name: str) -
         )
     for version, script in enumerate(migrations[current:], start=current + 1):
         with transaction(conn):
+            # read again under the write lock: another process opening the same new file
+            # (replicas sharing a state dir, a CLI beside the notifier) may have applied it
+            if int(conn.execute("PRAGMA user_version").fetchone()[0]) >= version:
+                continue
             for statement in _statements(script):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version}")

@@ -2,6 +2,7 @@
 its data; a file from a newer redflag is refused rather than corrupted."""
 
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,34 @@ async def test_an_unversioned_embedded_bus_migrates_and_keeps_its_log(tmp_path: 
         await bus.send("t", "k2", b"three")
         assert [r.offset for r in await consumer.poll(timeout=0.1)] == [2]
         await consumer.close()
+
+
+def test_processes_opening_one_new_file_at_once_migrate_it_once(tmp_path: Path) -> None:
+    """Replicas sharing a state dir (or a CLI beside the notifier) open a new file together:
+    each migration is applied by one of them; the others find it done under the write lock
+    (before, one failed with `duplicate column name`). Six openers, ten new files."""
+    for n in range(10):
+        path = tmp_path / f"n{n}.db"
+        start = threading.Barrier(6)
+        errors: list[Exception] = []
+
+        def open_it(
+            path: Path = path, start: threading.Barrier = start, errors: list[Exception] = errors
+        ) -> None:
+            start.wait()
+            try:
+                DeliveryLog(path).close()
+            except sqlite3.Error as exc:
+                errors.append(exc)
+
+        openers = [threading.Thread(target=open_it) for _ in range(6)]
+        for t in openers:
+            t.start()
+        for t in openers:
+            t.join()
+        assert errors == []
+        log = DeliveryLog(path)
+        assert int(log.connection.execute("PRAGMA user_version").fetchone()[0]) == len(
+            NOTIFIER_MIGRATIONS
+        )
+        log.close()
