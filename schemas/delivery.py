@@ -62,6 +62,11 @@ class Delivery(Message):
     #: A digest's alerts (dead-lettered with it if it cannot be sent).
     alerts: tuple[Alert, ...] = Field(default=(), max_length=MAX_DIGEST)
 
+    #: `redflag deadletter replay`: send the dead-lettered pair (alert, channel) once more.
+    #: The sender sends it only while its log has the pair `dead` (or a replay of it under
+    #: way), so a pair delivered since, or a request read twice, is not sent again.
+    replay: bool = False
+
     @model_validator(mode="after")
     def _names_what_it_sends(self) -> "Delivery":
         if self.alert is None and not (self.key and self.alerts):

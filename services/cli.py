@@ -5,12 +5,11 @@ import asyncio
 import io
 import os
 import sys
-import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from services import __version__
 from services.app.settings import Settings, load_settings
+from services.app.statecli import where_options
 from services.core.configenv import ENV_PREFIX, NOT_SETTINGS
 from services.core.logging import configure_logging
 from services.core.settings import ConfigError, LogSettings, config_path
@@ -120,63 +119,18 @@ def cmd_classify(args: argparse.Namespace) -> int:
     return EXIT_FAILED if bad else EXIT_OK
 
 
-def _notifier_state(state_dir: Path, what: str) -> Path | None:
-    """The notifier's state file, or None (said on stdout) when no notifier has written one
-    there yet: a read-only command must not create it (a mistyped `state_dir` would then
-    look like an empty, healthy history)."""
-    path = state_dir / "notifier.db"
-    if path.is_file():
-        return path
-    print(f"no {what}: no notifier state at {path} (has the notifier run with this state_dir?)")
-    return None
-
-
 def cmd_events(args: argparse.Namespace) -> int:
     """Recent events with their reports, sources and deliveries (the notifier's state)."""
-    from services.core.durations import parse_seconds  # noqa: PLC0415
-    from services.events.listing import format_events  # noqa: PLC0415
-    from services.notifier.deliverylog import DeliveryLog  # noqa: PLC0415
-    from services.notifier.senderlog import with_sender_deliveries  # noqa: PLC0415
+    from services.app.statecli import events  # noqa: PLC0415
 
-    try:
-        since = float(parse_seconds(args.since))  # type: ignore[arg-type]
-    except ValueError as exc:
-        print(f"redflag events: --since: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
-    path = _notifier_state(_settings(args).state_dir, "events")
-    if path is None:
-        return EXIT_OK
-    log = DeliveryLog(path)
-    try:
-        events = log.recent_events(time.time() - since, args.company, args.type)
-    finally:
-        log.close()
-    events = with_sender_deliveries(events, path.parent)
-    print("\n".join(format_events(events)) if events else "no events in that window")
-    return EXIT_OK
+    return events(args, lambda: _settings(args))
 
 
 def cmd_deadletter(args: argparse.Namespace) -> int:
     """List dead-lettered deliveries, or send them again (never twice)."""
-    from services.notifier import deadletters  # noqa: PLC0415
+    from services.app.statecli import deadletter  # noqa: PLC0415
 
-    try:
-        since = deadletters.window(args.since)
-    except ValueError as exc:
-        print(f"redflag deadletter: --since: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
-    settings = _settings(args)
-    if _notifier_state(settings.state_dir, "dead-lettered deliveries") is None:
-        return EXIT_OK
-    if args.action == "list":
-        rows = deadletters.list_dead(settings, args.channel, since, args.alert_ids)
-        print("\n".join(deadletters.format_dead(rows)) if rows else "no dead-lettered deliveries")
-        return EXIT_OK
-    result = asyncio.run(
-        deadletters.replay(settings, channel=args.channel, since=since, alert_ids=args.alert_ids)
-    )
-    print("\n".join(result.lines) if result.lines else "nothing to replay")
-    return EXIT_FAILED if result.failed else EXIT_OK
+    return deadletter(args, lambda: _settings(args))
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
@@ -285,11 +239,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", default="2d", help="how far back, e.g. 6h, 2d (default 2d)")
     p.add_argument("--company", help="one company (watchlist name or as reported)")
     p.add_argument("--type", choices=("recall", "crash", "target_change"), help="one event type")
+    where_options(p)
     p = add("deadletter", cmd_deadletter, "list or re-send dead-lettered deliveries")
     p.add_argument("action", choices=("list", "replay"))
     p.add_argument("alert_ids", nargs="*", metavar="ALERT_ID", help="only these alerts")
     p.add_argument("--channel", help="only this channel")
     p.add_argument("--since", help="only dead-lettered within, e.g. 2h, 1d")
+    p.add_argument(
+        "--wait", default="60s", help="Kafka: how long replay waits for the senders (0: not)"
+    )
+    where_options(p)
     p = add("fetch", cmd_fetch, "fetch one feed and print its articles as JSON lines")
     p.add_argument("url", help="http(s)://, file:// URL or a path")
     p.add_argument(

@@ -130,19 +130,11 @@ class PartitionState:
     async def _restore(self, partition: int) -> None:
         start = self.capture.checkpoint(partition) or 0
         began = time.monotonic()
-        rows, end = 0, start
-        batch: list[Change] = []
-        attempting: list[tuple[str, str]] = []
-        async for offset, change in self.changelog.read(partition, start):
-            batch.append(change)
-            end = offset + 1
-            if len(batch) >= _APPLY_EVERY:
-                attempting += self.capture.apply(partition, batch)
-                rows += len(batch)
-                batch = []
-        attempting += self.capture.apply(partition, batch)
-        rows += len(batch)
+        rows, end, attempting = await read_partition(self.changelog, self.capture, partition, start)
         self.capture.set_checkpoint(partition, end)
+        # with them, this cache's own leftovers of p (a crash mid-send): settled now, as p's
+        # owner, so what is decided reaches p's changelog (claims.py)
+        attempting += self.capture.claims.leftovers(partition)
         settled = await self._settle(partition, list(dict.fromkeys(attempting)))
         log.info(
             NOTIFIER_STATE_RESTORED,
@@ -155,8 +147,9 @@ class PartitionState:
         )
 
     async def _settle(self, partition: int, pairs: list[tuple[str, str]]) -> int:
-        """`attempting` rows restored from another owner: sends it began and never confirmed.
-        Slack bot sends are looked up first (`lookup`); the rest follow `on_uncertain`."""
+        """`attempting` rows of p restored from another owner, or left in this cache by a
+        crash: sends begun and never confirmed. Slack bot sends are looked up first
+        (`lookup`); the rest follow `on_uncertain`."""
         settled = 0
         state = FAILED if self._resend else UNCERTAIN
         with working_for({partition}):  # what is decided here goes to p's changelog
@@ -201,6 +194,25 @@ class PartitionState:
                 log.warning(NOTIFIER_STATE_PUBLISH_FAILED, partition=partition, error=str(exc))
                 if self._stop.stopping or await self._stop.wait(_RETRY_S):
                     return None
+
+
+async def read_partition(
+    changelog: Changelog, capture: StateCapture, partition: int, start: int
+) -> tuple[int, int, list[tuple[str, str]]]:
+    """Changelog partition `partition` from `start` to its end into the cache (not captured
+    again): the rows read, the next offset, and the pairs that arrived `attempting`."""
+    rows, end = 0, start
+    batch: list[Change] = []
+    attempting: list[tuple[str, str]] = []
+    async for offset, change in changelog.read(partition, start):
+        batch.append(change)
+        end = offset + 1
+        if len(batch) >= _APPLY_EVERY:
+            attempting += capture.apply(partition, batch)
+            rows += len(batch)
+            batch = []
+    attempting += capture.apply(partition, batch)
+    return rows + len(batch), end, attempting
 
 
 async def partition_state(

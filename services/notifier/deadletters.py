@@ -102,7 +102,8 @@ class ReplayResult:
     failed: int = 0
 
 
-def _message(channel: Channel, alert: Alert, settings: Settings, late: float) -> Rendered:
+def message_for(channel: Channel, alert: Alert, settings: Settings, late: float) -> Rendered:
+    """A replayed alert's message: its own (never a thread reply), saying how late."""
     v = replace(view(alert, critical=is_critical(alert, settings.notifier)), delayed=delayed(late))
     if channel.kind is None:
         return Rendered("", format_alert(v), "text", "info")
@@ -125,7 +126,7 @@ async def _send(channel: Channel, log: DeliveryLog, row: Dead, message: Rendered
     return None
 
 
-def _not_dead(logs: Sequence[DeliveryLog], alert_id: str, names: Sequence[str]) -> str:
+def not_dead(logs: Sequence[DeliveryLog], alert_id: str, names: Sequence[str]) -> str:
     """Why an alert id named on the command line has nothing to replay."""
     states = {n: next((s for log in logs if (s := log.state(alert_id, n))), None) for n in names}
     known = ", ".join(f"{n}: {s}" for n, s in states.items() if s is not None)
@@ -164,7 +165,7 @@ class _Replay:
         if blocked is not None:
             return f"{where}: already {blocked}, not sent again"
         late = time.time() - row.first_at
-        message = _message(channel, Alert.model_validate_json(row.alert), self.settings, late)
+        message = message_for(channel, Alert.model_validate_json(row.alert), self.settings, late)
         await self.pacer.acquire(list(channel.limits), self.stop)
         failure = await _send(channel, self.log, row, message)
         if failure is None:
@@ -194,7 +195,7 @@ async def replay(
             found = {r.alert_id for rows in batches for r in rows}
             names = [c.name for c in settings.channels if channel is None or c.name == channel]
             for missing in dict.fromkeys(a for a in alert_ids if a not in found):
-                result.lines.append(_not_dead(logs, missing, names))
+                result.lines.append(not_dead(logs, missing, names))
         for log, rows in zip(logs, batches, strict=True):
             run = _Replay(settings, log)
             run.result = result

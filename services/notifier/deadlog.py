@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from services.core.sqlite import transaction
 
 DEAD = "dead"  # a delivery-log state: given up and dead-lettered (final until a replay)
+REVIVED = "failed"  # a revived pair is `failed`: not final, sent by the next claim
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,21 @@ class DeadDeliveries:
     def mark(self, alert_id: str, channel: str, state: str, reason: str = "") -> None:
         """Provided by `DeliveryLog`."""
         raise NotImplementedError
+
+    def state(self, alert_id: str, channel: str) -> str | None:
+        """Provided by `DeliveryLog`."""
+        raise NotImplementedError
+
+    def revive(self, alert_id: str, channel: str) -> bool:
+        """A replay request for one pair (`Delivery.replay`, read by the channel's sender):
+        `dead` becomes `failed`, so the channel's worker sends it once more (its claim still
+        decides). True when there is a send to make: also for a replay already under way
+        (`failed`, `attempting`: a request read twice queues behind it and finds it
+        settled); False for a pair never seen or settled (`delivered`, `uncertain`)."""
+        state = self.state(alert_id, channel)
+        if state == DEAD:
+            self.mark(alert_id, channel, REVIVED, "replay requested")
+        return state in (DEAD, REVIVED, "attempting")
 
     def bury(self, alert_id: str, channel: str, reason: str, alert: str | None) -> None:
         """Mark one pair `dead` with `reason`, keeping its alert (JSON) for a replay."""

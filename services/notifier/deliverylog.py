@@ -19,7 +19,7 @@ import os
 import socket
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from services.notifier.deadlog import DEAD, DeadDeliveries
 from services.notifier.eventlog import EVENT_RETENTION, EventLog
 from services.notifier.heldlog import HeldAlerts
 
+Pair = tuple[str, str]  # (alert id or digest key, channel)
 ATTEMPTING, DELIVERED, FAILED, UNCERTAIN = ("attempting", "delivered", "failed", "uncertain")
 PRUNE_EVERY = 3600.0  # seconds between retention sweeps while running
 #: States after which an (alert, channel) pair is never sent again.
@@ -264,14 +265,17 @@ class DeliveryLog(HeldAlerts, EventLog, DeadDeliveries):
         me_host = self.owner.rpartition(":")[0]
         return host == me_host and pid.isdigit() and not _pid_alive(int(pid))
 
-    def take_uncertain(self, *, resend: bool = False, lease: float = 300.0) -> list[Uncertain]:
+    def take_uncertain(
+        self, *, resend: bool = False, lease: float = 300.0, keep: Container[Pair] = ()
+    ) -> list[Uncertain]:
         """Settle leftover `attempting` rows whose sender is gone (start-up) and return them.
 
         Policy `skip` (default) marks them `uncertain`, which is final: never sent twice.
         Policy `resend` marks them `failed`, so a redelivery sends them again. Rows another
-        live replica is sending right now are left to it.
+        live replica is sending right now are left to it, and so are the pairs in `keep`.
         """
-        rows = [(u.alert_id, u.channel, u.since) for u in self.orphans(lease)]
+        orphans = [u for u in self.orphans(lease) if (u.alert_id, u.channel) not in keep]
+        rows = [(u.alert_id, u.channel, u.since) for u in orphans]
         self._conn.executemany(
             "UPDATE deliveries SET state = ?, reason = ? "
             "WHERE alert_id = ? AND channel = ? AND state = ?",

@@ -108,6 +108,7 @@ class Sender:
             lease=self.settings.notifier.claim_lease,
             executor=self.executor,
             stop=self.stop,
+            later=self.state.capture.claims.known(),  # settled at their restore (claims.py)
         )
 
     async def _handle(self, record: Record) -> None:
@@ -121,6 +122,9 @@ class Sender:
             if worker is None:  # routed by a replica with another config: not ours to send
                 log.error(DELIVERY_UNKNOWN_CHANNEL, channel=delivery.channel)
                 await self.consumer.commit([record])
+                return
+            if delivery.replay and not self.deliveries.revive(delivery.log_key, delivery.channel):
+                await self.consumer.commit([record])  # nothing dead to replay: never twice
                 return
             job = Job(key=delivery.log_key, message=_rendered(delivery), alert=delivery.alert)
             job.ticket = Ticket(record, 1)

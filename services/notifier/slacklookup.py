@@ -22,7 +22,7 @@ needs `channels:read` (`groups:read`) to find its id through `conversations.list
 
 import asyncio
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from functools import partial
 from typing import Any
@@ -233,13 +233,17 @@ async def settle_leftovers(
     lease: float,
     executor: Executor | None,
     stop: StopSignal,
+    later: Container[tuple[str, str]] = (),
 ) -> None:
     """Sends this file began and never confirmed (a crash): Slack bot sends are asked about
-    first, the rest settled by `on_uncertain` (`resend`) and each one logged."""
-    await confirm(deliveries, channels, deliveries.orphans(lease), executor, stop)
+    first, the rest settled by `on_uncertain` (`resend`) and each one logged. Pairs in
+    `later` (their changelog partition is known: claims.py) are left for that partition's
+    assignment, where the outcome is published to its changelog."""
+    orphans = [u for u in deliveries.orphans(lease) if (u.alert_id, u.channel) not in later]
+    await confirm(deliveries, channels, orphans, executor, stop)
     if stop.stopping:
         return  # not settled blind: the next start asks again
-    for item in deliveries.take_uncertain(resend=resend, lease=lease):
+    for item in deliveries.take_uncertain(resend=resend, lease=lease, keep=later):
         log.warning(
             DELIVERY_UNCERTAIN,
             alert_id=item.alert_id,

@@ -188,6 +188,7 @@ class _Stage:
             lease=self.settings.notifier.claim_lease,
             executor=self.executor,
             stop=self.stop,
+            later=set() if self.state is None else self.state.capture.claims.known(),
         )
 
     async def run(self) -> None:

@@ -9,7 +9,8 @@ so nothing read from the changelog is written back to it. The embedded runner ne
 the triggers: its state stays in the file alone.
 
 Held alerts (digests) are written by the digest timer, outside any record, so the partition of
-each held alert is remembered (`homes`, kept in the file too) from when it was held.
+each held alert is remembered (`homes`, kept in the file too) from when it was held; so is
+the partition of each unconfirmed send (`claims`, claims.py), for its settling after a crash.
 """
 
 import json
@@ -21,6 +22,7 @@ from typing import Any
 
 from services.core.bus import Change
 from services.core.sqlite import transaction
+from services.notifier.claims import Claims
 
 #: The alerts partitions the current code works for: a record's, or a digest's alerts'.
 PARTITIONS: ContextVar[frozenset[int]] = ContextVar("notifier_partitions", default=frozenset())
@@ -79,6 +81,7 @@ class StateCapture:
             for a, p in conn.execute("SELECT alert_id, partitions FROM changelog_homes")
         }
         self._homes_changed: set[str] = set()
+        self.claims = Claims(conn)
         conn.create_function("redflag_changed", 4, self._changed)
         for table, key in TABLES.items():
             for statement in _triggers(conn, table, key):
@@ -96,15 +99,19 @@ class StateCapture:
             elif parts:
                 self.homes[alert_id] = parts
             self._homes_changed.add(alert_id)
-        change = Change(
-            encode_key(table, json.loads(key)), None if row is None else row.encode("utf-8")
-        )
+        pk = json.loads(key)
+        if table == "deliveries":
+            state = None if row is None else json.loads(row).get("state")
+            self.claims.note((str(pk[0]), str(pk[1])), state, parts, own=True)
+        change = Change(encode_key(table, pk), None if row is None else row.encode("utf-8"))
         for p in parts:  # none: local housekeeping (pruning), the changelog has its own
             self.pending.setdefault(p, []).append(change)
 
     def take(self) -> dict[int, list[Change]]:
         """What was collected since the last take: per partition, the last change of each
-        row (compaction keeps no more; an insert then an update is one record)."""
+        row (compaction keeps no more; an insert then an update is one record). The claims'
+        partitions are saved first: a crash once a claim is published still finds them."""
+        self.claims.save()
         out, self.pending = self.pending, {}
         return {p: list({c.key: c for c in changes}.values()) for p, changes in out.items()}
 
@@ -160,10 +167,13 @@ class StateCapture:
                     if table == "held":
                         self._home(str(key[1]), partition, row is not None)
                     if table == "deliveries":
-                        states[str(key[0]), str(key[1])] = row and row.get("state")
+                        pair = (str(key[0]), str(key[1]))
+                        states[pair] = row and row.get("state")
+                        self.claims.note(pair, states[pair], {partition}, own=False)
         finally:
             self.muted = False
         self.save_homes()
+        self.claims.save()
         return [pair for pair, state in states.items() if state == "attempting"]
 
     def _write(self, table: str, pk: tuple[str, ...], key: list[Any], row: Any) -> None:

@@ -79,9 +79,9 @@ class Hosts:
         self.chat = chat
         self.replicas: list[Stage] = []
 
-    def start(self) -> Stage:
-        """A new replica with an empty state dir, as on a new host."""
-        name = f"host-{len(self.replicas)}"
+    def start(self, host: str | None = None) -> Stage:
+        """A new replica with an empty state dir, as on a new host (or on `host`'s)."""
+        name = host or f"host-{len(self.replicas)}"
         env = stage_env(
             {
                 "REDFLAG_CONFIG": str(self.config),
@@ -90,7 +90,7 @@ class Hosts:
                 **self.chat.env(),
             }
         )
-        replica = Stage(["notifier"], env, self.tmp / f"{name}.log").start()
+        replica = Stage(["notifier"], env, self.tmp / f"{name}-{len(self.replicas)}.log").start()
         self.replicas.append(replica)
         return replica
 
