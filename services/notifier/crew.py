@@ -9,8 +9,9 @@ from services.core.lifecycle import StopSignal
 from services.notifier.channels import Channel
 from services.notifier.channels import close as close_channels
 from services.notifier.config import Settings
-from services.notifier.delivery import ChannelWorker, Done, Gate, link_ops
+from services.notifier.delivery import ChannelWorker, link_ops
 from services.notifier.deliverylog import DeliveryLog
+from services.notifier.jobs import Done, Gate
 from services.notifier.pacing import Pacer
 
 

@@ -28,9 +28,9 @@ from services.notifier.changelog import PartitionState
 from services.notifier.channels import Channel, build
 from services.notifier.config import NotifierSettings, Settings
 from services.notifier.crew import Crew, feed
-from services.notifier.delivery import REVOKED, STAGE, Job, Ticket
 from services.notifier.deliverylog import DeliveryLog, Uncertain
 from services.notifier.hop import render_for
+from services.notifier.jobs import REVOKED, STAGE, Job, Ticket
 from services.notifier.paceseed import Seeding
 from services.notifier.pacing import Pacer
 from services.notifier.render import Rendered

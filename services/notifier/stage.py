@@ -25,12 +25,12 @@ from services.notifier.channels import Channel, ChannelError, build
 from services.notifier.config import Settings
 from services.notifier.console import print_alert
 from services.notifier.crew import Crew, feed
-from services.notifier.delivery import REVOKED, STAGE, Job, Ticket
 from services.notifier.deliverylog import FINAL, DeliveryLog, Uncertain
 from services.notifier.digest import Digests
 from services.notifier.eventlog import Observed
 from services.notifier.eventviews import event_view, plan, update_of
 from services.notifier.hop import Hop, digest_hand, render_for
+from services.notifier.jobs import REVOKED, STAGE, Job, Ticket
 from services.notifier.metrics import (
     DELIVERIES,
     EVENT_REPEATS_SUPPRESSED,
