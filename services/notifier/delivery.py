@@ -15,6 +15,7 @@ first try is re-rendered to say how late ("delayed 14 min").
 import asyncio
 import contextlib
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -68,7 +69,7 @@ class ChannelWorker:
         self.sending: Job | None = None  # the job whose send is in progress (a revoke waits)
         self._gate = gate
         self.queue: asyncio.Queue[Job] = asyncio.Queue()
-        self.busy = False
+        self.current: Job | None = None  # the job in hand (waiting for the pacer, or sent)
         self._closing = False
         self._settings = settings
         self._bus = bus
@@ -86,16 +87,32 @@ class ChannelWorker:
         """Jobs queued or in hand."""
         return self.queue.qsize() + (1 if self.busy else 0)
 
+    @property
+    def busy(self) -> bool:
+        """A job is in hand."""
+        return self.current is not None
+
     async def _loop(self) -> None:
         while not (self._stop.stopping or self._closing):
             job = await self.queue.get()
             if self._stop.stopping:
                 return
-            self.busy = True
+            self.current = job
             try:
                 await self._deliver(job)
             finally:
-                self.busy = False
+                self.current = None
+
+    def revoke(self, partitions: set[int], partitions_of: Callable[[Job], frozenset[int]]) -> None:
+        """Jobs of revoked `partitions` queued or in hand are dropped at their turn, even if
+        the partitions come back here: their records are read again from the committed
+        offset, so a later job sent now would overtake an earlier one dropped before it."""
+        queued = [self.queue.get_nowait() for _ in range(self.queue.qsize())]
+        for job in [self.current, *queued]:
+            if job is not None and partitions_of(job) & partitions:
+                job.revoked = True
+        for job in queued:
+            self.queue.put_nowait(job)
 
     async def close(self) -> None:
         """Stop taking jobs; a send in progress finishes (and is logged) first."""
@@ -177,8 +194,8 @@ class ChannelWorker:
                 if not await self._pacer.acquire(list(self.channel.limits), self._stop):
                     return  # stopping: not committed, so it comes back after a restart
                 attempt += 1
-                if self._gate is not None and not self._gate.owns(job):
-                    await self._done(name, job, REVOKED)  # its new owner sends it
+                if job.revoked or (self._gate is not None and not self._gate.owns(job)):
+                    await self._done(name, job, REVOKED)  # its (new) owner reads it again
                     return
                 blocked = self._log.claim(job.key, name, cfg.claim_lease)
                 if blocked is not None:  # sent, settled, or being sent by another replica

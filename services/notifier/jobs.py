@@ -45,6 +45,7 @@ class Job:
     view: AlertView | None = None  # with `remake`: re-rendered to say "delayed N min"
     remake: Callable[[AlertView], Rendered] | None = None
     notice: bool = False  # a dead-letter notice for the ops channel: never reported itself
+    revoked: bool = False  # read before its partition was revoked: dropped at its turn
 
 
 Done = Callable[[str, Job, str], Awaitable[None]]  # (channel name, job, final state)
@@ -63,4 +64,14 @@ class Gate(Protocol):
 
     async def sync(self) -> bool:
         """The rows written so far are in the changelog (False: stopping first)."""
+        ...
+
+    def partitions_of(self, job: Job) -> frozenset[int]:
+        """The partitions whose state the job's rows belong to."""
+        ...
+
+    async def sends_finished(
+        self, sending: Callable[[], list[Job | None]], partitions: set[int], *, bound: float
+    ) -> None:
+        """Wait until none of `sending()` is for `partitions`, or `bound` seconds."""
         ...

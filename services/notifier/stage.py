@@ -130,7 +130,6 @@ class _Stage:
         self.state = state
         self.hop: Hop | None = None  # notifier.deliveries_hop: produce, not queue here
         if state is not None:
-            state.quiesce = self._quiesce
             state.lookup = self._look_up
         self.event_rules = load_rules()
         for kind in ("first", "repeat", "update", "edit"):  # series exist (at 0) from the start
@@ -150,6 +149,8 @@ class _Stage:
             thread_prefix="notifier-send",
         )
         self.executor, self.workers = self.crew.executor, self.crew.workers
+        if state is not None:
+            state.quiesce = self.crew.quiesce
         self.digests = Digests(channels, self.workers, self.deliveries, settings)
 
     async def _report_uncertain(self) -> None:
@@ -197,16 +198,6 @@ class _Stage:
     async def _look_up(self, items: list[Uncertain]) -> None:
         """Sends restored from another owner's partition: Slack bot sends are asked about."""
         await confirm(self.deliveries, self.channels, items, self.executor, self.stop)
-
-    async def _quiesce(self, partitions: set[int]) -> None:
-        """A partition's next owner restores it once we let go: no send of it may outlive
-        that (bounded; a send still going then is settled by `on_uncertain` there)."""
-        assert self.state is not None
-        await self.state.sends_finished(
-            lambda: [w.sending for w in self.workers.values()],
-            partitions,
-            bound=self.settings.notifier.request_timeout + 5.0,
-        )
 
     async def _handle(self, record: Record) -> None:
         async def route_alert(alert: Alert) -> None:
