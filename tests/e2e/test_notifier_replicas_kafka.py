@@ -63,7 +63,7 @@ def stories(chat: ChatServer, channel: str) -> list[int]:
 async def test_three_replicas_kill_add_remove_once_in_order_at_each_channels_limit(
     tmp_path: Path, kafka_settings: KafkaSettings, full_kafka: Broker
 ) -> None:
-    """Slow (~60 s): 36 alerts paced at 5/4s and 3/3s, and the kill -9 waits out the group's
+    """Slow (~45 s): 36 alerts paced at 5/4s and 3/3s, and the kill -9 waits out the group's
     6 s session timeout before its partitions move."""
     kafka = kafka_settings
     topic, partitions = kafka.topics.deliveries, kafka.partitions
@@ -102,10 +102,12 @@ async def test_three_replicas_kill_add_remove_once_in_order_at_each_channels_lim
         finally:
             hosts.stop_all()
     for name, (limit, period) in LIMITS.items():
-        got = stories(chat, name)
-        skipped = once(got, COUNT, hosts.uncertain_ids(name))
+        got, uncertain = stories(chat, name), hosts.uncertain_ids(name)
+        skipped = once(got, COUNT, uncertain)
         in_order(got)
         arrivals = sorted(r.at for r in chat.to(PATHS[name]))
         most = busiest(arrivals, period - MARGIN)
-        print(f"{name}: {len(got)} arrived, {len(skipped)} skipped (uncertain), busiest {most}")
+        print(f"{name}: {len(got)} arrived, {len(uncertain)} uncertain ({len(skipped)} skipped)")
         assert most <= limit, f"{name}: {most} messages within {period - MARGIN}s"
+    # a channel moved with sends in its window: its new owner counted them
+    assert '"pacer_seeded"' in "".join(r.log for r in hosts.replicas)
