@@ -18,7 +18,8 @@ from services.notifier.view import AlertView
 
 #: The stage named on the dead letters of the notifier's records.
 STAGE = "notifier"
-#: A job's partition went to another replica before it was sent: not done, not committed.
+#: A job's partition was revoked before it was sent: not done, not committed (its record is
+#: read again, by the partition's next owner or by this replica when it gets it back).
 REVOKED = "revoked"
 
 
