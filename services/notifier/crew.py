@@ -9,8 +9,9 @@ from services.core.lifecycle import StopSignal
 from services.notifier.channels import Channel
 from services.notifier.channels import close as close_channels
 from services.notifier.config import Settings
-from services.notifier.delivery import ChannelWorker, Done, Gate, link_ops
+from services.notifier.delivery import ChannelWorker, link_ops
 from services.notifier.deliverylog import DeliveryLog
+from services.notifier.jobs import Done, Gate
 from services.notifier.pacing import Pacer
 
 
@@ -31,6 +32,8 @@ class Crew:
         pacer: Pacer | None = None,
     ) -> None:
         self.channels = {c.name: c for c in channels}
+        self.settings = settings
+        self.gate = gate
         self.executor = ThreadPoolExecutor(
             max_workers=max(1, len(channels)), thread_name_prefix=thread_prefix
         )
@@ -50,6 +53,20 @@ class Crew:
             for c in channels
         }
         link_ops(self.workers, settings.notifier.ops_channel)
+
+    async def quiesce(self, partitions: set[int]) -> None:
+        """`partitions` are revoked; their next owner restores them once we let go, so no
+        send of theirs may outlive that (bounded: a send still going then is settled by
+        `on_uncertain` there). Their jobs still waiting are dropped (`ChannelWorker.revoke`).
+        The gate's `quiesce` hook, for the router and the sender."""
+        assert self.gate is not None
+        for worker in self.workers.values():
+            worker.revoke(partitions, self.gate.partitions_of)
+        await self.gate.sends_finished(
+            lambda: [w.sending for w in self.workers.values()],
+            partitions,
+            bound=self.settings.notifier.request_timeout + 5.0,
+        )
 
     async def close(self) -> None:
         """Workers first (they finish or drop what they hold), then threads and channels."""

@@ -15,32 +15,30 @@ first try is re-rendered to say how late ("delayed 14 min").
 import asyncio
 import contextlib
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Protocol
 
 import structlog
 
-from schemas import DeadLetter
-from schemas.alert import Alert
-from services.core.backoff import exponential
-from services.core.bus import Bus, Record
-from services.core.deadletter import dead_letter
+from services.core.bus import Bus
 from services.core.lifecycle import StopSignal
-from services.core.redact import redact_urls
 from services.notifier.channels import Channel, Outcome, Tag, deliver
-from services.notifier.config import NotifierSettings, Settings
+from services.notifier.config import Settings
 from services.notifier.deadletters import notice
 from services.notifier.deadlog import DEAD
 from services.notifier.deliverylog import DELIVERED, FAILED, FINAL, DeliveryLog
+from services.notifier.giveup import attempts_budget, letter, why_dead
+from services.notifier.jobs import REVOKED, Done, Gate, Job
 from services.notifier.metrics import ALERT_LATENCY, DELIVERIES
 from services.notifier.pacing import Pacer, backoff
 from services.notifier.render import Rendered
 from services.notifier.tools import NotifyError
-from services.notifier.view import AlertView, delayed
+from services.notifier.view import delayed
+
+#: `Job` is re-exported: changelog.py, written before jobs.py, still imports it from here.
+__all__ = ["ChannelWorker", "Job", "link_ops"]
 
 log = structlog.get_logger(__name__)
 
@@ -49,53 +47,6 @@ DELIVERY_FAILED = "delivery_failed"
 DELIVERY_RATE_LIMITED = "delivery_rate_limited"
 DELIVERY_DEAD_LETTERED = "delivery_dead_lettered"
 MAX_ATTEMPTS_CAPS = "max_attempts_caps_max_delay"
-STAGE = "notifier"
-#: A job's partition went to another replica before it was sent: not done, not committed.
-REVOKED = "revoked"
-
-
-@dataclass
-class Ticket:
-    """One consumed record; committed once every channel it was routed to is finished."""
-
-    record: Record | None
-    remaining: int
-    dropped: bool = False  # a channel's job was dropped (REVOKED): never commit the record
-
-
-@dataclass
-class Job:
-    """One message for one channel: an alert, or a digest of held alerts (`batch`)."""
-
-    key: str  # delivery-log key: the alert id, or 'digest:<batch>'
-    message: Rendered
-    ticket: Ticket | None = None
-    alert: Alert | None = None
-    batch: str | None = None
-    alerts: tuple[Alert, ...] = field(default=())
-    reply_to: str | None = None  # alert id of the message to thread under (its event's first)
-    view: AlertView | None = None  # with `remake`: re-rendered to say "delayed N min"
-    remake: Callable[[AlertView], Rendered] | None = None
-    notice: bool = False  # a dead-letter notice for the ops channel: never reported itself
-
-
-Done = Callable[[str, Job, str], Awaitable[None]]  # (channel name, job, final state)
-
-
-class Gate(Protocol):
-    """Partition-owned state (changelog.py): what a worker must ask before and after a claim."""
-
-    def scope(self, job: Job) -> AbstractContextManager[None]:
-        """Rows written inside belong to the job's alerts partitions."""
-        ...
-
-    def owns(self, job: Job) -> bool:
-        """The job's partitions are still this replica's."""
-        ...
-
-    async def sync(self) -> bool:
-        """The rows written so far are in the changelog (False: stopping first)."""
-        ...
 
 
 class ChannelWorker:
@@ -118,7 +69,7 @@ class ChannelWorker:
         self.sending: Job | None = None  # the job whose send is in progress (a revoke waits)
         self._gate = gate
         self.queue: asyncio.Queue[Job] = asyncio.Queue()
-        self.busy = False
+        self.current: Job | None = None  # the job in hand (waiting for the pacer, or sent)
         self._closing = False
         self._settings = settings
         self._bus = bus
@@ -136,16 +87,32 @@ class ChannelWorker:
         """Jobs queued or in hand."""
         return self.queue.qsize() + (1 if self.busy else 0)
 
+    @property
+    def busy(self) -> bool:
+        """A job is in hand."""
+        return self.current is not None
+
     async def _loop(self) -> None:
         while not (self._stop.stopping or self._closing):
             job = await self.queue.get()
             if self._stop.stopping:
                 return
-            self.busy = True
+            self.current = job
             try:
                 await self._deliver(job)
             finally:
-                self.busy = False
+                self.current = None
+
+    def revoke(self, partitions: set[int], partitions_of: Callable[[Job], frozenset[int]]) -> None:
+        """Jobs of revoked `partitions` queued or in hand are dropped at their turn, even if
+        the partitions come back here: their records are read again from the committed
+        offset, so a later job sent now would overtake an earlier one dropped before it."""
+        queued = [self.queue.get_nowait() for _ in range(self.queue.qsize())]
+        for job in [self.current, *queued]:
+            if job is not None and partitions_of(job) & partitions:
+                job.revoked = True
+        for job in queued:
+            self.queue.put_nowait(job)
 
     async def close(self) -> None:
         """Stop taking jobs; a send in progress finishes (and is logged) first."""
@@ -227,8 +194,8 @@ class ChannelWorker:
                 if not await self._pacer.acquire(list(self.channel.limits), self._stop):
                     return  # stopping: not committed, so it comes back after a restart
                 attempt += 1
-                if self._gate is not None and not self._gate.owns(job):
-                    await self._done(name, job, REVOKED)  # its new owner sends it
+                if job.revoked or (self._gate is not None and not self._gate.owns(job)):
+                    await self._done(name, job, REVOKED)  # its (new) owner reads it again
                     return
                 blocked = self._log.claim(job.key, name, cfg.claim_lease)
                 if blocked is not None:  # sent, settled, or being sent by another replica
@@ -284,38 +251,14 @@ class ChannelWorker:
 
     async def _give_up(self, job: Job, attempts: int, last: Outcome, *, capped: bool) -> None:
         DELIVERIES.labels(channel=self.channel.name, outcome="dead").inc()
-        if last.permanent:
-            why = "refused, not retried"
-        elif capped:
-            why = f"not delivered after {attempts} attempts"
-        else:
-            within = delayed(self.max_delay).removeprefix("delayed ")
-            why = f"not delivered within {within} ({attempts} attempts)"
-        reason = redact_urls(f"channel {self.channel.name!r}: {why}: {last.reason}")
+        reason = why_dead(self.channel.name, last, attempts, capped=capped, within=self.max_delay)
         if not job.notice:  # a notice the ops channel could not take is logged and listed only
-            await self._letter(job, reason)
+            await letter(self._bus, self._settings.kafka.topics, job, reason)
         alert = None if job.alert is None else job.alert.model_dump_json()
         self._log.bury(job.key, self.channel.name, reason, alert)
         log.error(DELIVERY_DEAD_LETTERED, attempts=attempts, reason=reason)
         self._report(job, reason)
         await self._done(self.channel.name, job, DEAD)
-
-    async def _letter(self, job: Job, reason: str) -> None:
-        """The job's alert (or digest) on the dead-letter topic, with the reason."""
-        topic = self._settings.kafka.topics.deadletter
-        if job.ticket is not None and job.ticket.record is not None:
-            await dead_letter(self._bus, topic, STAGE, job.ticket.record, reason)
-            return
-        payload = "[" + ",".join(a.model_dump_json() for a in job.alerts) + "]"
-        letter = DeadLetter(
-            stage=STAGE,
-            reason=reason,
-            topic=self._settings.kafka.topics.alerts,
-            key=job.key,
-            payload=payload,
-            at=datetime.now(UTC),
-        )
-        await self._bus.send(topic, job.key, letter.model_dump_json().encode())
 
     def _report(self, job: Job, reason: str) -> None:
         """Queue a notice on the ops channel; not for its own dead-letters (it is the one
@@ -328,16 +271,6 @@ class ChannelWorker:
         if job.ticket is not None:  # the alert's offset waits for its notice too
             job.ticket.remaining += 1
         ops.queue.put_nowait(Job(key=key, message=message, ticket=job.ticket, notice=True))
-
-
-def attempts_budget(cfg: NotifierSettings) -> float | None:
-    """About how long `max_attempts` tries last (the back-off between them, unjittered), or
-    None when no attempt cap is set."""
-    if cfg.max_attempts is None:
-        return None
-    return sum(
-        exponential(n, cfg.backoff_base, cfg.backoff_max) for n in range(1, cfg.max_attempts)
-    )
 
 
 def link_ops(workers: dict[str, ChannelWorker], name: str | None) -> None:

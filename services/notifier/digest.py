@@ -20,9 +20,10 @@ from services.core.lifecycle import StopSignal
 from services.notifier.channels import Channel
 from services.notifier.config import Settings
 from services.notifier.console import format_alert
-from services.notifier.delivery import ChannelWorker, Job
+from services.notifier.delivery import ChannelWorker
 from services.notifier.deliverylog import DELIVERED, UNCERTAIN, DeliveryLog
 from services.notifier.eventviews import plan, update_of, update_view, with_reports
+from services.notifier.jobs import Job
 from services.notifier.render import Rendered, render_digest
 from services.notifier.routing import in_quiet_hours, is_critical
 from services.notifier.view import AlertView, view

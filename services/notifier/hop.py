@@ -20,9 +20,9 @@ from services.core.bus import Bus, BusError
 from services.notifier.changelog import PartitionState
 from services.notifier.channels import Channel
 from services.notifier.console import format_alert, use_colour
-from services.notifier.delivery import Job
 from services.notifier.deliverylog import DELIVERED
 from services.notifier.digest import Digests, Hand
+from services.notifier.jobs import Job
 from services.notifier.render import Rendered, render
 from services.notifier.view import AlertView
 

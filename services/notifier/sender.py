@@ -28,9 +28,9 @@ from services.notifier.changelog import PartitionState
 from services.notifier.channels import Channel, build
 from services.notifier.config import NotifierSettings, Settings
 from services.notifier.crew import Crew, feed
-from services.notifier.delivery import REVOKED, STAGE, Job, Ticket
 from services.notifier.deliverylog import DeliveryLog, Uncertain
 from services.notifier.hop import render_for
+from services.notifier.jobs import REVOKED, STAGE, Job, Ticket
 from services.notifier.paceseed import Seeding
 from services.notifier.pacing import Pacer
 from services.notifier.render import Rendered
@@ -68,7 +68,6 @@ class Sender:
         self.channels = {c.name: c for c in channels}
         self.deliveries = deliveries
         self.state = state
-        state.quiesce = self._quiesce
         state.lookup = self._look_up
         self.in_flight = 0
         self.crew = Crew(
@@ -83,6 +82,7 @@ class Sender:
             pacer=pacer,
         )
         self.executor, self.workers = self.crew.executor, self.crew.workers
+        state.quiesce = self.crew.quiesce
 
     async def run(self) -> None:
         """Send until `stop.stop`, or until drained when `stop.drain` is set."""
@@ -158,14 +158,6 @@ class Sender:
     async def _look_up(self, items: list[Uncertain]) -> None:
         """Sends restored from another owner's partition: Slack bot sends are asked about."""
         await confirm(self.deliveries, self.channels, items, self.executor, self.stop)
-
-    async def _quiesce(self, partitions: set[int]) -> None:
-        """A channel partition's next owner restores it once we let go (bounded)."""
-        await self.state.sends_finished(
-            lambda: [w.sending for w in self.workers.values()],
-            partitions,
-            bound=self.settings.notifier.request_timeout + 5.0,
-        )
 
 
 def _rendered(delivery: Delivery) -> Rendered:

@@ -9,13 +9,12 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from functools import partial
 from typing import TextIO
 
 import structlog
 
 from schemas.alert import Alert
-from services.core.bus import Bus, Consumer, Record, batches
+from services.core.bus import Bus, Consumer, Record
 from services.core.consume import consume
 from services.core.lifecycle import StopSignal
 from services.core.logging import per_item
@@ -23,27 +22,22 @@ from services.events.rules import load_rules
 from services.notifier.changelog import PartitionState, partition_state
 from services.notifier.channels import Channel, ChannelError, build
 from services.notifier.config import Settings
-from services.notifier.console import print_alert
 from services.notifier.crew import Crew, feed
-from services.notifier.delivery import REVOKED, STAGE, Job, Ticket
-from services.notifier.deliverylog import FINAL, DeliveryLog, Uncertain
+from services.notifier.deliverylog import DeliveryLog, Uncertain
 from services.notifier.digest import Digests
-from services.notifier.eventlog import Observed
-from services.notifier.eventviews import event_view, plan, update_of
-from services.notifier.hop import Hop, digest_hand, render_for
+from services.notifier.dispatch import alert_view, dispatch
+from services.notifier.hop import Hop, digest_hand
+from services.notifier.jobs import REVOKED, STAGE, Job, Ticket
 from services.notifier.metrics import (
-    DELIVERIES,
     EVENT_REPEATS_SUPPRESSED,
     EVENT_REPORTS,
     EVENT_UPDATES,
 )
-from services.notifier.render import Rendered
-from services.notifier.routing import held_back, is_critical, route
 from services.notifier.sender import sending
 from services.notifier.slacklookup import confirm, settle_leftovers
 from services.notifier.statecapture import working_for
+from services.notifier.terminal import print_alerts
 from services.notifier.tools import NotifyError, list_channels, test_channel
-from services.notifier.view import AlertView, view
 
 __all__ = ["NotifyError", "list_channels", "run", "test_channel"]
 
@@ -53,9 +47,8 @@ NOTIFIER_STARTED = "notifier_started"
 NOTIFIER_STOPPED = "notifier_stopped"
 ALERT_ROUTED = "alert_routed"
 ALERT_HELD = "alert_held"
-ALERT_PRINTED = "alert_printed"
 DELIVERY_LOG_OPENED = "delivery_log_opened"
-per_item(ALERT_ROUTED, ALERT_PRINTED)
+per_item(ALERT_ROUTED)
 
 
 async def run(settings: Settings, bus: Bus, stop: StopSignal, *, out: TextIO | None = None) -> None:
@@ -70,7 +63,7 @@ async def run(settings: Settings, bus: Bus, stop: StopSignal, *, out: TextIO | N
         consumer = await bus.consumer(topics, group)
         log.info(NOTIFIER_STARTED, channels=[])
         try:
-            await _console_loop(settings, bus, consumer, stop, out)
+            await print_alerts(settings, bus, consumer, stop, out)
         finally:
             await consumer.close()
             log.info(NOTIFIER_STOPPED)
@@ -114,26 +107,6 @@ async def _consume(
         await consumer.commit([record])
 
 
-async def _console_loop(
-    settings: Settings, bus: Bus, consumer: Consumer, stop: StopSignal, out: TextIO
-) -> None:
-    async def show(alert: Alert) -> None:
-        print_alert(alert_view(alert, settings), out)
-        log.info(ALERT_PRINTED, alert_id=alert.id, event_type=alert.event.type)
-        DELIVERIES.labels(channel="console", outcome="delivered").inc()
-
-    deadletter = settings.kafka.topics.deadletter
-    async for records in batches(consumer, stop):
-        for record in records:
-            await consume(record, Alert, show, stage=STAGE, bus=bus, deadletter=deadletter)
-            await consumer.commit([record])  # printed, or dead-lettered: done either way
-
-
-def alert_view(alert: Alert, settings: Settings) -> AlertView:
-    """The alert's display parts, marked critical per the notifier's thresholds."""
-    return view(alert, critical=is_critical(alert, settings.notifier))
-
-
 class _Stage:
     """Routing and bookkeeping around the channel workers."""
 
@@ -157,7 +130,6 @@ class _Stage:
         self.state = state
         self.hop: Hop | None = None  # notifier.deliveries_hop: produce, not queue here
         if state is not None:
-            state.quiesce = self._quiesce
             state.lookup = self._look_up
         self.event_rules = load_rules()
         for kind in ("first", "repeat", "update", "edit"):  # series exist (at 0) from the start
@@ -177,6 +149,8 @@ class _Stage:
             thread_prefix="notifier-send",
         )
         self.executor, self.workers = self.crew.executor, self.crew.workers
+        if state is not None:
+            state.quiesce = self.crew.quiesce
         self.digests = Digests(channels, self.workers, self.deliveries, settings)
 
     async def _report_uncertain(self) -> None:
@@ -226,16 +200,6 @@ class _Stage:
         """Sends restored from another owner's partition: Slack bot sends are asked about."""
         await confirm(self.deliveries, self.channels, items, self.executor, self.stop)
 
-    async def _quiesce(self, partitions: set[int]) -> None:
-        """A partition's next owner restores it once we let go: no send of it may outlive
-        that (bounded; a send still going then is settled by `on_uncertain` there)."""
-        assert self.state is not None
-        await self.state.sends_finished(
-            lambda: [w.sending for w in self.workers.values()],
-            partitions,
-            bound=self.settings.notifier.request_timeout + 5.0,
-        )
-
     async def _handle(self, record: Record) -> None:
         async def route_alert(alert: Alert) -> None:
             if self.state is None:
@@ -255,51 +219,23 @@ class _Stage:
 
     async def _route(self, record: Record, alert: Alert) -> None:
         now = datetime.now(UTC)
-        notifier = self.settings.notifier
         seen = self.deliveries.observe(alert, self.event_rules)
         if seen.fresh:
             EVENT_REPORTS.labels(kind=seen.decision.kind).inc()
         ticket = Ticket(record, 0)
-        jobs: list[tuple[Channel, Job]] = []
-        rendered: dict[tuple[str, str | None, int | None, str], Rendered] = {}
         v = alert_view(alert, self.settings)
-        for cfg in route(alert, self.settings.channels):
-            channel = self.channels[cfg.name]
-            if self.deliveries.state(alert.id, cfg.name) in FINAL:
-                continue  # delivered (or settled) before: a redelivery, never sent twice
-            if self.deliveries.is_held(cfg.name, alert.id):
-                continue
-            opener = self.deliveries.opener(seen.event_id, cfg.name, alert.id)
-            what = plan(
-                seen.decision.kind, cfg.reports, opener=opener == alert.id, threads=channel.threads
-            )
-            if what in ("reply", "none") and seen.fresh and seen.decision.kind == "repeat":
-                EVENT_REPEATS_SUPPRESSED.labels(channel=cfg.name).inc()
-            if what == "none":
-                continue
-            if held_back(alert, cfg, notifier, now):
-                if what == "reply":
-                    continue  # counted on the event; its first alert waits in the digest
-                self.deliveries.hold(cfg.name, alert)
-                log.info(ALERT_HELD, alert_id=alert.id, channel=cfg.name)
-                continue
-            if what == "update":
-                EVENT_UPDATES.labels(channel=cfg.name).inc()
-            reply_to = None if what == "alert" or opener == alert.id else opener
-            # an UPDATE that cannot sit under its first alert names the alert it updates
-            of = (
-                self._update_of(seen)
-                if what == "update" and not (reply_to and channel.threads)
-                else ""
-            )
-            key = (what, channel.kind, channel.max_length, of)
-            ev = event_view(v, what, seen, alert, of)
-            if key not in rendered:
-                rendered[key] = render_for(channel, ev)
-            job = Job(key=alert.id, message=rendered[key], ticket=ticket, alert=alert, view=ev)
-            job.remake = partial(render_for, channel)
-            job.reply_to = reply_to
-            jobs.append((channel, job))
+        jobs, held = dispatch(
+            alert,
+            seen,
+            v,
+            ticket,
+            self.settings,
+            channels=self.channels,
+            deliveries=self.deliveries,
+            now=now,
+        )
+        for name in held:
+            log.info(ALERT_HELD, alert_id=alert.id, channel=name)
         log.info(
             ALERT_ROUTED,
             alert_id=alert.id,
@@ -319,10 +255,6 @@ class _Stage:
         self.in_flight += 1
         for channel, job in jobs:
             self.workers[channel.name].queue.put_nowait(job)
-
-    def _update_of(self, seen: Observed) -> str:
-        first = self.deliveries.first_report(seen.event_id) if seen.event_id else None
-        return update_of(*first) if first is not None else ""
 
     async def _finished(self, channel: str, job: Job, state: str) -> None:
         if job.batch is not None:

@@ -94,18 +94,21 @@ class Hosts:
         self.replicas.append(replica)
         return replica
 
-    def uncertain(self) -> set[str]:
-        """Alerts some replica settled as uncertain (its send's outcome unknown)."""
+    def uncertain(self, channel: str | None = None) -> set[str]:
+        """Alerts some replica settled as uncertain (its send's outcome unknown), on
+        `channel` or on any."""
         out = set()
         for replica in self.replicas:
             for line in replica.log.splitlines():
                 if f'"{DELIVERY_UNCERTAIN}"' in line:
-                    out.add(json.loads(line)["alert_id"])
+                    entry = json.loads(line)
+                    if channel is None or entry["channel"] == channel:
+                        out.add(entry["alert_id"])
         return out
 
-    def uncertain_ids(self) -> set[int]:
-        """The story numbers of `uncertain()`."""
-        return {int(a.split("-")[1]) for a in self.uncertain()}
+    def uncertain_ids(self, channel: str | None = None) -> set[int]:
+        """The story numbers of `uncertain(channel)`."""
+        return {int(a.split("-")[1]) for a in self.uncertain(channel)}
 
     def stop_all(self) -> None:
         for replica in self.replicas:
@@ -145,12 +148,24 @@ def slow_telegram(chat: ChatServer, seconds: float, count: int = 500) -> None:
 def check_once(hosts: Hosts, chat: ChatServer, count: int) -> tuple[list[int], set[int]]:
     """Nothing twice; each alert delivered, or skipped where a replica said it was uncertain."""
     got = received(chat)
+    return got, once(got, count, hosts.uncertain_ids())
+
+
+def once(got: list[int], count: int, uncertain: set[int]) -> set[int]:
+    """`got` (story numbers as a chat took them) holds none twice and each of `count` stories,
+    but those skipped as `uncertain`; returns the skipped."""
     twice = {n: c for n, c in Counter(got).items() if c > 1}
     assert not twice, f"sent twice: {twice}"
     skipped = set(range(count)) - set(got)
-    uncertain = hosts.uncertain_ids()
     assert skipped <= uncertain, f"lost without a word: {sorted(skipped - uncertain)}"
-    return got, skipped
+    return skipped
+
+
+def in_order(got: list[int]) -> None:
+    """Each company's stories (one company: one alerts partition) in the order published."""
+    for company in range(len(COMPANIES)):
+        stories = [n for n in got if n % len(COMPANIES) == company]
+        assert stories == sorted(stories), (company, stories)
 
 
 async def test_a_replica_on_a_new_host_after_a_kill_9_sends_nothing_twice(
@@ -199,14 +214,14 @@ async def test_three_replicas_kill_add_remove_every_alert_once_in_order(
         finally:
             hosts.stop_all()
         got, _ = check_once(hosts, chat, count)
-        for company in range(len(COMPANIES)):  # one company: one partition, in order
-            stories = [n for n in got if n % len(COMPANIES) == company]
-            assert stories == sorted(stories), (company, stories)
+        in_order(got)
 
 
-def slack_stories(chat: ChatServer) -> list[int]:
-    """The story number of each Slack bot message, in the order the chat took them."""
-    texts = [slack_text(p) for p in chat.slack_api_messages()]
+def slack_stories(chat: ChatServer, hook: str | None = None) -> list[int]:
+    """The story number of each Slack bot message (or, given its path 'T/B/X', each message
+    to an incoming webhook), in the order the chat took them."""
+    payloads = chat.slack_api_messages() if hook is None else chat.slack_messages(hook)
+    texts = [slack_text(p) for p in payloads]
     return [int(t.split("story ", 1)[1].split(">", 1)[0].split("|", 1)[0]) for t in texts]
 
 

@@ -106,7 +106,7 @@ def test_an_ops_channel_that_is_not_configured_is_a_config_problem() -> None:
 
 def test_an_old_max_attempts_is_flagged_when_it_ends_long_before_max_delay() -> None:
     from services.notifier.config import NotifierSettings  # noqa: PLC0415
-    from services.notifier.delivery import attempts_budget  # noqa: PLC0415
+    from services.notifier.giveup import attempts_budget  # noqa: PLC0415
 
     assert attempts_budget(NotifierSettings()) is None  # max_delay alone decides
     old = attempts_budget(NotifierSettings(max_attempts=8))  # 1 + 2 + 4 + 5 x 4 s
