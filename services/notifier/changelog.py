@@ -22,8 +22,8 @@ import structlog
 from services.core.bus import Bus, BusError, Change, Changelog
 from services.core.lifecycle import StopSignal
 from services.notifier.config import Settings
-from services.notifier.delivery import Job
 from services.notifier.deliverylog import FAILED, UNCERTAIN, DeliveryLog, Uncertain
+from services.notifier.jobs import Job
 from services.notifier.slacklookup import DELIVERY_UNCERTAIN
 from services.notifier.statecapture import StateCapture, working_for
 

@@ -37,9 +37,6 @@ from services.notifier.render import Rendered
 from services.notifier.tools import NotifyError
 from services.notifier.view import delayed
 
-#: `Job` is re-exported: changelog.py, written before jobs.py, still imports it from here.
-__all__ = ["ChannelWorker", "Job", "link_ops"]
-
 log = structlog.get_logger(__name__)
 
 ALERT_DELIVERED = "alert_delivered"
