@@ -52,6 +52,8 @@ async def test_digests_of_three_replicas_go_through_the_channels_sender_at_its_r
             await until(lambda: settled(replicas, topics.deliveries, partitions), 90)
             await publish(kafka_settings, [alert(n) for n in range(count)])
             await until(lambda: len(chat.telegram_messages(CHAT)) >= 1, 60)
+            # the chat has it before the sender logs it: wait for the log line too
+            await until(lambda: any('"alert_delivered"' in r.log for r in replicas), 30)
             [sender] = [r for r in replicas if '"alert_delivered"' in r.log]
             await asyncio.sleep(0.3)  # between two paced sends: nothing in flight
             sender.kill9()
