@@ -95,8 +95,9 @@ def load_rules(watchlist: Sequence[Company] = ()) -> Rules:
     return Rules(lexicons, screen, Watchlist(watchlist, names.name_suffix, names.short_name_not))
 
 
-def classify(article: Text, rules: Rules) -> list[Event]:
-    """The events an article reports, strongest evidence first within each type."""
+def screened(article: Text, rules: Rules) -> tuple[str, list[Sentence]]:
+    """The article's text (script simplified) and the sentences worth reading: none when it
+    does not pass the screen."""
     title, summary, content = (
         simplified(article.title or ""),
         simplified(article.summary or ""),
@@ -107,14 +108,23 @@ def classify(article: Text, rules: Rules) -> list[Event]:
     low = full if len(full) == len(whole) else lower(whole)  # `lower`, without a second pass
     passed, held = rules.screen.read(low)
     if not passed:
-        return []
+        return whole, []
     lead_words = rules.screen.kinds
     if low is full:  # a line's lowercase is then part of `low`: so are its words
         lead_words = partial(rules.screen.line_kinds, held=held)
+    return whole, sentences(
+        title, summary, content, pages=rules.pages, keep=passed, lead_words=lead_words
+    )
+
+
+def classify(article: Text, rules: Rules) -> list[Event]:
+    """The events an article reports, strongest evidence first within each type."""
+    whole, read = screened(article, rules)
+    if not read:
+        return []
     by_script = rules.by_script
     hits: dict[EventType, list[Hit]] = {t: [] for t in TYPES}
     compound: list[tuple[Sentence, Lexicon, EventType]] = []
-    read = sentences(title, summary, content, pages=rules.pages, keep=passed, lead_words=lead_words)
     for s in read:
         lex = by_script[s.cjk]
         kinds = s.kinds if s.kinds is not None else rules.screen.kinds(s.low)

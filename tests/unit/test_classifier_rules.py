@@ -2,7 +2,8 @@
 
 import pytest
 
-from services.classifier.core import Rules, classify, load_rules
+from services.classifier.core import Rules, classify, load_rules, screened
+from services.classifier.text import Zone
 from tests.support.texts import Text as _Text
 
 
@@ -218,3 +219,22 @@ def test_evidence_is_the_triggering_sentence(rules: Rules) -> None:
 def test_pure_no_state_between_calls(rules: Rules) -> None:
     article = Text("Mazda recalls 41,000 CX-5 crossovers over faulty fuel pumps")
     assert classify(article, rules) == classify(article, rules)
+
+
+def test_screened_gives_the_sentences_classify_reads_and_none_of_a_page_that_fails(
+    rules: Rules,
+) -> None:
+    quiet = Text("Toyota quarterly sales rose 3%", content="Dealers said demand was steady.")
+    assert screened(quiet, rules) == (
+        "Toyota quarterly sales rose 3%\n\nDealers said demand was steady.",
+        [],
+    )
+    page = Text(
+        "Mazda recalls 41,000 CX-5 crossovers",
+        content="The recall covers 2019 models.\nDealers said demand was steady.",
+    )
+    _, read = screened(page, rules)
+    assert [(s.text, s.zone) for s in read] == [
+        ("Mazda recalls 41,000 CX-5 crossovers", Zone.TITLE),
+        ("The recall covers 2019 models.", Zone.LEAD),
+    ]
