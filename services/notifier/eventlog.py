@@ -1,7 +1,7 @@
 """Event state beside the delivery log: which event each alert reports, and the chat message
 each event's first alert became (for thread replies).
 
-Tables (created with the delivery log's, in `deliverylog.MIGRATIONS`):
+Tables (created with the delivery log's, in `notifierdb.MIGRATIONS`):
 
 * `events`: one row per event: company key, type, figures so far, unit counts seen, times;
 * `event_reports`: one row per alert id: its event and what it was to it (first, repeat,

@@ -27,7 +27,7 @@ from services.notifier.claims import Claims
 #: The alerts partitions the current code works for: a record's, or a digest's alerts'.
 PARTITIONS: ContextVar[frozenset[int]] = ContextVar("notifier_partitions", default=frozenset())
 
-#: Every state table of notifier.db and its primary key (deliverylog.MIGRATIONS).
+#: Every state table of notifier.db and its primary key (notifierdb.MIGRATIONS).
 TABLES: dict[str, tuple[str, ...]] = {
     "deliveries": ("alert_id", "channel"),
     "accepted": ("alert_id", "channel", "target"),

@@ -9,8 +9,8 @@ import pytest
 
 from services.core.sqlite import StateVersionError, migrate
 from services.core.sqlitebus import SqliteBus
-from services.notifier.deliverylog import MIGRATIONS as NOTIFIER_MIGRATIONS
 from services.notifier.deliverylog import DeliveryLog
+from services.notifier.notifierdb import MIGRATIONS as NOTIFIER_MIGRATIONS
 from services.poller.state import MIGRATIONS, StateStore
 
 # poller.db as redflag wrote it before state versioning (user_version 0)
