@@ -190,7 +190,8 @@ class NotifierSettings(BaseModel):
     )
     delayed_after: PositiveSeconds = Field(
         default=60.0,
-        description="An alert delivered this long after its first try says 'delayed N min'.",
+        description="An alert delivered this long after the classifier flagged it (else "
+        "after its first try) says 'delayed N min'.",
     )
     ops_channel: str | None = Field(
         default=None,

@@ -137,6 +137,14 @@ class ChannelWorker:
         """How long after its first try a delivery is retried before it is dead-lettered."""
         return self.channel.config.max_delay or self._settings.notifier.max_delay
 
+    def _ready_at(self, job: Job, name: str) -> float:
+        """Since when the trader could have had the alert: when the classifier flagged it, so
+        an alert queued behind a failing one is as late as the one that failed; else (no such
+        time, or a clock behind) the first try."""
+        first = self._log.first_tried(job.key, name) or time.time()
+        detected = None if job.alert is None else job.alert.detected_at
+        return first if detected is None else min(first, detected.timestamp())
+
     def _message(self, job: Job, first_at: float) -> Rendered:
         """The job's message, re-rendered to say how late when it is late."""
         late = time.time() - first_at
@@ -150,7 +158,7 @@ class ChannelWorker:
         """Each target not yet `done`, in order; a multi-target acceptance is logged at once."""
         loop = asyncio.get_running_loop()
         targets, name = self.channel.targets, self.channel.name
-        message = self._message(job, self._log.first_tried(job.key, name) or time.time())
+        message = self._message(job, self._ready_at(job, name))
         tag = Tag(job.key, None if job.alert is None else job.alert.id)
         for target in targets:
             if target in done:
