@@ -221,6 +221,10 @@ class ChannelWorker:
                     await self._done(name, job, DELIVERED)
                     return
                 self._log.mark(job.key, name, FAILED, outcome.reason)
+                if self._gate is not None:
+                    # published now, not with the next claim: a host that takes the partition
+                    # over during the back-off finds a failed try, not a send in flight
+                    await self._gate.sync()
                 throttled = outcome.retry_after is not None
                 outcome_name = "rate_limited" if throttled else "failed"
                 DELIVERIES.labels(channel=name, outcome=outcome_name).inc()

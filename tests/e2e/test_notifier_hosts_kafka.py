@@ -189,6 +189,31 @@ async def test_a_replica_on_a_new_host_after_a_kill_9_sends_nothing_twice(
         check_once(hosts, chat, count)
 
 
+async def test_a_replica_on_a_new_host_during_an_outage_retries_what_failed(
+    tmp_path: Path, kafka_settings: KafkaSettings, full_kafka: Broker
+) -> None:
+    """A failed try reaches the changelog before the back-off, so the replica that takes the
+    partition over from one killed -9 while backing off finds a failed try, not a send in
+    flight: it retries and delivers instead of skipping the alert as uncertain (an hour-long
+    outage under faults skipped an alert at almost every move to a new host)."""
+    with ChatServer() as chat:
+        chat.hold_until("/bot", 20.0, status=500)
+        await publish(kafka_settings, [alert(0)])
+        hosts = Hosts(tmp_path, kafka_settings, chat)
+        try:
+            first = hosts.start()
+            await until(lambda: len(chat.to("/bot")) >= 2, 60)  # failed twice: backing off
+            await asyncio.sleep(0.3)  # inside the back-off (>= 1.5 s), not inside a send
+            first.kill9()
+            hosts.start()
+            await until(lambda: bool(received(chat)) or bool(hosts.uncertain()), 90)
+            await asyncio.sleep(1)  # a second send would show up now
+        finally:
+            hosts.stop_all()
+    assert hosts.uncertain() == set()
+    assert received(chat) == [0]
+
+
 async def test_three_replicas_kill_add_remove_every_alert_once_in_order(
     tmp_path: Path, kafka_settings: KafkaSettings, full_kafka: Broker
 ) -> None:
