@@ -26,10 +26,26 @@ def connect(
     conn = sqlite3.connect(
         str(path), isolation_level=None if autocommit else "DEFERRED", check_same_thread=False
     )
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA busy_timeout=5000")
+    _wal(conn)
+    conn.execute("PRAGMA synchronous=NORMAL")
     return conn
+
+
+def _wal(conn: sqlite3.Connection, wait: float = 5.0) -> None:
+    """Switch to WAL. Several processes opening one new file at once race for the switch,
+    and SQLite answers the losers 'database is locked' at once, without its busy handler:
+    so try again, within the same 5 s the busy timeout allows."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+        else:
+            return
 
 
 def migrate(conn: sqlite3.Connection, migrations: Sequence[str], *, name: str) -> int:
