@@ -31,7 +31,8 @@ __all__ = ["chat_server"]
 SLACK = "slack://T1/B1/XYZ"
 SLACK_PATH = "/services/T1/B1/XYZ"
 TELEGRAM = "tgram://123456:ABCdef/-100123"
-PUBLISHED = datetime(2025, 3, 4, 14, 5, tzinfo=UTC)
+# from the clock the notifier uses: event state is kept by report time and pruned against now
+PUBLISHED = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=1)
 
 
 def alert(n: int, kind: str = "recall", **event: Any) -> Alert:

@@ -7,7 +7,7 @@ and compare what arrived.
 """
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -21,7 +21,9 @@ from tests.support.chatserver import ChatServer, Reply, chat_server, slack_text
 
 __all__ = ["chat_server"]
 
-PUBLISHED = datetime(2025, 3, 4, 14, 5, tzinfo=UTC)
+# from the clock, as the notifier would see a fresh article; the goldens print its byline stamp
+PUBLISHED = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=1)
+STAMP = f"{PUBLISHED:%Y-%m-%d %H:%M} UTC"
 HOSTILE = (
     "Acme <!channel> & <@U123|boss> *bold* _it_ `code` ~s~ [x](http://evil.example) "
     "@everyone @here <b>hi</b> \\ # |pipe|\n• Fatalities: 999"
@@ -98,7 +100,7 @@ SLACK_GOLDEN = {
                         "text": "*<https://news.example/air-acme-crash|Air Acme flight AC123 "
                         "crashes near Lyon, 3 dead>*\n"
                         "Fatalities: *3* · Injuries: 12\n"
-                        "Reuters (news.example) · 2025-03-04 14:05 UTC · confidence 93% "
+                        f"Reuters (news.example) · {STAMP} · confidence 93% "
                         "· ★ watchlist",
                     },
                 },
@@ -118,14 +120,14 @@ TELEGRAM_GOLDEN = {
     '<b><a href="https://news.example/air-acme-crash">Air Acme flight AC123 crashes near Lyon, '
     "3 dead</a></b>\n"
     "Fatalities: <b>3</b> · Injuries: 12\n"
-    "<i>Reuters (news.example) · 2025-03-04 14:05 UTC · confidence 93% · ★ watchlist</i>",
+    f"<i>Reuters (news.example) · {STAMP} · confidence 93% · ★ watchlist</i>",
 }
 
 MARKDOWN_GOLDEN = (
     "🚨 **CRASH** · Air Acme (AIRA)\n"
     "**[Air Acme flight AC123 crashes near Lyon, 3 dead](<https://news.example/air-acme-crash>)**\n"
     "Fatalities: **3** · Injuries: 12\n"
-    "_Reuters (news.example) · 2025-03-04 14:05 UTC · confidence 93% · ★ watchlist_"
+    f"_Reuters (news.example) · {STAMP} · confidence 93% · ★ watchlist_"
 )
 
 
