@@ -18,6 +18,12 @@ ENV PATH=/opt/venv/bin:$PATH
 
 WORKDIR /src
 
+# A C compiler for the wheel's compiled classifier (hatch_build.py, mypyc); only this stage
+# has one: the runtime image gets the built extensions, not the compiler.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, from the lock alone, so a source change does not re-download them.
 COPY constraints.txt ./
 RUN pip install -r constraints.txt
@@ -25,10 +31,11 @@ RUN pip install -r constraints.txt
 # Then redflag itself, as a wheel, resolved against the same lock (`-c`) and offline
 # (`--no-index`): a dependency the lock does not pin, or pins outside pyproject's range, fails
 # the build here instead of being fetched unpinned.
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md hatch_build.py ./
 COPY schemas ./schemas
 COPY services ./services
-RUN pip wheel --no-deps --wheel-dir /wheels . \
+# `require`: a wheel that could not be compiled fails the build instead of shipping slower.
+RUN REDFLAG_COMPILE=require pip wheel --no-deps --wheel-dir /wheels . \
     && pip install --no-index -c constraints.txt /wheels/redflag-*.whl \
     && pip check
 
@@ -61,6 +68,13 @@ ENV PATH=/opt/venv/bin:$PATH \
 
 # The ops port: /healthz (alive), /readyz (ready for work), /metrics (Prometheus).
 EXPOSE 9464
+
+# Fill the classifier's start-up cache (expanded lexicons, ~/.cache/redflag in the state
+# dir) so the first start is a warm one; before VOLUME, since a build step's changes under a
+# declared volume are dropped. A new named volume copies it; a changed lexicon rebuilds it.
+RUN printf '{"id":"warm-up","title":"Toyota recalls 40,000 cars"}\n' \
+    | HOME=/var/lib/redflag redflag classify >/dev/null \
+    && chown -R redflag:redflag /var/lib/redflag/.cache
 
 # Created above owned by redflag: a new named volume copies that ownership, so the non-root
 # process can write its state (seen ids, delivery log, heartbeat) without a chown at start.

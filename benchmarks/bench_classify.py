@@ -1,7 +1,8 @@
 """Articles per second through `classify` on one core, beside two baselines.
 
-    python benchmarks/bench_classify.py [--items 6000] [--repeat 3] [--seed 7] [--cpu-time]
+    python benchmarks/bench_classify.py [--items 6000] [--repeat 3] [--seed 7]
                                         [--events E --distractors D] [--config F | --no-watchlist]
+                                        [--cpu-time] [--startup-only] [--compiled]
 
 Items are generated deterministically: title + summary + a ~2 KB body of news prose, a
 quarter in Chinese. A share of them report a recall, crash or target change in their lead;
@@ -23,7 +24,9 @@ Start-up is printed twice: with the on-disk cache of expanded lexicons (filled f
 and with an empty one, as a first start after an install or a lexicon edit.
 `--cpu-time` times with `time.process_time` (this process's CPU time) instead of the wall
 clock: steadier on a shared machine when comparing two versions of the code one after the other.
-`--startup-only` prints the start-up lines and stops.
+`--startup-only` prints the start-up lines and stops. `--compiled` times the classifier as wheels
+and the Docker image run it, compiled by mypyc (it builds that wheel first, see
+`benchmarks/compiled.py`); an editable checkout runs the sources. The first line says which ran.
 """
 
 import argparse
@@ -44,6 +47,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from services.app.settings import load_settings
 from services.classifier.core import Rules, classify, load_rules
 from services.classifier.text import lower
+
+SITE = Path(sys.modules["services"].__file__ or ".").resolve().parents[1]
+COMPILED = not str(sys.modules["services.classifier.core"].__file__).endswith(".py")
 
 BODY_CHARS = 2000
 EVENT_SHARE = 0.1  # articles that report an event (--events)
@@ -257,10 +263,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-watchlist", action="store_true", help="load no watchlist")
     parser.add_argument("--cpu-time", action="store_true", help="time CPU, not the wall clock")
     parser.add_argument("--startup-only", action="store_true", help="time start-up, no mixes")
+    parser.add_argument(
+        "--compiled", action="store_true", help="time the classifier compiled, as wheels ship it"
+    )
     args = parser.parse_args(argv)
+    if args.compiled and not COMPILED:  # the same run, through the compiled wheel's tree
+        rest = [a for a in (sys.argv[1:] if argv is None else argv) if a != "--compiled"]
+        compiled = str(ROOT / "benchmarks" / "compiled.py")
+        os.execv(sys.executable, [sys.executable, compiled, str(Path(__file__).resolve()), *rest])
     if args.cpu_time:
         CLOCK[0] = time.process_time
     watchlist = () if args.no_watchlist else load_settings(str(args.config)).watchlist
+    build = "compiled (mypyc, as wheels ship it)" if COMPILED else "pure Python (the sources)"
+    print(f"classifier: {build}")
     startup(args)  # fills the on-disk cache if it is empty or stale
     for label, cache in (("", None), (", empty cache", "cold")):
         total, imp, conf, load, first = startup(args, cache)
@@ -322,8 +337,12 @@ def startup(args: argparse.Namespace, cache: str | None = None) -> list[float]:
             env = dict(os.environ)
             if cache == "cold":
                 env["XDG_CACHE_HOME"] = empty
+            flags = []
+            if SITE != ROOT:  # run from benchmarks/compiled.py: the child imports the wheel too
+                env["PYTHONPATH"] = os.pathsep.join([str(SITE), env.get("PYTHONPATH", "")])
+                flags = ["-P"]  # and not the sources of the working directory
             done = subprocess.run(
-                [sys.executable, "-c", code],
+                [sys.executable, *flags, "-c", code],
                 cwd=ROOT,
                 capture_output=True,
                 text=True,
