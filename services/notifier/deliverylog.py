@@ -167,6 +167,20 @@ class DeliveryLog(HeldAlerts, EventLog, DeadDeliveries):
             )
         return None
 
+    def recent_sends(self, since: float) -> dict[str, list[float]]:
+        """Per channel, when each request to its chat recorded after `since` (epoch seconds)
+        was made: `delivered` and `failed` tries, and sends cut mid-flight (`attempting`, or
+        settled `uncertain`), which may have reached the chat and so count against its limit."""
+        rows = self._conn.execute(
+            "SELECT channel, updated_at FROM deliveries "
+            "WHERE state IN (?, ?, ?, ?) AND updated_at > ?",
+            (DELIVERED, FAILED, ATTEMPTING, UNCERTAIN, since),
+        )
+        sent: dict[str, list[float]] = {}
+        for channel, at in rows:
+            sent.setdefault(str(channel), []).append(float(at))
+        return sent
+
     def first_tried(self, alert_id: str, channel: str) -> float | None:
         """When the first send of one pair began (epoch seconds), or None before any."""
         row = self._conn.execute(

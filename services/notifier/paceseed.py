@@ -3,9 +3,10 @@
 A channel's deliveries partition that moves (rebalance, kill -9) is restored from the senders'
 changelog with its delivery rows. A fresh pacer on the new owner would let a full window go
 out at once, on top of what the old owner sent just before: up to twice the limit in that
-second. So once a partition is restored, the rows of the last window (`delivered`, and
-`failed`: a try the service saw too) are counted in the pacer's windows, by their age in
-wall-clock time (the rows') mapped onto the pacer's monotonic clock.
+second. So once a partition is restored, the rows of the last window are counted in the
+pacer's windows (`DeliveryLog.recent_sends`: every request the chat may have seen, sends cut
+mid-flight included), by their age in wall-clock time (the rows') mapped onto the pacer's
+monotonic clock.
 """
 
 import time
@@ -15,24 +16,12 @@ import structlog
 
 from services.notifier.changelog import PartitionState
 from services.notifier.channels import Channel
-from services.notifier.deliverylog import DELIVERED, FAILED, DeliveryLog
+from services.notifier.deliverylog import DeliveryLog
 from services.notifier.pacing import Pacer
 
 log = structlog.get_logger(__name__)
 
 PACER_SEEDED = "pacer_seeded"
-
-
-def recent_sends(deliveries: DeliveryLog, since: float) -> dict[str, list[float]]:
-    """Per channel, when each send recorded after `since` (epoch seconds) was made."""
-    rows = deliveries.connection.execute(
-        "SELECT channel, updated_at FROM deliveries WHERE state IN (?, ?) AND updated_at > ?",
-        (DELIVERED, FAILED, since),
-    )
-    sent: dict[str, list[float]] = {}
-    for channel, at in rows:
-        sent.setdefault(str(channel), []).append(float(at))
-    return sent
 
 
 def seed(
@@ -47,7 +36,7 @@ def seed(
     if not periods:
         return
     now = wall()
-    sent = recent_sends(deliveries, now - max(periods))
+    sent = deliveries.recent_sends(now - max(periods))
     for channel in channels:
         stamps = sent.get(channel.name)
         if stamps and channel.limits:
