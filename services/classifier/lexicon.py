@@ -182,6 +182,7 @@ def _compile(path: Path, cache: SourceCache, later: Later) -> Lexicon:
             weights_after=r.compile(rf"\s+(?:[a-z-]+\s+)?(?:{r.source('recall.weights')})"),
             scope_before=r.compile(rf"(?:{r.source('recall.scope_before')})\s*$"),
             scope_after=r.compile(rf"\s*(?:{r.source('recall.scope_after')})"),
+            scope_not=r.words("recall.scope_not"),
         ),
         crash=CrashLex(
             strong=r.words("crash.anchors.strong"),

@@ -36,6 +36,7 @@ class RecallLex:
     weights_after: Pattern  # a weight word right after a figure: "131,300 pounds of beef"
     scope_before: Pattern  # ends right before a count of a recall's scope: "affects about "
     scope_after: Pattern  # right after such a count: " units are covered"
+    scope_not: Pattern  # a sentence of what is not covered: "No other products are affected"
 
 
 @dataclass(frozen=True, slots=True)

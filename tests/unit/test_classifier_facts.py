@@ -110,6 +110,22 @@ def test_recall_units(rules: Rules, title: str, summary: str, units: int) -> Non
     assert only(rules, "recall", title, summary).get("units") == units
 
 
+@pytest.mark.parametrize(
+    ("title", "summary"),
+    [
+        # a sentence about what the recall leaves out gives no count (a brand named "365")
+        (
+            "Grocer recalls frozen tuna steaks over histamine risk",
+            "The chain is recalling frozen tuna steaks sold in 18 states. No other Whole Catch, "
+            "365 or 365 Organic products are affected.",
+        ),
+        ("永辉超市召回一批冷冻金枪鱼产品", "公司称，其余门店的产品不涉及365款冷冻食品。"),
+    ],
+)
+def test_what_a_recall_leaves_out_is_not_its_count(rules: Rules, title: str, summary: str) -> None:
+    assert "units" not in only(rules, "recall", title, summary)
+
+
 def test_recall_weights_are_not_units(rules: Rules) -> None:
     facts = only(rules, "recall", "Hormel recalls 131,300 pounds of canned chili")
     assert "units" not in facts
