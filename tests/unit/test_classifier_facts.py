@@ -119,7 +119,7 @@ def test_recall_units(rules: Rules, title: str, summary: str, units: int) -> Non
             "The chain is recalling frozen tuna steaks sold in 18 states. No other Whole Catch, "
             "365 or 365 Organic products are affected.",
         ),
-        ("永辉超市召回一批冷冻金枪鱼产品", "公司称，其余门店的产品不涉及365款冷冻食品。"),
+        ("永辉超市召回一批冷冻金枪鱼产品", "公司称其余门店的产品不涉及365款冷冻食品。"),
     ],
 )
 def test_what_a_recall_leaves_out_is_not_its_count(rules: Rules, title: str, summary: str) -> None:
