@@ -68,6 +68,12 @@ def company(rules: Rules, title: str, summary: str = "") -> str | None:
         ("长城汽车召回1.2万辆哈弗H6", "", "长城汽车"),
         ("高盛上调比亚迪目标价至400港元", "", "比亚迪"),
         ("两车相撞 致3人受伤", "", None),
+        # a time word or a fragment opening the clause is not a company; a 超市 is no city
+        ("吉利汽车此次召回4万辆汽车", "", "吉利汽车"),
+        ("此次召回涉及2万辆汽车", "", None),
+        ("本次召回范围内的车辆共计1.2万辆", "", None),
+        ("公司另有365件产品不在召回范围内", "", None),
+        ("永辉超市召回一批冷冻金枪鱼产品", "", "永辉超市"),
     ],
 )
 def test_company_without_watchlist(
