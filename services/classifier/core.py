@@ -93,7 +93,10 @@ def load_rules(watchlist: Sequence[Company] = ()) -> Rules:
     """Compile the lexicons and the screen (once per process) and index the watchlist."""
     lexicons, screen = _compiled()
     names = next(lex.companies for lex in lexicons if not lex.cjk)
-    return Rules(lexicons, screen, Watchlist(watchlist, names.name_suffix, names.short_name_not))
+    hides = [word for lex in lexicons for word in lex.companies.hides]
+    return Rules(
+        lexicons, screen, Watchlist(watchlist, names.name_suffix, names.short_name_not, hides)
+    )
 
 
 def screened(article: Text, rules: Rules) -> tuple[str, list[Sentence]]:

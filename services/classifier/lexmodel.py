@@ -102,6 +102,7 @@ class CompanyLex:
     clause_opening: Pattern  # (Chinese) words opening a clause before its subject: 近日, 据悉
     subject_end: Pattern  # (Chinese) words that end a subject: 向, 将, 宣布, 的
     generic: Pattern  # (Chinese) groups, not companies: 券商, 板块, 多家
+    hides: tuple[str, ...]  # (Chinese) words holding a watched name across their parts: 航空客机
     # Derived once from the words above (and the vehicle and unit nouns) for naming.
     operator_before: Pattern  # ends right before a name: "operated by "
     owner_follows: Pattern  # right after a name: ", owner of"
