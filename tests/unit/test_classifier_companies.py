@@ -12,6 +12,8 @@ WATCHLIST = (
     Company(company="Target Corp", tickers=("TGT",), aliases=("Target",)),
     Company(company="Tesla", tickers=("TSLA",), aliases=("特斯拉",)),
     Company(company="Goldman Sachs", tickers=("GS",)),
+    Company(company="Airbus", tickers=("AIR.PA",), aliases=("空客", "空中客车")),
+    Company(company="Honda Motor", tickers=("HMC",), aliases=("Honda", "本田")),
 )
 
 
@@ -157,3 +159,16 @@ def test_company_held_out_rules(
     plain: Rules, title: str, summary: str, expected: str | None
 ) -> None:
     assert company(plain, title, summary) == expected
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "濟州航空客機墜機 179人罹難",  # 航空客机 holds 空客 (Airbus) across its two words
+        "日本田径队大巴在东京侧翻 3人受伤",  # 日本田径 holds 本田 (Honda)
+    ],
+)
+def test_a_watched_name_inside_another_word_is_not_named(watched: Rules, title: str) -> None:
+    events = classify(Text(title), watched)
+    assert events
+    assert all(not e.on_watchlist for e in events), [(e.type, e.company) for e in events]
