@@ -123,8 +123,9 @@ class Watchlist:
             if low.startswith(name, start):
                 return _MODEL.match(text, start + len(name)) is not None
         c = self._cjk.match(low, start) if self._cjk is not None else None
-        named = c is not None and c.group() in self.by_name
-        return named and _MODEL.match(text, c.end()) is not None
+        if c is None or c.group() not in self.by_name:
+            return False
+        return _MODEL.match(text, c.end()) is not None
 
     def lookup(self, name: str) -> Company | None:
         """The watched company a name (or its first words) stands for."""
