@@ -117,6 +117,8 @@ def _companies(r: Reader) -> CompanyLex:
         subject_end=_never_if_empty(r, "companies.subject_end"),
         generic=_never_if_empty(r, "companies.generic"),
         hides=_literals(r, "companies.hides"),
+        not_in_name=frozenset(w.lower() for w in _literals(r, "companies.not_in_name")),
+        makers=frozenset(w.lower() for w in _literals(r, "companies.makers")),
         operator_before=r.compile(rf"(?:{pattern('operator')})\s*$"),
         owner_follows=r.compile(
             rf",?\s+(?:the\s+|its\s+)?(?:[\w'-]+\s+){{0,5}}?(?:{pattern('owner_after')})"

@@ -66,6 +66,12 @@ def company(rules: Rules, title: str, summary: str = "") -> str | None:
         ),
         ("Tour bus overturns on mountain road, killing 9", "", None),
         ("Delta jet clips wing of another plane at Boston airport", "", "Delta"),
+        # a name runs no further than a verb or a price-target tag, in any headline style
+        ("Nvidia PT Raised to $220 by Bernstein", "", "Nvidia"),
+        ("Haier Tgt Cut to HK$30 at Citi", "", "Haier"),
+        ("Polestar Recalls 2,000 Cars Over Rear Camera", "", "Polestar"),
+        # an operator's name stops before the maker of its craft
+        ("Asiana Boeing 777 lands short of the runway in San Francisco", "", "Asiana"),
         # Chinese: the subject before the verb, and the stock of a price target
         ("长城汽车召回1.2万辆哈弗H6", "", "长城汽车"),
         ("高盛上调比亚迪目标价至400港元", "", "比亚迪"),
