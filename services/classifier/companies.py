@@ -122,31 +122,40 @@ class Run:
 
 
 def runs(
-    text: str, product: re.Pattern[str] | None = None, plain: Container[str] | None = None
+    text: str, lex: CompanyLex | None = None, plain: Container[str] | None = None
 ) -> list[Run]:
     """Capitalised runs; "X's Product" is cut to its possessor when a product noun follows.
 
     In a Title Case headline every word is capitalised: there a run also ends at a word the
-    article writes in lowercase elsewhere ("Xiaomi Recalls Over ..." -> "Xiaomi").
+    article writes in lowercase elsewhere ("Xiaomi Recalls Over ..." -> "Xiaomi"). Anywhere, it
+    ends at a word no name holds ("Nvidia PT Raised" -> "Nvidia"), and a craft maker before a
+    model is not part of its operator ("Jeju Air Boeing 737-800" -> "Jeju Air").
     """
     titled = title_case(text)
+    product = lex.product_follows if lex is not None else None
+    never = lex.not_in_name if lex is not None else frozenset()
     found = []
     for m in _RUN.finditer(text):
         tokens = m.group().split(" ")
-        if titled and plain is not None:
-            stop = next(
-                (
-                    i
-                    for i, t in enumerate(tokens)
-                    if i and (t.lower() in plain or _ADVERB.search(t))
-                ),
-                None,
-            )
-            tokens = tokens[:stop]
-        model = bool(_MODEL_AFTER.match(text, m.end()))
+        stop = next(
+            (
+                i
+                for i, t in enumerate(tokens)
+                if i
+                and (
+                    t.lower() in never
+                    or (titled and plain is not None and (t.lower() in plain or _ADVERB.search(t)))
+                )
+            ),
+            None,
+        )
+        tokens = tokens[:stop]
+        model = bool(_MODEL_AFTER.match(text, m.end())) and stop is None
         cut = next((i for i, t in enumerate(tokens) if i and _MODEL_TOKEN.match(t)), None)
         if cut is not None:
             tokens, model = tokens[:cut], True
+        if model and lex is not None and len(tokens) > 1 and tokens[-1].lower() in lex.makers:
+            tokens = tokens[:-1]  # "Jeju Air Boeing 737-800": the operator, then the maker
         for i, token in enumerate(tokens[:-1]):
             if token.endswith(("'s", "s'")) and product is not None:
                 rest = text[m.start() + len(" ".join(tokens[: i + 1])) :].lower()

@@ -19,7 +19,7 @@ from services.classifier.background import background
 from services.classifier.clauses import clauses
 from services.classifier.companies import Named
 from services.classifier.config import Company
-from services.classifier.crash import crash_hit
+from services.classifier.crash import casualties, crash_hit
 from services.classifier.eventfacts import evidence_of, facts_of
 from services.classifier.evidence import Hit
 from services.classifier.lexicon import LEXICON_DIR, load_lexicons
@@ -40,6 +40,7 @@ CORROBORATION, MAX_CONFIDENCE = 0.05, 0.99
 RECALL_BACKGROUND = 0.5  # an accident told inside a recall sentence is its reason, not news
 BACKGROUND_CLAUSE = 0.5  # "Toyota, which recalled ... last year, said ...": told in passing
 MAKER_FACTOR = 0.95  # the maker of a crashed craft: as sure as the crash, a little less direct
+TOLL = ("fatalities", "injuries")
 TYPES: tuple[EventType, ...] = ("recall", "crash", "target_change")
 _HIT: dict[EventType, Callable[[Sentence, Lexicon], Hit | None]] = {
     "recall": recall_hit,
@@ -92,7 +93,10 @@ def load_rules(watchlist: Sequence[Company] = ()) -> Rules:
     """Compile the lexicons and the screen (once per process) and index the watchlist."""
     lexicons, screen = _compiled()
     names = next(lex.companies for lex in lexicons if not lex.cjk)
-    return Rules(lexicons, screen, Watchlist(watchlist, names.name_suffix, names.short_name_not))
+    hides = [word for lex in lexicons for word in lex.companies.hides]
+    return Rules(
+        lexicons, screen, Watchlist(watchlist, names.name_suffix, names.short_name_not, hides)
+    )
 
 
 def screened(article: Text, rules: Rules) -> tuple[str, list[Sentence]]:
@@ -142,6 +146,7 @@ def classify(article: Text, rules: Rules) -> list[Event]:
                 if s.zone != Zone.BODY and hit.strength >= MIN_CONFIDENCE:
                     compound.append((s, lex, hit.type))
     _scope(hits["recall"], read, by_script)
+    _toll(hits["crash"], read, by_script)
     events = []
     headline = next((s for s in read if s.zone == Zone.TITLE), None)
     for kind in TYPES:
@@ -196,6 +201,22 @@ def _scope(recalls: list[Hit], read: list[Sentence], by_script: dict[bool, Lexic
             best = max(recalls, key=lambda h: h.strength)
             best.facts["units"], best.facts["approx"] = units, False
             return
+
+
+def _toll(crashes: list[Hit], read: list[Sentence], by_script: dict[bool, Lexicon]) -> None:
+    """A crash told without its casualties gets those the summary or lead counts in a sentence
+    of their own ("Train hits truck in Virginia" + "One person ... was killed"), unless that
+    sentence tells of another time ("... died in a similar crash last year")."""
+    if not crashes or any(h.facts.get(k) is not None for h in crashes for k in TOLL):
+        return
+    best = max(crashes, key=lambda h: h.strength)
+    for s in read:
+        lex = by_script[s.cjk]
+        if s.zone in (Zone.TITLE, Zone.BODY) or lex.crash.background.search(s.low):
+            continue
+        for key, value in casualties(s, lex).items():
+            if value is not None and best.facts.get(key) is None:
+                best.facts[key] = value
 
 
 def _clause_events(

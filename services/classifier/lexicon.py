@@ -86,6 +86,14 @@ def _opening(r: Reader, dotted: str) -> Pattern:
     return r.compile(rf"^(?:{source})+") if source else _NEVER
 
 
+def _literals(r: Reader, dotted: str) -> tuple[str, ...]:
+    """A list of plain words (not regexes)."""
+    value = r.get(dotted)
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise LexiconError(f"{r.path.name}: {dotted} must be a list of words")
+    return tuple(value)
+
+
 def _companies(r: Reader) -> CompanyLex:
     def pattern(key: str) -> str:
         return r.source(f"companies.{key}")
@@ -108,6 +116,9 @@ def _companies(r: Reader) -> CompanyLex:
         clause_opening=_opening(r, "companies.clause_opening"),
         subject_end=_never_if_empty(r, "companies.subject_end"),
         generic=_never_if_empty(r, "companies.generic"),
+        hides=_literals(r, "companies.hides"),
+        not_in_name=frozenset(w.lower() for w in _literals(r, "companies.not_in_name")),
+        makers=frozenset(w.lower() for w in _literals(r, "companies.makers")),
         operator_before=r.compile(rf"(?:{pattern('operator')})\s*$"),
         owner_follows=r.compile(
             rf",?\s+(?:the\s+|its\s+)?(?:[\w'-]+\s+){{0,5}}?(?:{pattern('owner_after')})"
@@ -182,6 +193,7 @@ def _compile(path: Path, cache: SourceCache, later: Later) -> Lexicon:
             weights_after=r.compile(rf"\s+(?:[a-z-]+\s+)?(?:{r.source('recall.weights')})"),
             scope_before=r.compile(rf"(?:{r.source('recall.scope_before')})\s*$"),
             scope_after=r.compile(rf"\s*(?:{r.source('recall.scope_after')})"),
+            scope_not=r.words("recall.scope_not"),
         ),
         crash=CrashLex(
             strong=r.words("crash.anchors.strong"),

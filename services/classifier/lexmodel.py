@@ -36,6 +36,7 @@ class RecallLex:
     weights_after: Pattern  # a weight word right after a figure: "131,300 pounds of beef"
     scope_before: Pattern  # ends right before a count of a recall's scope: "affects about "
     scope_after: Pattern  # right after such a count: " units are covered"
+    scope_not: Pattern  # a sentence of what is not covered: "No other products are affected"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +102,9 @@ class CompanyLex:
     clause_opening: Pattern  # (Chinese) words opening a clause before its subject: 近日, 据悉
     subject_end: Pattern  # (Chinese) words that end a subject: 向, 将, 宣布, 的
     generic: Pattern  # (Chinese) groups, not companies: 券商, 板块, 多家
+    hides: tuple[str, ...]  # (Chinese) words holding a watched name across their parts: 航空客机
+    not_in_name: frozenset[str]  # words a capitalised run of a name never goes past: PT, Raised
+    makers: frozenset[str]  # craft makers before a model, not part of its operator: Boeing
     # Derived once from the words above (and the vehicle and unit nouns) for naming.
     operator_before: Pattern  # ends right before a name: "operated by "
     owner_follows: Pattern  # right after a name: ", owner of"

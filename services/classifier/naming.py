@@ -84,7 +84,7 @@ def _named(
 def _most_named(article: str, lex: Lexicon, names: Names) -> tuple[int, str] | None:
     """The name a page repeats most (three times at least): what the page is about."""
     counts: dict[str, int] = {}
-    for run in runs(article[:_PAGE_CHARS], lex.companies.product_follows, plain_words(names, lex)):
+    for run in runs(article[:_PAGE_CHARS], lex.companies, plain_words(names, lex)):
         name = accepted_name(run, lex, names, crash=False)
         if name and not run.initial:
             counts[name] = counts.get(name, 0) + 1

@@ -88,7 +88,7 @@ def candidates(hit: Hit, lex: Lexicon, names: Names) -> list[tuple[float, str]]:
     found = []
     crash = hit.type == "crash"
     low = hit.sentence.low
-    for run in runs(hit.sentence.text, lex.companies.product_follows, plain_words(names, lex)):
+    for run in runs(hit.sentence.text, lex.companies, plain_words(names, lex)):
         # "operated by Grace Ocean": a company, whatever its words ("Ocean") suggest
         operated = bool(
             lex.companies.operator_before.search(low[max(0, run.start - 30) : run.start])

@@ -104,6 +104,8 @@ def scope_units(s: Sentence, lex: Lexicon) -> int | None:
     """A recall's count in a sentence without the word recall: "In all 1,610,105 units are
     covered", "涉及车辆共计116887辆"."""
     r = lex.recall
+    if r.scope_not.search(s.low):
+        return None
     amounts = [a for a in find_amounts(s.low, lex.numbers) if _countable(a) and a.value >= 2]
     for i, a in enumerate(amounts):
         if r.scope_after.match(s.low, a.end) or r.scope_before.search(s.low, 0, a.start):

@@ -36,6 +36,7 @@ class Watchlist:
         companies: Sequence[Company],
         suffix: re.Pattern[str] | None = None,
         plain: re.Pattern[str] | None = None,
+        hides: Sequence[str] = (),
     ) -> None:
         self.by_name: dict[str, Company] = {}
         names = [name for company in companies for name in (company.company, *company.aliases)]
@@ -56,8 +57,10 @@ class Watchlist:
                 self._first.setdefault(first.group(), []).append(name)
         self._firsts = frozenset(self._first)
         # A trie of the literals: the longest name at a place wins, a fifth faster than a plain
-        # alternation of the names longest first.
-        self._cjk = re.compile(trie_pattern(cjk)) if cjk else None
+        # alternation of the names longest first. Words that hide a name across their parts
+        # ("航空客机" holds "空客") are in it too, so the scan steps over them; `find` drops them.
+        hidden = [h for h in hides if h not in self.by_name and not h.isascii()]
+        self._cjk = re.compile(trie_pattern([*cjk, *hidden])) if cjk else None
 
     def _short_names(
         self,
@@ -104,7 +107,10 @@ class Watchlist:
                     end = stop
                     break
         if self._cjk is not None and not text.isascii():
-            found.extend((m.start(), self.by_name[m.group()]) for m in self._cjk.finditer(low))
+            for m in self._cjk.finditer(low):
+                company = self.by_name.get(m.group())
+                if company is not None:
+                    found.append((m.start(), company))
             found.sort(key=lambda pc: pc[0])
         return found
 
@@ -117,7 +123,9 @@ class Watchlist:
             if low.startswith(name, start):
                 return _MODEL.match(text, start + len(name)) is not None
         c = self._cjk.match(low, start) if self._cjk is not None else None
-        return c is not None and _MODEL.match(text, c.end()) is not None
+        if c is None or c.group() not in self.by_name:
+            return False
+        return _MODEL.match(text, c.end()) is not None
 
     def lookup(self, name: str) -> Company | None:
         """The watched company a name (or its first words) stands for."""

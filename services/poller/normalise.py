@@ -114,13 +114,16 @@ def normalise(raw: RawEntry, ctx: Context) -> Entry:
             stub = Entry(known_id, "", "", "", link, published, updated, None, complete=False)
             return stub._replace(digest=text_digest(raw))  # an edit still shows
     title = _text(raw.title, raw.title_html, MAX_TITLE)
-    summary = _text(raw.summary, raw.summary_html, MAX_SUMMARY)
+    # A summary's blocks stay lines: "<li>One was killed</li><li>Two crew members ...</li>"
+    # is two statements, not "killed Two crew members" (the classifier reads lines apart).
+    summary = _text(raw.summary, raw.summary_html, MAX_SUMMARY, keep_breaks=True)
+    flat_summary = " ".join(summary.split())  # ids and comparisons as before the lines
     content = _text(raw.content, raw.content_html, MAX_CONTENT, keep_breaks=True)
-    if content and " ".join(content.split()) == summary:
+    if content and " ".join(content.split()) == flat_summary:
         content = ""  # feedparser copies content into summary when only one is present
     lang = normalise_lang(raw.lang) or ctx.lang or detect_lang(title or summary)
     return Entry(
-        id=article_id(ctx.feed_key, guid, link, title or summary or content),
+        id=article_id(ctx.feed_key, guid, link, title or flat_summary or content),
         title=title,
         summary=summary,
         content=content,

@@ -12,6 +12,8 @@ WATCHLIST = (
     Company(company="Target Corp", tickers=("TGT",), aliases=("Target",)),
     Company(company="Tesla", tickers=("TSLA",), aliases=("特斯拉",)),
     Company(company="Goldman Sachs", tickers=("GS",)),
+    Company(company="Airbus", tickers=("AIR.PA",), aliases=("空客", "空中客车")),
+    Company(company="Honda Motor", tickers=("HMC",), aliases=("Honda", "本田")),
 )
 
 
@@ -64,10 +66,22 @@ def company(rules: Rules, title: str, summary: str = "") -> str | None:
         ),
         ("Tour bus overturns on mountain road, killing 9", "", None),
         ("Delta jet clips wing of another plane at Boston airport", "", "Delta"),
+        # a name runs no further than a verb or a price-target tag, in any headline style
+        ("Nvidia PT Raised to $220 by Bernstein", "", "Nvidia"),
+        ("Haier Tgt Cut to HK$30 at Citi", "", "Haier"),
+        ("Polestar Recalls 2,000 Cars Over Rear Camera", "", "Polestar"),
+        # an operator's name stops before the maker of its craft
+        ("Asiana Boeing 777 lands short of the runway in San Francisco", "", "Asiana"),
         # Chinese: the subject before the verb, and the stock of a price target
         ("长城汽车召回1.2万辆哈弗H6", "", "长城汽车"),
         ("高盛上调比亚迪目标价至400港元", "", "比亚迪"),
         ("两车相撞 致3人受伤", "", None),
+        # a time word or a fragment opening the clause is not a company; a 超市 is no city
+        ("吉利汽车此次召回4万辆汽车", "", "吉利汽车"),
+        ("此次召回涉及2万辆汽车", "", None),
+        ("本次召回范围内的车辆共计1.2万辆", "", None),
+        ("公司另有365件产品不在召回范围内", "", None),
+        ("永辉超市召回一批冷冻金枪鱼产品", "", "永辉超市"),
     ],
 )
 def test_company_without_watchlist(
@@ -151,3 +165,16 @@ def test_company_held_out_rules(
     plain: Rules, title: str, summary: str, expected: str | None
 ) -> None:
     assert company(plain, title, summary) == expected
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "濟州航空客機墜機 179人罹難",  # 航空客机 holds 空客 (Airbus) across its two words
+        "日本田径队大巴在东京侧翻 3人受伤",  # 日本田径 holds 本田 (Honda)
+    ],
+)
+def test_a_watched_name_inside_another_word_is_not_named(watched: Rules, title: str) -> None:
+    events = classify(Text(title), watched)
+    assert events
+    assert all(not e.on_watchlist for e in events), [(e.type, e.company) for e in events]

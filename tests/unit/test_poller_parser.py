@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from schemas.article import Article
+from services.classifier.core import classify, load_rules
 from services.poller.config import PollerSettings
 from services.poller.errors import EmptyBody, FeedError, NotAFeed
-from services.poller.normalise import Entry
+from services.poller.normalise import Entry, article_id
 from services.poller.parser import ParsedFeed, ParseJob, parse_feed
 from services.poller.schedule import adaptive_interval
 
@@ -271,3 +273,37 @@ def test_stubs_of_published_entries_keep_their_dates_for_the_adaptive_interval()
     expected = adaptive_interval([e.published for e in full.entries], now, settings)
     assert expected == 7 * 86400 / 12
     assert adaptive_interval([e.published for e in again.entries], now, settings) == expected
+
+
+LISTED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+<item><title>Charter train carrying lawmakers hits a rubbish lorry</title>
+<description>&lt;ul&gt;&lt;li&gt;A man in the lorry was killed&lt;/li&gt;&lt;li&gt;Two crew
+members and two passengers were taken to hospital&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;The train was
+on its way to a retreat.&lt;/p&gt;</description></item>
+</channel></rss>"""
+
+
+def test_a_summarys_list_items_and_paragraphs_stay_apart() -> None:
+    (entry,) = parse_feed(ParseJob(body=LISTED, url=URL, feed_key=URL, now=NOW)).entries
+    assert entry.summary.splitlines() == [
+        "A man in the lorry was killed",
+        "Two crew members and two passengers were taken to hospital",
+        "The train was on its way to a retreat.",
+    ]
+    # Ids from text (no guid, no link) are what they were when summaries were one line.
+    flat = " ".join(entry.summary.split())
+    assert entry.id == article_id(URL, None, None, entry.title or flat)
+    untitled = parse_feed(
+        ParseJob(body=LISTED.replace(b"<title>Charter", b"<x>").replace(b"lorry</title>", b"</x>"),
+                 url=URL, feed_key=URL, now=NOW)
+    ).entries[0]  # fmt: skip
+    assert untitled.title == ""
+    assert untitled.id == article_id(URL, None, None, flat)
+
+
+def test_the_classifier_reads_a_summarys_list_items_as_separate_statements() -> None:
+    (entry,) = parse_feed(ParseJob(body=LISTED, url=URL, feed_key=URL, now=NOW)).entries
+    article = Article(id=entry.id, feed="news", title=entry.title, summary=entry.summary)
+    (crash,) = [e for e in classify(article, load_rules()) if e.type == "crash"]
+    assert crash.facts.fatalities == 1  # not "killed Two crew members and two passengers": 4
+    assert crash.facts.injuries == 4
