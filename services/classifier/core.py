@@ -19,13 +19,13 @@ from services.classifier.background import background
 from services.classifier.clauses import clauses
 from services.classifier.companies import Named
 from services.classifier.config import Company
+from services.classifier.crafts import cargo
 from services.classifier.crash import casualties, crash_hit
 from services.classifier.eventfacts import evidence_of, facts_of
 from services.classifier.evidence import Hit
 from services.classifier.lexicon import LEXICON_DIR, load_lexicons
 from services.classifier.lexmodel import Lexicon, PageLex
 from services.classifier.naming import name_event
-from services.classifier.proposals import cargo
 from services.classifier.recall import recall_hit, scope_units
 from services.classifier.screen import Screen
 from services.classifier.script import simplified

@@ -126,6 +126,11 @@ def _companies(r: Reader) -> CompanyLex:
         speaks_follows=r.compile(rf"\s+(?:{pattern('speaks_after')})"),
         place_preposition=r.compile(rf"(?:{pattern('place_before')})\s+(?:the\s+)?$"),
         product_follows=r.compile(rf"(?:{vehicles}|{units})"),
+        vehicle_before=r.compile(
+            rf"(?<![a-z])(?:{pattern('named_craft')})\s+(?:the\s+)?$"
+            if pattern("named_craft")
+            else "(?!)"
+        ),
         vehicle_follows=r.compile(
             rf"(?:'s?)?\s+(?:(?!{_FUNCTION})[a-z0-9-]*[a-rt-z0-9-]\s+)?(?:{vehicles})"
         ),

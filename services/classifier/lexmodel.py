@@ -108,6 +108,7 @@ class CompanyLex:
     # Derived once from the words above (and the vehicle and unit nouns) for naming.
     operator_before: Pattern  # ends right before a name: "operated by "
     owner_follows: Pattern  # right after a name: ", owner of"
+    vehicle_before: Pattern  # ends right before a craft's own name: "container ship "
     speaks_follows: Pattern  # right after a name: " said"
     place_preposition: Pattern  # ends right before a place: "in the "
     product_follows: Pattern  # a vehicle or unit noun: "rocket", "vehicles"

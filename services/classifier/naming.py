@@ -12,6 +12,7 @@ from services.classifier.companies import (
     Names,
     runs,
 )
+from services.classifier.crafts import cargo
 from services.classifier.evidence import Hit
 from services.classifier.lexmodel import Lexicon
 from services.classifier.proposals import (
@@ -21,7 +22,6 @@ from services.classifier.proposals import (
     TITLE_BONUS,
     accepted_name,
     candidates,
-    cargo,
     plain_words,
 )
 from services.classifier.text import Zone

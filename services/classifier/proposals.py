@@ -22,6 +22,7 @@ from services.classifier.companies import (
 from services.classifier.companies import (
     title_case as _title_case,
 )
+from services.classifier.crafts import cargo, craft_words, name_end, possessed, vehicle_next
 from services.classifier.evidence import Hit
 from services.classifier.lazyregex import lazy
 from services.classifier.lexmodel import Lexicon
@@ -38,9 +39,6 @@ OPERATOR, SUBJECT, POSSESSOR, VEHICLE_NAME, OBJECT, MODIFIER, MENTION = (
 )
 SUFFIX_BONUS, TITLE_BONUS, LATER_PENALTY = 1.5, 0.5, 0.25
 REACH = 50
-_CARGO_REACH = 25  # "laden with Mercedes and BMW cars": the names after it
-_NEXT_TO = 3  # a name right before the accident word
-_CRAFT_NAME = lazy(r"(?:\s+[A-Z][\w.-]*){1,4}\s*")  # "Ever Given", "Costa Concordia"
 _EN_CLAUSE = lazy(r"[;:]|\s[-—\u2013]\s|\b(?:as|after|while|but|amid|when)\s")
 # Between a subject and its verb: auxiliaries, adverbs, an appositive, "'s ... unit".
 _APPOSITIVE = lazy(
@@ -77,11 +75,6 @@ def plain_words(names: Names, lex: Lexicon) -> frozenset[str]:
     return names.lower_words | _EVENT_WORDS[lex.language]
 
 
-def cargo(low: str, at: int, lex: Lexicon) -> bool:
-    """The name at `at` is a load ("laden with Mercedes and BMW cars", "载有丰田汽车的")."""
-    return lex.crash.cargo.search(low, max(0, at - _CARGO_REACH), at) is not None
-
-
 def candidates(hit: Hit, lex: Lexicon, names: Names) -> list[tuple[float, str]]:
     if hit.sentence.cjk:
         return _zhcandidates(hit, lex)
@@ -96,15 +89,17 @@ def candidates(hit: Hit, lex: Lexicon, names: Names) -> list[tuple[float, str]]:
         name = accepted_name(run, lex, names, crash=crash, operated=operated)
         if crash and cargo(low, run.start, lex):
             continue  # "laden with Mercedes and BMW cars": the load
+        if crash and craft_words(low, run, lex):
+            continue  # "Container ship Ever Given runs aground": the craft, and its own name
         if (
             name
             and crash
             and run.initial
             and not names.named_elsewhere(name)
             and names.more
-            and not _vehicle_next(low, _name_end(run, name), lex)  # "Amtrak train ..."
+            and not vehicle_next(low, name_end(run, name), lex)  # "Amtrak train ..."
             and not lex.companies.org_suffix.fullmatch(name.lower().split()[-1])
-            and not _possessed(hit, run, name, lex)
+            and not possessed(hit, run, name, lex)
         ):
             continue  # "Lithium battery blamed ...": an opening word is a name if named again
         if name:
@@ -114,35 +109,6 @@ def candidates(hit: Hit, lex: Lexicon, names: Names) -> list[tuple[float, str]]:
     if hit.type == "crash":
         return _operator(hit, lex, found)
     return _subject(hit, lex, found)
-
-
-def _possessed(hit: Hit, run: Run, name: str, lex: Lexicon) -> bool:
-    """A crash told of "X's <Name>" right before its accident word: X owns the named craft."""
-    if run.possessive:  # "Evergreen's Ever Given runs aground", "Renfe's Alvia train"
-        craft = _CRAFT_NAME.match(hit.sentence.text, run.end)
-        return bool(
-            craft
-            and (
-                craft.end() == hit.anchor[0]
-                or lex.crash.vehicles.match(hit.sentence.low, craft.end()) is not None
-            )
-        )
-    return "'s " in name and 0 <= hit.anchor[0] - _name_end(run, name) <= _NEXT_TO
-
-
-def _name_end(run: Run, name: str) -> int:
-    """Where the accepted name ends in the text ("Parked" of the run "Parked Chicago")."""
-    at = run.name.find(name)
-    return run.start + at + len(name) if at >= 0 else run.end
-
-
-def _vehicle_next(low: str, end: int, lex: Lexicon) -> bool:
-    """A vehicle noun right after a name, no word between: "Amtrak train", "FlixBus coach"."""
-    if low[:end].endswith("ed"):  # "Parked train ...": a participle, not a name
-        return False
-    rest = low[end : end + 40]
-    gap = len(rest) - len(rest.lstrip(" "))
-    return gap > 0 and lex.crash.vehicles.match(low, end + gap) is not None
 
 
 def accepted_name(
@@ -245,7 +211,7 @@ def _operator(hit: Hit, lex: Lexicon, found: list[tuple[Run, str]]) -> list[tupl
             out.append((VEHICLE_NAME, name))
         elif suffix:  # "Taiwan Railway express ...": a name with an organisation's suffix
             out.append((MENTION + suffix, name))
-        elif _possessed(hit, run, name, lex):  # "Evergreen's Ever Given runs aground"
+        elif possessed(hit, run, name, lex):  # "Evergreen's Ever Given runs aground"
             out.append((OPERATOR, name.split("'s ")[0]))
     return out
 

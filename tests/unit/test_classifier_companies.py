@@ -72,6 +72,10 @@ def company(rules: Rules, title: str, summary: str = "") -> str | None:
         ("Polestar Recalls 2,000 Cars Over Rear Camera", "", "Polestar"),
         # an operator's name stops before the maker of its craft
         ("Asiana Boeing 777 lands short of the runway in San Francisco", "", "Asiana"),
+        # a craft's own name is not its operator, nor the first word of a craft noun
+        ("Container ship Ever Given runs aground in the Suez Canal", "", None),
+        ("Bulk carrier Dali strikes a bridge in Baltimore", "", None),
+        ("Carnival cruise ship Costa Concordia capsizes off Italy", "", "Carnival"),
         # Chinese: the subject before the verb, and the stock of a price target
         ("长城汽车召回1.2万辆哈弗H6", "", "长城汽车"),
         ("高盛上调比亚迪目标价至400港元", "", "比亚迪"),

@@ -1,0 +1,54 @@
+"""A crash's crafts in a sentence: their loads, their own names and their owners, which are
+not the operator a crash names (proposals.py asks these questions of each capitalised run)."""
+
+from services.classifier.companies import Run
+from services.classifier.evidence import Hit
+from services.classifier.lazyregex import lazy
+from services.classifier.lexmodel import Lexicon
+
+_CARGO_REACH = 25  # "laden with Mercedes and BMW cars": the names after it
+_NEXT_TO = 3  # a name right before the accident word
+_CRAFT_NAME = lazy(r"(?:\s+[A-Z][\w.-]*){1,4}\s*")  # "Ever Given", "Costa Concordia"
+
+
+def cargo(low: str, at: int, lex: Lexicon) -> bool:
+    """The name at `at` is a load ("laden with Mercedes and BMW cars", "载有丰田汽车的")."""
+    return lex.crash.cargo.search(low, max(0, at - _CARGO_REACH), at) is not None
+
+
+def craft_words(low: str, run: Run, lex: Lexicon) -> bool:
+    """The run is a craft's own name ("container ship Ever Given") or the first word of a craft
+    noun ("Container ship ..."), not a company."""
+    if lex.companies.vehicle_before.search(low, max(0, run.start - 30), run.start):
+        return True
+    noun = lex.crash.vehicles.match(low, run.start)
+    return noun is not None and noun.end() > run.end
+
+
+def possessed(hit: Hit, run: Run, name: str, lex: Lexicon) -> bool:
+    """A crash told of "X's <Name>" right before its accident word: X owns the named craft."""
+    if run.possessive:  # "Evergreen's Ever Given runs aground", "Renfe's Alvia train"
+        craft = _CRAFT_NAME.match(hit.sentence.text, run.end)
+        return bool(
+            craft
+            and (
+                craft.end() == hit.anchor[0]
+                or lex.crash.vehicles.match(hit.sentence.low, craft.end()) is not None
+            )
+        )
+    return "'s " in name and 0 <= hit.anchor[0] - name_end(run, name) <= _NEXT_TO
+
+
+def name_end(run: Run, name: str) -> int:
+    """Where the accepted name ends in the text ("Parked" of the run "Parked Chicago")."""
+    at = run.name.find(name)
+    return run.start + at + len(name) if at >= 0 else run.end
+
+
+def vehicle_next(low: str, end: int, lex: Lexicon) -> bool:
+    """A vehicle noun right after a name, no word between: "Amtrak train", "FlixBus coach"."""
+    if low[:end].endswith("ed"):  # "Parked train ...": a participle, not a name
+        return False
+    rest = low[end : end + 40]
+    gap = len(rest) - len(rest.lstrip(" "))
+    return gap > 0 and lex.crash.vehicles.match(low, end + gap) is not None
