@@ -196,6 +196,8 @@ def _compile(path: Path, cache: SourceCache, later: Later) -> Lexicon:
             units=r.words("recall.units"),
             weights=r.words("recall.weights"),
             weights_after=r.compile(rf"\s+(?:[a-z-]+\s+)?(?:{r.source('recall.weights')})"),
+            not_units_after=r.compile(rf"\s+(?:{r.source('recall.not_units')})"),
+            sizes_after=r.compile(rf"(?:\.\d+)?[\s-]?(?:{r.source('recall.sizes', bare=True)})"),
             scope_before=r.compile(rf"(?:{r.source('recall.scope_before')})\s*$"),
             scope_after=r.compile(rf"\s*(?:{r.source('recall.scope_after')})"),
             scope_not=r.words("recall.scope_not"),

@@ -126,6 +126,20 @@ def test_what_a_recall_leaves_out_is_not_its_count(rules: Rules, title: str, sum
     assert "units" not in only(rules, "recall", title, summary)
 
 
+@pytest.mark.parametrize(
+    ("title", "units"),
+    [
+        ("Nissan recalls 2.0L engines in 300,000 Rogue SUVs", 300000),  # a size is no count
+        ("Samsung recalls 65-inch TVs over tip-over risk", None),
+        ("GM recalls 1,000 trucks built at 3 plants", 1000),
+        ("Ford recalls vehicles made at 3 plants", None),  # nor a count of plants
+        ("日产召回搭载2.0升发动机的30万辆汽车", 300000),
+    ],
+)
+def test_sizes_and_other_counts_are_not_units(rules: Rules, title: str, units: int | None) -> None:
+    assert only(rules, "recall", title).get("units") == units
+
+
 def test_recall_weights_are_not_units(rules: Rules) -> None:
     facts = only(rules, "recall", "Hormel recalls 131,300 pounds of canned chili")
     assert "units" not in facts
