@@ -38,6 +38,8 @@ RECALL = [
 ]
 CRASH = [
     ("Semi truck and school bus collide in Indiana, injuring 12 students", ""),
+    ("E-bike battery fire kills two in New York apartment", ""),  # a fire, not a feature on them
+    ("一辆电动车在小区充电时起火 致2人受伤", ""),
     ("Two dead after Tesla on driver-assist slams into parked fire truck", ""),
     ("Passenger jet crashes on landing in Nepal, killing 68", ""),
     ("Freight train derails in Kentucky, spilling diesel into creek", ""),
@@ -88,6 +90,11 @@ NONE = [
     ("A crash course in electric vehicle charging", ""),
     ("A股暴跌 沪指跌逾3%", ""),
     ("小米SU7中保研碰撞测试获得优秀 防撞梁表现出色", ""),
+    # crash: a feature about a kind of accident, not news of one
+    ("Lithium-ion battery fires: what e-bike owners should know", ""),
+    ("Why EV battery fires are so hard to put out", ""),
+    ("E-scooter battery fires are on the rise. Here is how to stay safe", ""),
+    ("电动车电池起火怎么办？专家支招", ""),
     # target: reaffirmed, unchanged, audiences, ads, policy and military targets, Target Corp
     ("Siemens reaffirms full-year guidance after solid quarter", ""),
     ("Nissan keeps annual forecast unchanged despite weak quarter", ""),
