@@ -94,7 +94,7 @@ NONE = [
     ("Lithium-ion battery fires: what e-bike owners should know", ""),
     ("Why EV battery fires are so hard to put out", ""),
     ("E-scooter battery fires are on the rise. Here is how to stay safe", ""),
-    ("电动车电池起火怎么办？专家支招", ""),
+    ("电动车电池起火怎么办 专家支招", ""),
     # target: reaffirmed, unchanged, audiences, ads, policy and military targets, Target Corp
     ("Siemens reaffirms full-year guidance after solid quarter", ""),
     ("Nissan keeps annual forecast unchanged despite weak quarter", ""),
