@@ -276,6 +276,8 @@ def _event(
     named = name_event(strong, rules.watchlist, by_script, article)
     if kind != "crash" and not (named and named.on_watchlist):
         named = _headline_company(kind, headline, strong, rules, by_script, named=named)
+    if kind == "target_change" and named is None:
+        return None  # a target no company sets: a nation's, a policy's ("China plans to build")
     return Event(
         type=kind,
         confidence=round(confidence, 3),

@@ -35,6 +35,12 @@ _EN_GAP, _EN_AFTER, _ZH_GAP = 70, 30, 14
 _ZH_METRIC_BEFORE = 4
 _EXPECT_REACH = 160
 _DIGIT = lazy(r"\d")
+# The figure first, then what it counts: "targets 5.5 million vehicle sales", "sees 2.2
+# million deliveries", "aims to sell 5.5 million vehicles" (the verb names the metric).
+_FIGURE_FIRST = lazy(
+    r"\s*(?:to\s+)?(?:(?:about|around|roughly|nearly|some|up to|at least|over|more than)\s+)?"
+    r"[$€£¥]?\d[\d,.]*(?:\s*(?:million|billion|trillion|mn|bn|m|k)\b)?(?P<after>(?:\s+[a-z-]+){1,4})"
+)
 # "expects fiscal 2023 revenue of $2.08 billion", "guides 2024 output of 57,000", "aims to
 # deliver 800,000 vehicles": a stated figure for a named metric.
 _STATED = lazy(
@@ -186,7 +192,11 @@ def _expected(s: Sentence, lex: Lexicon) -> Hit | None:
             hit.facts["by_figures"] = True  # "up from" a smaller loss is a cut
             return hit
         stated = _STATED.match(reach)
-        if stated and lex.target.metrics.search(stated.group("metric")):
+        figure = _FIGURE_FIRST.match(reach)  # "targets 5.5 million vehicle sales", "aims to sell"
+        metrics = lex.target.metrics
+        if (stated and metrics.search(stated.group("metric"))) or (
+            figure and (metrics.search(figure.group("after")) or metrics.search(m.group()))
+        ):
             hit = Hit("target_change", EXPECT_SET, s, m.span(), "target_change", verb=m.span())
             hit.facts["direction"] = "set"
             return hit

@@ -65,6 +65,9 @@ TARGET = [
         "Li Auto sets 2024 delivery target",
         "Li Auto said it aims to deliver 800,000 vehicles in 2024, up from 376,000 last year.",
     ),
+    # the figure first, then what it counts; or the verb says what
+    ("Leapmotor targets 1 million vehicle sales in 2026", ""),
+    ("Xiaomi aims to deliver 350,000 cars this year", ""),
     ("理想汽车下调第一季度交付指引至7.6万辆", ""),
     ("花旗上调比亚迪目标价至400港元", ""),
     ("长安汽车将年度销量目标由300万辆上调至320万辆", ""),
@@ -104,6 +107,9 @@ NONE = [
     ("Missiles hit military targets near the border, officials say", ""),
     ("Target to open 30 new stores this year", ""),
     ("蔚来重申全年交付目标不变", ""),
+    # a nation's or a policy's target: no company sets it
+    ("India aims to produce 10 million EVs a year by 2030", ""),
+    ("The government aims to build 1 million homes", ""),
 ]
 
 
@@ -144,7 +150,7 @@ def test_traps_give_no_event(rules: Rules, title: str, summary: str) -> None:
         ),
         # a crash with a target change because of it
         (
-            "Cruise line cuts annual earnings forecast after ship runs aground",
+            "Hurtigruten cuts annual earnings forecast after ship runs aground",
             "The cruise operator said the grounding of its liner off Norway, which injured 12 "
             "passengers, would cut full-year earnings by $40 million.",
             {"crash", "target_change"},
