@@ -72,6 +72,8 @@ def company(rules: Rules, title: str, summary: str = "") -> str | None:
         ("Polestar Recalls 2,000 Cars Over Rear Camera", "", "Polestar"),
         # an operator's name stops before the maker of its craft
         ("Asiana Boeing 777 lands short of the runway in San Francisco", "", "Asiana"),
+        # a participle opening a headline is no company
+        ("Recalled pressure cookers still sold online, watchdog says", "", None),
         # the armed forces are no company
         ("Regional jet collides with Army helicopter over the Potomac", "", None),
         # a craft's own name is not its operator, nor the first word of a craft noun
