@@ -219,6 +219,8 @@ def zh_subject(text: str, end: int, lex: Lexicon) -> str | None:
     broker = lex.target.brokers.match(clause)
     if broker and broker.end() < len(clause):  # "高盛上调..." but not "中信证券" standing alone
         clause = clause[broker.end() :]
+        verb = lex.target.verbs.match(clause)  # "花旗降小米": the stock after the broker's verb
+        clause = clause[verb.end() :] if verb else clause
     return zh_name(clause, lex)
 
 

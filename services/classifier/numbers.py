@@ -100,7 +100,8 @@ def build_grammar(spec: Mapping[str, object], *, cjk: bool) -> NumberGrammar:
     if cjk:
         number = (
             r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)(?![0-9])"
-            rf"(?P<scale>{scale_words})?(?P<hedge2>余|多)?(?P<pct>%|\uff05)?(?P<after>{after_alt})?"
+            rf"(?: ?(?P<scale>{scale_words}))?"  # "12.3 万辆": some outlets space the two
+            rf"(?P<hedge2>余|多)?(?P<pct>%|\uff05)?(?P<after>{after_alt})?"
         )
         lead = rf"(?P<hedge>{hedges})?(?P<cur>{before_alt})?\s?$"
     else:

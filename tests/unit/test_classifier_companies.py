@@ -72,6 +72,8 @@ def company(rules: Rules, title: str, summary: str = "") -> str | None:
         ("Polestar Recalls 2,000 Cars Over Rear Camera", "", "Polestar"),
         # an operator's name stops before the maker of its craft
         ("Asiana Boeing 777 lands short of the runway in San Francisco", "", "Asiana"),
+        # a participle opening a headline is no company
+        ("Recalled pressure cookers still sold online, watchdog says", "", None),
         # the armed forces are no company
         ("Regional jet collides with Army helicopter over the Potomac", "", None),
         # a craft's own name is not its operator, nor the first word of a craft noun
@@ -81,6 +83,7 @@ def company(rules: Rules, title: str, summary: str = "") -> str | None:
         # Chinese: the subject before the verb, and the stock of a price target
         ("长城汽车召回1.2万辆哈弗H6", "", "长城汽车"),
         ("高盛上调比亚迪目标价至400港元", "", "比亚迪"),
+        ("花旗降小米目标价至45港元", "", "小米"),  # the stock after the broker's verb
         ("两车相撞 致3人受伤", "", None),
         # a time word or a fragment opening the clause is not a company; a 超市 is no city
         ("吉利汽车此次召回4万辆汽车", "", "吉利汽车"),

@@ -91,6 +91,7 @@ def only(
         ("Samsung recalls 2.5m washing machines", "", 2500000),
         ("小鹏召回40万辆汽车", "", 400000),
         ("某车企召回11.6万辆汽车 因转向存在隐患", "", 116000),
+        ("上汽通用召回 12.3 萬輛別克", "", 123000),  # a figure spaced from its scale word
         # a rounded headline count gives way to the precise one beside it
         (
             "Volvo recalls over 70,000 cars",
@@ -250,6 +251,14 @@ def test_crash_casualties(rules: Rules, title: str, summary: str, expected: dict
             {"metric": "price_target", "direction": "cut", "new": 64, "old": 70, "currency": "HKD"},
         ),
         ("Intel suspends its full-year guidance", "", {"direction": "withdraw"}),
+        # Hong Kong and Taiwan wording: one-character verbs, 营业利润, 第三季
+        ("港股\uff1a花旗降小米目標價至45港元", "", {"direction": "cut", "new": 45}),
+        (
+            "豐田汽車將全年營業利潤預測上調至4.3萬億日圓",
+            "",
+            {"metric": "operating_profit", "direction": "raise"},
+        ),
+        ("理想汽車第三季交付量指引為10萬至11萬輛", "", {"period": "Q3", "new": 100000}),
     ],
 )
 def test_target_facts(rules: Rules, title: str, summary: str, expected: dict[str, object]) -> None:
