@@ -17,6 +17,7 @@ from pathlib import Path
 import opencc
 from events import ANALYST, CRASHES, GUIDANCE, HELD_OUT, RECALLS
 from extras import extra_items
+from held3 import held3_items
 from negatives import NEGATIVES
 from numerals import en_count, zh_count
 from wire import wire_items
@@ -720,7 +721,14 @@ def main() -> None:
             for item in items:
                 ordered = {"id": item.pop("id"), **item}
                 f.write(json.dumps(ordered, ensure_ascii=False) + "\n")
-    print(f"dev {len(dev)} items, held-out {len(held)} items")
+    held3 = held3_items()  # held-out, round three: scored once before its rules, never tuned on
+    for n, item in enumerate(held3, 1):
+        item["id"] = f"c3h{n:04d}"
+    with (OUT / "heldout3.jsonl").open("w", encoding="utf-8") as f:
+        for item in held3:
+            ordered = {"id": item.pop("id"), **item}
+            f.write(json.dumps(ordered, ensure_ascii=False) + "\n")
+    print(f"dev {len(dev)} items, held-out {len(held)} items, held-out round three {len(held3)}")
 
 
 if __name__ == "__main__":
