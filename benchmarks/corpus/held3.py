@@ -1057,9 +1057,17 @@ ROWS: list[Row] = [
 
 def held3_items() -> list[dict[str, object]]:
     """The rows above in the corpus format; traditional rows are marked `script: hant`."""
+    return rows_to_items(
+        ROWS,
+        "Held-out, round three (held3.py); scored once before the round's rules, never tuned on.",
+    )
+
+
+def rows_to_items(rows: list[Row], note: str) -> list[dict[str, object]]:
+    """Rows in the corpus format (../shared/dev-corpus/README.md)."""
     t2s = opencc.OpenCC("t2s")
     out: list[dict[str, object]] = []
-    for lang, title, summary, labels, optional, company, facts in ROWS:
+    for lang, title, summary, labels, optional, company, facts in rows:
         item: dict[str, object] = {
             "lang": lang,
             "title": title,
@@ -1071,7 +1079,7 @@ def held3_items() -> list[dict[str, object]]:
             "company": company,
             "tickers": [],
             "facts": facts,
-            "note": "Held-out, round three (held3.py); scored once before the round's rules, never tuned on.",
+            "note": note,
         }
         if lang == "zh" and title != str(t2s.convert(title)):
             item["script"] = "hant"
