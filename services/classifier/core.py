@@ -29,6 +29,7 @@ from services.classifier.proposals import cargo
 from services.classifier.recall import recall_hit, scope_units
 from services.classifier.screen import Screen
 from services.classifier.script import simplified
+from services.classifier.speakers import crash_operator
 from services.classifier.target import target_hit
 from services.classifier.text import Sentence, Zone, lower, sentences
 from services.classifier.watchlist import Watchlist
@@ -92,7 +93,12 @@ def load_rules(watchlist: Sequence[Company] = ()) -> Rules:
     """Compile the lexicons and the screen (once per process) and index the watchlist."""
     lexicons, screen = _compiled()
     names = next(lex.companies for lex in lexicons if not lex.cjk)
-    return Rules(lexicons, screen, Watchlist(watchlist, names.name_suffix, names.short_name_not))
+    decoys = next((lex.companies.name_decoys for lex in lexicons if lex.cjk), None)
+    return Rules(
+        lexicons,
+        screen,
+        Watchlist(watchlist, names.name_suffix, names.short_name_not, decoys=decoys),
+    )
 
 
 def screened(article: Text, rules: Rules) -> tuple[str, list[Sentence]]:
@@ -145,7 +151,7 @@ def classify(article: Text, rules: Rules) -> list[Event]:
     events = []
     headline = next((s for s in read if s.zone == Zone.TITLE), None)
     for kind in TYPES:
-        event = _event(kind, hits[kind], rules, by_script, whole, headline=headline)
+        event = _event(kind, hits[kind], rules, by_script, whole, headline=headline, around=read)
         if event is not None:
             events.append(event)
     if events:
@@ -243,6 +249,7 @@ def _event(
     article: str,
     *,
     headline: Sentence | None = None,
+    around: Sequence[Sentence] = (),
 ) -> Event | None:
     ranked = sorted(hits, key=lambda h: (-h.strength, h.sentence.index))
     if not ranked or ranked[0].strength < MIN_CONFIDENCE:
@@ -255,6 +262,13 @@ def _event(
     named = name_event(strong, rules.watchlist, by_script, article)
     if kind != "crash" and not (named and named.on_watchlist):
         named = _headline_company(kind, headline, strong, rules, by_script, named=named)
+    if kind == "crash" and named is None:  # "... derails" + "Deutsche Bahn said ..."
+        operator = crash_operator(around, by_script, rules.watchlist)
+        company = rules.watchlist.lookup(operator) if operator else None
+        if company:
+            named = Named(company.company, company.tickers, True)
+        elif operator:
+            named = Named(operator)
     return Event(
         type=kind,
         confidence=round(confidence, 3),

@@ -120,6 +120,7 @@ def _companies(r: Reader) -> CompanyLex:
         ),
         name_suffix=r.compile(pattern("name_suffix")),
         short_name_not=r.compile(pattern("short_name_not")),
+        name_decoys=_never_if_empty(r, "companies.name_decoys"),
         cjk_operator=r.compile(rf"({_CJK_NAME}{{2,10}}?)(?:{pattern('operator')})"),
         cjk_org=r.compile(rf"{_CJK_NAME}{{2,10}}?(?:{pattern('org_suffix')})"),
         cjk_vehicle_operator=r.compile(
@@ -179,7 +180,10 @@ def _compile(path: Path, cache: SourceCache, later: Later) -> Lexicon:
             weak=r.words("recall.weak"),
             units=r.words("recall.units"),
             weights=r.words("recall.weights"),
-            weights_after=r.compile(rf"\s+(?:[a-z-]+\s+)?(?:{r.source('recall.weights')})"),
+            weights_after=r.compile(
+                rf"\s*(?:[a-z-]+\s+)?(?:{r.source('recall.weights')}|{r.source('recall.not_units')})"
+                + ("" if r.cjk else r"(?![\w'\u2019])")
+            ),
             scope_before=r.compile(rf"(?:{r.source('recall.scope_before')})\s*$"),
             scope_after=r.compile(rf"\s*(?:{r.source('recall.scope_after')})"),
         ),

@@ -33,7 +33,8 @@ class RecallLex:
     weak: Pattern
     units: Pattern
     weights: Pattern
-    weights_after: Pattern  # a weight word right after a figure: "131,300 pounds of beef"
+    # a weight or a count of people right after a figure: "131,300 pounds", "30 infant deaths"
+    weights_after: Pattern
     scope_before: Pattern  # ends right before a count of a recall's scope: "affects about "
     scope_after: Pattern  # right after such a count: " units are covered"
 
@@ -110,6 +111,7 @@ class CompanyLex:
     vehicle_follows: Pattern  # right after a name: " train", " tour helicopter" (no plural between)
     name_suffix: Pattern  # dropped from a watched name for its short name: "Motor", "Group"
     short_name_not: Pattern  # plain words a short name must not be: "General"
+    name_decoys: Pattern  # (Chinese) words that hold a watched name by chance: 航空客机 (空客)
     cjk_operator: Pattern  # "百度旗下"
     cjk_vehicle_operator: Pattern  # at a clause start: "诺福克南方铁路一列火车", "FlixBus大巴"
     cjk_org: Pattern  # "河南航空"

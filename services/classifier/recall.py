@@ -150,7 +150,7 @@ def _is_units(s: Sentence, a: Amount, anchor: Span, lex: Lexicon) -> bool:
         return False
     tail = s.low[a.end : a.end + 40]
     if lex.cjk:
-        if lex.recall.weights.match(tail):
+        if lex.recall.weights_after.match(tail):
             return False
         if lex.recall.units.match(tail):
             return True

@@ -36,7 +36,10 @@ class Watchlist:
         companies: Sequence[Company],
         suffix: re.Pattern[str] | None = None,
         plain: re.Pattern[str] | None = None,
+        *,
+        decoys: re.Pattern[str] | None = None,
     ) -> None:
+        self._decoys = decoys  # "航空客机": a watched CJK name inside one is there by chance
         self.by_name: dict[str, Company] = {}
         names = [name for company in companies for name in (company.company, *company.aliases)]
         simple = iter(simplified_names(names))
@@ -104,7 +107,11 @@ class Watchlist:
                     end = stop
                     break
         if self._cjk is not None and not text.isascii():
-            found.extend((m.start(), self.by_name[m.group()]) for m in self._cjk.finditer(low))
+            cjk = [(m.start(), self.by_name[m.group()]) for m in self._cjk.finditer(low)]
+            if cjk and self._decoys is not None:
+                inside = [(d.start(), d.end()) for d in self._decoys.finditer(low)]
+                cjk = [(p, c) for p, c in cjk if not any(a < p < b for a, b in inside)]
+            found.extend(cjk)
             found.sort(key=lambda pc: pc[0])
         return found
 

@@ -1,0 +1,57 @@
+"""The operator of a crash that its accident sentences do not name, from the lines around them.
+
+Wire copy often names the railway, ferry line or airline only as who spoke or who operated the
+craft, in a sentence without an accident word: "Regional train derails ..." + "Deutsche Bahn
+said heavy rain ...", "... 出轨" + "德国铁路公司说", "The S-76 was operated by Island Express
+Helicopters". Only the headline, summary and lead are read, and only a name that is surely an
+organisation counts (watched, with an organisation's suffix, or "operated by" it), so "Rescuers
+said", "the FDNY said", "港铁表示" or "副局长安路生表示" name nobody.
+"""
+
+from collections.abc import Sequence
+
+from services.classifier.companies import Names, runs, zh_subject
+from services.classifier.lexmodel import Lexicon
+from services.classifier.proposals import accepted_name
+from services.classifier.text import Sentence, Zone
+from services.classifier.watchlist import Watchlist
+
+
+def crash_operator(
+    sentences: Sequence[Sentence], lexicons: dict[bool, Lexicon], watchlist: Watchlist
+) -> str | None:
+    """The first organisation a non-body sentence names as its speaker or as an operator."""
+    for s in sentences:
+        if s.zone == Zone.BODY:
+            continue
+        lex = lexicons[s.cjk]
+        name = _zh_speaker(s, lex, watchlist) if s.cjk else _en_speaker(s, lex, watchlist)
+        if name:
+            return name
+    return None
+
+
+def _en_speaker(s: Sentence, lex: Lexicon, watchlist: Watchlist) -> str | None:
+    c = lex.companies
+    names = Names([s.text], c)
+    for run in runs(s.text, c.product_follows):
+        operated = bool(c.operator_before.search(s.low[max(0, run.start - 30) : run.start]))
+        if not (operated or c.speaks_follows.match(s.low, run.end)):
+            continue
+        if c.person_before.search(s.low[max(0, run.start - 20) : run.start]):
+            continue
+        name = accepted_name(run, lex, names, crash=True, operated=operated)
+        if name is None:
+            continue
+        last = name.lower().split()[-1]
+        if operated or watchlist.lookup(name) or c.org_suffix.fullmatch(last):
+            return name
+    return None
+
+
+def _zh_speaker(s: Sentence, lex: Lexicon, watchlist: Watchlist) -> str | None:
+    for m in lex.companies.speaks_after.finditer(s.text):
+        name = zh_subject(s.text, m.start(), lex)
+        if name and (watchlist.find(name) or lex.companies.cjk_org.fullmatch(name)):
+            return name
+    return None
