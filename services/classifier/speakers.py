@@ -25,10 +25,26 @@ def crash_operator(
         if s.zone == Zone.BODY:
             continue
         lex = lexicons[s.cjk]
-        name = _zh_speaker(s, lex, watchlist) if s.cjk else _en_speaker(s, lex, watchlist)
+        if s.cjk:
+            name = _zh_speaker(s, lex, watchlist)
+        else:  # most lines name no speaker: a look at the word before "said", not every name
+            name = _en_speaker(s, lex, watchlist) if _capital_next(s, lex) else None
         if name:
             return name
     return None
+
+
+def _capital_next(s: Sentence, lex: Lexicon) -> bool:
+    """A capitalised word stands right before a speaking verb or right after "operated by"."""
+    c = lex.companies
+    for m in c.speaks_follows.finditer(s.low):
+        word = s.text.rfind(" ", 0, m.start()) + 1
+        if s.text[word : word + 1].isupper():
+            return True
+    for m in c.operator.finditer(s.low):
+        if s.text[m.end() : m.end() + 2].strip()[:1].isupper():
+            return True
+    return False
 
 
 def _en_speaker(s: Sentence, lex: Lexicon, watchlist: Watchlist) -> str | None:
