@@ -5,7 +5,9 @@ craft, in a sentence without an accident word: "Regional train derails ..." + "D
 said heavy rain ...", "... 出轨" + "德国铁路公司说", "The S-76 was operated by Island Express
 Helicopters". Only the headline, summary and lead are read, and only a name that is surely an
 organisation counts (watched, with an organisation's suffix, or "operated by" it), so "Rescuers
-said", "the FDNY said", "港铁表示" or "副局长安路生表示" name nobody.
+said", "the FDNY said", "港铁表示" or "副局长安路生表示" name nobody; and a speaker only in a line
+about what crashed (a vehicle, a scene, a casualty or an accident word in it), not one about
+results ("比亚迪...公司表示将继续加大研发投入" under a crash headline).
 """
 
 from collections.abc import Sequence
@@ -34,6 +36,14 @@ def crash_operator(
     return None
 
 
+def _about_accident(said: str, lex: Lexicon) -> bool:
+    """What is said speaks of what crashed ("列车在暴雨后驶上..."), not of sales or results."""
+    c = lex.crash
+    if lex.target.metrics.search(said):
+        return False
+    return any(p.search(said) for p in (c.vehicles, c.scene, c.casualties, c.strong, c.weak))
+
+
 def _capital_next(s: Sentence, lex: Lexicon) -> bool:
     """A capitalised word stands right before a speaking verb or right after "operated by"."""
     c = lex.companies
@@ -54,6 +64,9 @@ def _en_speaker(s: Sentence, lex: Lexicon, watchlist: Watchlist) -> str | None:
         operated = bool(c.operator_before.search(s.low[max(0, run.start - 30) : run.start]))
         if not (operated or c.speaks_follows.match(s.low, run.end)):
             continue
+        said = s.low[: run.start] + s.low[run.end :]  # not the name: "Volvo Cars said ..."
+        if not (operated or _about_accident(said, lex)):
+            continue
         if c.person_before.search(s.low[max(0, run.start - 20) : run.start]):
             continue
         name = accepted_name(run, lex, names, crash=True, operated=operated)
@@ -67,6 +80,8 @@ def _en_speaker(s: Sentence, lex: Lexicon, watchlist: Watchlist) -> str | None:
 
 def _zh_speaker(s: Sentence, lex: Lexicon, watchlist: Watchlist) -> str | None:
     for m in lex.companies.speaks_after.finditer(s.text):
+        if not _about_accident(s.low[m.end() :], lex):
+            continue
         name = zh_subject(s.text, m.start(), lex)
         if name and (watchlist.find(name) or lex.companies.cjk_org.fullmatch(name)):
             return name
