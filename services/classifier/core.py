@@ -29,7 +29,7 @@ from services.classifier.proposals import cargo
 from services.classifier.recall import recall_hit, scope_units
 from services.classifier.screen import Screen
 from services.classifier.script import simplified
-from services.classifier.speakers import crash_operator
+from services.classifier.speakers import crash_company
 from services.classifier.target import target_hit
 from services.classifier.text import Sentence, Zone, lower, sentences
 from services.classifier.watchlist import Watchlist
@@ -262,13 +262,8 @@ def _event(
     named = name_event(strong, rules.watchlist, by_script, article)
     if kind != "crash" and not (named and named.on_watchlist):
         named = _headline_company(kind, headline, strong, rules, by_script, named=named)
-    if kind == "crash" and named is None:  # "... derails" + "Deutsche Bahn said ..."
-        operator = crash_operator(around, by_script, rules.watchlist)
-        company = rules.watchlist.lookup(operator) if operator else None
-        if company:
-            named = Named(company.company, company.tickers, True)
-        elif operator:
-            named = Named(operator)
+    if kind == "crash" and named is None:  # "... derails" + "Pyrenean Railways said ..."
+        named = crash_company(around, by_script, rules.watchlist)
     return Event(
         type=kind,
         confidence=round(confidence, 3),

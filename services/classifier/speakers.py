@@ -1,22 +1,33 @@
 """The operator of a crash that its accident sentences do not name, from the lines around them.
 
 Wire copy often names the railway, ferry line or airline only as who spoke or who operated the
-craft, in a sentence without an accident word: "Regional train derails ..." + "Deutsche Bahn
-said heavy rain ...", "... 出轨" + "德国铁路公司说", "The S-76 was operated by Island Express
-Helicopters". Only the headline, summary and lead are read, and only a name that is surely an
-organisation counts (watched, with an organisation's suffix, or "operated by" it), so "Rescuers
-said", "the FDNY said", "港铁表示" or "副局长安路生表示" name nobody; and a speaker only in a line
-about what crashed (a vehicle, a scene, a casualty or an accident word in it), not one about
-results ("比亚迪...公司表示将继续加大研发投入" under a crash headline).
+craft, in a sentence without an accident word: "Night train derails ..." + "Pyrenean Railways
+said 40 passengers were aboard", "... 出轨" + "德国铁路公司说 列车 ...", "The S-76 was operated
+by Island Express Helicopters". Only the headline, summary and lead are read, and only a name
+that is surely an organisation counts (watched, with an organisation's suffix, or "operated
+by" it), so "Rescuers said", "the FDNY said", "港铁表示" or "副局长安路生表示" name nobody; and a
+speaker only in a line about what crashed (a vehicle, a scene, a casualty or an accident word
+in it), not one about results ("比亚迪...公司表示将继续加大研发投入" under a crash headline).
 """
 
 from collections.abc import Sequence
 
-from services.classifier.companies import Names, runs, zh_subject
+from services.classifier.companies import Named, Names, runs, zh_subject
 from services.classifier.lexmodel import Lexicon
 from services.classifier.proposals import accepted_name
 from services.classifier.text import Sentence, Zone
 from services.classifier.watchlist import Watchlist
+
+
+def crash_company(
+    sentences: Sequence[Sentence], lexicons: dict[bool, Lexicon], watchlist: Watchlist
+) -> Named | None:
+    """The crash operator below as a company, watched when the watchlist knows the name."""
+    operator = crash_operator(sentences, lexicons, watchlist)
+    company = watchlist.lookup(operator) if operator else None
+    if company:
+        return Named(company.company, company.tickers, True)
+    return Named(operator) if operator else None
 
 
 def crash_operator(
