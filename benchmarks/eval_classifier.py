@@ -12,8 +12,9 @@ per type and language, company >= 0.92, key figure within 3 % >= 0.92). `--inpro
 `--seeds DIR` adds the seed pages of ../shared/seeds, labelled as their README says.
 
 Company rule: with no company in the label the event must name none; otherwise the name must
-match one of the label's names ("A; B", "A (B)", "A/B") once case, punctuation and legal
-suffixes are dropped, one containing the other, be its initials ("J&J"), or share a ticker.
+match one of the label's names ("A; B", "A (B)", "A/B") once case, accents, punctuation and
+legal suffixes are dropped ("Nestle" is "Nestlé"), one containing the other, be its initials
+("J&J"), or share a ticker.
 Figures match within 3 %.
 """
 
@@ -22,6 +23,7 @@ import json
 import re
 import subprocess
 import sys
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -246,6 +248,7 @@ def _norm(name: str) -> str:
     from services.classifier.script import simplified  # noqa: PLC0415 - after the path is set
 
     text = _SUFFIXES.sub(" ", simplified(name).casefold().replace("&", " and "))
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return " ".join(re.sub(r"[^\w\u4e00-\u9fff]+", " ", text).split())
 
 

@@ -17,8 +17,10 @@ from pathlib import Path
 import opencc
 from events import ANALYST, CRASHES, GUIDANCE, HELD_OUT, RECALLS
 from extras import extra_items
+from held3 import held3_items
 from negatives import NEGATIVES
 from numerals import en_count, zh_count
+from round3 import round3_items
 from wire import wire_items
 from wire_held import wire_held_items
 
@@ -705,6 +707,7 @@ def build() -> tuple[list[Item], list[Item]]:
     dev.extend(extra_items())  # dev-only kinds: growth guidance, totals, non-count figures
     dev.extend(wire_items())  # dev-only kinds, round two: wire shorthand, near-misses
     held.extend(wire_held_items())  # held-out, round two: scored, never tuned on
+    dev.extend(round3_items())  # dev, round three: fresh events, the held-out batch's mix
     _hant_labels(dev)
     _hant_labels(held)
     for prefix, items in (("cd", dev), ("ch", held)):
@@ -720,7 +723,14 @@ def main() -> None:
             for item in items:
                 ordered = {"id": item.pop("id"), **item}
                 f.write(json.dumps(ordered, ensure_ascii=False) + "\n")
-    print(f"dev {len(dev)} items, held-out {len(held)} items")
+    held3 = held3_items()  # held-out, round three: scored once before its rules, never tuned on
+    for n, item in enumerate(held3, 1):
+        item["id"] = f"c3h{n:04d}"
+    with (OUT / "heldout3.jsonl").open("w", encoding="utf-8") as f:
+        for item in held3:
+            ordered = {"id": item.pop("id"), **item}
+            f.write(json.dumps(ordered, ensure_ascii=False) + "\n")
+    print(f"dev {len(dev)} items, held-out {len(held)} items, held-out round three {len(held3)}")
 
 
 if __name__ == "__main__":

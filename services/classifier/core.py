@@ -29,6 +29,7 @@ from services.classifier.naming import name_event
 from services.classifier.recall import recall_hit, scope_units
 from services.classifier.screen import Screen
 from services.classifier.script import simplified
+from services.classifier.speakers import crash_company
 from services.classifier.target import target_hit
 from services.classifier.text import Sentence, Zone, lower, sentences
 from services.classifier.watchlist import Watchlist
@@ -150,7 +151,7 @@ def classify(article: Text, rules: Rules) -> list[Event]:
     events = []
     headline = next((s for s in read if s.zone == Zone.TITLE), None)
     for kind in TYPES:
-        event = _event(kind, hits[kind], rules, by_script, whole, headline=headline)
+        event = _event(kind, hits[kind], rules, by_script, whole, headline=headline, around=read)
         if event is not None:
             events.append(event)
     if events:
@@ -264,6 +265,7 @@ def _event(
     article: str,
     *,
     headline: Sentence | None = None,
+    around: Sequence[Sentence] = (),
 ) -> Event | None:
     ranked = sorted(hits, key=lambda h: (-h.strength, h.sentence.index))
     if not ranked or ranked[0].strength < MIN_CONFIDENCE:
@@ -278,6 +280,8 @@ def _event(
         named = _headline_company(kind, headline, strong, rules, by_script, named=named)
     if kind == "target_change" and named is None:
         return None  # a target no company sets: a nation's, a policy's ("China plans to build")
+    if kind == "crash" and named is None:  # "... derails" + "Pyrenean Railways said ..."
+        named = crash_company(around, by_script, rules.watchlist)
     return Event(
         type=kind,
         confidence=round(confidence, 3),

@@ -23,6 +23,10 @@ def facts_of(kind: EventType, hits: list[Hit]) -> Facts:
                     found[key] = hit.facts.get(key)
         return Facts.model_validate({k: v for k, v in found.items() if v is not None})
     with_figure = [h for h in hits if h.facts.get("new") is not None]
+    lead = hits[0].facts.get("metric") if hits else None  # the strongest sentence's metric
+    if lead is not None:  # "预计交付9万至9.5万辆" + "收入为248亿元": the deliveries, not revenue
+        same = [h for h in with_figure if h.facts.get("metric") in {lead, None}]
+        with_figure = same or with_figure
     figures = next((h for h in with_figure if h.facts.get("explicit")), None)
     figures = figures or (with_figure[0] if with_figure else hits[0])
     merged = {k: v for k, v in figures.facts.items() if v is not None and k != "explicit"}

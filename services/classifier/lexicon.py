@@ -195,8 +195,10 @@ def _compile(path: Path, cache: SourceCache, later: Later) -> Lexicon:
             weak=r.words("recall.weak"),
             units=r.words("recall.units"),
             weights=r.words("recall.weights"),
-            weights_after=r.compile(rf"\s+(?:[a-z-]+\s+)?(?:{r.source('recall.weights')})"),
-            not_units_after=r.compile(rf"\s+(?:{r.source('recall.not_units')})"),
+            weights_after=r.compile(
+                rf"\s*(?:[a-z-]+\s+)?(?:{r.source('recall.weights')}|{r.source('recall.not_units')})"
+                + ("" if r.cjk else r"(?![\w'\u2019])")
+            ),
             sizes_after=r.compile(rf"(?:\.\d+)?[\s-]?(?:{r.source('recall.sizes', bare=True)})"),
             scope_before=r.compile(rf"(?:{r.source('recall.scope_before')})\s*$"),
             scope_after=r.compile(rf"\s*(?:{r.source('recall.scope_after')})"),

@@ -33,8 +33,8 @@ class RecallLex:
     weak: Pattern
     units: Pattern
     weights: Pattern
-    weights_after: Pattern  # a weight word right after a figure: "131,300 pounds of beef"
-    not_units_after: Pattern  # right after a figure, what it counts is not recalled: "3 plants"
+    # a weight or a count of people right after a figure: "131,300 pounds", "30 infant deaths"
+    weights_after: Pattern
     sizes_after: Pattern  # right after a figure, a size: "2.0L engines", "65-inch"
     scope_before: Pattern  # ends right before a count of a recall's scope: "affects about "
     scope_after: Pattern  # right after such a count: " units are covered"

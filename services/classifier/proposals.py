@@ -201,6 +201,8 @@ def _operator(hit: Hit, lex: Lexicon, found: list[tuple[Run, str]]) -> list[tupl
         )
         if operator.search(low[max(0, run.start - 30) : run.start]) or owner.match(low, run.end):
             out.append((OPERATOR + suffix, name))
+        elif suffix and lex.companies.speaks_follows.match(low, run.end):
+            out.append((OPERATOR + suffix, name))  # "..., Indian Railways said"
         elif run.possessive and vehicle_after.match(low, run.end):
             out.append((OPERATOR, name))
         elif vehicle_after.match(low, run.end) or _ACCIDENT_AFTER.match(low, run.end):

@@ -155,13 +155,13 @@ def _is_units(s: Sentence, a: Amount, anchor: Span, lex: Lexicon) -> bool:
         return False
     tail = s.low[a.end : a.end + 40]
     if lex.cjk:
-        if lex.recall.weights.match(tail) or lex.recall.sizes_after.match(tail):
+        if lex.recall.weights_after.match(tail) or lex.recall.sizes_after.match(tail):
             return False
         if lex.recall.units.match(tail):
             return True
         return a.start >= anchor[1] and bool(_ZH_VERB_GAP.match(s.low[anchor[1] : a.start]))
-    if lex.recall.weights_after.match(tail) or lex.recall.not_units_after.match(tail):
-        return False  # "131,300 pounds", "at 3 plants": not things recalled
+    if lex.recall.weights_after.match(tail):
+        return False  # "131,300 pounds", "30 infant deaths", "at 3 plants": not things recalled
     if lex.recall.sizes_after.match(tail):
         return False  # "2.0L engines", "65-inch TVs": a size
     noun = lex.recall.units.search(tail)

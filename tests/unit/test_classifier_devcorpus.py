@@ -81,7 +81,11 @@ def test_own_corpus_dev_part_meets_the_bars_with_the_example_watchlist() -> None
 
 def test_own_corpus_has_600_items_and_a_held_out_part() -> None:
     dev = (OWN / "dev.jsonl").read_text("utf-8").splitlines()
-    held = (OWN / "heldout.jsonl").read_text("utf-8").splitlines()
+    held = [  # heldout.jsonl, and each round's own held-out batch (heldout3.jsonl ...)
+        line
+        for path in sorted(OWN.glob("heldout*.jsonl"))
+        for line in path.read_text("utf-8").splitlines()
+    ]
     assert len(dev) + len(held) >= 600
     assert len(held) >= 0.2 * (len(dev) + len(held))
     scripts = {json.loads(line).get("script") for line in held}
