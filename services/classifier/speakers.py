@@ -71,7 +71,7 @@ def _capital_next(s: Sentence, lex: Lexicon) -> bool:
 def _en_speaker(s: Sentence, lex: Lexicon, watchlist: Watchlist) -> str | None:
     c = lex.companies
     names = Names([s.text], c)
-    for run in runs(s.text, c.product_follows):
+    for run in runs(s.text, c):
         operated = bool(c.operator_before.search(s.low[max(0, run.start - 30) : run.start]))
         if not (operated or c.speaks_follows.match(s.low, run.end)):
             continue
