@@ -124,6 +124,11 @@ def _companies(r: Reader) -> CompanyLex:
             rf",?\s+(?:the\s+|its\s+)?(?:[\w'-]+\s+){{0,5}}?(?:{pattern('owner_after')})"
         ),
         speaks_follows=r.compile(rf"\s+(?:{pattern('speaks_after')})"),
+        relation_after=r.compile(
+            rf"(?:'s)?[\s-]*(?:{pattern('relation_after')})(?![a-z])"
+            if pattern("relation_after")
+            else "(?!)"
+        ),
         place_preposition=r.compile(rf"(?:{pattern('place_before')})\s+(?:the\s+)?$"),
         product_follows=r.compile(rf"(?:{vehicles}|{units})"),
         vehicle_before=r.compile(

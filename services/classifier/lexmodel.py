@@ -112,6 +112,7 @@ class CompanyLex:
     owner_follows: Pattern  # right after a name: ", owner of"
     vehicle_before: Pattern  # ends right before a craft's own name: "container ship "
     speaks_follows: Pattern  # right after a name: " said"
+    relation_after: Pattern  # right after a name, what another company is to it: " supplier"
     place_preposition: Pattern  # ends right before a place: "in the "
     product_follows: Pattern  # a vehicle or unit noun: "rocket", "vehicles"
     vehicle_follows: Pattern  # right after a name: " train", " tour helicopter" (no plural between)

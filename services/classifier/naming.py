@@ -107,9 +107,19 @@ def _watched(hit: Hit, watchlist: Watchlist, lex: Lexicon, *, makers: bool = Fal
             mentions = [(p, c) for p, c in mentions if not cargo(low, p, lex)]
         if hit.type == "crash" and not makers:  # a craft's maker is a second event
             mentions = [(p, c) for p, c in mentions if not watchlist.makes(hit.sentence.text, p)]
+        # "Apple supplier Foxconn raises ...": the watched name describes the subject
+        text = hit.sentence.text
+        mentions = [(p, c) for p, c in mentions if not _relation(text, watchlist, p, lex)]
         if not mentions:
             return None
         verb = hit.verb[0] if hit.verb else hit.anchor[0]
         before = [c for p, c in mentions if p < verb]
         pick = before[0] if before else mentions[0][1]
     return Named(pick.company, pick.tickers, True)
+
+
+def _relation(text: str, watchlist: Watchlist, at: int, lex: Lexicon) -> bool:
+    """The watched name at `at` is followed by what another company is to it: "Apple
+    supplier", "Tesla rival", "特斯拉供应商"; that other company is the subject."""
+    end = watchlist.name_end(text, at)
+    return end is not None and lex.companies.relation_after.match(text.lower(), end) is not None

@@ -25,6 +25,11 @@ EARLIER_FACTOR = 0.5
 _EN_BREAK = lazy(r"[;:]|\s[-—\u2013]\s|\b(?:but|while|whereas|after|as|amid|although)\b")
 _ZH_BREAK = lazy(f"[{CLAUSE_BREAKS}\\s]")
 _PASSIVE = lazy(r"^\s*(?:was|were|is|are|has been|have been|had been|being|got|now)?\s*$")
+# "Price target on Boeing cut to $150": the stock between the noun and its passive verb.
+_PASSIVE_ON = lazy(
+    r"^\s+(?:on|for)\s+(?:(?!(?:and|or|but|with|as|after|ahead|while)\s)[a-z0-9&.'-]+\s+){1,4}?"
+    r"(?:was |were |is |are |has been |have been |had been |being |got |now )?$"
+)
 _TARGET_WORD = lazy(r"targets?")
 # Before "target" in lowercase use: what makes a capitalised "Target" a noun, not Target Corp.
 _NOUN_BEFORE = lazy(
@@ -150,7 +155,7 @@ def _bound(s: Sentence, lex: Lexicon, verb: Span, noun: Span) -> bool:
             return len(gap) <= _EN_GAP
         return len(gap) <= _EN_GAP and not _EN_BREAK.search(gap) and "," not in gap
     gap = s.low[noun[1] : verb[0]]
-    return len(gap) <= _EN_AFTER and bool(_PASSIVE.match(gap))
+    return len(gap) <= _EN_AFTER and bool(_PASSIVE.match(gap) or _PASSIVE_ON.match(gap))
 
 
 def _held(verb: Span, noun: Span, holds: list[Span]) -> bool:

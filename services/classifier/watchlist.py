@@ -117,15 +117,18 @@ class Watchlist:
     def makes(self, text: str, start: int) -> bool:
         """The watched name at `start` (as `find` found it) is followed by a model designation:
         it names the maker of a craft ("Boeing 737-800", "Airbus A350", "波音737")."""
+        end = self.name_end(text, start)
+        return end is not None and _MODEL.match(text, end) is not None
+
+    def name_end(self, text: str, start: int) -> int | None:
+        """Where the watched name `find` found at `start` ends (None: no watched name there)."""
         low = lower(text)
         m = _WORD.match(low, start)
         for name in self._first.get(m.group(), []) if m else []:
             if low.startswith(name, start):
-                return _MODEL.match(text, start + len(name)) is not None
+                return start + len(name)
         c = self._cjk.match(low, start) if self._cjk is not None else None
-        if c is None or c.group() not in self.by_name:
-            return False
-        return _MODEL.match(text, c.end()) is not None
+        return c.end() if c is not None and c.group() in self.by_name else None
 
     def lookup(self, name: str) -> Company | None:
         """The watched company a name (or its first words) stands for."""

@@ -187,3 +187,20 @@ def test_a_watched_name_inside_another_word_is_not_named(watched: Rules, title: 
     events = classify(Text(title), watched)
     assert events
     assert all(not e.on_watchlist for e in events), [(e.type, e.company) for e in events]
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # what another company is to a watched one: that other company is the subject
+        ("Tesla rival Xiaomi cuts 2025 delivery target", "Xiaomi"),
+        ("特斯拉竞争对手小米下调交付目标", "Xiaomi"),
+        ("Toyota supplier Denso recalls 50,000 fuel pumps", "Denso"),
+        # a unit or a brand is its parent's
+        ("Toyota unit Hino recalls 50,000 trucks", "Toyota Motor"),
+    ],
+)
+def test_a_watched_name_describing_the_subject_is_not_it(
+    watched: Rules, title: str, expected: str
+) -> None:
+    assert company(watched, title) == expected

@@ -251,6 +251,17 @@ def test_crash_casualties(rules: Rules, title: str, summary: str, expected: dict
             {"metric": "price_target", "direction": "cut", "new": 64, "old": 70, "currency": "HKD"},
         ),
         ("Intel suspends its full-year guidance", "", {"direction": "withdraw"}),
+        # the stock between the noun and its passive verb; a range tightened
+        (
+            "Price target on Boeing cut to $150 from $175 by Bank of America",
+            "",
+            {"metric": "price_target", "direction": "cut", "new": 150, "old": 175},
+        ),
+        (
+            "GM tightens 2024 profit outlook to $12.5B-$13.5B",
+            "",
+            {"new": 12.5e9, "period": "FY2024"},
+        ),
         # Hong Kong and Taiwan wording: one-character verbs, 营业利润, 第三季
         ("港股\uff1a花旗降小米目標價至45港元", "", {"direction": "cut", "new": 45}),
         (

@@ -107,6 +107,8 @@ NONE = [
     ("Missiles hit military targets near the border, officials say", ""),
     ("Target to open 30 new stores this year", ""),
     ("蔚来重申全年交付目标不变", ""),
+    # a kept price target, then another verb: "on Target and set" is no passive
+    ("Broker keeps $108 price target on Target and sets a tactical call", ""),
     # a nation's or a policy's target: no company sets it
     ("India aims to produce 10 million EVs a year by 2030", ""),
     ("The government aims to build 1 million homes", ""),
