@@ -22,6 +22,7 @@ def kinds(rules: Rules, title: str, summary: str = "", content: str = "") -> set
 
 
 RECALL = [
+    ("Nestle recalls DiGiorno pizzas", ""),  # a food named by its brand, no count
     # announced, expanded, ordered, filed; vehicles incl. OTA; products, food, drugs, devices
     ("Mazda recalls 41,000 CX-5 crossovers over faulty fuel pumps", ""),
     ("Recall of Jeep Grand Cherokees widened to 338,000 vehicles", ""),
