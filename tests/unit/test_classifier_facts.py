@@ -92,6 +92,7 @@ def only(
         ("小鹏召回40万辆汽车", "", 400000),
         ("某车企召回11.6万辆汽车 因转向存在隐患", "", 116000),
         ("上汽通用召回 12.3 萬輛別克", "", 123000),  # a figure spaced from its scale word
+        ("广汽丰田召回8万余辆凯美瑞", "", 80000),  # "more than 80,000"
         # a rounded headline count gives way to the precise one beside it
         (
             "Volvo recalls over 70,000 cars",
@@ -163,6 +164,8 @@ def test_recall_weights_are_not_units(rules: Rules) -> None:
         ("Two killed, 15 injured as trucks collide on I-80", "", {"fatalities": 2, "injuries": 15}),
         ("京沪高速多车追尾 致5死3伤", "", {"fatalities": 5, "injuries": 3}),
         ("一辆客车侧翻 造成3人死亡、12人受伤", "", {"fatalities": 3, "injuries": 12}),
+        ("一列动车在贵州脱轨 司机遇难", "", {"fatalities": 1}),
+        ("台鐵列車出軌 釀49死", "", {"fatalities": 49}),
         # the headline tells the crash, the summary's own sentences its toll
         (
             "Freight train hits a lorry at a level crossing in Kent",
