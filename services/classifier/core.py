@@ -20,13 +20,14 @@ from services.classifier.clauses import clauses
 from services.classifier.companies import Named
 from services.classifier.config import Company
 from services.classifier.crafts import cargo
-from services.classifier.crash import casualties, crash_hit
+from services.classifier.crash import crash_hit
 from services.classifier.eventfacts import evidence_of, facts_of
 from services.classifier.evidence import Hit
 from services.classifier.lexicon import LEXICON_DIR, load_lexicons
 from services.classifier.lexmodel import Lexicon, PageLex
 from services.classifier.naming import name_event
-from services.classifier.recall import recall_hit, scope_units
+from services.classifier.nearby import scope, toll
+from services.classifier.recall import recall_hit
 from services.classifier.screen import Screen
 from services.classifier.script import simplified
 from services.classifier.speakers import crash_company
@@ -41,7 +42,6 @@ CORROBORATION, MAX_CONFIDENCE = 0.05, 0.99
 RECALL_BACKGROUND = 0.5  # an accident told inside a recall sentence is its reason, not news
 BACKGROUND_CLAUSE = 0.5  # "Toyota, which recalled ... last year, said ...": told in passing
 MAKER_FACTOR = 0.95  # the maker of a crashed craft: as sure as the crash, a little less direct
-TOLL = ("fatalities", "injuries")
 TYPES: tuple[EventType, ...] = ("recall", "crash", "target_change")
 _HIT: dict[EventType, Callable[[Sentence, Lexicon], Hit | None]] = {
     "recall": recall_hit,
@@ -146,8 +146,8 @@ def classify(article: Text, rules: Rules) -> list[Event]:
                 hits[hit.type].append(hit)
                 if s.zone != Zone.BODY and hit.strength >= MIN_CONFIDENCE:
                     compound.append((s, lex, hit.type))
-    _scope(hits["recall"], read, by_script)
-    _toll(hits["crash"], read, by_script)
+    scope(hits["recall"], read, by_script)
+    toll(hits["crash"], read, by_script)
     events = []
     headline = next((s for s in read if s.zone == Zone.TITLE), None)
     for kind in TYPES:
@@ -189,35 +189,6 @@ def _maker_events(crashes: list[Hit], events: list[Event], rules: Rules) -> list
                 )
             ]
     return []
-
-
-def _scope(recalls: list[Hit], read: list[Sentence], by_script: dict[bool, Lexicon]) -> None:
-    """A recall told without its count gets the count a nearby sentence gives its scope
-    ("Honda recalls cars ..." + "In all 1,700,000 units are covered")."""
-    if not recalls or any(isinstance(h.facts.get("units"), int) for h in recalls):
-        return
-    for s in read:
-        units = scope_units(s, by_script[s.cjk]) if s.zone != Zone.BODY else None
-        if units is not None:
-            best = max(recalls, key=lambda h: h.strength)
-            best.facts["units"], best.facts["approx"] = units, False
-            return
-
-
-def _toll(crashes: list[Hit], read: list[Sentence], by_script: dict[bool, Lexicon]) -> None:
-    """A crash told without its casualties gets those the summary or lead counts in a sentence
-    of their own ("Train hits truck in Virginia" + "One person ... was killed"), unless that
-    sentence tells of another time ("... died in a similar crash last year")."""
-    if not crashes or any(h.facts.get(k) is not None for h in crashes for k in TOLL):
-        return
-    best = max(crashes, key=lambda h: h.strength)
-    for s in read:
-        lex = by_script[s.cjk]
-        if s.zone in (Zone.TITLE, Zone.BODY) or lex.crash.background.search(s.low):
-            continue
-        for key, value in casualties(s, lex).items():
-            if value is not None and best.facts.get(key) is None:
-                best.facts[key] = value
 
 
 def _clause_events(
