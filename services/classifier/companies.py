@@ -165,6 +165,13 @@ def runs(
                     tokens = tokens[: i + 1]
                     break
         start = m.start()
+        tag = lex.wire_tag.match(" ".join(tokens).lower()) if lex is not None else None
+        if tag:  # "BRIEF-Nio ...", "UPDATE 2-Ford ...": the wire's tag, not the name
+            rest = " ".join(tokens)[tag.end() :]
+            start += tag.end()
+            tokens = rest.split(" ") if rest else []
+            if not tokens:
+                continue
         if len(tokens) > 1 and tokens[0] in {"A", "An", "The"}:  # "A SpaceX Falcon 9 ..."
             start += len(tokens[0]) + 1
             tokens = tokens[1:]

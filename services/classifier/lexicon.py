@@ -124,6 +124,9 @@ def _companies(r: Reader) -> CompanyLex:
             rf",?\s+(?:the\s+|its\s+)?(?:[\w'-]+\s+){{0,5}}?(?:{pattern('owner_after')})"
         ),
         speaks_follows=r.compile(rf"\s+(?:{pattern('speaks_after')})"),
+        wire_tag=r.compile(
+            rf"(?:{pattern('wire_tags')})(?: \d+)?-" if pattern("wire_tags") else "(?!)"
+        ),
         relation_after=r.compile(
             rf"(?:'s)?[\s-]*(?:{pattern('relation_after')})(?![a-z])"
             if pattern("relation_after")
@@ -231,6 +234,7 @@ def _compile(path: Path, cache: SourceCache, later: Later) -> Lexicon:
             verbs=r.groups("target_change", [d for d in DIRECTIONS if target_verbs[d]]),
             expect=r.words("target_change.expect"),
             hold=r.words("target_change.hold"),
+            outcome=r.words("target_change.outcome"),
             warning=r.words("target_change.warning"),
             earlier=r.compile(r.source("target_change.earlier") + r"\s*(?:been\s+)?$"),
             not_=r.words("target_change.not"),

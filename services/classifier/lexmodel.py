@@ -70,6 +70,7 @@ class TargetLex:
     verbs: Pattern  # one named group per direction in DIRECTIONS
     expect: Pattern
     hold: Pattern
+    outcome: Pattern  # a target met or missed: "meets its delivery goal of 1.8 million"
     warning: Pattern
     earlier: Pattern  # matches right before a verb (use with endpos)
     not_: Pattern
@@ -113,6 +114,7 @@ class CompanyLex:
     vehicle_before: Pattern  # ends right before a craft's own name: "container ship "
     speaks_follows: Pattern  # right after a name: " said"
     relation_after: Pattern  # right after a name, what another company is to it: " supplier"
+    wire_tag: Pattern  # a wire's tag before a headline's first name: "brief-", "update 2-"
     place_preposition: Pattern  # ends right before a place: "in the "
     product_follows: Pattern  # a vehicle or unit noun: "rocket", "vehicles"
     vehicle_follows: Pattern  # right after a name: " train", " tour helicopter" (no plural between)

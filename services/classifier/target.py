@@ -37,6 +37,14 @@ _NOUN_BEFORE = lazy(
     r"growth|volume|its|the|their|a|an|new|annual|full-year|year|\d{4})\s+$"
 )
 _EN_GAP, _EN_AFTER, _ZH_GAP = 70, 30, 14
+_METRIC_BEFORE = 25  # "Q4 Delivery Guidance ...": the metric in the words before the noun
+# Right after a guidance noun, its figure: ": $7.9B", " of $2.1 billion", " 72,000-75,000 units".
+_NOUN_FIGURE = lazy(
+    r"\s*:?\s*(?:(?:of|at|is|was|seen at|now)\s+)?(?:about\s+|around\s+|roughly\s+)?"
+    r"[$€£¥]?\d[\d,.]*"
+    r"(?:\s*(?:million|billion|trillion|mn|bn|m|b|k)\b)?(?:\s*(?:-|to)\s*[$€£¥]?\d[\d,.]*\w*)?"
+    r"(?P<after>(?:\s+[a-z-]+){0,3})"
+)
 _ZH_METRIC_BEFORE = 4
 _EXPECT_REACH = 160
 _DIGIT = lazy(r"\d")
@@ -66,6 +74,8 @@ def target_hit(s: Sentence, lex: Lexicon) -> Hit | None:
     verbs = [(v, d) for v, d in verbs if not covered(v, blocked)]
     holds = spans(t.hold, s.low)
     found = [_paired(s, lex, nouns, verbs, holds), _expected(s, lex), _broker(s, lex, verbs)]
+    if not verbs and not holds and not lex.cjk:
+        found.append(_noun_figure(s, lex, nouns))
     hits = [h for h in found if h is not None]
     if not hits:
         warning = t.warning.search(s.low)
@@ -203,6 +213,25 @@ def _expected(s: Sentence, lex: Lexicon) -> Hit | None:
             figure and (metrics.search(figure.group("after")) or metrics.search(m.group()))
         ):
             hit = Hit("target_change", EXPECT_SET, s, m.span(), "target_change", verb=m.span())
+            hit.facts["direction"] = "set"
+            return hit
+    return None
+
+
+def _noun_figure(s: Sentence, lex: Lexicon, nouns: list[Span]) -> Hit | None:
+    """A wire brief's guidance with its figure and no verb: "Nio Q4 Delivery Guidance
+    72,000-75,000 Vehicles", "FY25 revenue outlook: $7.9B". The metric is named before the noun
+    or after the figure; no verb, no keep-word, no broker or earlier guidance in the sentence."""
+    if lex.target.brokers.search(s.low) or lex.target.outcome.search(s.low):
+        return None
+    for noun in nouns:
+        reach = s.low[noun[1] : noun[1] + _EXPECT_REACH]
+        figure = _NOUN_FIGURE.match(reach)
+        before = s.low[max(0, noun[0] - _METRIC_BEFORE) : noun[0]]
+        if figure is None or lex.target.earlier.search(before):
+            continue
+        if lex.target.metrics.search(before) or lex.target.metrics.search(figure.group("after")):
+            hit = Hit("target_change", EXPECT_SET, s, noun, "target_change")
             hit.facts["direction"] = "set"
             return hit
     return None

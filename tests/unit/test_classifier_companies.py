@@ -72,6 +72,9 @@ def company(rules: Rules, title: str, summary: str = "") -> str | None:
         ("Polestar Recalls 2,000 Cars Over Rear Camera", "", "Polestar"),
         # an operator's name stops before the maker of its craft
         ("Asiana Boeing 777 lands short of the runway in San Francisco", "", "Asiana"),
+        # a wire's tag glued to the first name is not part of it
+        ("UPDATE 2-Ford recalls 1.9 million Explorer SUVs over trim", "", "Ford"),
+        ("BRIEF-Nio Q4 Delivery Guidance 72,000-75,000 Vehicles", "", "Nio"),
         # a participle opening a headline is no company
         ("Recalled pressure cookers still sold online, watchdog says", "", None),
         # the armed forces are no company

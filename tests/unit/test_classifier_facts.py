@@ -265,6 +265,12 @@ def test_crash_casualties(rules: Rules, title: str, summary: str, expected: dict
             "",
             {"new": 12.5e9, "period": "FY2024"},
         ),
+        # a wire brief's guidance: the noun and its figure, no verb
+        (
+            "BRIEF-Nio Q4 Delivery Guidance 72,000-75,000 Vehicles",
+            "",
+            {"metric": "deliveries", "direction": "set", "new": 72000, "period": "Q4"},
+        ),
         # Hong Kong and Taiwan wording: one-character verbs, 营业利润, 第三季
         ("港股\uff1a花旗降小米目標價至45港元", "", {"direction": "cut", "new": 45}),
         (

@@ -110,6 +110,9 @@ NONE = [
     ("蔚来重申全年交付目标不变", ""),
     # a kept price target, then another verb: "on Target and set" is no passive
     ("Broker keeps $108 price target on Target and sets a tactical call", ""),
+    # guidance stated with its figure but kept
+    ("Apple reaffirms revenue guidance of $90 billion", ""),
+    ("Ford 2025 EBIT guidance of $7B-$8.5B unchanged", ""),
     # a nation's or a policy's target: no company sets it
     ("India aims to produce 10 million EVs a year by 2030", ""),
     ("The government aims to build 1 million homes", ""),
