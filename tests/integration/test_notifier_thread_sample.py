@@ -15,21 +15,31 @@ from pathlib import Path
 from typing import Any
 
 from schemas.alert import Alert
+from services.notifier.view import when
 from tests.integration.test_notifier_events import BOT, EXPANSION, FOUR, TELEGRAM, deliver, settings
 from tests.support.chatserver import ChatServer, chat_server
 
 __all__ = ["chat_server"]
 
 SAMPLES = Path(__file__).resolve().parents[2] / "docs" / "samples"
-WHEN = datetime(2025, 3, 4, 14, 5, tzinfo=UTC)
+STEP = timedelta(minutes=7)
+# The notifier keeps event state by report time and prunes it against now, so the alerts are
+# dated from the clock, as fresh reports; the committed sample shows them at one fixed day, so
+# it does not change with the day it is made (`as_documented`).
+WHEN = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=1)
+DOCUMENTED = datetime(2025, 3, 4, 14, 5, tzinfo=UTC)  # display only: never compared with now
 
 
 def dated(alerts: list[Alert]) -> list[Alert]:
-    """The test alerts at fixed times (the sample must not change with the day it is made)."""
-    return [
-        a.model_copy(update={"published": WHEN + timedelta(minutes=7 * i)})
-        for i, a in enumerate(alerts)
-    ]
+    """The test alerts at fresh times, STEP apart."""
+    return [a.model_copy(update={"published": WHEN + STEP * i}) for i, a in enumerate(alerts)]
+
+
+def as_documented(content: str, count: int) -> str:
+    """The received messages with each alert's byline stamp moved to the documented day."""
+    for i in range(count):
+        content = content.replace(when(WHEN + STEP * i), when(DOCUMENTED + STEP * i))
+    return content
 
 
 def readable(messages: list[dict[str, Any]]) -> str:
@@ -44,6 +54,7 @@ def readable(messages: list[dict[str, Any]]) -> str:
 
 
 def check(name: str, content: str) -> None:
+    content = as_documented(content, len([*FOUR, EXPANSION]))
     path = SAMPLES / name
     if os.environ.get("REDFLAG_REGEN_SAMPLES"):
         path.write_text(content, encoding="utf-8")
