@@ -22,16 +22,16 @@ from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-PACKAGES = ("services", "schemas")  # copied whole: mypy reads what the modules import
 # Installed packages (pydantic, opencc) are read as untyped, so the compiled code is the same
 # whatever the build environment holds: an isolated build's, or a venv's in the test.
 MYPY_ARGS = ("--no-site-packages", "--ignore-missing-imports", "--follow-imports=silent")
 
 
-def compile_modules(root: Path, modules: list[str], out: Path) -> list[Path]:
-    """Compile `modules` (paths under `root`) in a copy of the packages at `out`; the built
-    extensions (one per module and the shared library mypyc links them to)."""
-    for package in PACKAGES:
+def compile_modules(root: Path, packages: list[str], modules: list[str], out: Path) -> list[Path]:
+    """Compile `modules` (paths under `root`) in a copy of the wheel's `packages` at `out`
+    (whole: mypy reads what the modules import); the built extensions (one per module and the
+    shared library mypyc links them to)."""
+    for package in packages:
         shutil.copytree(
             root / package,
             out / package,
@@ -44,7 +44,7 @@ def compile_modules(root: Path, modules: list[str], out: Path) -> list[Path]:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    found = [*out.glob("*"), *(p for package in PACKAGES for p in (out / package).rglob("*"))]
+    found = [*out.glob("*"), *(p for package in packages for p in (out / package).rglob("*"))]
     return sorted(p for p in found if p.suffix in {".so", ".pyd"})
 
 
@@ -59,7 +59,9 @@ class CompileClassifier(BuildHookInterface):  # type: ignore[misc]
             return
         self._out = Path(tempfile.mkdtemp(prefix="redflag-mypyc-"))
         try:
-            built = compile_modules(Path(self.root), list(self.config["modules"]), self._out)
+            packages = list(self.build_config.target_config["packages"])
+            modules = list(self.config["modules"])
+            built = compile_modules(Path(self.root), packages, modules, self._out)
         except (OSError, subprocess.CalledProcessError) as exc:
             output = getattr(exc, "stdout", b"") or b""
             if mode == "require":

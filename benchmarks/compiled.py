@@ -21,16 +21,20 @@ import tempfile
 import tomllib
 import zipfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = ("services", "schemas")
 BUILD = ("--no-build-isolation", "--wheel-dir")
+
+
+def _wheel_config() -> dict[str, Any]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return dict(config["tool"]["hatch"]["build"]["targets"]["wheel"])
 
 
 def compiled_modules() -> list[str]:
     """The modules pyproject lists for mypyc, as dotted names."""
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    paths = config["tool"]["hatch"]["build"]["targets"]["wheel"]["hooks"]["custom"]["modules"]
+    paths = _wheel_config()["hooks"]["custom"]["modules"]
     return [p.removesuffix(".py").replace("/", ".") for p in paths]
 
 
@@ -38,7 +42,8 @@ def digest() -> str:
     """What the compiled tree is built from: the packages' sources and the build files."""
     h = hashlib.sha256()
     files = [ROOT / "pyproject.toml", ROOT / "hatch_build.py"]
-    files += sorted(p for d in SOURCES for p in (ROOT / d).rglob("*") if p.is_file())
+    packages = _wheel_config()["packages"]
+    files += sorted(p for d in packages for p in (ROOT / d).rglob("*") if p.is_file())
     for path in files:
         if "__pycache__" not in path.parts and path.suffix not in {".so", ".pyc"}:
             h.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())

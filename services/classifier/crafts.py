@@ -52,3 +52,8 @@ def vehicle_next(low: str, end: int, lex: Lexicon) -> bool:
     rest = low[end : end + 40]
     gap = len(rest) - len(rest.lstrip(" "))
     return gap > 0 and lex.crash.vehicles.match(low, end + gap) is not None
+
+
+def operated_by(low: str, run: Run, lex: Lexicon) -> bool:
+    """The run follows "operated by": a company, whatever its words ("Grace Ocean")."""
+    return lex.companies.operator_before.search(low[max(0, run.start - 30) : run.start]) is not None

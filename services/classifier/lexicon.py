@@ -76,8 +76,13 @@ def _never_if_empty(r: Reader, dotted: str) -> Pattern:
 
 def _ending(r: Reader, dotted: str, tail: str) -> Pattern:
     """The list as a regex that ends where the text does (after `tail`)."""
+    return _around(r, dotted, "{}" + tail)
+
+
+def _around(r: Reader, dotted: str, template: str) -> Pattern:
+    """The list as one group put at `{}` of `template`, or never when the language has none."""
     source = r.source(dotted)
-    return r.compile(source + tail) if source else _NEVER
+    return r.compile(template.replace("{}", f"(?:{source})")) if source else _NEVER
 
 
 def _opening(r: Reader, dotted: str) -> Pattern:
@@ -124,21 +129,11 @@ def _companies(r: Reader) -> CompanyLex:
             rf",?\s+(?:the\s+|its\s+)?(?:[\w'-]+\s+){{0,5}}?(?:{pattern('owner_after')})"
         ),
         speaks_follows=r.compile(rf"\s+(?:{pattern('speaks_after')})"),
-        wire_tag=r.compile(
-            rf"(?:{pattern('wire_tags')})(?: \d+)?-" if pattern("wire_tags") else "(?!)"
-        ),
-        relation_after=r.compile(
-            rf"(?:'s)?[\s-]*(?:{pattern('relation_after')})(?![a-z])"
-            if pattern("relation_after")
-            else "(?!)"
-        ),
+        wire_tag=_around(r, "companies.wire_tags", r"{}(?: \d+)?-"),
+        relation_after=_around(r, "companies.relation_after", r"(?:'s)?[\s-]*{}(?![a-z])"),
         place_preposition=r.compile(rf"(?:{pattern('place_before')})\s+(?:the\s+)?$"),
         product_follows=r.compile(rf"(?:{vehicles}|{units})"),
-        vehicle_before=r.compile(
-            rf"(?<![a-z])(?:{pattern('named_craft')})\s+(?:the\s+)?$"
-            if pattern("named_craft")
-            else "(?!)"
-        ),
+        vehicle_before=_around(r, "companies.named_craft", r"(?<![a-z]){}\s+(?:the\s+)?$"),
         vehicle_follows=r.compile(
             rf"(?:'s?)?\s+(?:(?!{_FUNCTION})[a-z0-9-]*[a-rt-z0-9-]\s+)?(?:{vehicles})"
         ),

@@ -24,7 +24,7 @@ from services.classifier.proposals import (
     candidates,
     plain_words,
 )
-from services.classifier.text import Zone
+from services.classifier.text import Sentence, Zone
 from services.classifier.watchlist import Watchlist
 
 REPEAT_BONUS, MAX_REPEATS = 0.15, 4
@@ -108,8 +108,7 @@ def _watched(hit: Hit, watchlist: Watchlist, lex: Lexicon, *, makers: bool = Fal
         if hit.type == "crash" and not makers:  # a craft's maker is a second event
             mentions = [(p, c) for p, c in mentions if not watchlist.makes(hit.sentence.text, p)]
         # "Apple supplier Foxconn raises ...": the watched name describes the subject
-        text = hit.sentence.text
-        mentions = [(p, c) for p, c in mentions if not _relation(text, watchlist, p, lex)]
+        mentions = [(p, c) for p, c in mentions if not _relation(hit.sentence, watchlist, p, lex)]
         if not mentions:
             return None
         verb = hit.verb[0] if hit.verb else hit.anchor[0]
@@ -118,8 +117,8 @@ def _watched(hit: Hit, watchlist: Watchlist, lex: Lexicon, *, makers: bool = Fal
     return Named(pick.company, pick.tickers, True)
 
 
-def _relation(text: str, watchlist: Watchlist, at: int, lex: Lexicon) -> bool:
+def _relation(s: Sentence, watchlist: Watchlist, at: int, lex: Lexicon) -> bool:
     """The watched name at `at` is followed by what another company is to it: "Apple
     supplier", "Tesla rival", "特斯拉供应商"; that other company is the subject."""
-    end = watchlist.name_end(text, at)
-    return end is not None and lex.companies.relation_after.match(text.lower(), end) is not None
+    end = watchlist.name_end(s.text, at)
+    return end is not None and lex.companies.relation_after.match(s.low, end) is not None

@@ -22,7 +22,14 @@ from services.classifier.companies import (
 from services.classifier.companies import (
     title_case as _title_case,
 )
-from services.classifier.crafts import cargo, craft_words, name_end, possessed, vehicle_next
+from services.classifier.crafts import (
+    cargo,
+    craft_words,
+    name_end,
+    operated_by,
+    possessed,
+    vehicle_next,
+)
 from services.classifier.evidence import Hit
 from services.classifier.lazyregex import lazy
 from services.classifier.lexmodel import Lexicon
@@ -83,9 +90,7 @@ def candidates(hit: Hit, lex: Lexicon, names: Names) -> list[tuple[float, str]]:
     low = hit.sentence.low
     for run in runs(hit.sentence.text, lex.companies, plain_words(names, lex)):
         # "operated by Grace Ocean": a company, whatever its words ("Ocean") suggest
-        operated = bool(
-            lex.companies.operator_before.search(low[max(0, run.start - 30) : run.start])
-        )
+        operated = operated_by(low, run, lex)
         name = accepted_name(run, lex, names, crash=crash, operated=operated)
         if crash and cargo(low, run.start, lex):
             continue  # "laden with Mercedes and BMW cars": the load

@@ -13,6 +13,7 @@ in it), not one about results ("比亚迪...公司表示将继续加大研发投
 from collections.abc import Sequence
 
 from services.classifier.companies import Named, Names, runs, zh_subject
+from services.classifier.crafts import operated_by
 from services.classifier.lexmodel import Lexicon
 from services.classifier.proposals import accepted_name
 from services.classifier.text import Sentence, Zone
@@ -72,7 +73,7 @@ def _en_speaker(s: Sentence, lex: Lexicon, watchlist: Watchlist) -> str | None:
     c = lex.companies
     names = Names([s.text], c)
     for run in runs(s.text, c):
-        operated = bool(c.operator_before.search(s.low[max(0, run.start - 30) : run.start]))
+        operated = operated_by(s.low, run, lex)
         if not (operated or c.speaks_follows.match(s.low, run.end)):
             continue
         said = s.low[: run.start] + s.low[run.end :]  # not the name: "Volvo Cars said ..."

@@ -38,21 +38,17 @@ _NOUN_BEFORE = lazy(
 )
 _EN_GAP, _EN_AFTER, _ZH_GAP = 70, 30, 14
 _METRIC_BEFORE = 25  # "Q4 Delivery Guidance ...": the metric in the words before the noun
-# Right after a guidance noun, its figure: ": $7.9B", " of $2.1 billion", " 72,000-75,000 units".
-_NOUN_FIGURE = lazy(
-    r"\s*:?\s*(?:(?:of|at|is|was|seen at|now)\s+)?(?:about\s+|around\s+|roughly\s+)?"
-    r"[$€£¥]?\d[\d,.]*"
-    r"(?:\s*(?:million|billion|trillion|mn|bn|m|b|k)\b)?(?:\s*(?:-|to)\s*[$€£¥]?\d[\d,.]*\w*)?"
-    r"(?P<after>(?:\s+[a-z-]+){0,3})"
-)
 _ZH_METRIC_BEFORE = 4
 _EXPECT_REACH = 160
 _DIGIT = lazy(r"\d")
-# The figure first, then what it counts: "targets 5.5 million vehicle sales", "sees 2.2
-# million deliveries", "aims to sell 5.5 million vehicles" (the verb names the metric).
+# A figure right after a verb or a guidance noun, then what it counts: "targets 5.5 million
+# vehicle sales", "aims to sell 5.5 million vehicles" (the verb names the metric), "Delivery
+# Guidance 72,000-75,000 Vehicles", "revenue outlook: $7.9B".
 _FIGURE_FIRST = lazy(
-    r"\s*(?:to\s+)?(?:(?:about|around|roughly|nearly|some|up to|at least|over|more than)\s+)?"
-    r"[$€£¥]?\d[\d,.]*(?:\s*(?:million|billion|trillion|mn|bn|m|k)\b)?(?P<after>(?:\s+[a-z-]+){1,4})"
+    r"\s*:?\s*(?:(?:to|of|at|is|was|seen at|now)\s+)?"
+    r"(?:(?:about|around|roughly|nearly|some|up to|at least|over|more than)\s+)?"
+    r"[$€£¥]?\d[\d,.]*(?:\s*(?:million|billion|trillion|mn|bn|m|b|k)\b)?"
+    r"(?:\s*(?:-|to)\s*[$€£¥]?\d[\d,.]*\w*)?(?P<after>(?:\s+[a-z-]+){0,4})"
 )
 # "expects fiscal 2023 revenue of $2.08 billion", "guides 2024 output of 57,000", "aims to
 # deliver 800,000 vehicles": a stated figure for a named metric.
@@ -226,7 +222,7 @@ def _noun_figure(s: Sentence, lex: Lexicon, nouns: list[Span]) -> Hit | None:
         return None
     for noun in nouns:
         reach = s.low[noun[1] : noun[1] + _EXPECT_REACH]
-        figure = _NOUN_FIGURE.match(reach)
+        figure = _FIGURE_FIRST.match(reach)
         before = s.low[max(0, noun[0] - _METRIC_BEFORE) : noun[0]]
         if figure is None or lex.target.earlier.search(before):
             continue
