@@ -6,10 +6,9 @@ Hong Kong and Taiwan desks write (回收, 下修, 財測, 墜機, 出軌), not c
 Rows: (lang, title, summary, labels, optional, company, facts).
 """
 
-import opencc
+from items import Row, rows_to_items
 
 R, T, C, N = ["recall"], ["target_change"], ["crash"], []
-Row = tuple[str, str, str, list[str], list[str], str, dict[str, object]]
 
 ROWS: list[Row] = [
     # --- English: recalls ---
@@ -1061,27 +1060,3 @@ def held3_items() -> list[dict[str, object]]:
         ROWS,
         "Held-out, round three (held3.py); scored once before the round's rules, never tuned on.",
     )
-
-
-def rows_to_items(rows: list[Row], note: str) -> list[dict[str, object]]:
-    """Rows in the corpus format (../shared/dev-corpus/README.md)."""
-    t2s = opencc.OpenCC("t2s")
-    out: list[dict[str, object]] = []
-    for lang, title, summary, labels, optional, company, facts in rows:
-        item: dict[str, object] = {
-            "lang": lang,
-            "title": title,
-            "summary": summary,
-            "published": "2025-01-01",
-            "source_url": "",
-            "labels": labels,
-            "optional": optional,
-            "company": company,
-            "tickers": [],
-            "facts": facts,
-            "note": note,
-        }
-        if lang == "zh" and title != str(t2s.convert(title)):
-            item["script"] = "hant"
-        out.append(item)
-    return out

@@ -6,7 +6,8 @@ are written as Hong Kong and Taiwan desks write them (回收, 下修, 財測, �
 Rows: (lang, title, summary, labels, optional, company, facts).
 """
 
-from held3 import C, N, R, Row, T, rows_to_items
+from held3 import C, N, R, T
+from items import Row, rows_to_items
 
 ROWS: list[Row] = [
     # --- English: recalls ---

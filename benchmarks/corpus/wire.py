@@ -12,6 +12,7 @@ traditional script (alternately as Hong Kong and Taiwan desks write it).
 """
 
 import opencc
+from items import rows_to_items
 
 R, T, C, N = ["recall"], ["target_change"], ["crash"], []
 EN_ROW = tuple[str, str, list[str], str, dict[str, object]]  # title, summary, labels, co, facts
@@ -1008,7 +1009,7 @@ ZH: list[ZH_ROW] = [
     ),
 ]
 
-_HK, _TW, _T2S = opencc.OpenCC("s2hk"), opencc.OpenCC("s2twp"), opencc.OpenCC("t2s")
+_HK, _TW = opencc.OpenCC("s2hk"), opencc.OpenCC("s2twp")
 
 
 def wire_items() -> list[dict[str, object]]:
@@ -1024,22 +1025,10 @@ def corpus_items(en: list[EN_ROW], zh: list[ZH_ROW], note: str) -> list[dict[str
         conv = _HK if n % 2 == 0 else _TW
         title, summary, labels, company, facts = row
         rows.append(("zh", conv.convert(title), conv.convert(summary), labels, company, facts))
-    out: list[dict[str, object]] = []
-    for lang, title, summary, labels, company, facts in rows:
-        item: dict[str, object] = {
-            "lang": lang,
-            "title": title,
-            "summary": summary,
-            "published": "2025-01-01",
-            "source_url": "",
-            "labels": labels,
-            "optional": [],
-            "company": company,
-            "tickers": [],
-            "facts": facts,
-            "note": note,
-        }
-        if lang == "zh" and title != str(_T2S.convert(title)):
-            item["script"] = "hant"
-        out.append(item)
-    return out
+    return rows_to_items(
+        [
+            (lang, title, summary, labels, [], company, facts)
+            for lang, title, summary, labels, company, facts in rows
+        ],
+        note,
+    )
