@@ -8,7 +8,6 @@ from `SecretStr` here and nowhere else.
 import asyncio
 import contextlib
 import logging
-import ssl
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, Self, TypeVar
 
@@ -16,7 +15,6 @@ import structlog
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaConnectionError
-from aiokafka.helpers import create_ssl_context
 
 from services.core.backoff import exponential, spread
 from services.core.settings import KafkaSettings
@@ -49,27 +47,13 @@ def client_options(settings: KafkaSettings) -> dict[str, Any]:
         "security_protocol": settings.security_protocol,
     }
     if settings.security_protocol in ("SSL", "SASL_SSL"):
-        options["ssl_context"] = tls_context(settings)
+        options["ssl_context"] = settings.tls.context()
     if settings.sasl is not None:
         password = settings.sasl.password
         options["sasl_mechanism"] = settings.sasl.mechanism
         options["sasl_plain_username"] = settings.sasl.username  # aiokafka: SCRAM too
         options["sasl_plain_password"] = password.get_secret_value() if password else None
     return options
-
-
-def tls_context(settings: KafkaSettings) -> ssl.SSLContext:
-    """Verify the brokers against `tls.ca_file` (system CAs if unset); present a client
-    certificate when one is configured."""
-    tls = settings.tls
-    context: ssl.SSLContext = create_ssl_context(
-        cafile=tls.ca_file,
-        certfile=tls.cert_file,
-        keyfile=tls.key_file,
-        password=tls.key_password.get_secret_value() if tls.key_password else None,
-    )
-    context.check_hostname = tls.check_hostname
-    return context
 
 
 async def started(
@@ -96,16 +80,32 @@ async def started(
                 await client.stop()
             if stop is not None and stop.is_set():
                 raise StopRequested from exc
+            error = "; ".join(errors.seen) or str(exc)
+            hint = {"hint": _NO_CLIENT_CERT} if _cert_wanted(settings, error) else {}
             log.warning(
                 KAFKA_WAITING_FOR_BROKER,
                 bootstrap=settings.bootstrap_servers,
                 retry_in_s=delay,
-                error="; ".join(errors.seen) or str(exc),
+                error=error,
+                **hint,
             )
             if await _stopped_within(stop, delay):
                 raise StopRequested from exc
         else:
             return client
+
+
+_NO_CLIENT_CERT = (
+    "the broker closed the TLS connection; if it requires client certificates, "
+    "set kafka.tls.cert_file and kafka.tls.key_file"
+)
+
+
+def _cert_wanted(settings: KafkaSettings, error: str) -> bool:
+    """A TLS broker that wants a client certificate closes the connection after the
+    handshake (TLS 1.3): the client sees only "closed", so the wait line says what to check."""
+    tls = settings.security_protocol in ("SSL", "SASL_SSL")
+    return tls and settings.tls.cert_file is None and error.endswith("closed")
 
 
 class _BootstrapErrors(logging.Filter):

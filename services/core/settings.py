@@ -8,6 +8,7 @@ The whole config (`Settings`, made of every stage's section) lives above the sta
 """
 
 import os
+import ssl
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -27,6 +28,7 @@ from pydantic import (
 from services.core.configenv import Loc, deep_merge, env_overrides, expand_env
 from services.core.configerrors import describe, field_path
 from services.core.hostport import split_hostport
+from services.core.tlscontext import client_context
 
 CONFIG_ENV = "REDFLAG_CONFIG"
 M = TypeVar("M", bound=BaseModel)
@@ -120,7 +122,16 @@ class KafkaTls(BaseModel):
         if self.key_password_file is not None:
             secret = _read_secret_file(self.key_password_file, "key_password_file")
             object.__setattr__(self, "key_password", secret)
+        if self.ca_file is not None or self.cert_file is not None:
+            self.context()  # a file that cannot serve fails here, naming its setting
         return self
+
+    def context(self) -> ssl.SSLContext:
+        """The client TLS context these files make (`services.core.tlscontext`)."""
+        password = self.key_password.get_secret_value() if self.key_password else None
+        return client_context(
+            self.ca_file, self.cert_file, self.key_file, password, self.check_hostname
+        )
 
 
 class KafkaSettings(BaseModel):

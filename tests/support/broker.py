@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Literal
 
 from tests.support.kafkadist import ensure_libs, missing_tools
+from tests.support.tlscerts import TlsFiles, make_tls, openssl_missing
 
 BROKER_ENV = "KAFKA_TEST_BROKER"
 SASL_USER = "redflag-test"
@@ -76,6 +77,8 @@ class Broker:
     kind: BrokerKind
     sasl_bootstrap: str | None = None  # a SASL_PLAINTEXT listener (our own Apache Kafka only)
     sasl_password: str = ""
+    tls_bootstrap: str | None = None  # an SSL listener requiring a client certificate (ditto)
+    tls: TlsFiles | None = None
     process: "KafkaProcess | None" = field(default=None, repr=False)
 
     @property
@@ -98,7 +101,13 @@ def kafka_broker(work_dir: Path) -> Iterator[Broker]:
         proc.start()
         try:
             yield Broker(
-                proc.bootstrap, "kafka", proc.sasl_bootstrap, proc.sasl_password, process=proc
+                proc.bootstrap,
+                "kafka",
+                proc.sasl_bootstrap,
+                proc.sasl_password,
+                proc.tls_bootstrap if proc.tls else None,
+                proc.tls,
+                process=proc,
             )
         finally:
             proc.kill()
@@ -114,7 +123,9 @@ class KafkaProcess:
     def __init__(self, work_dir: Path) -> None:
         self.dir = work_dir
         self.port, self.sasl_port, self.controller_port = free_port(), free_port(), free_port()
+        self.ssl_port = free_port()
         self.sasl_password = secrets.token_urlsafe(16)
+        self.tls = None if openssl_missing() else make_tls(work_dir / "tls", secrets.token_hex(8))
         self.proc: subprocess.Popen[bytes] | None = None
         self._classpath = f"{ensure_libs()}/*"
         self._formatted = False
@@ -128,6 +139,11 @@ class KafkaProcess:
     def sasl_bootstrap(self) -> str:
         """The SASL_PLAINTEXT listener (PLAIN and SCRAM, user SASL_USER)."""
         return f"127.0.0.1:{self.sasl_port}"
+
+    @property
+    def tls_bootstrap(self) -> str:
+        """The SSL listener: a server certificate from `tls.ca`, client certificates required."""
+        return f"127.0.0.1:{self.ssl_port}"
 
     @property
     def log_path(self) -> Path:
@@ -225,26 +241,43 @@ class KafkaProcess:
             )
         ]
 
+    def _ssl_properties(self) -> list[str]:
+        if self.tls is None:
+            return []
+        prefix = "listener.name.ssl.ssl"
+        return [
+            f"{prefix}.keystore.type=PEM",
+            f"{prefix}.keystore.location={self.tls.server_keystore}",
+            f"{prefix}.truststore.type=PEM",
+            f"{prefix}.truststore.location={self.tls.ca}",
+            f"{prefix}.client.auth=required",
+        ]
+
     def _properties(self) -> str:
         plain = (
             "org.apache.kafka.common.security.plain.PlainLoginModule required "
             f'user_{SASL_USER}="{self.sasl_password}";'
         )
         scram = "org.apache.kafka.common.security.scram.ScramLoginModule required;"
+        ssl = [] if self.tls is None else [(f"SSL://127.0.0.1:{self.ssl_port}", "SSL:SSL")]
+        listeners = [
+            (f"PLAINTEXT://127.0.0.1:{self.port}", "PLAINTEXT:PLAINTEXT"),
+            (f"SASL_PLAINTEXT://127.0.0.1:{self.sasl_port}", "SASL_PLAINTEXT:SASL_PLAINTEXT"),
+            *ssl,
+        ]
+        served = ",".join(url for url, _ in listeners)
         return "\n".join(
             [
                 "process.roles=broker,controller",
                 "node.id=1",
                 f"controller.quorum.voters=1@127.0.0.1:{self.controller_port}",
-                "listeners="
-                f"PLAINTEXT://127.0.0.1:{self.port},SASL_PLAINTEXT://127.0.0.1:{self.sasl_port},"
-                f"CONTROLLER://127.0.0.1:{self.controller_port}",
-                "advertised.listeners="
-                f"PLAINTEXT://127.0.0.1:{self.port},SASL_PLAINTEXT://127.0.0.1:{self.sasl_port}",
+                f"listeners={served},CONTROLLER://127.0.0.1:{self.controller_port}",
+                f"advertised.listeners={served}",
                 "controller.listener.names=CONTROLLER",
                 "inter.broker.listener.name=PLAINTEXT",
                 "listener.security.protocol.map="
-                "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+                + ",".join([*(kinds for _, kinds in listeners), "CONTROLLER:PLAINTEXT"]),
+                *self._ssl_properties(),
                 f"sasl.enabled.mechanisms={','.join(SASL_MECHANISMS)}",
                 f"listener.name.sasl_plaintext.plain.sasl.jaas.config={plain}",
                 f"listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config={scram}",

@@ -9,6 +9,7 @@ import pytest
 from services.app.settings import load_settings
 from services.core.kafkaconnect import client_options
 from services.core.settings import ConfigError, KafkaSettings
+from tests.support.tlscerts import TlsFiles, make_tls, openssl_missing
 
 PASSWORD = "s3cret-Kafka-pw"
 
@@ -139,3 +140,53 @@ def test_plaintext_gets_no_tls_and_no_sasl() -> None:
         "client_id": "redflag",
         "security_protocol": "PLAINTEXT",
     }
+
+
+@pytest.fixture(scope="module")
+def tls_files(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
+    if openssl_missing():
+        pytest.skip("no openssl command to make test certificates")
+    return make_tls(tmp_path_factory.mktemp("tls"), PASSWORD)
+
+
+def tls_problems(tmp_path: Path, tls: str) -> list[str]:
+    return problems(write(tmp_path, f"kafka: {{security_protocol: SSL, tls: {tls}}}\n"))
+
+
+def test_an_encrypted_client_key_loads_with_its_password_file(
+    tmp_path: Path, tls_files: TlsFiles
+) -> None:
+    secret = tmp_path / "key-password"
+    secret.write_text(PASSWORD + "\n", encoding="utf-8")
+    f = tls_files
+    path = write(
+        tmp_path,
+        f"kafka: {{security_protocol: SSL, tls: {{ca_file: {f.ca}, cert_file: {f.client_cert}, "
+        f"key_file: {f.client_key}, key_password_file: {secret}}}}}\n",
+    )
+    context = client_options(load_settings(path, env={}).kafka)["ssl_context"]
+    assert context.verify_mode == ssl.CERT_REQUIRED
+    assert context.minimum_version >= ssl.TLSVersion.TLSv1_2
+
+
+def test_unusable_tls_files_are_named_at_load_and_never_prompt(
+    tmp_path: Path, tls_files: TlsFiles
+) -> None:
+    f = tls_files
+    pair = f"cert_file: {f.client_cert}, key_file: {f.client_key}"
+    cases = {  # OpenSSL would prompt on the terminal for the first; the rest said "PEM lib"
+        f"{{{pair}}}": f"kafka.tls: key_file: {f.client_key} is encrypted; "
+        "set key_password or key_password_file",
+        f"{{{pair}, key_password: not-it}}": "kafka.tls: key_password does not decrypt "
+        f"key_file {f.client_key}",
+        f"{{cert_file: {f.ca}, key_file: {f.client_key}, key_password: {PASSWORD}}}": (
+            f"kafka.tls: cert_file: {f.ca} is not the certificate of key_file {f.client_key}"
+        ),
+        f"{{cert_file: {f.client_key}, key_file: {f.client_key}}}": (
+            f"kafka.tls: cert_file: {f.client_key} holds no PEM certificate"
+        ),
+        f"{{ca_file: {f.client_key}}}": f"kafka.tls: ca_file: {f.client_key} holds no PEM "
+        "certificate (NO_CERTIFICATE_OR_CRL_FOUND)",
+    }
+    for tls, expected in cases.items():
+        assert tls_problems(tmp_path, tls) == [expected]
