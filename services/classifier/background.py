@@ -30,3 +30,17 @@ def background(low: str, anchor: Span, lex: Lexicon) -> bool:
     end = _CLAUSE_END.search(low, anchor[1])
     clause = low[opener.start() : end.start() if end else len(low)]
     return b.past.search(clause) is not None
+
+
+def stale(low: str, anchor: Span, lex: Lexicon) -> bool:
+    """The anchor's clause dates its event in the past ("Nissan in 2023 recalled ...",
+    "Stellantis last month recalled ..."): outside the headline, an old event retold. A time
+    after "from" dates the former figure ("to 4.2 million from 4.1 million last month")."""
+    start = max(0, anchor[0] - _REACH)
+    ends = [m.end() for m in _CLAUSE_END.finditer(low, start, anchor[0])]
+    after = _CLAUSE_END.search(low, anchor[1])
+    lo, hi = (ends[-1] if ends else start), (after.start() if after else len(low))
+    return any(
+        m.start() < anchor[0] or "from " not in low[anchor[1] : m.start()]
+        for m in lex.background.stale.finditer(low, lo, hi)
+    )

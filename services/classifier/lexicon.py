@@ -251,5 +251,6 @@ def _compile(path: Path, cache: SourceCache, later: Later) -> Lexicon:
         background=BackgroundLex(
             openers=r.groups("background", ["distance", "relative"]),
             past=r.words("background.past"),
+            stale=r.words("background.stale"),
         ),
     )

@@ -132,6 +132,7 @@ class BackgroundLex:
 
     openers: Pattern  # one named group "distance": a clause opened by it is background by itself
     past: Pattern
+    stale: Pattern  # a time that dates a clause's event in the past, wherever it stands
 
 
 @dataclass(frozen=True, slots=True)

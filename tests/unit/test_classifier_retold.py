@@ -1,0 +1,98 @@
+"""Old events retold in an article about something else, and kept guidance (issue 14).
+
+Our own examples, none from the corpus. Outside the headline, a clause that dates its event in
+the past ("Nissan in 2023 recalled ...", "Stellantis last month recalled ...", "cut its
+forecast twice last year") retells an old event; a comparison ("up from last year") does not
+date anything. "Still expects" is guidance given before and kept, and a count of accidents
+reviewed is statistics, not an accident.
+"""
+
+import pytest
+
+from services.classifier.config import Company
+from services.classifier.core import Rules, classify, load_rules
+from tests.support.texts import Text
+
+
+@pytest.fixture(scope="module")
+def rules() -> Rules:
+    return load_rules(
+        (
+            Company(company="Nissan", tickers=("7201.T",), aliases=("日产",)),
+            Company(company="Stellantis", tickers=("STLA",)),
+            Company(company="Ford", tickers=("F",)),
+            Company(company="Airbus", tickers=("AIR.PA",)),
+            Company(company="Boeing", tickers=("BA",)),
+        )
+    )
+
+
+def kinds(rules: Rules, title: str, summary: str = "", content: str = "") -> set[str]:
+    return {e.type for e in classify(Text(title, summary, content), rules)}
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "content"),
+    [
+        (
+            "Nissan names a new chief executive",
+            "The carmaker picked its head of planning to lead it from April.",
+            "Nissan in 2023 recalled more than 700,000 vehicles over a faulty hood latch.\n"
+            "The company cut its full-year operating profit forecast twice last year.",
+        ),
+        (
+            "Stellantis shares jump as Jeep sales recover",
+            "Stellantis last month recalled 1.2 million Ram pickups over a camera fault.",
+            "",
+        ),
+        (
+            "Ford profit beats estimates as truck demand holds",
+            "Ford recalled about 850,000 vehicles in July over a fuel pump fault.",
+            "",
+        ),
+        (
+            "日产任命新首席执行官",
+            "日产上个月召回了70万辆汽车。",
+            "",
+        ),
+    ],
+)
+def test_an_old_event_retold_is_not_news(
+    rules: Rules, title: str, summary: str, content: str
+) -> None:
+    assert kinds(rules, title, summary, content) == set()
+
+
+def test_the_same_events_dated_now_are_news(rules: Rules) -> None:
+    assert kinds(
+        rules,
+        "Nissan names a new chief executive",
+        "Nissan on Tuesday recalled more than 700,000 vehicles over a faulty hood latch.",
+    ) == {"recall"}
+    assert kinds(
+        rules,
+        "Ford profit beats estimates",
+        "Ford cut its full-year operating profit forecast to $7 billion from $8.5 billion, "
+        "down from last year's $10.4 billion.",
+    ) == {"target_change"}
+    assert kinds(  # "last month" dates the former figure, not the raise
+        rules,
+        "Company news roundup",
+        "Ford raised its 2025 sales target to 2.2 million vehicles from 2.1 million last month.",
+    ) == {"target_change"}
+    # in the headline a past marker does not make the news old
+    assert kinds(rules, "Stellantis recalled 1.2 million Ram pickups last month, filing shows") == {
+        "recall"
+    }
+
+
+def test_guidance_still_expected_is_kept_not_set(rules: Rules) -> None:
+    kept = "Airbus still targets around 820 deliveries for the year."
+    assert kinds(rules, "Airbus delivers 60 jets in November", kept) == set()
+    assert kinds(rules, "Airbus delivers 60 jets", kept.replace("still ", "")) == {"target_change"}
+
+
+def test_a_count_of_accidents_reviewed_is_not_an_accident(rules: Rules) -> None:
+    summary = "Regulators reviewed 956 crashes in which Autopilot was engaged, with 29 deaths."
+    assert kinds(rules, "Agency closes driver-assistance review", summary) == set()
+    assert "crash" in kinds(rules, "Boeing 787 crashes after takeoff, killing 241")
