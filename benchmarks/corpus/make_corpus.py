@@ -1,4 +1,4 @@
-"""Write the classifier corpus (dev.jsonl, heldout.jsonl) from `events.py` and the phrasings here.
+"""Write the classifier corpus (dev.jsonl, heldout*.jsonl) from `events.py` and the phrasings here.
 
     python benchmarks/corpus/make_corpus.py      # rewrites benchmarks/corpus/*.jsonl
 
@@ -18,6 +18,7 @@ import opencc
 from events import ANALYST, CRASHES, GUIDANCE, HELD_OUT, RECALLS
 from extras import extra_items
 from held3 import held3_items
+from held4 import held4_items
 from negatives import NEGATIVES
 from numerals import en_count, zh_count
 from round3 import round3_items
@@ -730,7 +731,17 @@ def main() -> None:
         for item in held3:
             ordered = {"id": item.pop("id"), **item}
             f.write(json.dumps(ordered, ensure_ascii=False) + "\n")
-    print(f"dev {len(dev)} items, held-out {len(held)} items, held-out round three {len(held3)}")
+    held4 = held4_items()  # held-out, round four: written blind, scored once, never tuned on
+    for n, item in enumerate(held4, 1):
+        item["id"] = f"c4h{n:04d}"
+    with (OUT / "heldout4.jsonl").open("w", encoding="utf-8") as f:
+        for item in held4:
+            ordered = {"id": item.pop("id"), **item}
+            f.write(json.dumps(ordered, ensure_ascii=False) + "\n")
+    print(
+        f"dev {len(dev)} items, held-out {len(held)} items, held-out round three {len(held3)},"
+        f" round four {len(held4)}"
+    )
 
 
 if __name__ == "__main__":
