@@ -15,7 +15,8 @@ import pytest
 from pydantic import SecretStr
 
 from services.core.kafkabus import KafkaBus
-from services.core.settings import KafkaSasl, KafkaSettings, KafkaTls
+from services.core.kafkatransport import KafkaSasl, KafkaTls
+from services.core.settings import KafkaSettings
 from tests.support.broker import SASL_MECHANISMS, SASL_USER, Broker
 from tests.support.procs import Stage, stage_env
 from tests.support.tlscerts import make_tls
