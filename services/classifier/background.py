@@ -44,3 +44,13 @@ def stale(low: str, anchor: Span, lex: Lexicon) -> bool:
         m.start() < anchor[0] or "from " not in low[anchor[1] : m.start()]
         for m in lex.background.stale.finditer(low, lo, hi)
     )
+
+
+def hedged(low: str, anchor: Span, lex: Lexicon) -> bool:
+    """Before the anchor in its clause stands a guess, a fear or a denial ("Honda may recall",
+    "analysts expect Tesla to cut its forecast", "GM denies report it will recall"): not an
+    event that happened."""
+    start = max(0, anchor[0] - _REACH)
+    ends = [m.end() for m in _CLAUSE_END.finditer(low, start, anchor[0])]
+    found = lex.background.hedged.search(low, ends[-1] if ends else start, anchor[1])
+    return found is not None and found.start() < anchor[0]  # its lookahead may read the anchor

@@ -15,7 +15,7 @@ from functools import cached_property, lru_cache, partial
 from typing import Protocol
 
 from schemas.alert import Event, EventType
-from services.classifier.background import background, stale
+from services.classifier.background import background, hedged, stale
 from services.classifier.clauses import clauses
 from services.classifier.companies import Named
 from services.classifier.config import Company
@@ -142,9 +142,13 @@ def classify(article: Text, rules: Rules) -> list[Event]:
             if hit is not None:
                 hit.strength *= ZONE_WEIGHT[s.zone]
                 if background(s.low, hit.anchor, lex) or (
-                    s.zone != Zone.TITLE and hit.type != "crash" and stale(s.low, hit.anchor, lex)
+                    hit.type != "crash"  # crash has its own (crash.background, crash.not)
+                    and (
+                        hedged(s.low, hit.anchor, lex)
+                        or (s.zone != Zone.TITLE and stale(s.low, hit.anchor, lex))
+                    )
                 ):
-                    hit.strength *= BACKGROUND_CLAUSE  # crash has its own (crash.background)
+                    hit.strength *= BACKGROUND_CLAUSE
                 hits[hit.type].append(hit)
                 if s.zone != Zone.BODY and hit.strength >= MIN_CONFIDENCE:
                     compound.append((s, lex, hit.type))

@@ -252,5 +252,6 @@ def _compile(path: Path, cache: SourceCache, later: Later) -> Lexicon:
             openers=r.groups("background", ["distance", "relative"]),
             past=r.words("background.past"),
             stale=r.words("background.stale"),
+            hedged=r.words("background.hedged"),
         ),
     )

@@ -133,6 +133,7 @@ class BackgroundLex:
     openers: Pattern  # one named group "distance": a clause opened by it is background by itself
     past: Pattern
     stale: Pattern  # a time that dates a clause's event in the past, wherever it stands
+    hedged: Pattern  # before the event in its clause: a guess, a fear or a denial, not news
 
 
 @dataclass(frozen=True, slots=True)
