@@ -25,6 +25,7 @@ def rules() -> Rules:
             Company(company="Ford", tickers=("F",)),
             Company(company="Airbus", tickers=("AIR.PA",)),
             Company(company="Boeing", tickers=("BA",)),
+            Company(company="Korean Air", tickers=("003490.KS",)),
         )
     )
 
@@ -133,3 +134,13 @@ def test_a_modal_or_a_fear_of_the_cause_leaves_the_event(
     rules: Rules, title: str, kind: str
 ) -> None:
     assert kind in kinds(rules, title)
+
+
+def test_an_old_crash_named_by_its_year_does_not_name_the_news(rules: Rules) -> None:
+    text = Text(
+        "Jeju Air jet crashes at Muan, killing 179",
+        "The Boeing 737-800 belly-landed and slammed into a concrete barrier.",
+        "It was the country's worst air disaster in decades.\nKorean Air's 1997 Guam crash killed 228.",
+    )
+    companies = {e.company for e in classify(text, rules) if e.type == "crash"}
+    assert companies == {"Jeju Air", "Boeing"}
