@@ -140,7 +140,8 @@ def test_an_old_crash_named_by_its_year_does_not_name_the_news(rules: Rules) -> 
     text = Text(
         "Jeju Air jet crashes at Muan, killing 179",
         "The Boeing 737-800 belly-landed and slammed into a concrete barrier.",
-        "It was the country's worst air disaster in decades.\nKorean Air's 1997 Guam crash killed 228.",
+        "It was the country's worst air disaster in decades.\n"
+        "Korean Air's 1997 Guam crash killed 228.",
     )
     companies = {e.company for e in classify(text, rules) if e.type == "crash"}
     assert companies == {"Jeju Air", "Boeing"}
