@@ -114,6 +114,7 @@ def test_a_count_of_accidents_reviewed_is_not_an_accident(rules: Rules) -> None:
         "Ford rules out recall despite engine fire complaints",
         "日产考虑召回5万辆汽车",
         "日产否认将召回旗下车型",
+        "傳日產將下修全年銷量目標 股價急跌",
     ],
 )
 def test_a_guess_a_fear_or_a_denial_is_not_an_event(rules: Rules, title: str) -> None:
