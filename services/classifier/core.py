@@ -95,9 +95,8 @@ def load_rules(watchlist: Sequence[Company] = ()) -> Rules:
     lexicons, screen = _compiled()
     names = next(lex.companies for lex in lexicons if not lex.cjk)
     hides = [word for lex in lexicons for word in lex.companies.hides]
-    return Rules(
-        lexicons, screen, Watchlist(watchlist, names.name_suffix, names.short_name_not, hides)
-    )
+    index = Watchlist(watchlist, names.name_suffix, names.short_name_not, hides, names.org_suffix)
+    return Rules(lexicons, screen, index)
 
 
 def screened(article: Text, rules: Rules) -> tuple[str, list[Sentence]]:

@@ -140,3 +140,43 @@ def test_guidance_after_a_colon_and_an_ebit_adjusted_guide(rules: Rules) -> None
 )
 def test_a_target_met_or_kept_is_no_change(rules: Rules, title: str, summary: str) -> None:
     assert "target_change" not in kinds(rules, title, summary)
+
+
+def test_a_rounded_count_gives_way_to_the_precise_scope(rules: Rules) -> None:
+    recall = event(
+        rules,
+        "recall",
+        "Autoco recalls 40,000 vans over seat latches",
+        "The recall covers 40,213 vans built in 2024.",
+    )
+    assert recall.facts.units == 40213  # type: ignore[attr-defined]
+    listed = event(
+        rules, "recall", "Autoco recalls nearly 70,000 vans", "The filing lists 68,904 vehicles."
+    )
+    assert listed.facts.units == 68904  # type: ignore[attr-defined]
+
+
+def test_growth_told_with_a_verb_and_a_change_told_without_its_figure(rules: Rules) -> None:
+    growth = event(rules, "target_change", "Autoco expects revenue to grow 4%-6% in 2026")
+    assert (growth.facts.metric, growth.facts.new) == ("revenue_growth_pct", 4.0)  # type: ignore[attr-defined]
+    raised = event(
+        rules,
+        "target_change",
+        "Autoco boosts annual profit forecast",
+        "The company now sees operating profit of $2.4 billion.",
+    )
+    assert raised.facts.direction == "raise"  # type: ignore[attr-defined]
+
+
+def test_a_watched_airline_by_its_bare_name() -> None:
+    airline = Company(company="Delta Air Lines", tickers=("DAL",), aliases=("Delta Airlines",))
+    rules = load_rules((airline,))
+    crash = event(rules, "crash", "A Delta jet skidded off the runway in Minneapolis")
+    assert crash.company == "Delta Air Lines"  # type: ignore[attr-defined]
+    assert "Delta Air Lines" not in {
+        e.company for e in classify(Text("Delta variant spreads"), rules)
+    }
+
+
+def test_a_rate_per_thousand_is_no_crash(rules: Rules) -> None:
+    assert "crash" not in kinds(rules, "Pickup drivers have the most accidents per 1,000 drivers")
