@@ -80,6 +80,10 @@ def test_a_model_number_is_no_count_and_a_weight_no_scope(rules: Rules) -> None:
         "Barge allides with bridge pier on Ohio River",
         "Crane falls on commuter train, killing 4",
         "Tree fell onto a school bus, injuring six",
+        "Minibus plunges into gorge in the Andes",
+        "Double-decker bus hits low bridge in Leeds",
+        "Skyline flight hits severe turbulence over Myanmar; one dead",
+        "Cargo jet lands on its belly in Ankara",
     ],
 )
 def test_crashes_told_without_the_word(rules: Rules, title: str) -> None:
@@ -92,6 +96,7 @@ def test_crashes_told_without_the_word(rules: Rules, title: str) -> None:
         ("Electric scooters catch fire less often than e-bikes, study finds", ""),
         ("About 3,100 people died in motor vehicle crashes in the state", ""),
         ("Ferry fires are becoming more frequent, insurer says", ""),
+        ("Market turbulence hits airline shares", "Investors sold bus and rail stocks too."),
         ("Gadgetco pulls 90,000 power banks from sale after fire reports", ""),
     ],
 )
