@@ -185,3 +185,8 @@ def test_a_watched_airline_by_its_bare_name() -> None:
 
 def test_a_rate_per_thousand_is_no_crash(rules: Rules) -> None:
     assert "crash" not in kinds(rules, "Pickup drivers have the most accidents per 1,000 drivers")
+
+
+def test_a_part_of_those_aboard_is_the_toll(rules: Rules) -> None:
+    crash = event(rules, "crash", "Jet goes down after takeoff", "37 of the 40 people aboard died.")
+    assert crash.facts.fatalities == 37  # type: ignore[attr-defined]
