@@ -95,12 +95,12 @@ class Watchlist:
         suffix: re.Pattern[str] | None,
         plain: re.Pattern[str] | None,
     ) -> dict[str, Company]:
-        """The plain-word short names the index refuses ("Delta" of "Delta Air Lines",
-        "Southwest", "United"), for `lookup` only: a name a sentence already gives as a company
-        ("a Delta jet", "Delta lowers EPS view"), never searched for in text, where "delta" or
-        "united" are words. Only without organisation words that are not a mere suffix ("Air
-        Lines", not "Motors": "General" stays no name), and not when the short name begins
-        another company's name ("Volvo")."""
+        """Short names the index does not search for, for `lookup` only: a name a sentence
+        already gives as a company ("a Delta jet", "Genesis recalls GV70"). The plain-word ones
+        ("Delta" of "Delta Air Lines", "Southwest", "United"; in text they are words) when the
+        words dropped are not a mere suffix ("Air Lines", not "Motors": "General" stays no
+        name), and those of aliases ("Genesis" of "Genesis Motor", "Lincoln" of "Lincoln
+        Motor"); never one that begins another company's name ("Volvo")."""
         if org is None or suffix is None or plain is None:
             return {}
         found: dict[str, Company | None] = {}
@@ -110,12 +110,12 @@ class Watchlist:
                 words.pop()
                 bare = " ".join(words)
                 tail = name.split(" ")[len(words) :]
-                if (
-                    bare in self.by_name
-                    or not plain.fullmatch(bare)
-                    or org.fullmatch(bare)
-                    or all(suffix.fullmatch(w) for w in tail)
-                ):
+                mere = all(suffix.fullmatch(w) for w in tail)
+                if plain.fullmatch(bare):
+                    wanted = not mere  # "Delta" of "Delta Air Lines", not "General"
+                else:  # "Genesis" of the alias "Genesis Motor" (a company's own: indexed)
+                    wanted = mere and name != lower(company.company)
+                if bare in self.by_name or org.fullmatch(bare) or not wanted:
                     continue
                 found[bare] = company if found.get(bare, company) == company else None
         return {

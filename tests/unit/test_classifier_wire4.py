@@ -190,3 +190,10 @@ def test_a_rate_per_thousand_is_no_crash(rules: Rules) -> None:
 def test_a_part_of_those_aboard_is_the_toll(rules: Rules) -> None:
     crash = event(rules, "crash", "Jet goes down after takeoff", "37 of the 40 people aboard died.")
     assert crash.facts.fatalities == 37  # type: ignore[attr-defined]
+
+
+def test_a_brand_alias_by_its_short_name_and_a_count_affected() -> None:
+    hyundai = Company(company="Hyundai Motor", tickers=("005380.KS",), aliases=("Genesis Motor",))
+    rules = load_rules((hyundai,))
+    recall = event(rules, "recall", "Genesis recalls GV80 SUVs over seat wiring; 21,000 affected")
+    assert (recall.company, recall.facts.units) == ("Hyundai Motor", 21000)  # type: ignore[attr-defined]
