@@ -19,8 +19,9 @@ from services.core.cjk import CLAUSE_BREAKS, ENUMERATION, IDEOGRAPHS
 _NAME_WORD = r"(?:[A-Z][A-Za-z0-9&'.-]*|[0-9]+[A-Za-z][A-Za-z0-9-]*)"
 _RUN = lazy(rf"{_NAME_WORD}(?:\s(?:&\s)?{_NAME_WORD})*")
 # After a name, a model designation: "Tesla Model S", "Falcon 9", "Boeing 737-500", "SU7".
-_MODEL_AFTER = lazy(r"\s+(?:Models?\s+\w+|\d[\w-]*|[A-Z]{1,4}\d[\w-]*)")
-_MODEL_TOKEN = lazy(r"^(?:Models?|[A-Z]{1,4}\d[\w-]*)$")
+# ... and aircraft types written with a hyphen: "An-24", "Il-76", "Mi-8".
+_MODEL_AFTER = lazy(r"\s+(?:Models?\s+\w+|\d[\w-]*|[A-Z]{1,4}\d[\w-]*|[A-Z][a-z]?-\d[\w-]*)")
+_MODEL_TOKEN = lazy(r"^(?:Models?|[A-Z]{1,4}\d[\w-]*|[A-Z][a-z]?-\d[\w-]*)$")
 _LOWER_WORD = lazy(r"(?<![A-Za-z'-])[a-z][a-z-]+")
 _LEGAL = lazy(r"(?:\((?:中国|北京|上海)\))?(?:股份有限公司|有限责任公司|有限公司)$")
 _ZH_NAME = lazy(f"[{IDEOGRAPHS}A-Za-z0-9()\uff08\uff09·]{{2,20}}")
@@ -154,8 +155,8 @@ def runs(
         cut = next((i for i, t in enumerate(tokens) if i and _MODEL_TOKEN.match(t)), None)
         if cut is not None:
             tokens, model = tokens[:cut], True
-        if model and lex is not None and len(tokens) > 1 and tokens[-1].lower() in lex.makers:
-            tokens = tokens[:-1]  # "Jeju Air Boeing 737-800": the operator, then the maker
+        if lex is not None and len(tokens) > 1 and tokens[-1].lower() in lex.makers:
+            tokens = tokens[:-1]  # "Jeju Air Boeing 737-800", "Azerbaijan Airlines Embraer"
         for i, token in enumerate(tokens[:-1]):
             if token.endswith(("'s", "s'")) and product is not None:
                 rest = text[m.start() + len(" ".join(tokens[: i + 1])) :].lower()

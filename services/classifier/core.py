@@ -19,7 +19,7 @@ from services.classifier.background import background, hedged, stale
 from services.classifier.clauses import clauses
 from services.classifier.companies import Named
 from services.classifier.config import Company
-from services.classifier.crafts import cargo
+from services.classifier.crafts import cargo, maker_after_name
 from services.classifier.crash import crash_hit
 from services.classifier.eventfacts import evidence_of, facts_of
 from services.classifier.evidence import Hit
@@ -95,9 +95,8 @@ def load_rules(watchlist: Sequence[Company] = ()) -> Rules:
     lexicons, screen = _compiled()
     names = next(lex.companies for lex in lexicons if not lex.cjk)
     hides = [word for lex in lexicons for word in lex.companies.hides]
-    return Rules(
-        lexicons, screen, Watchlist(watchlist, names.name_suffix, names.short_name_not, hides)
-    )
+    index = Watchlist(watchlist, names.name_suffix, names.short_name_not, hides, names.org_suffix)
+    return Rules(lexicons, screen, index)
 
 
 def screened(article: Text, rules: Rules) -> tuple[str, list[Sentence]]:
@@ -179,7 +178,8 @@ def _maker_events(crashes: list[Hit], events: list[Event], rules: Rules) -> list
         lex = rules.by_script[hit.sentence.cjk]
         for at, company in rules.watchlist.find(text):
             taken = {e.company for e in events if e.type == "crash"}
-            if company.company in taken or not rules.watchlist.makes(text, at):
+            maker = rules.watchlist.makes(text, at) or maker_after_name(text, at, lex)
+            if company.company in taken or not maker:
                 continue
             if cargo(hit.sentence.low, at, lex):
                 continue

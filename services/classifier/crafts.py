@@ -9,6 +9,7 @@ from services.classifier.lexmodel import Lexicon
 _CARGO_REACH = 25  # "laden with Mercedes and BMW cars": the names after it
 _NEXT_TO = 3  # a name right before the accident word
 _CRAFT_NAME = lazy(r"(?:\s+[A-Z][\w.-]*){1,4}\s*")  # "Ever Given", "Costa Concordia"
+_NAME_BEFORE = lazy(r"[A-Z][\w&.-]* $")  # "Azerbaijan Airlines Embraer": a name right before
 
 
 def cargo(low: str, at: int, lex: Lexicon) -> bool:
@@ -46,14 +47,24 @@ def name_end(run: Run, name: str) -> int:
 
 
 def vehicle_next(low: str, end: int, lex: Lexicon) -> bool:
-    """A vehicle noun right after a name, no word between: "Amtrak train", "FlixBus coach"."""
+    """A vehicle noun (or a craft maker) right after a name, no word between: "Amtrak train",
+    "FlixBus coach", "TransAsia ATR turboprop"."""
     if low[:end].endswith("ed"):  # "Parked train ...": a participle, not a name
         return False
     rest = low[end : end + 40]
     gap = len(rest) - len(rest.lstrip(" "))
-    return gap > 0 and lex.crash.vehicles.match(low, end + gap) is not None
+    maker = rest.lstrip(" ").split(" ", 1)[0] in lex.companies.makers  # "TransAsia ATR turboprop"
+    return gap > 0 and (maker or lex.crash.vehicles.match(low, end + gap) is not None)
 
 
 def operated_by(low: str, run: Run, lex: Lexicon) -> bool:
     """The run follows "operated by": a company, whatever its words ("Grace Ocean")."""
     return lex.companies.operator_before.search(low[max(0, run.start - 30) : run.start]) is not None
+
+
+def maker_after_name(text: str, at: int, lex: Lexicon) -> bool:
+    """The craft maker at `at` follows its operator's name: "Azerbaijan Airlines Embraer goes
+    down" is the airline's Embraer (the maker gets its own event, as with a model)."""
+    word = text[at:].split(" ", 1)[0].lower()
+    before = _NAME_BEFORE.search(text, max(0, at - 40), at)
+    return word in lex.companies.makers and before is not None

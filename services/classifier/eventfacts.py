@@ -8,6 +8,7 @@ from services.classifier.evidence import Hit
 
 EVIDENCE_CHARS = 400
 _APPROX_LOW, _APPROX_HIGH = 0.85, 1.3
+_MOVES = frozenset({"raise", "cut"})  # a change a figureless sentence tells of a stated figure
 
 
 def facts_of(kind: EventType, hits: list[Hit]) -> Facts:
@@ -30,6 +31,9 @@ def facts_of(kind: EventType, hits: list[Hit]) -> Facts:
     figures = next((h for h in with_figure if h.facts.get("explicit")), None)
     figures = figures or (with_figure[0] if with_figure else hits[0])
     merged = {k: v for k, v in figures.facts.items() if v is not None and k != "explicit"}
+    if merged.get("direction") == "set":  # "boosts profit forecast" + "now sees 4.9 trillion"
+        moved = (h.facts.get("direction") for h in hits if h.facts.get("new") is None)
+        merged["direction"] = next((d for d in moved if d in _MOVES), "set")
     for hit in hits:
         if hit.facts.get("direction") in {merged.get("direction"), None}:
             keys = ["metric", "period", "direction"]

@@ -12,7 +12,7 @@ from services.classifier.companies import (
     Names,
     runs,
 )
-from services.classifier.crafts import cargo
+from services.classifier.crafts import cargo, maker_after_name
 from services.classifier.evidence import Hit
 from services.classifier.lexmodel import Lexicon
 from services.classifier.proposals import (
@@ -106,7 +106,12 @@ def _watched(hit: Hit, watchlist: Watchlist, lex: Lexicon, *, makers: bool = Fal
         if hit.type == "crash":  # the load of what crashed is no party to it
             mentions = [(p, c) for p, c in mentions if not cargo(low, p, lex)]
         if hit.type == "crash" and not makers:  # a craft's maker is a second event
-            mentions = [(p, c) for p, c in mentions if not watchlist.makes(hit.sentence.text, p)]
+            text = hit.sentence.text
+            mentions = [
+                (p, c)
+                for p, c in mentions
+                if not (watchlist.makes(text, p) or maker_after_name(text, p, lex))
+            ]
         # "Apple supplier Foxconn raises ...": the watched name describes the subject
         mentions = [(p, c) for p, c in mentions if not _relation(hit.sentence, watchlist, p, lex)]
         if not mentions:

@@ -108,6 +108,8 @@ def scope_units(s: Sentence, lex: Lexicon) -> int | None:
         return None
     amounts = [a for a in find_amounts(s.low, lex.numbers) if _countable(a) and a.value >= 2]
     for i, a in enumerate(amounts):
+        if r.weights_after.match(s.low, a.end):
+            continue  # "pulling about 20,630 pounds of chicken salad": a weight, not units
         if r.scope_after.match(s.low, a.end) or r.scope_before.search(s.low, 0, a.start):
             total, last = a.value, a  # "covers 332,000 Wranglers and the other 147,000 Rams"
             for nxt in amounts[i + 1 :]:
@@ -142,8 +144,9 @@ def _countable(a: Amount) -> bool:
 
 
 def _model_number(s: Sentence, a: Amount, lex: Lexicon) -> bool:
-    """A small bare number right after a capitalised name is a model: "Model 3", "Tiggo 8"."""
-    if a.value >= 1000 or a.approx or a.scaled or "," in a.raw:
+    """A bare number right after a capitalised name is a model: "Model 3", "Tiggo 8",
+    "PowerCore 10000" (news writes a count of thousands with a comma)."""
+    if a.approx or a.scaled or "," in a.raw:
         return False
     before = _NAME_BEFORE.search(s.text, max(0, a.start - 20), a.start)
     return before is not None and before.group(1).lower() not in lex.screen.get("recall", ())

@@ -3,9 +3,10 @@
 Wire copy often names the railway, ferry line or airline only as who spoke or who operated the
 craft, in a sentence without an accident word: "Night train derails ..." + "Pyrenean Railways
 said 40 passengers were aboard", "... 出轨" + "德国铁路公司说 列车 ...", "The S-76 was operated
-by Island Express Helicopters". Only the headline, summary and lead are read, and only a name
-that is surely an organisation counts (watched, with an organisation's suffix, or "operated
-by" it), so "Rescuers said", "the FDNY said", "港铁表示" or "副局长安路生表示" name nobody; and a
+by Island Express Helicopters", "The RegioJet train was travelling ...". Only the headline,
+summary and lead are read, and only a name that is surely an organisation counts (watched,
+with an organisation's suffix, "operated by" it, or inside a sentence right before its craft),
+so "Rescuers said", "the FDNY said", "港铁表示" or "副局长安路生表示" name nobody; and a
 speaker only in a line about what crashed (a vehicle, a scene, a casualty or an accident word
 in it), not one about results ("比亚迪...公司表示将继续加大研发投入" under a crash headline).
 """
@@ -13,7 +14,7 @@ in it), not one about results ("比亚迪...公司表示将继续加大研发投
 from collections.abc import Sequence
 
 from services.classifier.companies import Named, Names, runs, zh_subject
-from services.classifier.crafts import operated_by
+from services.classifier.crafts import cargo, operated_by, vehicle_next
 from services.classifier.lexmodel import Lexicon
 from services.classifier.proposals import accepted_name
 from services.classifier.text import Sentence, Zone
@@ -66,6 +67,10 @@ def _capital_next(s: Sentence, lex: Lexicon) -> bool:
     for m in c.operator.finditer(s.low):
         if s.text[m.end() : m.end() + 2].strip()[:1].isupper():
             return True
+    for m in lex.crash.vehicles.finditer(s.low):  # "The RegioJet train was travelling ..."
+        word = s.text.rfind(" ", 0, m.start() - 1) + 1
+        if m.start() > 1 and s.text[word : word + 1].isupper():
+            return True
     return False
 
 
@@ -74,7 +79,10 @@ def _en_speaker(s: Sentence, lex: Lexicon, watchlist: Watchlist) -> str | None:
     names = Names([s.text], c)
     for run in runs(s.text, c):
         operated = operated_by(s.low, run, lex)
-        if not (operated or c.speaks_follows.match(s.low, run.end)):
+        # "the RegioJet train"; not the load, "laden with BMW cars"
+        craft = not run.initial and vehicle_next(s.low, run.end, lex)
+        craft = craft and not cargo(s.low, run.start, lex)
+        if not (operated or craft or c.speaks_follows.match(s.low, run.end)):
             continue
         said = s.low[: run.start] + s.low[run.end :]  # not the name: "Volvo Cars said ..."
         if not (operated or _about_accident(said, lex)):
@@ -85,7 +93,7 @@ def _en_speaker(s: Sentence, lex: Lexicon, watchlist: Watchlist) -> str | None:
         if name is None:
             continue
         last = name.lower().split()[-1]
-        if operated or watchlist.lookup(name) or c.org_suffix.fullmatch(last):
+        if operated or craft or watchlist.lookup(name) or c.org_suffix.fullmatch(last):
             return name
     return None
 

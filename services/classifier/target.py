@@ -217,14 +217,23 @@ def _expected(s: Sentence, lex: Lexicon) -> Hit | None:
 def _noun_figure(s: Sentence, lex: Lexicon, nouns: list[Span]) -> Hit | None:
     """A wire brief's guidance with its figure and no verb: "Nio Q4 Delivery Guidance
     72,000-75,000 Vehicles", "FY25 revenue outlook: $7.9B". The metric is named before the noun
-    or after the figure; no verb, no keep-word, no broker or earlier guidance in the sentence."""
+    or after the figure ("outlook: gross bookings $40.25B-$41.75B" after a colon); no verb, no
+    keep-word, no broker or earlier guidance in the sentence."""
     if lex.target.brokers.search(s.low) or lex.target.outcome.search(s.low):
         return None
     for noun in nouns:
         reach = s.low[noun[1] : noun[1] + _EXPECT_REACH]
         figure = _FIGURE_FIRST.match(reach)
         before = s.low[max(0, noun[0] - _METRIC_BEFORE) : noun[0]]
-        if figure is None or lex.target.earlier.search(before):
+        if lex.target.earlier.search(before):
+            continue
+        if figure is None:  # "Q3 outlook: gross bookings $40.25B-$41.75B": the metric first
+            stated = _STATED.match(reach, 1) if reach.startswith(":") else None
+            metric = stated.group("metric") if stated else ""
+            if lex.target.metrics.search(metric):
+                hit = Hit("target_change", EXPECT_SET, s, noun, "target_change")
+                hit.facts["direction"] = "set"
+                return hit
             continue
         if lex.target.metrics.search(before) or lex.target.metrics.search(figure.group("after")):
             hit = Hit("target_change", EXPECT_SET, s, noun, "target_change")

@@ -26,7 +26,7 @@ _COMMA_END = lazy(
     r"expecting|seeing)\b|[$€£¥\d])"
 )
 _LOSS = lazy(r"loss|亏损")
-_GROWTH = lazy(r"growth|增速|增长")
+_GROWTH = lazy(r"growth|\b(?:grow|rise|increase|climb)\b|增速|增长")  # "expects sales to grow 5%"
 _SINCE = lazy(r"(?:since|from|until|through|before|after)\s+$")
 _FY = lazy(r"\bfy\s?'?((?:19|20)?\d\d)\b")
 _BEFORE = 60

@@ -37,6 +37,7 @@ class Watchlist:
         suffix: re.Pattern[str] | None = None,
         plain: re.Pattern[str] | None = None,
         hides: Sequence[str] = (),
+        org: re.Pattern[str] | None = None,
     ) -> None:
         self.by_name: dict[str, Company] = {}
         names = [name for company in companies for name in (company.company, *company.aliases)]
@@ -47,6 +48,7 @@ class Watchlist:
                     self.by_name.setdefault(lower(form.strip()), company)
         for name, company in self._short_names(companies, suffix, plain).items():
             self.by_name.setdefault(name, company)
+        self._bare = self._bare_names(org, suffix, plain)
         self._first: dict[str, list[str]] = {}  # first word -> names, longest first
         cjk: list[str] = []
         for name in sorted(self.by_name, key=len, reverse=True):
@@ -85,6 +87,42 @@ class Watchlist:
             for short, company in found.items()
             if company is not None
             and not any(n.startswith(short + " ") and self.by_name[n] != company for n in names)
+        }
+
+    def _bare_names(
+        self,
+        org: re.Pattern[str] | None,
+        suffix: re.Pattern[str] | None,
+        plain: re.Pattern[str] | None,
+    ) -> dict[str, Company]:
+        """Short names the index does not search for, for `lookup` only: a name a sentence
+        already gives as a company ("a Delta jet", "Genesis recalls GV70"). The plain-word ones
+        ("Delta" of "Delta Air Lines", "Southwest", "United"; in text they are words) when the
+        words dropped are not a mere suffix ("Air Lines", not "Motors": "General" stays no
+        name), and those of aliases ("Genesis" of "Genesis Motor", "Lincoln" of "Lincoln
+        Motor"); never one that begins another company's name ("Volvo")."""
+        if org is None or suffix is None or plain is None:
+            return {}
+        found: dict[str, Company | None] = {}
+        for name, company in self.by_name.items():
+            words = name.split(" ")
+            while len(words) > 1 and org.fullmatch(words[-1]):
+                words.pop()
+                bare = " ".join(words)
+                tail = name.split(" ")[len(words) :]
+                mere = all(suffix.fullmatch(w) for w in tail)
+                if plain.fullmatch(bare):
+                    wanted = not mere  # "Delta" of "Delta Air Lines", not "General"
+                else:  # "Genesis" of the alias "Genesis Motor" (a company's own: indexed)
+                    wanted = mere and name != lower(company.company)
+                if bare in self.by_name or org.fullmatch(bare) or not wanted:
+                    continue
+                found[bare] = company if found.get(bare, company) == company else None
+        return {
+            bare: company
+            for bare, company in found.items()
+            if company is not None
+            and not any(n.startswith(bare + " ") and c != company for n, c in self.by_name.items())
         }
 
     def find(self, text: str) -> list[tuple[int, Company]]:
@@ -140,7 +178,7 @@ class Watchlist:
             company = self.by_name.get(" ".join(words[:n]))
             if company is not None:
                 return company
-        return None
+        return self._bare.get(key)
 
 
 def _word_starts(low: str, word: str) -> list[tuple[int, str]]:
