@@ -155,8 +155,12 @@ def runs(
         cut = next((i for i, t in enumerate(tokens) if i and _MODEL_TOKEN.match(t)), None)
         if cut is not None:
             tokens, model = tokens[:cut], True
-        if lex is not None and len(tokens) > 1 and tokens[-1].lower() in lex.makers:
-            tokens = tokens[:-1]  # "Jeju Air Boeing 737-800", "Azerbaijan Airlines Embraer"
+        if (
+            lex is not None
+            and len(tokens) > 1
+            and (tokens[-1].lower() in lex.makers or tokens[-1].lower() in lex.craft_models)
+        ):
+            tokens = tokens[:-1]  # "Jeju Air Boeing 737-800", "Air India Dreamliner"
         for i, token in enumerate(tokens[:-1]):
             if token.endswith(("'s", "s'")) and product is not None:
                 rest = text[m.start() + len(" ".join(tokens[: i + 1])) :].lower()

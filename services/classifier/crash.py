@@ -104,7 +104,7 @@ def count_people(text: str, lex: Lexicon) -> int | None:
         n = _number(first.rstrip(","), lex)
         if n is not None:
             total += n
-        elif re.match(person if lex.cjk else rf"{_ARTICLE}(?:{person})", part):
+        elif re.match(person if lex.cjk else rf"{_ARTICLE}?(?:{person})", part):  # "killing driver"
             total += 1
         else:
             break

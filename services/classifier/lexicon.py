@@ -124,6 +124,7 @@ def _companies(r: Reader) -> CompanyLex:
         hides=_literals(r, "companies.hides"),
         not_in_name=frozenset(w.lower() for w in _literals(r, "companies.not_in_name")),
         makers=frozenset(w.lower() for w in _literals(r, "companies.makers")),
+        craft_models=frozenset(w.lower() for w in _literals(r, "companies.craft_models")),
         operator_before=r.compile(rf"(?:{pattern('operator')})\s*$"),
         owner_follows=r.compile(
             rf",?\s+(?:the\s+|its\s+)?(?:[\w'-]+\s+){{0,5}}?(?:{pattern('owner_after')})"

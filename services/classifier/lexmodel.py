@@ -108,6 +108,7 @@ class CompanyLex:
     hides: tuple[str, ...]  # (Chinese) words holding a watched name across their parts: 航空客机
     not_in_name: frozenset[str]  # words a capitalised run of a name never goes past: PT, Raised
     makers: frozenset[str]  # craft makers before a model, not part of its operator: Boeing
+    craft_models: frozenset[str]  # craft named by model family after its operator: Dreamliner
     # Derived once from the words above (and the vehicle and unit nouns) for naming.
     operator_before: Pattern  # ends right before a name: "operated by "
     owner_follows: Pattern  # right after a name: ", owner of"
