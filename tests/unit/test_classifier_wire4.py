@@ -197,3 +197,19 @@ def test_a_brand_alias_by_its_short_name_and_a_count_affected() -> None:
     rules = load_rules((hyundai,))
     recall = event(rules, "recall", "Genesis recalls GV80 SUVs over seat wiring; 21,000 affected")
     assert (recall.company, recall.facts.units) == ("Hyundai Motor", 21000)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Shopco pulls its house-brand butter over missing allergen label", {"recall"}),
+        ("Foodco pulls baby food after metal fragments found", {"recall"}),
+        ("Lawmakers pull support over budget dispute", set()),
+        ("Appco pulls app over privacy concerns", set()),
+        ("Carco pulls out of China venture over losses", set()),
+    ],
+)
+def test_a_product_pulled_for_a_safety_reason_is_a_recall(
+    rules: Rules, title: str, expected: set[str]
+) -> None:
+    assert kinds(rules, title) == expected
