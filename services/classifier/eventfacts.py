@@ -42,6 +42,14 @@ def facts_of(kind: EventType, hits: list[Hit]) -> Facts:
             for key in keys:
                 if merged.get(key) is None and hit.facts.get(key) is not None:
                     merged[key] = hit.facts[key]
+    if hits[0].facts.get("direction") == "withdraw":
+        # "Ford withdraws its guidance of $7 billion to $8.5 billion": the figure told with a
+        # withdrawal is the guidance withdrawn, not a new one
+        withdrawn = merged.pop("new", None)
+        merged.pop("old", None)
+        merged["direction"] = "withdraw"
+        if withdrawn is not None:
+            merged["old"] = withdrawn
     return Facts.model_validate(merged)
 
 

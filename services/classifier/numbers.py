@@ -16,6 +16,8 @@ from services.classifier.wordforms import fast_alternation
 _YEAR_MIN, _YEAR_MAX = 1900, 2099
 # Between two amounts of a range: "30,000-32,000", "$3.85 to $4.00", "3-5" (any dash or tilde).
 _RANGE_GAP = lazy(r"\s*(?:-|\u2013|—|~|\uff5e|to|至)\s*")
+_YEAR_JOIN = ("-", "/", "\u2013")
+_YEAR_END = re.compile(r"(?<![\d,.])(?:19|20)\d\d$")
 _GLUED = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.")  # a number glued to these is a name
 _LEAD_REACH = 30
 _FROM_BEFORE = lazy(r"(?:from|by|由|从)\s*(?:a |an |the |its |their )?\S*\s*$")
@@ -132,6 +134,8 @@ def find_amounts(text: str, grammar: NumberGrammar) -> list[Amount]:
             before in _GLUED or (before == "-" and text[start - 2 : start - 1].isalpha())
         ):
             continue  # "RAV4", "F-150", "COVID-19": part of a name
+        if before in _YEAR_JOIN and len(m["num"]) == 2 and _YEAR_END.search(text, 0, start - 1):
+            continue  # "2025-26", "2024/25": the end of a span of years
         raw = m["num"]
         value = Decimal(raw.replace(",", ""))
         scale_word = m["scale"]

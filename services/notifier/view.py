@@ -173,15 +173,16 @@ def _facts(alert: Alert) -> tuple[Fact, ...]:
         label = clean((facts.metric or "").replace("_", " ")).capitalize() or "Target"
         if facts.period:
             label += f" ({clean(facts.period)})"
-        if facts.old is not None or facts.new is not None:
+        if facts.direction == "withdraw":  # what was withdrawn, when the article says
+            was = f"{_money(facts.old, facts.currency)} → " if facts.old is not None else ""
+            out.append(Fact(label, f"{was}withdrawn", strong=True))
+        elif facts.old is not None or facts.new is not None:
             value = f"{_money(facts.old, facts.currency)} → {_money(facts.new, facts.currency)}"
             pct = change_pct(facts)
             if pct is not None:
                 sign = "+" if pct > 0 else "\u2212" if pct < 0 else "\u00b1"  # minus sign
                 value += f" ({sign}{abs(pct):.1f}%)"
             out.append(Fact(label, value, strong=True))
-        elif facts.direction == "withdraw":
-            out.append(Fact(label, "withdrawn", strong=True))
     return tuple(out)
 
 

@@ -213,3 +213,35 @@ def test_a_product_pulled_for_a_safety_reason_is_a_recall(
     rules: Rules, title: str, expected: set[str]
 ) -> None:
     assert kinds(rules, title) == expected
+
+
+def test_a_withdrawal_keeps_its_direction_and_the_figure_withdrawn_is_old(rules: Rules) -> None:
+    told = event(
+        rules,
+        "target_change",
+        "Carco suspends 2025 guidance",
+        "Carco had forecast adjusted EBIT of $7 billion to $8.5 billion.",  # no change verb
+    )
+    assert told.facts.direction == "withdraw"  # type: ignore[attr-defined]
+    pulled = event(rules, "target_change", "Carco withdraws its 2025 guidance of $7 billion")
+    assert pulled.facts.direction == "withdraw"  # type: ignore[attr-defined]
+    assert (pulled.facts.old, pulled.facts.new) == (7e9, None)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("title", "period"),
+    [
+        ("Carco lowers its margin target for a fourth time", None),
+        ("Carco cuts 2024 guidance for second time", "FY2024"),
+        ("Carco cuts its fourth-quarter delivery outlook to 72,000", "Q4"),
+    ],
+)
+def test_an_ordinal_is_a_quarter_only_with_quarter(
+    rules: Rules, title: str, period: str | None
+) -> None:
+    assert event(rules, "target_change", title).facts.period == period  # type: ignore[attr-defined]
+
+
+def test_the_end_of_a_span_of_years_is_no_figure(rules: Rules) -> None:
+    pulled = event(rules, "target_change", "Carco pulls 2025-26 outlook, citing tariffs")
+    assert (pulled.facts.old, pulled.facts.new) == (None, None)  # type: ignore[attr-defined]

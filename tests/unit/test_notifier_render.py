@@ -61,6 +61,12 @@ def alert(kind: str = "recall", title: str = "Acme recalls SUVs", **event: Any) 
             "TARGET WITHDRAWN",
             "Guidance: withdrawn",
         ),
+        (
+            "target_change",
+            Facts(metric="operating_profit", direction="withdraw", old=7e9, currency="USD"),
+            "TARGET WITHDRAWN",
+            "Operating profit: USD 7,000,000,000 → withdrawn",
+        ),
     ],
 )
 def test_badge_and_key_facts(kind: str, facts: Facts, badge: str, line: str) -> None:
