@@ -5,7 +5,7 @@ semicolon ("Goldman cuts Tesla target; Morgan Stanley raises Nvidia target"), or
 clauses joined by a full-width comma: read whole, the sentence gives one event and the second
 company is lost. The clauses are read on their own only where at least two of them report
 the event; "Toyota and Honda recall 2.1 million cars" stays one sentence (its clause "Toyota"
-reports nothing).
+reports nothing), and `joint.py` gives Honda its event.
 """
 
 from services.classifier.lazyregex import lazy

@@ -23,6 +23,7 @@ from services.classifier.crafts import cargo, maker_after_name
 from services.classifier.crash import crash_hit
 from services.classifier.eventfacts import evidence_of, facts_of
 from services.classifier.evidence import Hit
+from services.classifier.joint import joint_events
 from services.classifier.lexicon import LEXICON_DIR, load_lexicons
 from services.classifier.lexmodel import Lexicon, PageLex
 from services.classifier.naming import name_event
@@ -161,6 +162,7 @@ def classify(article: Text, rules: Rules) -> list[Event]:
             events.append(event)
     if events:
         events += _clause_events(compound, events, rules, by_script)
+        events += joint_events(hits, events, rules.watchlist, by_script)
         events += _maker_events(hits["crash"], events, rules)
     return events
 

@@ -132,6 +132,8 @@ def _companies(r: Reader) -> CompanyLex:
         speaks_follows=r.compile(rf"\s+(?:{pattern('speaks_after')})"),
         wire_tag=_around(r, "companies.wire_tags", r"{}(?: \d+)?-"),
         relation_after=_around(r, "companies.relation_after", r"(?:'s)?[\s-]*{}(?![a-z])"),
+        joins=r.compile(rf"\s*(?:{pattern('joins')})\s*"),
+        to_verb=r.compile(rf"\s*(?:(?:{pattern('to_verb')})\s*)*"),
         place_preposition=r.compile(rf"(?:{pattern('place_before')})\s+(?:the\s+)?$"),
         product_follows=r.compile(rf"(?:{vehicles}|{units})"),
         vehicle_before=_around(r, "companies.named_craft", r"(?<![a-z]){}\s+(?:the\s+)?$"),

@@ -115,6 +115,8 @@ class CompanyLex:
     vehicle_before: Pattern  # ends right before a craft's own name: "container ship "
     speaks_follows: Pattern  # right after a name: " said"
     relation_after: Pattern  # right after a name, what another company is to it: " supplier"
+    joins: Pattern  # all that stands between two names of a joint subject: ", ", " and "
+    to_verb: Pattern  # all that stands between a joint subject and its verb: " to ", " will "
     wire_tag: Pattern  # a wire's tag before a headline's first name: "brief-", "update 2-"
     place_preposition: Pattern  # ends right before a place: "in the "
     product_follows: Pattern  # a vehicle or unit noun: "rocket", "vehicles"
