@@ -91,6 +91,8 @@ def _count(m: re.Match[str], lex: Lexicon) -> int | None:
         return _number(groups["n"], lex)
     if groups.get("list"):
         return count_people(groups["list"], lex)
+    if groups.get("one"):  # a headline's "Uber driver dies", "pedestrian killed"
+        return 1
     return None
 
 
