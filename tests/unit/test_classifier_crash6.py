@@ -40,3 +40,17 @@ def test_hurried_crash_headlines(
 def test_gear_giving_way_is_an_accident_and_output_hit_is_not(rules: Rules) -> None:
     assert crash(rules, "Nose gear collapses on regional jet in Charlotte") is not None
     assert crash(rules, "Battery plant output hit by chip shortage") is None
+
+
+@pytest.mark.parametrize(
+    ("title", "is_crash"),
+    [
+        ("Two jets clip wings on Atlanta taxiway", True),
+        ("Boeing 787 drops suddenly mid-flight, injuring 50", True),
+        ("Hot air balloon catches fire and falls in Turkey", True),
+        ("Tesla deliveries drop sharply as demand for vehicles slows", False),
+        ("Car sales see sudden drop in November", False),
+    ],
+)
+def test_falls_in_the_air_and_touching_wings(rules: Rules, title: str, is_crash: bool) -> None:
+    assert (crash(rules, title) is not None) == is_crash
