@@ -245,3 +245,22 @@ def test_an_ordinal_is_a_quarter_only_with_quarter(
 def test_the_end_of_a_span_of_years_is_no_figure(rules: Rules) -> None:
     pulled = event(rules, "target_change", "Carco pulls 2025-26 outlook, citing tariffs")
     assert (pulled.facts.old, pulled.facts.new) == (None, None)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "expected"),
+    [
+        ("Shares drop as Carco recalls 500,000 SUVs", "", {"recall"}),
+        ("Carco slips as recall of 2 million cars weighs", "", {"recall"}),
+        ("As one engineer recalled, the tests were rushed", "", set()),
+        (
+            "Carco earnings beat; company says recall costs are behind it",
+            "Carco took a $1.9 billion charge for the Bolt recall in 2021.",
+            set(),
+        ),
+    ],
+)
+def test_as_before_a_recall_and_the_cost_of_an_old_one(
+    rules: Rules, title: str, summary: str, expected: set[str]
+) -> None:
+    assert kinds(rules, title, summary) == expected
