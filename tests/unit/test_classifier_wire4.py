@@ -264,3 +264,8 @@ def test_as_before_a_recall_and_the_cost_of_an_old_one(
     rules: Rules, title: str, summary: str, expected: set[str]
 ) -> None:
     assert kinds(rules, title, summary) == expected
+
+
+def test_a_year_a_forecast_is_for_does_not_date_a_clause(rules: Rules) -> None:
+    assert kinds(rules, "Carco slides after it warns of lower 2025 profit") == {"target_change"}
+    assert kinds(rules, "Carco, which recalled 750,000 cars in 2023, named a new chief") == set()
