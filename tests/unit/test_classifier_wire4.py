@@ -269,3 +269,10 @@ def test_as_before_a_recall_and_the_cost_of_an_old_one(
 def test_a_year_a_forecast_is_for_does_not_date_a_clause(rules: Rules) -> None:
     assert kinds(rules, "Carco slides after it warns of lower 2025 profit") == {"target_change"}
     assert kinds(rules, "Carco, which recalled 750,000 cars in 2023, named a new chief") == set()
+
+
+def test_wire_shorthand_scales_and_adjusted_views(rules: Rules) -> None:
+    brief = event(rules, "target_change", "BRIEF-Carco Sees FY2025 Adj. EBIT $6.5-7.5 Bln")
+    assert brief.facts.new == 6.5e9  # type: ignore[attr-defined]
+    view = event(rules, "target_change", "Carco raises FY EBIT-adj view to $13B from $12B")
+    assert view.facts.direction == "raise"  # type: ignore[attr-defined]
