@@ -49,7 +49,8 @@ class _Near:
             return True
         if self.figure and any(w[:1].isdigit() for w in window):
             return True
-        return any(w.startswith(p) for p in self.prefixes for w in window)
+        prefixes = self.prefixes  # bytes.startswith takes them all at once, in C
+        return bool(prefixes) and any(w.startswith(prefixes) for w in window)
 
 
 class Screen:
