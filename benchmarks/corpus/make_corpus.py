@@ -21,6 +21,7 @@ from held3 import held3_items
 from negatives import NEGATIVES
 from numerals import en_count, zh_count
 from round3 import round3_items
+from round4zh import round4zh_items
 from wire import wire_items
 from wire_held import wire_held_items
 
@@ -708,6 +709,7 @@ def build() -> tuple[list[Item], list[Item]]:
     dev.extend(wire_items())  # dev-only kinds, round two: wire shorthand, near-misses
     held.extend(wire_held_items())  # held-out, round two: scored, never tuned on
     dev.extend(round3_items())  # dev, round three: fresh events, the held-out batch's mix
+    dev.extend(round4zh_items())  # dev, round four: fresh Chinese events, both scripts
     _hant_labels(dev)
     _hant_labels(held)
     for prefix, items in (("cd", dev), ("ch", held)):

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 _SCALES = "万亿"  # after a numeral run, it stays as written: "四十万" -> " 40万"
 _HUNDRED = 100
+_THOUSAND = 1000
 _TEN_THOUSAND = "万"  # inside a run: "一万二千" is 12,000
 
 
@@ -23,13 +24,22 @@ def latin_pattern(words: Mapping[str, int], scales: Mapping[str, object]) -> re.
     return re.compile(rf"(?<![a-z-])(?:{alt})(?:[- ](?:{alt}))?(?=\s+(?:{scale})(?![a-z]))")
 
 
-def cjk_pattern(words: Mapping[str, int], units: Mapping[str, int]) -> re.Pattern[str]:
-    """Chinese numeral runs that are surely counts: before 万/亿, or holding 十/百/千."""
+def cjk_pattern(
+    words: Mapping[str, int], units: Mapping[str, int], hedges: str = ""
+) -> re.Pattern[str]:
+    """Chinese numeral runs that are surely counts: before 万/亿, or holding 十/百/千; and a
+    one-character hedge right before a bare 千/万 ("逾千辆", "近万台": about a thousand)."""
     digits = "".join(w for w, v in words.items() if len(w) == 1 and v < 10)
     unit = "".join(units)
+    bare = "".join(u for u, v in units.items() if v == _THOUSAND) + _TEN_THOUSAND
+    hedged = (
+        rf"|(?<![\d{digits}{unit}])[{hedges}](?=[{bare}](?![\d{digits}{unit}{_SCALES}]))"
+        if hedges
+        else ""
+    )
     return re.compile(
         rf"[{digits}{unit}]+{_TEN_THOUSAND}[{digits}]*[{unit}][{digits}{unit}]*(?![{_SCALES}])"
-        rf"|[{digits}{unit}]+(?=[{_SCALES}])|[{digits}]?[{unit}][{digits}{unit}]*"
+        rf"|[{digits}{unit}]+(?=[{_SCALES}])|[{digits}]?[{unit}][{digits}{unit}]*{hedged}"
     )
 
 
@@ -58,6 +68,8 @@ def _latin_value(spelled: str, words: Mapping[str, int]) -> int | None:
 
 def _cjk_sub(spelled: str, words: Mapping[str, int], units: Mapping[str, int]) -> str:
     """A spelled run as digits of its width; "一万二千" (12,000) as "1.2万", which fits."""
+    if spelled[0] not in words and spelled[0] not in units:
+        return "1"  # a hedge before a bare 千/万: "逾千" -> "1千", a rounded thousand
     high, sep, low = spelled.partition(_TEN_THOUSAND)
     if not sep:
         return _fit(_cjk_value(spelled, words, units), spelled)
