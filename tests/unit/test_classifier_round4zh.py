@@ -182,3 +182,23 @@ def test_taiwan_profit_words_name_the_metric(rules: Rules, title: str, metric: s
 def test_taiwan_and_hong_kong_brands_resolve_to_their_parent(title: str, company: str) -> None:
     watched = load_rules(load_settings(EXAMPLE).watchlist)
     assert events(watched, title)["recall"].company == company
+
+
+@pytest.mark.parametrize(
+    ("title", "company"),
+    [
+        ("海南航空一架客机在北京机场滑行时与另一架飞机剐蹭", "海南航空"),
+        ("山东航空一架客机降落时冲出跑道", "山东航空"),
+        ("泰国航空一架客机在曼谷降落时偏出跑道", "泰国航空"),
+        ("南航一架客机降落时冲出跑道", "China Southern Airlines"),
+    ],
+)
+def test_a_longer_airline_name_hides_a_short_watched_one(title: str, company: str) -> None:
+    airlines = load_rules(
+        (
+            Company(company="China Southern Airlines", tickers=("1055.HK",), aliases=("南航",)),
+            Company(company="China Eastern Airlines", tickers=("0670.HK",), aliases=("东航",)),
+            Company(company="Air China", tickers=("0753.HK",), aliases=("国航",)),
+        )
+    )
+    assert events(airlines, title)["crash"].company == company
