@@ -52,6 +52,9 @@ def test_taiwan_inch_is_a_size_not_a_count(rules: Rules) -> None:
         ("某车企召回近千辆进口SUV", 1000),
         ("某品牌回收逾千輛電動機車", 1000),
         ("召回近万台空调", 10000),
+        ("东风本田召回逾十万辆思域", 100000),
+        ("某车企召回逾百万辆", 1000000),
+        ("某车企召回近千万辆", 10000000),
     ],
 )
 def test_a_hedged_bare_thousand_is_a_count(rules: Rules, title: str, units: int) -> None:
@@ -161,8 +164,8 @@ def test_a_credit_outlook_in_taiwan_words_is_no_target(rules: Rules) -> None:
 @pytest.mark.parametrize(
     ("title", "metric"),
     [
-        ("某車廠下修全年財測 營業利益預估降至800億日圓", "operating_profit"),
-        ("某航空上修全年獲利預估", "net_profit"),
+        ("日產下修全年財測 營業利益預估降至800億日圓", "operating_profit"),
+        ("長榮航空上修全年獲利預估", "net_profit"),
     ],
 )
 def test_taiwan_profit_words_name_the_metric(rules: Rules, title: str, metric: str) -> None:
@@ -177,6 +180,7 @@ def test_taiwan_profit_words_name_the_metric(rules: Rules, title: str, metric: s
         ("國際牌回收一款電暖器 有起火危險", "Panasonic"),
         ("消委會：嬌生回收一批爽身粉", "Johnson & Johnson"),  # noqa: RUF001 - Chinese punctuation
         ("現代起亞在美召回逾300萬輛車", "Hyundai Motor"),
+        ("北京现代召回三千余辆索纳塔", "Hyundai Motor"),
     ],
 )
 def test_taiwan_and_hong_kong_brands_resolve_to_their_parent(title: str, company: str) -> None:
@@ -202,3 +206,24 @@ def test_a_longer_airline_name_hides_a_short_watched_one(title: str, company: st
         )
     )
     assert events(airlines, title)["crash"].company == company
+
+
+@pytest.mark.parametrize("title", ["宁德时代回应电池召回传闻", "极越汽车停止运营 用户担心无法召回"])
+def test_a_recall_rumour_or_one_that_cannot_happen_is_none(rules: Rules, title: str) -> None:
+    assert "recall" not in events(rules, title)
+
+
+@pytest.mark.parametrize(
+    ("title", "dead"),
+    [("福建一辆大货车刹车失灵连撞多车 5死", 5), ("九巴雙層巴士撞向巴士站 一死多傷", 1)],
+)
+def test_a_bare_death_count_in_a_headline(rules: Rules, title: str, dead: int) -> None:
+    assert events(rules, title)["crash"].facts.fatalities == dead
+
+
+def test_a_named_train_is_a_vehicle(rules: Rules) -> None:
+    assert "crash" in events(rules, "花蓮地震致太魯閣號出軌")
+
+
+def test_some_brand_is_no_company(rules: Rules) -> None:
+    assert events(rules, "某品牌召回逾百辆电动车")["recall"].company is None
