@@ -227,3 +227,32 @@ def test_a_named_train_is_a_vehicle(rules: Rules) -> None:
 
 def test_some_brand_is_no_company(rules: Rules) -> None:
     assert events(rules, "某品牌召回逾百辆电动车")["recall"].company is None
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "蘇花公路遊覽車墜谷",
+        "砂石車撞機車 騎士當場死亡",
+        "巴士在隧道失控撞壆 10人受傷",
+        "穿梭巴士撞欄 多人受傷",
+        "某航空客機重落地 機身受損",
+        "颱風吹翻貨車 國道一度封閉",
+        "某航空A321neo機翼擦撞空橋",
+    ],
+)
+def test_hong_kong_and_taiwan_accident_words(rules: Rules, title: str) -> None:
+    assert "crash" in events(rules, title)
+
+
+@pytest.mark.parametrize(
+    ("title", "dead"),
+    [("國道三車追撞 一人送醫不治", 1), ("砂石車撞機車 騎士當場死亡", 1)],
+)
+def test_died_in_hospital_and_a_rider_are_deaths(rules: Rules, title: str, dead: int) -> None:
+    crash = events(rules, title)["crash"]
+    assert (crash.facts.fatalities, crash.facts.injuries) == (dead, None)
+
+
+def test_an_insurance_explainer_is_no_crash(rules: Rules) -> None:
+    assert "crash" not in events(rules, "車禍理賠怎麼算？保險專家解答")  # noqa: RUF001 - Chinese punctuation
