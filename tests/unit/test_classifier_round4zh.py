@@ -256,3 +256,16 @@ def test_died_in_hospital_and_a_rider_are_deaths(rules: Rules, title: str, dead:
 
 def test_an_insurance_explainer_is_no_crash(rules: Rules) -> None:
     assert "crash" not in events(rules, "車禍理賠怎麼算？保險專家解答")  # noqa: RUF001 - Chinese punctuation
+
+
+def test_a_car_counted_by_its_measure_word(rules: Rules) -> None:
+    assert "crash" in events(rules, "一輛特斯拉Model 3在上海撞上護欄後起火")
+
+
+def test_a_foreign_regulator_is_a_recall_context(rules: Rules) -> None:
+    assert "recall" in events(rules, "美國消費品安全委員會宣布 宜家召回兒童床欄")
+
+
+def test_a_taiwan_group_name_resolves_to_its_parent() -> None:
+    watched = load_rules(load_settings(EXAMPLE).watchlist)
+    assert events(watched, "德國福斯集團召回逾十萬輛電動車")["recall"].company == "Volkswagen"
