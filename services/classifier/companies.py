@@ -244,6 +244,9 @@ def zh_stock(text: str, end: int, lex: Lexicon) -> str | None:
     markers = [m.end() for m in _ZH_OBJECT.finditer(clause)]
     if markers and markers[-1] < len(clause):
         return zh_name(_strip_broker(clause[markers[-1] :], lex), lex)
+    verbs = [m.end() for m in lex.target.verbs.finditer(clause)]
+    if verbs and verbs[-1] < len(clause):  # "美系外资调降台积电目标价": after the broker's verb
+        return zh_name(clause[verbs[-1] :], lex)
     given = [m.group(1) for m in _ZH_GIVEN.finditer(text, 0, end)]
     if given:
         return zh_name(_strip_broker(given[-1], lex), lex)

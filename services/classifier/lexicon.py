@@ -148,7 +148,15 @@ def _companies(r: Reader) -> CompanyLex:
             rf"(?:^|[{CLAUSE_BREAKS}\s])({_CJK_NAME}{{2,12}}?)(?=({pattern('operated_vehicles')}))"
         ),
         cjk_org_after=r.compile(rf"({_CJK_NAME}{{2,8}})(?:{pattern('org_after')})"),
+        cjk_operator_form=_optional(r, "companies.operator_forms"),
     )
+
+
+def _optional(r: Reader, dotted: str) -> Pattern:
+    """A key only some languages have (Chinese short forms): absent or "" never matches."""
+    section, _, key = dotted.rpartition(".")
+    node = r.get(section)
+    return _never_if_empty(r, dotted) if isinstance(node, Mapping) and key in node else _NEVER
 
 
 def _number_words(numbers: Mapping[str, object]) -> str:

@@ -127,6 +127,7 @@ class CompanyLex:
     cjk_vehicle_operator: Pattern  # at a clause start: "诺福克南方铁路一列火车", "FlixBus大巴"
     cjk_org: Pattern  # "河南航空"
     cjk_org_after: Pattern  # "百度回应"
+    cjk_operator_form: Pattern  # how news names an operator: "台铁自强号", "北京地铁昌平线"
 
 
 @dataclass(frozen=True, slots=True)

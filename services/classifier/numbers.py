@@ -117,7 +117,8 @@ def build_grammar(spec: Mapping[str, object], *, cjk: bool) -> NumberGrammar:
             rf"(?:(?<![a-z])(?P<hedge>{hedges})\s+)?(?:(?<![a-z0-9_.])(?P<cur>{before_alt}))?\s?$"
         )
     units = {str(k): int(str(v)) for k, v in _mapping(spec.get("numeral_units", {})).items()}
-    spelled = cjk_pattern(words, units) if units else latin_pattern(words, scales)
+    one_char = "".join(h for h in str(spec["hedges"]).split("|") if len(h) == 1)  # 约, 近, 逾
+    spelled = cjk_pattern(words, units, one_char) if units else latin_pattern(words, scales)
     return NumberGrammar(
         re.compile(number), re.compile(lead), scales, words, tuple(currencies), spelled, units
     )

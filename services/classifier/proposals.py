@@ -253,8 +253,12 @@ def _zhcandidates(hit: Hit, lex: Lexicon) -> list[tuple[float, str]]:
         name = zh_name(m.group(1), lex)
         if name:
             out.append((OPERATOR, name))
+    shorts = [m.group() for m in lex.companies.cjk_operator_form.finditer(text)]
+    out.extend((OPERATOR, short) for short in shorts)  # "台铁自强号", "港铁观塘线一列列车"
     for m in lex.companies.cjk_vehicle_operator.finditer(text):
         name = zh_name(zh_unquantified(m.group(1)), lex)  # "一辆Waymo" -> "Waymo"
+        if name and any(name.startswith(short) for short in shorts):
+            continue  # "港铁观塘线": the operator, not its line
         suffix = lex.companies.org_suffix.search(name or "")
         if suffix and name:
             name = name[: suffix.end()]  # "北方航空麦道客机": the airline, not its maker
