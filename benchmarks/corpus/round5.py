@@ -107,7 +107,7 @@ ROWS: list[Row] = [
     ),
     (
         "en",
-        "Hard landing: Alaska Airlines 737 Max loses door plug at 16,000 feet",
+        "Blowout: Alaska Airlines 737 Max loses door plug at 16,000 feet",
         "Flight 1282 returned to Portland with a hole in the fuselage; a few passengers had minor injuries.",
         N,
         ["crash"],
@@ -203,15 +203,6 @@ ROWS: list[Row] = [
         [],
         "Aricell",
         {"fatalities": 23},
-    ),
-    (
-        "en",
-        "Two killed as Chevy Bolt fire spreads to house",
-        "Police said the electric car had been charging in the garage overnight.",
-        N,
-        ["crash"],
-        "GM",
-        {"fatalities": 2},
     ),
     (
         "en",
