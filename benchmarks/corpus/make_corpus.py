@@ -24,6 +24,7 @@ from numerals import en_count, zh_count
 from round3 import round3_items
 from round4en import round4en_items
 from round4zh import round4zh_items
+from round5 import round5_items
 from wire import wire_items
 from wire_held import wire_held_items
 
@@ -713,6 +714,7 @@ def build() -> tuple[list[Item], list[Item]]:
     dev.extend(round3_items())  # dev, round three: fresh events, the held-out batch's mix
     dev.extend(round4en_items())  # dev, round four (English): fresh events, the weak kinds
     dev.extend(round4zh_items())  # dev, round four: fresh Chinese events, both scripts
+    dev.extend(round5_items())  # dev, round five: crashes in many styles, HK/TW targets
     _hant_labels(dev)
     _hant_labels(held)
     for prefix, items in (("cd", dev), ("ch", held)):
