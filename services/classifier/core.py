@@ -26,7 +26,7 @@ from services.classifier.evidence import Hit
 from services.classifier.joint import joint_events
 from services.classifier.lexicon import LEXICON_DIR, load_lexicons
 from services.classifier.lexmodel import Lexicon, PageLex
-from services.classifier.naming import name_event
+from services.classifier.naming import maker_named, name_event
 from services.classifier.nearby import scope, toll
 from services.classifier.recall import recall_hit
 from services.classifier.screen import Screen
@@ -261,6 +261,7 @@ def _event(
         return None  # a target no company sets: a nation's, a policy's ("China plans to build")
     if kind == "crash" and named is None:  # "... derails" + "Pyrenean Railways said ..."
         named = crash_company(around, by_script, rules.watchlist)
+        named = named or maker_named(strong, rules.watchlist, by_script)  # only a maker: it
     return Event(
         type=kind,
         confidence=round(confidence, 3),

@@ -45,12 +45,25 @@ def name_event(
         if found:
             return found
     named = _named(hits, watchlist, lexicons, article)
-    if named is None and hits and hits[0].type == "crash":  # only a maker is named: the maker
-        for hit in hits:
-            found = _watched(hit, watchlist, lexicons[hit.sentence.cjk], makers=True)
-            if found:
-                return found
+    if named and hits and hits[0].type == "crash" and _a_maker(named, lexicons):
+        return None  # "Airbus goes down": the craft's maker; the operator may be named nearby
     return named
+
+
+def _a_maker(named: Named, lexicons: dict[bool, Lexicon]) -> bool:
+    makers = lexicons[False].companies.makers
+    return named.name.lower() in makers or named.name.lower().split(" ")[0] in makers
+
+
+def maker_named(
+    hits: Sequence[Hit], watchlist: Watchlist, lexicons: dict[bool, Lexicon]
+) -> Named | None:
+    """A crash whose lines name no operator: the watched maker of what crashed, if named."""
+    for hit in hits:
+        found = _watched(hit, watchlist, lexicons[hit.sentence.cjk], makers=True)
+        if found:
+            return found
+    return None
 
 
 def _named(
@@ -110,7 +123,11 @@ def _watched(hit: Hit, watchlist: Watchlist, lex: Lexicon, *, makers: bool = Fal
             mentions = [
                 (p, c)
                 for p, c in mentions
-                if not (watchlist.makes(text, p) or maker_after_name(text, p, lex))
+                if not (
+                    watchlist.makes(text, p)
+                    or maker_after_name(text, p, lex)
+                    or c.company.lower() in lex.companies.makers  # "Airbus goes down"
+                )
             ]
         # "Apple supplier Foxconn raises ...": the watched name describes the subject
         mentions = [(p, c) for p, c in mentions if not _relation(hit.sentence, watchlist, p, lex)]

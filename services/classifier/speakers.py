@@ -14,6 +14,7 @@ in it), not one about results ("比亚迪...公司表示将继续加大研发投
 from collections.abc import Sequence
 
 from services.classifier.companies import Named, Names, runs, zh_subject
+from services.classifier.config import Company
 from services.classifier.crafts import cargo, operated_by, vehicle_next
 from services.classifier.lexmodel import Lexicon
 from services.classifier.proposals import accepted_name
@@ -27,9 +28,25 @@ def crash_company(
     """The crash operator below as a company, watched when the watchlist knows the name."""
     operator = crash_operator(sentences, lexicons, watchlist)
     company = watchlist.lookup(operator) if operator else None
+    if operator and company is None:  # "An American Eagle flight": the run lost a word the
+        company = _watched_around(operator, sentences, watchlist)  # watched name holds
     if company:
         return Named(company.company, company.tickers, True)
     return Named(operator) if operator else None
+
+
+def _watched_around(
+    name: str, sentences: Sequence[Sentence], watchlist: Watchlist
+) -> Company | None:
+    """The watched company whose name, as a sentence writes it, holds `name`."""
+    for s in sentences:
+        if s.zone == Zone.BODY or name not in s.text:
+            continue
+        for at, company in watchlist.find(s.text):
+            end = watchlist.name_end(s.text, at)
+            if end is not None and name in s.text[at:end]:
+                return company
+    return None
 
 
 def crash_operator(

@@ -54,3 +54,55 @@ def test_gear_giving_way_is_an_accident_and_output_hit_is_not(rules: Rules) -> N
 )
 def test_falls_in_the_air_and_touching_wings(rules: Rules, title: str, is_crash: bool) -> None:
     assert (crash(rules, title) is not None) == is_crash
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "is_crash"),
+    [
+        ("Airport stages full-scale mock plane crash drill with 150 volunteers", "", False),
+        ("Jury orders Tesla to pay $243 million over 2019 Autopilot crash", "", False),
+        ("香港機場管理局舉行飛機失事演習", "", False),
+        ("'Plane' tops the box office", "Butler plays a pilot who crash-lands a jet.", False),
+        ("Woman sinks savings into a vintage bus", "", False),
+        ("Astra rocket fails to reach orbit, two satellites lost", "", True),
+        ("快舟十一号首飞失利", "火箭飞行异常，两颗卫星未能入轨。", True),  # noqa: RUF001
+        ("Tesla on Autopilot hits highway divider, engineer dies", "", True),
+        ("Sightseeing boat with 26 aboard sinks off Shiretoko", "", True),
+        ("Twin Otter with 22 aboard found in pieces on mountainside", "", True),
+    ],
+)
+def test_staged_judged_or_filmed_is_no_crash_and_launches_and_sinkings_are(
+    rules: Rules, title: str, summary: str, is_crash: bool
+) -> None:
+    found = [e for e in classify(Text(title, summary), rules) if e.type == "crash"]
+    assert bool(found) == is_crash
+
+
+def test_operators_behind_a_maker_a_brand_or_a_modifier() -> None:
+    rules = load_rules(
+        (
+            Company(company="Lufthansa", tickers=("LHA.DE",), aliases=("Germanwings",)),
+            Company(company="Airbus", tickers=("AIR.PA",)),
+            Company(company="American Airlines", tickers=("AAL",), aliases=("American Eagle",)),
+        )
+    )
+
+    def company(title: str, summary: str) -> str | None:
+        return next(e.company for e in classify(Text(title, summary), rules) if e.type == "crash")
+
+    assert (
+        company(
+            "No survivors as Airbus goes down in the Alps",
+            "The Germanwings A320 carried 150 people.",
+        )
+        == "Lufthansa"
+    )
+    assert (
+        company(
+            "Regional jet and helicopter collide",
+            "An American Eagle flight run by PSA hit a helicopter; 67 were killed.",
+        )
+        == "American Airlines"
+    )
+    assert company("Dive boat fire leaves 34 dead", "") != "Dive"
+    assert company("Fire sweeps Indonesian passenger ferry; three dead", "") != "Indonesian"
