@@ -269,3 +269,13 @@ def test_a_foreign_regulator_is_a_recall_context(rules: Rules) -> None:
 def test_a_taiwan_group_name_resolves_to_its_parent() -> None:
     watched = load_rules(load_settings(EXAMPLE).watchlist)
     assert events(watched, "德國福斯集團召回逾十萬輛電動車")["recall"].company == "Volkswagen"
+
+
+def test_hong_kong_cut_verb_xue_before_a_price_target() -> None:
+    rules = load_rules((Company(company="BYD", tickers=("1211.HK",), aliases=("比亚迪",)),))
+    found = [
+        e for e in classify(Text("瑞銀削比亞迪目標價至300港元"), rules) if e.type == "target_change"
+    ]
+    assert [(e.facts.direction, e.facts.new, e.facts.currency) for e in found] == [
+        ("cut", 300, "HKD")
+    ]
