@@ -283,5 +283,5 @@ def test_hong_kong_cut_verb_xue_before_a_price_target() -> None:
 
 def test_a_generic_maker_or_dealer_is_no_company() -> None:
     rules = load_rules(())
-    found = [e for e in classify(Text("國產車廠召回3.2萬輛電動車 電池存起火風險"), rules)]
+    found = classify(Text("國產車廠召回3.2萬輛電動車 電池存起火風險"), rules)
     assert [(e.type, e.company, e.facts.units) for e in found] == [("recall", None, 32000)]
