@@ -56,8 +56,10 @@ def recall_hit(s: Sentence, lex: Lexicon) -> Hit | None:
     weak_all = spans(r.weak, s.low)
     weak = [w for w in weak_all if covered(w, anchors)]
     strong = [a for a in anchors if not covered(a, weak)]
-    anchor = strong[0] if strong else anchors[0]
-    active = [a.span() for a in r.active.finditer(s.low) if covered(a.span(), [anchor])]
+    verbs = [m.span() for m in r.active.finditer(s.low)]
+    # the verb over a label before it: "Recall alert: IKEA recalls 2,000 beds"
+    anchor = next((a for a in strong if covered(a, verbs)), strong[0] if strong else anchors[0])
+    active = [v for v in verbs if covered(v, [anchor])]
     strength = ACTIVE if active else NOUN
     if not product and not (active and _NAMED_OBJECT.match(s.text, anchor[1])):
         strength = BARE  # "recalls early days", "recalls how": no product, likely remembering

@@ -276,3 +276,12 @@ def test_wire_shorthand_scales_and_adjusted_views(rules: Rules) -> None:
     assert brief.facts.new == 6.5e9  # type: ignore[attr-defined]
     view = event(rules, "target_change", "Carco raises FY EBIT-adj view to $13B from $12B")
     assert view.facts.direction == "raise"  # type: ignore[attr-defined]
+
+
+def test_notice_headlines_name_the_company_and_read_the_verb(rules: Rules) -> None:
+    notice = event(
+        rules, "recall", "Acme Foods Issues Voluntary Nationwide Recall of Peanut Butter"
+    )
+    assert notice.company == "Acme Foods"  # type: ignore[attr-defined]
+    labelled = event(rules, "recall", "Recall alert: Bedco recalls 2,000 children's beds")
+    assert labelled.facts.units == 2000  # type: ignore[attr-defined]
