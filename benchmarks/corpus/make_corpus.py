@@ -25,6 +25,7 @@ from round3 import round3_items
 from round4en import round4en_items
 from round4zh import round4zh_items
 from round5 import round5_items
+from round6 import round6_items
 from wire import wire_items
 from wire_held import wire_held_items
 
@@ -715,6 +716,7 @@ def build() -> tuple[list[Item], list[Item]]:
     dev.extend(round4en_items())  # dev, round four (English): fresh events, the weak kinds
     dev.extend(round4zh_items())  # dev, round four: fresh Chinese events, both scripts
     dev.extend(round5_items())  # dev, round five: crashes in many styles, HK/TW targets
+    dev.extend(round6_items())  # dev, round six: recalls in both scripts and English, HK/TW targets
     _hant_labels(dev)
     _hant_labels(held)
     for prefix, items in (("cd", dev), ("ch", held)):
