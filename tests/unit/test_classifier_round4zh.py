@@ -285,3 +285,19 @@ def test_a_generic_maker_or_dealer_is_no_company() -> None:
     rules = load_rules(())
     found = classify(Text("國產車廠召回3.2萬輛電動車 電池存起火風險"), rules)
     assert [(e.type, e.company, e.facts.units) for e in found] == [("recall", None, 32000)]
+
+
+@pytest.mark.parametrize(
+    ("title", "is_recall"),
+    [
+        ("食安中心：朱古力蛋或含沙門氏菌 進口商回收", True),  # noqa: RUF001
+        ("紅麴保健品事件 本港代理商回收相關產品", True),
+        ("行動電源電芯有瑕疵 香港零售商下架並回收", True),
+        ("政府鼓勵市民回收膠樽", False),
+        ("廢舊電池回收商回收逾萬個電池", False),
+    ],
+)
+def test_a_seller_taking_back_its_products_is_a_recall(title: str, is_recall: bool) -> None:
+    found = [e for e in classify(Text(title), load_rules(())) if e.type == "recall"]
+    assert bool(found) == is_recall
+    assert all(e.company is None for e in found)  # "进口商", "本港代理商": nobody in particular

@@ -285,3 +285,7 @@ def test_notice_headlines_name_the_company_and_read_the_verb(rules: Rules) -> No
     assert notice.company == "Acme Foods"  # type: ignore[attr-defined]
     labelled = event(rules, "recall", "Recall alert: Bedco recalls 2,000 children's beds")
     assert labelled.facts.units == 2000  # type: ignore[attr-defined]
+
+
+def test_a_product_pulled_after_illness_reports_is_a_recall(rules: Rules) -> None:
+    assert kinds(rules, "Mealco pulls lentil crumbles after hundreds report illness") == {"recall"}
