@@ -301,3 +301,12 @@ def test_a_seller_taking_back_its_products_is_a_recall(title: str, is_recall: bo
     found = [e for e in classify(Text(title), load_rules(())) if e.type == "recall"]
     assert bool(found) == is_recall
     assert all(e.company is None for e in found)  # "进口商", "本港代理商": nobody in particular
+
+
+def test_capex_is_a_target_only_right_after_a_revising_verb() -> None:
+    rules = load_rules(())
+    cut = classify(Text("台積電下修今年資本支出至約360億美元"), rules)
+    assert [(e.type, e.facts.metric, e.facts.direction) for e in cut] == [
+        ("target_change", "capex", "cut")
+    ]
+    assert classify(Text("台積電第三季資本支出增加至100億美元"), rules) == []
