@@ -49,6 +49,11 @@ def kinds(rules: Rules, title: str, summary: str = "", content: str = "") -> set
             "",
         ),
         (
+            "Stellantis names a new chief executive",
+            "The company recalled 1.2 million Ram pickups last December over a camera fault.",
+            "",
+        ),
+        (
             "Ford profit beats estimates as truck demand holds",
             "Ford recalled about 850,000 vehicles in July over a fuel pump fault.",
             "",
