@@ -725,27 +725,23 @@ def build() -> tuple[list[Item], list[Item]]:
     return dev, held
 
 
+def _write(name: str, items: list[Item], prefix: str | None = None) -> None:
+    """One jsonl file, each item's id first (numbered here when `prefix` is given)."""
+    with (OUT / f"{name}.jsonl").open("w", encoding="utf-8") as f:
+        for n, item in enumerate(items, 1):
+            item_id = f"{prefix}{n:04d}" if prefix else item.pop("id")
+            item.pop("id", None)
+            f.write(json.dumps({"id": item_id, **item}, ensure_ascii=False) + "\n")
+
+
 def main() -> None:
     dev, held = build()
-    for name, items in (("dev", dev), ("heldout", held)):
-        with (OUT / f"{name}.jsonl").open("w", encoding="utf-8") as f:
-            for item in items:
-                ordered = {"id": item.pop("id"), **item}
-                f.write(json.dumps(ordered, ensure_ascii=False) + "\n")
+    _write("dev", dev)
+    _write("heldout", held)
     held3 = held3_items()  # held-out, round three: scored once before its rules, never tuned on
-    for n, item in enumerate(held3, 1):
-        item["id"] = f"c3h{n:04d}"
-    with (OUT / "heldout3.jsonl").open("w", encoding="utf-8") as f:
-        for item in held3:
-            ordered = {"id": item.pop("id"), **item}
-            f.write(json.dumps(ordered, ensure_ascii=False) + "\n")
+    _write("heldout3", held3, "c3h")
     held4 = held4_items()  # held-out, round four: written blind, scored once, never tuned on
-    for n, item in enumerate(held4, 1):
-        item["id"] = f"c4h{n:04d}"
-    with (OUT / "heldout4.jsonl").open("w", encoding="utf-8") as f:
-        for item in held4:
-            ordered = {"id": item.pop("id"), **item}
-            f.write(json.dumps(ordered, ensure_ascii=False) + "\n")
+    _write("heldout4", held4, "c4h")
     print(
         f"dev {len(dev)} items, held-out {len(held)} items, held-out round three {len(held3)},"
         f" round four {len(held4)}"

@@ -36,10 +36,8 @@ def stale(low: str, anchor: Span, lex: Lexicon) -> bool:
     """The anchor's clause dates its event in the past ("Nissan in 2023 recalled ...",
     "Stellantis last month recalled ..."): outside the headline, an old event retold. A time
     after "from" dates the former figure ("to 4.2 million from 4.1 million last month")."""
-    start = max(0, anchor[0] - _REACH)
-    ends = [m.end() for m in _CLAUSE_END.finditer(low, start, anchor[0])]
     after = _CLAUSE_END.search(low, anchor[1])
-    lo, hi = (ends[-1] if ends else start), (after.start() if after else len(low))
+    lo, hi = _clause_start(low, anchor), (after.start() if after else len(low))
     return any(
         m.start() < anchor[0] or "from " not in low[anchor[1] : m.start()]
         for m in lex.background.stale.finditer(low, lo, hi)
@@ -50,7 +48,14 @@ def hedged(low: str, anchor: Span, lex: Lexicon) -> bool:
     """Before the anchor in its clause stands a guess, a fear or a denial ("Honda may recall",
     "analysts expect Tesla to cut its forecast", "GM denies report it will recall"): not an
     event that happened."""
-    start = max(0, anchor[0] - _REACH)
-    ends = [m.end() for m in _CLAUSE_END.finditer(low, start, anchor[0])]
-    found = lex.background.hedged.search(low, ends[-1] if ends else start, anchor[1])
+    found = lex.background.hedged.search(low, _clause_start(low, anchor), anchor[1])
     return found is not None and found.start() < anchor[0]  # its lookahead may read the anchor
+
+
+def _clause_start(low: str, anchor: Span) -> int:
+    """Where the anchor's clause opens: after the last clause end within reach before it."""
+    start = max(0, anchor[0] - _REACH)
+    last = None
+    for last in _CLAUSE_END.finditer(low, start, anchor[0]):  # noqa: B007 - the last one counts
+        pass
+    return last.end() if last else start
