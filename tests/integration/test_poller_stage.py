@@ -325,11 +325,17 @@ async def test_forgotten_ids_are_parsed_in_full_again(tmp_path: Path, bus: Sqlit
             if len(await published(bus)) == 2:
                 break
             await asyncio.sleep(0.05)
+
         # The seen table forgets (expiry) while the poller still remembers the ids in memory.
-        store = StateStore(tmp_path / "state" / "poller.db")
-        store.db.execute("DELETE FROM seen")
-        store.db.execute("DELETE FROM seen_links")
-        store.close()
+        # Off the event loop: a write the poller has open must be able to commit meanwhile
+        # (run on the loop, the DELETE blocked it and waited out sqlite's timeout: "locked").
+        def forget() -> None:
+            store = StateStore(tmp_path / "state" / "poller.db")
+            store.db.execute("DELETE FROM seen")
+            store.db.execute("DELETE FROM seen_links")
+            store.close()
+
+        await asyncio.to_thread(forget)
         server.set("/a.xml", rss_feed([item(3), item(1), item(2)]))
         for _ in range(100):
             if len(await published(bus)) == 5:
