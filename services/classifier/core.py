@@ -23,6 +23,7 @@ from services.classifier.crafts import cargo, maker_after_name
 from services.classifier.crash import crash_hit
 from services.classifier.eventfacts import evidence_of, facts_of
 from services.classifier.evidence import Hit
+from services.classifier.former import former_target
 from services.classifier.joint import joint_events
 from services.classifier.lexicon import LEXICON_DIR, load_lexicons
 from services.classifier.lexmodel import Lexicon, PageLex
@@ -267,7 +268,7 @@ def _event(
         confidence=round(confidence, 3),
         company=named.name if named else None,
         tickers=named.tickers if named else (),
-        facts=facts_of(kind, strong),
+        facts=former_target(facts_of(kind, strong), around, by_script),
         evidence=evidence_of(best),
         on_watchlist=bool(named and named.on_watchlist),
     )

@@ -64,6 +64,9 @@ def test_english_amounts(rules: Rules, text: str, expected: list[tuple[object, .
         ("下调至3%左右", [(3.0, None, True, False, None)]),
         ("净利润40.5亿元", [(4050000000.0, "CNY", False, False, None)]),
         ("CS55PLUS共203414辆", [(203414, None, False, False, None)]),
+        # Taiwan's dollar, before or after the figure (the text reaches here in simplified script)
+        ("目标价上调至新台币1,500元", [(1500, "TWD", False, False, None)]),
+        ("营收展望达7兆台币", [(7000000000000.0, "TWD", False, False, None)]),
     ],
 )
 def test_chinese_amounts(rules: Rules, text: str, expected: list[tuple[object, ...]]) -> None:
