@@ -7,7 +7,7 @@ $160"), and the company in a crash as the operator or maker of the vehicle ("an 
 """
 
 import re
-from collections.abc import Container, Sequence
+from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -15,8 +15,13 @@ from services.classifier.lazyregex import lazy
 from services.classifier.lexmodel import CompanyLex, Lexicon
 from services.core.cjk import CLAUSE_BREAKS, ENUMERATION, IDEOGRAPHS
 
-# A capitalised name: "Toyota", "Li Auto", "J&J's", "Metro-North", "3M", "Step2".
-_NAME_WORD = r"(?:[A-Z][A-Za-z0-9&'.-]*|[0-9]+[A-Za-z][A-Za-z0-9-]*)"
+# A capitalised name: "Toyota", "Li Auto", "J&J's", "Metro-North", "3M", "Step2", "Müller",
+# "Škoda", "Citroën" (Latin letters with accents too).
+_UPPER, _LETTER = (
+    "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f",
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u017f",
+)
+_NAME_WORD = rf"(?:[{_UPPER}][{_LETTER}0-9&'.-]*|[0-9]+[A-Za-z][A-Za-z0-9-]*)"
 _RUN = lazy(rf"{_NAME_WORD}(?:\s(?:&\s)?{_NAME_WORD})*")
 # After a name, a model designation: "Tesla Model S", "Falcon 9", "Boeing 737-500", "SU7".
 # ... and aircraft types written with a hyphen: "An-24", "Il-76", "Mi-8".
@@ -132,61 +137,97 @@ def runs(
     ends at a word no name holds ("Nvidia PT Raised" -> "Nvidia"), and a craft maker before a
     model is not part of its operator ("Jeju Air Boeing 737-800" -> "Jeju Air").
     """
-    titled = title_case(text)
-    product = lex.product_follows if lex is not None else None
+    stop_words = plain if plain is not None and title_case(text) else None
     never = lex.not_in_name if lex is not None else frozenset()
     found = []
+    ends = lex.ends_before if lex is not None else ()
     for m in _RUN.finditer(text):
-        tokens = m.group().split(" ")
-        stop = next(
-            (
-                i
-                for i, t in enumerate(tokens)
-                if i
-                and (
-                    t.lower() in never
-                    or (titled and plain is not None and (t.lower() in plain or _ADVERB.search(t)))
-                )
-            ),
-            None,
-        )
-        tokens = tokens[:stop]
-        model = bool(_MODEL_AFTER.match(text, m.end())) and stop is None
-        cut = next((i for i, t in enumerate(tokens) if i and _MODEL_TOKEN.match(t)), None)
-        if cut is not None:
-            tokens, model = tokens[:cut], True
-        if (
-            lex is not None
-            and len(tokens) > 1
-            and (tokens[-1].lower() in lex.makers or tokens[-1].lower() in lex.craft_models)
-        ):
-            tokens = tokens[:-1]  # "Jeju Air Boeing 737-800", "Air India Dreamliner"
-        for i, token in enumerate(tokens[:-1]):
-            if token.endswith(("'s", "s'")) and product is not None:
-                rest = text[m.start() + len(" ".join(tokens[: i + 1])) :].lower()
-                if product.match(rest.lstrip()) or product.match(
-                    rest[len(" ".join(tokens[i + 1 :])) + 1 :].lstrip()
-                ):
-                    tokens = tokens[: i + 1]
-                    break
-        start = m.start()
-        tag = lex.wire_tag.match(" ".join(tokens).lower()) if lex is not None else None
-        if tag:  # "BRIEF-Nio ...", "UPDATE 2-Ford ...": the wire's tag, not the name
-            rest = " ".join(tokens)[tag.end() :]
-            start += tag.end()
-            tokens = rest.split(" ") if rest else []
-            if not tokens:
-                continue
-        if len(tokens) > 1 and tokens[0] in {"A", "An", "The"}:  # "A SpaceX Falcon 9 ..."
-            start += len(tokens[0]) + 1
-            tokens = tokens[1:]
-        raw = " ".join(tokens)
-        name = _clean_run(raw)
-        if name:
-            initial = not text[:start].strip(" \"'")
-            possessive = raw.endswith(("'s", "s'"))
-            found.append(Run(start, start + len(raw), name, possessive, model, initial))
+        for at, words, end in _segments(m.group(), m.start(), never, ends):
+            run = _run(text, at, words, end, lex=lex, plain=stop_words)
+            if run is not None:
+                found.append(run)
     return found
+
+
+def _run(
+    text: str,
+    at: int,
+    words: list[str],
+    end: int,
+    *,
+    lex: CompanyLex | None,
+    plain: Container[str] | None,
+) -> Run | None:
+    """One part of a capitalised run as a Run, or None when nothing of a name is left."""
+    product = lex.product_follows if lex is not None else None
+    # a Title Case headline: a word the article writes in lowercase elsewhere ends a run
+    stop = None
+    if plain is not None:
+        ends = (i for i, t in enumerate(words) if i and (t.lower() in plain or _ADVERB.search(t)))
+        stop = next(ends, None)
+    tokens = words[:stop]
+    model = bool(_MODEL_AFTER.match(text, end)) and stop is None
+    cut = next((i for i, t in enumerate(tokens) if i and _MODEL_TOKEN.match(t)), None)
+    if cut is not None:
+        tokens, model = tokens[:cut], True
+    if (
+        lex is not None
+        and len(tokens) > 1
+        and (tokens[-1].lower() in lex.makers or tokens[-1].lower() in lex.craft_models)
+    ):
+        tokens = tokens[:-1]  # "Jeju Air Boeing 737-800", "Air India Dreamliner"
+    for i, token in enumerate(tokens[:-1]):
+        if token.endswith(("'s", "s'")) and product is not None:
+            rest = text[at + len(" ".join(tokens[: i + 1])) :].lower()
+            if product.match(rest.lstrip()) or product.match(
+                rest[len(" ".join(tokens[i + 1 :])) + 1 :].lstrip()
+            ):
+                tokens = tokens[: i + 1]
+                break
+    start = at
+    tag = lex.wire_tag.match(" ".join(tokens).lower()) if lex is not None else None
+    if tag:  # "BRIEF-Nio ...", "UPDATE 2-Ford ...": the wire's tag, not the name
+        rest = " ".join(tokens)[tag.end() :]
+        start += tag.end()
+        tokens = rest.split(" ") if rest else []
+        if not tokens:
+            return None
+    if len(tokens) > 1 and tokens[0] in {"A", "An", "The"}:  # "A SpaceX Falcon 9 ..."
+        start += len(tokens[0]) + 1
+        tokens = tokens[1:]
+    raw = " ".join(tokens)
+    name = _clean_run(raw)
+    if name:
+        initial = not text[:start].strip(" \"'")
+        possessive = raw.endswith(("'s", "s'"))
+        return Run(start, start + len(raw), name, possessive, model, initial)
+    return None
+
+
+def _segments(
+    run: str, at: int, never: Container[str], ends: Sequence[str]
+) -> Iterator[tuple[int, list[str], int]]:
+    """A capitalised run cut before a phrase no name goes past ("Nvidia Price Target Raised"
+    -> "Nvidia") and split at the words no name holds ("Morgan Stanley Raises United Airlines
+    Tgt" -> "Morgan Stanley", "United Airlines"): (start, words, end) of each part."""
+    low = run.lower() + " "
+    cut = min((low.find(p) for p in ends if p in low), default=-1)
+    if cut >= 0:
+        run = run[:cut].rstrip()
+    pos, start = 0, 0
+    tokens: list[str] = []
+    for token in run.split(" ") if run else []:
+        if token.lower() in never:
+            if tokens:
+                yield at + start, tokens, at + pos - 1
+            tokens = []
+        else:
+            if not tokens:
+                start = pos
+            tokens.append(token)
+        pos += len(token) + 1
+    if tokens:
+        yield at + start, tokens, at + len(run)
 
 
 def title_case(text: str) -> bool:

@@ -47,13 +47,23 @@ def name_end(run: Run, name: str) -> int:
 
 
 def vehicle_next(low: str, end: int, lex: Lexicon) -> bool:
-    """A vehicle noun (or a craft maker) right after a name, no word between: "Amtrak train",
-    "FlixBus coach", "TransAsia ATR turboprop"."""
+    """A vehicle noun (or a craft maker) right after a name, or after one modifier: "Amtrak
+    train", "FlixBus coach", "TransAsia ATR turboprop", "TOTE Maritime cargo ship"."""
     if low[:end].endswith("ed"):  # "Parked train ...": a participle, not a name
         return False
     rest = low[end : end + 40]
     gap = len(rest) - len(rest.lstrip(" "))
-    maker = rest.lstrip(" ").split(" ", 1)[0] in lex.companies.makers  # "TransAsia ATR turboprop"
+    word = rest.lstrip(" ").split(" ", 1)[0]
+    if (
+        gap
+        and lex.crash.vehicles.match(low, end + gap) is None
+        and lex.companies.modifiers.fullmatch(word)
+        and word.isalpha()
+        and len(word) > 3
+    ):
+        gap += len(word) + 1  # "TOTE Maritime cargo ship", "Sewol passenger ferry"
+        word = low[end + gap : end + gap + 40].split(" ", 1)[0]
+    maker = word in lex.companies.makers  # "TransAsia ATR turboprop"
     return gap > 0 and (maker or lex.crash.vehicles.match(low, end + gap) is not None)
 
 

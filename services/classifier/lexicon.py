@@ -123,6 +123,7 @@ def _companies(r: Reader) -> CompanyLex:
         generic=_never_if_empty(r, "companies.generic"),
         hides=_literals(r, "companies.hides"),
         not_in_name=frozenset(w.lower() for w in _literals(r, "companies.not_in_name")),
+        ends_before=tuple(w.lower() + " " for w in _literals(r, "companies.ends_before")),
         makers=frozenset(w.lower() for w in _literals(r, "companies.makers")),
         craft_models=frozenset(w.lower() for w in _literals(r, "companies.craft_models")),
         operator_before=r.compile(rf"(?:{pattern('operator')})\s*$"),

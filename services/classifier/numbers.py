@@ -63,6 +63,7 @@ class NumberGrammar:
     currencies: tuple[tuple[str, re.Pattern[str]], ...]
     spelled: re.Pattern[str] | None = None  # spelled counts ("two million", "四十万")
     numeral_units: Mapping[str, int] | None = None  # 十, 百, 千: Chinese numerals' units
+    fractions: Mapping[str, str] | None = None  # "half a" -> "0.5", before a scale word
 
     def currency_of(self, symbol: str) -> str | None:
         """The ISO code a currency symbol or word stands for."""
@@ -111,23 +112,35 @@ def build_grammar(spec: Mapping[str, object], *, cjk: bool) -> NumberGrammar:
             r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
             rf"(?:\s?(?P<scale>{scale_words})(?![a-z]))?"
             r"(?P<pct>\s?(?:%|per ?cent(?![a-z])|pct(?![a-z])))?"
-            rf"(?:\s(?P<after>{after_alt})(?![a-z]))?(?![a-z0-9])"
+            rf"(?:\s?(?P<after>{after_alt})(?![a-z]))?(?![a-z0-9])"  # "5 yen", "900p"
         )
         lead = (
             rf"(?:(?<![a-z])(?P<hedge>{hedges})\s+)?(?:(?<![a-z0-9_.])(?P<cur>{before_alt}))?\s?$"
         )
     units = {str(k): int(str(v)) for k, v in _mapping(spec.get("numeral_units", {})).items()}
     one_char = "".join(h for h in str(spec["hedges"]).split("|") if len(h) == 1)  # 约, 近, 逾
-    spelled = cjk_pattern(words, units, one_char) if units else latin_pattern(words, scales)
+    fractions = {str(k): str(v) for k, v in _mapping(spec.get("fractions", {})).items()}
+    spelled = (
+        cjk_pattern(words, units, one_char) if units else latin_pattern(words, scales, fractions)
+    )
     return NumberGrammar(
-        re.compile(number), re.compile(lead), scales, words, tuple(currencies), spelled, units
+        re.compile(number),
+        re.compile(lead),
+        scales,
+        words,
+        tuple(currencies),
+        spelled,
+        units,
+        fractions,
     )
 
 
 def find_amounts(text: str, grammar: NumberGrammar) -> list[Amount]:
     """Every amount in lowercased `text`, ranges ("$3.85-$4.00") merged into one."""
     found: list[Amount] = []
-    text = respell(text, grammar.spelled, grammar.words, grammar.numeral_units or {})
+    text = respell(
+        text, grammar.spelled, grammar.words, grammar.numeral_units or {}, grammar.fractions or {}
+    )
     for m in grammar.pattern.finditer(text):
         start = m.start()
         before = text[start - 1 : start] if start else ""

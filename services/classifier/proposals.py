@@ -35,6 +35,7 @@ from services.classifier.lazyregex import lazy
 from services.classifier.lexmodel import Lexicon
 from services.core.cjk import ENUMERATION
 
+NOUN_NAME = 0.5  # a name that is also the target noun: "Lowers Target to $55"
 OPERATOR, SUBJECT, POSSESSOR, VEHICLE_NAME, OBJECT, MODIFIER, MENTION = (
     3.5,
     3.0,
@@ -175,6 +176,9 @@ def _subject(hit: Hit, lex: Lexicon, found: list[tuple[Run, str]]) -> list[tuple
     return out
 
 
+_BY_BROKER = lazy(r"\d\)?\s+(?:at|by)\s+$")  # "... to $80 (from $125) at Leerink"
+
+
 def _object(hit: Hit, lex: Lexicon, found: list[tuple[Run, str]]) -> list[tuple[float, str]]:
     """Price target: the stock it is on, never the broker or the analyst."""
     text = hit.sentence.text
@@ -184,8 +188,23 @@ def _object(hit: Hit, lex: Lexicon, found: list[tuple[Run, str]]) -> list[tuple[
         before = text[max(0, run.start - 20) : run.start].lower()
         if lex.companies.person_before.search(before) or text.startswith(" said", run.end):
             continue
+        if lex.target.nouns.fullmatch(name.lower()) and not lex.target.price_target.match(
+            hit.sentence.low, run.end + 1
+        ):  # "GM ..., Lowers Target to $55": the noun, unless no other name is there
+            out.append((NOUN_NAME, name))  # ("Truist raises Target to $160": Target Corp)
+            continue
+        if run.start > hit.anchor[1] and _BY_BROKER.search(before):
+            continue  # "Moderna Tgt cut to $80 at Leerink": the broker that moved it
         on = re.search(r"\b(?:on|for)\s+$", before)
-        if lo <= run.start <= hi or (on and 0 <= run.start - hit.anchor[1] <= REACH):
+        low = hit.sentence.low
+        if (
+            0 <= hit.anchor[0] - run.end <= 3
+            and not lex.companies.move_before.match(name.lower())
+            and not lex.target.price_target.match(low, run.start)
+        ):
+            # "Moderna Tgt cut", "Nike's PT raised"; not "..., Raises Price Target"
+            out.append((SUBJECT, name))
+        elif lo <= run.start <= hi or (on and 0 <= run.start - hit.anchor[1] <= REACH):
             out.append((SUBJECT, name))
         elif lex.companies.move_before.search(before):
             out.append((VEHICLE_NAME, name))

@@ -69,8 +69,8 @@ def crash_operator(
 def _about_accident(said: str, lex: Lexicon) -> bool:
     """What is said speaks of what crashed ("列车在暴雨后驶上..."), not of sales or results."""
     c = lex.crash
-    if lex.target.metrics.search(said):
-        return False
+    if any(not c.vehicles.fullmatch(m.group()) for m in lex.target.metrics.finditer(said)):
+        return False  # sales, output; not "ship", a vehicle as much as a verb
     return any(p.search(said) for p in (c.vehicles, c.scene, c.casualties, c.strong, c.weak))
 
 
@@ -86,6 +86,8 @@ def _capital_next(s: Sentence, lex: Lexicon) -> bool:
             return True
     for m in lex.crash.vehicles.finditer(s.low):  # "The RegioJet train was travelling ..."
         word = s.text.rfind(" ", 0, m.start() - 1) + 1
+        if word > 1 and c.modifiers.fullmatch(s.low[word : m.start() - 1]):
+            word = s.text.rfind(" ", 0, word - 1) + 1  # "The TOTE Maritime cargo ship"
         if m.start() > 1 and s.text[word : word + 1].isupper():
             return True
     return False
@@ -99,6 +101,8 @@ def _en_speaker(s: Sentence, lex: Lexicon, watchlist: Watchlist) -> str | None:
         # "the RegioJet train"; not the load, "laden with BMW cars"
         craft = not run.initial and vehicle_next(s.low, run.end, lex)
         craft = craft and not cargo(s.low, run.start, lex)
+        # "Ever Given runs aground": a craft's own name before the accident, not its operator
+        craft = craft and not lex.crash.strong.match(s.low, run.end + 1)
         if not (operated or craft or c.speaks_follows.match(s.low, run.end)):
             continue
         said = s.low[: run.start] + s.low[run.end :]  # not the name: "Volvo Cars said ..."

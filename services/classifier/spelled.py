@@ -16,11 +16,17 @@ _TEN, _HUNDRED, _THOUSAND = 10, 100, 1000
 _TEN_THOUSAND = "万"  # inside a run: "一万二千" is 12,000
 
 
-def latin_pattern(words: Mapping[str, int], scales: Mapping[str, object]) -> re.Pattern[str]:
-    """Number words ("two", "twenty-five") right before a scale word ("million")."""
+def latin_pattern(
+    words: Mapping[str, int], scales: Mapping[str, object], fractions: Mapping[str, str] = {}
+) -> re.Pattern[str]:
+    """Number words ("two", "twenty-five") or a fraction ("half a") right before a scale word
+    ("million")."""
     alt = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    part = "".join(f"{re.escape(f)}|" for f in sorted(fractions, key=len, reverse=True))
     scale = "|".join(sorted(map(re.escape, scales), key=len, reverse=True))
-    return re.compile(rf"(?<![a-z-])(?:{alt})(?:[- ](?:{alt}))?(?=\s+(?:{scale})(?![a-z]))")
+    return re.compile(
+        rf"(?<![a-z-])(?:{part}(?:{alt})(?:[- ](?:{alt}))?)(?=\s+(?:{scale})(?![a-z]))"
+    )
 
 
 def cjk_pattern(
@@ -47,14 +53,25 @@ def cjk_pattern(
 
 
 def respell(
-    text: str, pattern: re.Pattern[str] | None, words: Mapping[str, int], units: Mapping[str, int]
+    text: str,
+    pattern: re.Pattern[str] | None,
+    words: Mapping[str, int],
+    units: Mapping[str, int],
+    fractions: Mapping[str, str] = {},
 ) -> str:
     """`text` with its spelled counts as digits, every offset unchanged."""
     if pattern is None or (units and text.isascii()):
         return text
     if units:
         return pattern.sub(lambda m: _cjk_sub(m.group(), words, units), text)
-    return pattern.sub(lambda m: _fit(_latin_value(m.group(), words), m.group()), text)
+    return pattern.sub(lambda m: _latin_sub(m.group(), words, fractions), text)
+
+
+def _latin_sub(spelled: str, words: Mapping[str, int], fractions: Mapping[str, str]) -> str:
+    fraction = fractions.get(spelled)  # "half a" -> "   0.5"
+    if fraction is not None:
+        return fraction.rjust(len(spelled)) if len(fraction) <= len(spelled) else spelled
+    return _fit(_latin_value(spelled, words), spelled)
 
 
 def _latin_value(spelled: str, words: Mapping[str, int]) -> int | None:
