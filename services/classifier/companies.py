@@ -28,12 +28,12 @@ _RUN = lazy(rf"{_NAME_WORD}(?:\s(?:&\s)?{_NAME_WORD})*")
 _MODEL_AFTER = lazy(r"\s+(?:Models?\s+\w+|\d[\w-]*|[A-Z]{1,4}\d[\w-]*|[A-Z][a-z]?-\d[\w-]*)")
 _MODEL_TOKEN = lazy(r"^(?:Models?|[A-Z]{1,4}\d[\w-]*|[A-Z][a-z]?-\d[\w-]*)$")
 _LOWER_WORD = lazy(r"(?<![A-Za-z'-])[a-z][a-z-]+")
-_LEGAL = lazy(r"(?:\((?:中国|北京|上海)\))?(?:股份有限公司|有限责任公司|有限公司)$")
+_LEGAL = lazy(r"(?:\((?:中国|北京|上海)\))?(?:股份有限公司|有限责任公司|有限公司|[A-Za-z]股)$")
 _ZH_NAME = lazy(f"[{IDEOGRAPHS}A-Za-z0-9()\uff08\uff09·]{{2,20}}")
 _ZH_CLAUSE = lazy(f"[{CLAUSE_BREAKS}{ENUMERATION}\\s]")
 _ZH_OBJECT = lazy(r"将|把|对|予以")  # "X将Y目标价上调": Y is the stock
 _ZH_GIVEN = lazy(
-    f"给予([{IDEOGRAPHS}A-Za-z0-9]{{2,12}}?)(?:的)?"
+    f"(?:给予|维持|重申|首予)([{IDEOGRAPHS}A-Za-z0-9]{{2,12}}?)(?:的)?"
     r"(?:买入|增持|中性|持有|减持|卖出|跑赢|优于|强烈推荐|推荐|评级|[,\uff0c])"
 )
 # A brand joined to a model code: "理想L9", "小米SU7", "蔚来ES8", "问界M7", "极氪X9".
@@ -272,7 +272,8 @@ def zh_subject(text: str, end: int, lex: Lexicon) -> str | None:
     broker = lex.target.brokers.match(clause)
     if broker and broker.end() < len(clause):  # "高盛上调..." but not "中信证券" standing alone
         clause = clause[broker.end() :]
-        verb = lex.target.verbs.match(clause)  # "花旗降小米": the stock after the broker's verb
+        # "花旗降小米", "高盛喊进鸿海": the stock after the broker's verb or call
+        verb = lex.target.verbs.match(clause) or lex.target.calls.match(clause)
         clause = clause[verb.end() :] if verb else clause
     return zh_name(clause, lex)
 
@@ -281,7 +282,10 @@ def zh_stock(text: str, end: int, lex: Lexicon) -> str | None:
     """The stock of a Chinese price target ending at `end` ("目标价"): the name right before
     it ("将比亚迪目标价上调", "比亚迪股份的目标价"), else the one a broker rates ("给予比亚迪
     买入评级...目标价"); never the broker ("摩根大通将...")."""
-    clause = _ZH_CLAUSE.split(text[:end])[-1].removesuffix("的")
+    parts = _ZH_CLAUSE.split(text[:end])
+    clause = parts[-1].removesuffix("的")
+    if not clause and len(parts) > 1 and lex.target.brokers.match(parts[-2]):
+        text, end = parts[-2], len(parts[-2])  # "高盛喊进鸿海 目标价上调": the clause before
     markers = [m.end() for m in _ZH_OBJECT.finditer(clause)]
     if markers and markers[-1] < len(clause):
         return zh_name(_strip_broker(clause[markers[-1] :], lex), lex)

@@ -251,6 +251,7 @@ def _compile(path: Path, cache: SourceCache, later: Later) -> Lexicon:
             brokers=r.words("target_change.brokers"),
             year_ago=_never_if_empty(r, "target_change.year_ago"),
             former=_never_if_empty(r, "target_change.former"),
+            calls=_never_if_empty(r, "target_change.calls"),
             alongside=r.compile(
                 rf"[^,;]*{r.source('target_change.alongside')}\s*(?:,|and|&|及|和|、)\s*$"
             ),

@@ -81,6 +81,7 @@ class TargetLex:
     alongside: Pattern  # ends a gap "Tesla estimates, " between a verb and its target noun
     year_ago: Pattern  # last year's actual, not a former target: "up from 25,000 a year earlier"
     former: Pattern  # a former target told on its own, the figure next: "原目标为X"
+    calls: Pattern  # a broker's call before the stock it rates: "喊进" in "高盛喊进鸿海"
     roles: tuple[tuple[str, Pattern], ...]  # (old|new|delta, regex ending where a figure starts)
     quarters: tuple[tuple[int, Pattern], ...]
     fiscal_end: Pattern

@@ -264,12 +264,15 @@ def _zhcandidates(hit: Hit, lex: Lexicon) -> list[tuple[float, str]]:
     if hit.type == "recall":
         subjects = (zh_subject(text, m.start(), lex) for m in lex.recall.anchors.finditer(low))
         named = [(SUBJECT, name) for name in subjects if name][:1]
+        # "光明乳业杭州工厂……公司紧急召回": a generic subject; an organisation named before it
+        orgs = (zh_name(m.group(), lex) for m in lex.companies.cjk_org.finditer(text, 0, a))
+        named = named or [(VEHICLE_NAME, name) for name in orgs if name][:1]
         return named or [(MODIFIER, name) for name in zh_brand(text, lex)][:1]
     if hit.type != "crash":
         subject = zh_subject(text, min(a, hit.verb[0] if hit.verb else a), lex)
         return [(SUBJECT, subject)] if subject else []
     for m in lex.companies.cjk_operator.finditer(text):
-        name = zh_name(m.group(1), lex)
+        name = zh_name(m.group(1).rsplit("由", 1)[-1], lex)  # "这艘由商船三井营运的"
         if name:
             out.append((OPERATOR, name))
     shorts = [m.group() for m in lex.companies.cjk_operator_form.finditer(text)]
