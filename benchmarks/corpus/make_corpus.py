@@ -19,6 +19,7 @@ from events import ANALYST, CRASHES, GUIDANCE, HELD_OUT, RECALLS
 from extras import extra_items
 from held3 import held3_items
 from held4 import held4_items
+from held5 import held5_items
 from negatives import NEGATIVES
 from numerals import en_count, zh_count
 from round3 import round3_items
@@ -26,6 +27,8 @@ from round4en import round4en_items
 from round4zh import round4zh_items
 from round5 import round5_items
 from round6 import round6_items
+from round7en import round7en_items
+from round7zh import round7zh_items
 from wire import wire_items
 from wire_held import wire_held_items
 
@@ -717,6 +720,8 @@ def build() -> tuple[list[Item], list[Item]]:
     dev.extend(round4zh_items())  # dev, round four: fresh Chinese events, both scripts
     dev.extend(round5_items())  # dev, round five: crashes in many styles, HK/TW targets
     dev.extend(round6_items())  # dev, round six: recalls in both scripts and English, HK/TW targets
+    dev.extend(round7en_items())  # dev, round seven (English): crashes, agency recalls, rating feeds
+    dev.extend(round7zh_items())  # dev, round seven (Chinese): food-safety removals, HK/TW brokers
     _hant_labels(dev)
     _hant_labels(held)
     for prefix, items in (("cd", dev), ("ch", held)):
@@ -742,9 +747,11 @@ def main() -> None:
     _write("heldout3", held3, "c3h")
     held4 = held4_items()  # held-out, round four: written blind, scored once, never tuned on
     _write("heldout4", held4, "c4h")
+    held5 = held5_items()  # held-out, round seven: written blind, scored twice, never tuned on
+    _write("heldout5", held5, "c5h")
     print(
         f"dev {len(dev)} items, held-out {len(held)} items, held-out round three {len(held3)},"
-        f" round four {len(held4)}"
+        f" round four {len(held4)}, round seven {len(held5)}"
     )
 
 
