@@ -720,9 +720,7 @@ def build() -> tuple[list[Item], list[Item]]:
     dev.extend(round4zh_items())  # dev, round four: fresh Chinese events, both scripts
     dev.extend(round5_items())  # dev, round five: crashes in many styles, HK/TW targets
     dev.extend(round6_items())  # dev, round six: recalls in both scripts and English, HK/TW targets
-    dev.extend(
-        round7en_items()
-    )  # dev, round seven (English): crashes, agency recalls, rating feeds
+    dev.extend(round7en_items())  # dev, round seven (English): crashes, recalls, rating feeds
     dev.extend(round7zh_items())  # dev, round seven (Chinese): food-safety removals, HK/TW brokers
     _hant_labels(dev)
     _hant_labels(held)
