@@ -21,6 +21,7 @@ from services.classifier.companies import Named
 from services.classifier.config import Company
 from services.classifier.crafts import cargo, maker_after_name
 from services.classifier.crash import crash_hit
+from services.classifier.currency import LOCAL, local_currency
 from services.classifier.eventfacts import evidence_of, facts_of
 from services.classifier.evidence import Hit
 from services.classifier.former import former_target
@@ -165,6 +166,10 @@ def classify(article: Text, rules: Rules) -> list[Event]:
         events += _clause_events(compound, events, rules, by_script)
         events += joint_events(hits, events, rules.watchlist, by_script)
         events += _maker_events(hits["crash"], events, rules)
+    if any(e.facts.currency == LOCAL for e in events):  # "1500元": whose currency?
+        source = f"{article.title or ''}\n{article.summary or ''}\n{article.content or ''}"
+        markets = by_script[True].numbers.markets or {}
+        events = local_currency(events, hant=source != whole, markets=markets)
     return events
 
 

@@ -64,6 +64,7 @@ class NumberGrammar:
     spelled: re.Pattern[str] | None = None  # spelled counts ("two million", "四十万")
     numeral_units: Mapping[str, int] | None = None  # 十, 百, 千: Chinese numerals' units
     fractions: Mapping[str, str] | None = None  # "half a" -> "0.5", before a scale word
+    markets: Mapping[str, str] | None = None  # a ticker's exchange suffix -> its currency
 
     def currency_of(self, symbol: str) -> str | None:
         """The ISO code a currency symbol or word stands for."""
@@ -120,6 +121,7 @@ def build_grammar(spec: Mapping[str, object], *, cjk: bool) -> NumberGrammar:
     units = {str(k): int(str(v)) for k, v in _mapping(spec.get("numeral_units", {})).items()}
     one_char = "".join(h for h in str(spec["hedges"]).split("|") if len(h) == 1)  # 约, 近, 逾
     fractions = {str(k): str(v) for k, v in _mapping(spec.get("fractions", {})).items()}
+    markets = {str(k): str(v) for k, v in _mapping(spec.get("markets", {})).items()}
     spelled = (
         cjk_pattern(words, units, one_char) if units else latin_pattern(words, scales, fractions)
     )
@@ -132,6 +134,7 @@ def build_grammar(spec: Mapping[str, object], *, cjk: bool) -> NumberGrammar:
         spelled,
         units,
         fractions,
+        markets,
     )
 
 

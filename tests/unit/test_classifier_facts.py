@@ -62,7 +62,9 @@ def test_english_amounts(rules: Rules, text: str, expected: list[tuple[object, .
             [(78, "HKD", False, False, None), (80, "HKD", False, False, None)],
         ),
         ("下调至3%左右", [(3.0, None, True, False, None)]),
-        ("净利润40.5亿元", [(4050000000.0, "CNY", False, False, None)]),
+        # a bare 元: the market's currency, which the event resolves (test_classifier_currency)
+        ("净利润40.5亿元", [(4050000000.0, "LOCAL", False, False, None)]),
+        ("净利润40.5亿元人民币", [(4050000000.0, "CNY", False, False, None)]),
         ("CS55PLUS共203414辆", [(203414, None, False, False, None)]),
         # Taiwan's dollar, before or after the figure (the text reaches here in simplified script)
         ("目标价上调至新台币1,500元", [(1500, "TWD", False, False, None)]),
