@@ -26,6 +26,7 @@ _RUN = lazy(rf"{_NAME_WORD}(?:\s(?:&\s)?{_NAME_WORD})*")
 # After a name, a model designation: "Tesla Model S", "Falcon 9", "Boeing 737-500", "SU7".
 # ... and aircraft types written with a hyphen: "An-24", "Il-76", "Mi-8".
 _MODEL_AFTER = lazy(r"\s+(?:Models?\s+\w+|\d[\w-]*|[A-Z]{1,4}\d[\w-]*|[A-Z][a-z]?-\d[\w-]*)")
+_SERIES_AFTER = lazy(r"\s+[A-Z]{1,4}\s\d")  # "Mercedes GLK 220", "BMW X 5"
 _MODEL_TOKEN = lazy(r"^(?:Models?|[A-Z]{1,4}\d[\w-]*|[A-Z][a-z]?-\d[\w-]*)$")
 _LOWER_WORD = lazy(r"(?<![A-Za-z'-])[a-z][a-z-]+")
 _LEGAL = lazy(r"(?:\((?:中国|北京|上海)\))?(?:股份有限公司|有限责任公司|有限公司|[A-Za-z]股)$")
@@ -228,6 +229,11 @@ def _segments(
         pos += len(token) + 1
     if tokens:
         yield at + start, tokens, at + len(run)
+
+
+def model_after(text: str, end: int) -> bool:
+    """A model designation follows position `end`: "Mercedes GLK 220", "Ford F-150"."""
+    return _MODEL_AFTER.match(text, end) is not None or _SERIES_AFTER.match(text, end) is not None
 
 
 def title_case(text: str) -> bool:

@@ -10,8 +10,10 @@ from collections.abc import Sequence
 from services.classifier.companies import (
     Named,
     Names,
+    model_after,
     runs,
 )
+from services.classifier.config import Company
 from services.classifier.crafts import cargo, maker_after_name
 from services.classifier.evidence import Hit
 from services.classifier.lexmodel import Lexicon
@@ -135,8 +137,25 @@ def _watched(hit: Hit, watchlist: Watchlist, lex: Lexicon, *, makers: bool = Fal
             return None
         verb = hit.verb[0] if hit.verb else hit.anchor[0]
         before = [c for p, c in mentions if p < verb]
+        if not before and hit.type == "recall" and _other_name(hit, lex, watchlist, mentions):
+            return None  # "WanaBana Issues Recall of Apple Cinnamon Pouches": the product's name
         pick = before[0] if before else mentions[0][1]
     return Named(pick.company, pick.tickers, True)
+
+
+def _other_name(
+    hit: Hit, lex: Lexicon, watchlist: Watchlist, mentions: list[tuple[int, Company]]
+) -> bool:
+    """The recall's sentence proposes an unwatched company of its own: a watched name only
+    after the verb is then what was recalled ("Apple Cinnamon pouches"), not who recalled it;
+    but a maker before its model is the maker of what was recalled ("Mercedes GLK 220")."""
+    text = hit.sentence.text
+    if hit.sentence.cjk or any(
+        model_after(text, watchlist.name_end(text, p) or p) for p, _ in mentions
+    ):
+        return False
+    found = candidates(hit, lex, Names([text], lex.companies))
+    return any(score >= MODIFIER and watchlist.lookup(name) is None for score, name in found)
 
 
 def _relation(s: Sentence, watchlist: Watchlist, at: int, lex: Lexicon) -> bool:

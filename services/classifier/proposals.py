@@ -62,6 +62,7 @@ _AUX = lazy(
 _HEADLINE_VERB = lazy(r"\s+[a-z]+(?:s|ed)\b")
 _ACCIDENT_AFTER = lazy(r"\s+(?:crash|derailment|collision|accident|explosion|wreck|fire)\b")
 _MODEL_CODE = lazy(r"^\d{2,}[A-Za-z]{0,2}$")  # "520d", "737": a model, not a company
+_CRAFT_CODE = lazy(r"^[A-Z]{1,3}-?\d{1,4}[A-Za-z]?$")  # "H3 rocket", "SU7": a craft in a crash
 _JOINT = lazy(r"^(?:(?:,|,? and| &)\s+[A-Z][\w&'.-]*(?:\s[A-Z][\w&'.-]*)*)+")
 _ZH_LIST = lazy(f"[{ENUMERATION},\uff0c]")  # "上调比亚迪、吉利目标价": the first
 _LISTED = lazy(r"\s+(?:shares|stock)\b")  # "Orbital Sciences shares": a listed company
@@ -129,13 +130,17 @@ def accepted_name(
         words.pop(0)  # "Twenty-seven BMW vehicles"
     name = " ".join(words)
     low = name.lower()
-    if _MODEL_CODE.match(name) or (
-        not acceptable(name, run.initial, names, lex.companies, place_ok=operated)
-        or lex.target.brokers.fullmatch(low)
-        or (crash and lex.crash.vehicles.fullmatch(low.split()[0]))
-        or lex.crash.scene.fullmatch(low)
-        or lex.target.metrics.fullmatch(low)
-        or lex.companies.modifiers.fullmatch(low)
+    if (
+        _MODEL_CODE.match(name)
+        or (crash and _CRAFT_CODE.match(name))
+        or (
+            not acceptable(name, run.initial, names, lex.companies, place_ok=operated)
+            or lex.target.brokers.fullmatch(low)
+            or (crash and lex.crash.vehicles.fullmatch(low.split()[0]))
+            or lex.crash.scene.fullmatch(low)
+            or lex.target.metrics.fullmatch(low)
+            or lex.companies.modifiers.fullmatch(low)
+        )
     ):
         return None
     return name
