@@ -58,7 +58,7 @@ def vehicle_next(low: str, end: int, lex: Lexicon) -> bool:
         gap
         and lex.crash.vehicles.match(low, end + gap) is None
         and lex.companies.modifiers.fullmatch(word)
-        and word.isalpha()
+        and word.replace("-", "").isalpha()
         and len(word) > 3
     ):
         gap += len(word) + 1  # "TOTE Maritime cargo ship", "Sewol passenger ferry"

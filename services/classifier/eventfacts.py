@@ -66,11 +66,15 @@ def _units(hits: list[Hit]) -> int | None:
             precise = hit.facts["units"]
             assert isinstance(precise, int)
             if (
-                not hit.facts.get("approx")
-                and _APPROX_LOW * units <= precise <= _APPROX_HIGH * units
-            ):
-                return precise
+                not hit.facts.get("approx") or _digits(precise) > _digits(units)
+            ) and _APPROX_LOW * units <= precise <= _APPROX_HIGH * units:
+                return precise  # "half a million" -> "about 519,000" too
     return units
+
+
+def _digits(count: int) -> int:
+    """Significant digits: 519000 has three, 500000 one."""
+    return len(str(count).rstrip("0"))
 
 
 def evidence_of(hit: Hit) -> str:

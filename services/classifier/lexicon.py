@@ -139,7 +139,7 @@ def _companies(r: Reader) -> CompanyLex:
         product_follows=r.compile(rf"(?:{vehicles}|{units})"),
         vehicle_before=_around(r, "companies.named_craft", r"(?<![a-z]){}\s+(?:the\s+)?$"),
         vehicle_follows=r.compile(
-            rf"(?:'s?)?\s+(?:(?!{_FUNCTION})[a-z0-9-]*[a-rt-z0-9-]\s+)?(?:{vehicles})"
+            rf"(?:'s?)?\s+(?:(?!{_FUNCTION})(?:[a-z0-9-]*[a-rt-z0-9-]|[a-z-]+less)\s+)?(?:{vehicles})"
         ),
         name_suffix=r.compile(pattern("name_suffix")),
         short_name_not=r.compile(pattern("short_name_not")),

@@ -94,6 +94,8 @@ def candidates(hit: Hit, lex: Lexicon, names: Names) -> list[tuple[float, str]]:
         # "operated by Grace Ocean": a company, whatever its words ("Ocean") suggest
         operated = operated_by(low, run, lex)
         name = accepted_name(run, lex, names, crash=crash, operated=operated)
+        if name is None and hit.role == "price_target" and _right_before_noun(hit, run, lex):
+            name = _broker_as_stock(run, lex, names)  # "lifts JPMorgan Chase PT to $270"
         if crash and cargo(low, run.start, lex):
             continue  # "laden with Mercedes and BMW cars": the load
         if crash and craft_words(low, run, lex):
@@ -118,6 +120,20 @@ def candidates(hit: Hit, lex: Lexicon, names: Names) -> list[tuple[float, str]]:
     return _subject(hit, lex, found)
 
 
+def _right_before_noun(hit: Hit, run: Run, lex: Lexicon) -> bool:
+    """The run stands right before the price-target noun: "JPMorgan Chase PT", "Citi's PT"."""
+    gap = hit.sentence.text[run.end : hit.anchor[0]].strip()
+    return gap in {"", "'s", "'"} and bool(
+        lex.target.price_target.match(hit.sentence.low, hit.anchor[0])
+    )
+
+
+def _broker_as_stock(run: Run, lex: Lexicon, names: Names) -> str | None:
+    """A bank named right before "PT": the stock, though its name is a broker's."""
+    name = strip_leading(run, names, lex.companies)
+    return name if lex.target.brokers.fullmatch(name.lower()) else None
+
+
 def accepted_name(
     run: Run, lex: Lexicon, names: Names, *, crash: bool, operated: bool = False
 ) -> str | None:
@@ -131,7 +147,8 @@ def accepted_name(
     name = " ".join(words)
     low = name.lower()
     if (
-        _MODEL_CODE.match(name)
+        len(name) < 2  # "vitamin D"
+        or _MODEL_CODE.match(name)
         or (crash and _CRAFT_CODE.match(name))
         or (
             not acceptable(name, run.initial, names, lex.companies, place_ok=operated)
