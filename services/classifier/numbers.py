@@ -105,6 +105,7 @@ def build_grammar(spec: Mapping[str, object], *, cjk: bool) -> NumberGrammar:
         number = (
             r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)(?![0-9])"
             rf"(?: ?(?P<scale>{scale_words}))?"  # "12.3 万辆": some outlets space the two
+            r"(?:(?<=万)(?P<rest>\d{1,4})(?=\s*[辆台件个部套架艘列名人]))?"  # "10万6317辆"
             rf"(?P<hedge2>余|多)?(?P<pct>%|\uff05)?(?P<after>{after_alt})?"
         )
         lead = rf"(?P<hedge>{hedges})?(?P<cur>{before_alt})?\s?$"
@@ -158,6 +159,9 @@ def find_amounts(text: str, grammar: NumberGrammar) -> list[Amount]:
         scale_word = m["scale"]
         if scale_word:
             value *= grammar.scales[scale_word]
+        rest = m.groupdict().get("rest")
+        if rest:
+            value += Decimal(rest)
         lead = _lead(text, start, grammar.lead)
         cur = lead["cur"] if lead else None
         hedge = lead["hedge"] if lead else None
