@@ -29,6 +29,8 @@ from round5 import round5_items
 from round6 import round6_items
 from round7en import round7en_items
 from round7zh import round7zh_items
+from round8en import round8en_items
+from round8zh import round8zh_items
 from wire import wire_items
 from wire_held import wire_held_items
 
@@ -722,6 +724,8 @@ def build() -> tuple[list[Item], list[Item]]:
     dev.extend(round6_items())  # dev, round six: recalls in both scripts and English, HK/TW targets
     dev.extend(round7en_items())  # dev, round seven (English): crashes, recalls, rating feeds
     dev.extend(round7zh_items())  # dev, round seven (Chinese): food-safety removals, HK/TW brokers
+    dev.extend(round8en_items())  # dev, round eight (English): who an event is about
+    dev.extend(round8zh_items())  # dev, round eight (Chinese): names, abbreviations, brokers
     _hant_labels(dev)
     _hant_labels(held)
     for prefix, items in (("cd", dev), ("ch", held)):
