@@ -64,6 +64,7 @@ _ACCIDENT_AFTER = lazy(r"\s+(?:crash|derailment|collision|accident|explosion|wre
 _MODEL_CODE = lazy(r"^\d{2,}[A-Za-z]{0,2}$")  # "520d", "737": a model, not a company
 _CRAFT_CODE = lazy(r"^[A-Z]{1,3}-?\d{1,4}[A-Za-z]?$")  # "H3 rocket", "SU7": a craft in a crash
 _JOINT = lazy(r"^(?:(?:,|,? and| &)\s+[A-Z][\w&'.-]*(?:\s[A-Z][\w&'.-]*)*)+")
+_ZH_SEVERAL = lazy(r"[两多](?:列|辆|艘|架|趟)")  # several craft: the place they met, no operator
 _ZH_LIST = lazy(f"[{ENUMERATION},\uff0c]")  # "上调比亚迪、吉利目标价": the first
 _LISTED = lazy(r"\s+(?:shares|stock)\b")  # "Orbital Sciences shares": a listed company
 
@@ -300,10 +301,12 @@ def _zhcandidates(hit: Hit, lex: Lexicon) -> list[tuple[float, str]]:
     shorts = [m.group() for m in lex.companies.cjk_operator_form.finditer(text)]
     out.extend((OPERATOR, short) for short in shorts)  # "台铁自强号", "港铁观塘线一列列车"
     for m in lex.companies.cjk_vehicle_operator.finditer(text):
+        if _ZH_SEVERAL.search(m.group(1) + m.group(2)[:2]):  # "胶济铁路两列客车相撞": where
+            continue
         name = zh_name(zh_unquantified(m.group(1)), lex)  # "一辆Waymo" -> "Waymo"
         if name and any(name.startswith(short) for short in shorts):
             continue  # "港铁观塘线": the operator, not its line
-        suffix = lex.companies.org_suffix.search(name or "")
+        suffix = lex.companies.org_suffix.search(name or "", 1)  # after a name, not opening it
         if suffix and name:
             name = name[: suffix.end()]  # "北方航空麦道客机": the airline, not its maker
         # "X一列火车" names its train; before a car or a bare vehicle noun only an org. name
@@ -314,7 +317,7 @@ def _zhcandidates(hit: Hit, lex: Lexicon) -> list[tuple[float, str]]:
             out.append((OPERATOR, name))
     for m in lex.companies.cjk_org.finditer(text):
         name = zh_name(m.group(), lex)
-        if name:
+        if name and not _ZH_SEVERAL.match(text, m.end()):
             out.append((VEHICLE_NAME, name))
     for m in lex.companies.cjk_org_after.finditer(text):
         name = zh_name(re.split(r"\s", m.group(1))[-1], lex)

@@ -13,7 +13,7 @@ in it), not one about results ("比亚迪...公司表示将继续加大研发投
 
 from collections.abc import Sequence
 
-from services.classifier.companies import Named, Names, runs, zh_subject
+from services.classifier.companies import Named, Names, runs, zh_name, zh_subject
 from services.classifier.config import Company
 from services.classifier.crafts import cargo, operated_by, vehicle_next
 from services.classifier.lexmodel import Lexicon
@@ -125,5 +125,9 @@ def _zh_speaker(s: Sentence, lex: Lexicon, watchlist: Watchlist) -> str | None:
             continue
         name = zh_subject(s.text, m.start(), lex)
         if name and (watchlist.find(name) or lex.companies.cjk_org.fullmatch(name)):
+            return name
+    for m in lex.companies.cjk_operator.finditer(s.text):  # "星河航天研制的运载火箭……异常"
+        name = zh_name(m.group(1).rsplit("由", 1)[-1], lex)
+        if name and _about_accident(s.low[m.end() :], lex):
             return name
     return None

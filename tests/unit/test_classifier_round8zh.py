@@ -67,3 +67,27 @@ def test_hidden_short_names() -> None:
     assert [e.company for e in crash] == ["缅甸国航空"]
     recall = classify(Text("Waymo召回672辆无人车", "5月的事故中车内无乘客。"), watched)
     assert [e.company for e in recall if e.type == "recall"] == ["Waymo"]
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "company"),
+    [
+        (
+            "孟加拉两列火车相撞 至少20人死亡",
+            "孟加拉铁路称，一列货运列车闯红灯后撞上客运列车。",  # noqa: RUF001
+            "孟加拉铁路",
+        ),
+        ("韩国高铁列车脱轨 14人受伤", "韩国铁道公社称，列车在江陵附近驶出轨道。", "韩国铁道公社"),  # noqa: RUF001
+        ("谷神星一号火箭首飞失利", "星河航天研制的运载火箭飞行中出现异常。", "星河航天"),
+        ("京广铁路两列客车相撞 造成30人受伤", "", None),
+        (
+            "快舟火箭首飞失利",
+            "航天科工火箭公司称，火箭飞行异常，发射任务失利。",  # noqa: RUF001
+            "航天科工火箭公司",
+        ),
+    ],
+)
+def test_rail_and_rocket_operators(
+    rules: Rules, title: str, summary: str, company: str | None
+) -> None:
+    assert events(rules, title, summary) == [("crash", company)]
