@@ -23,10 +23,19 @@ _UPPER, _LETTER = (
 )
 _NAME_WORD = rf"(?:[{_UPPER}][{_LETTER}0-9&'.-]*|[0-9]+[A-Za-z][A-Za-z0-9-]*)"
 _RUN = lazy(rf"{_NAME_WORD}(?:\s(?:&\s)?{_NAME_WORD})*")
+
+
+def name_run(joins: Sequence[str]) -> str:
+    """A capitalised run whose words may be joined by `joins` ("Bank of America")."""
+    joined = "".join(f"|{re.escape(j)}\\s" for j in joins)
+    return rf"{_NAME_WORD}(?:\s(?:&\s{joined})?{_NAME_WORD})*"
+
+
 # After a name, a model designation: "Tesla Model S", "Falcon 9", "Boeing 737-500", "SU7".
 # ... and aircraft types written with a hyphen: "An-24", "Il-76", "Mi-8".
 _MODEL_AFTER = lazy(r"\s+(?:Models?\s+\w+|\d[\w-]*|[A-Z]{1,4}\d[\w-]*|[A-Z][a-z]?-\d[\w-]*)")
 _SERIES_AFTER = lazy(r"\s+[A-Z]{1,4}\s\d")  # "Mercedes GLK 220", "BMW X 5"
+_LOCATED = lazy(r", [A-Z][a-z]+(?: [A-Z][a-z]+)?,")  # "..., Iowa," after "X of <town>"
 _MODEL_TOKEN = lazy(r"^(?:Models?|[A-Z]{1,4}\d[\w-]*|[A-Z][a-z]?-\d[\w-]*)$")
 _LOWER_WORD = lazy(r"(?<![A-Za-z'-])[a-z][a-z-]+")
 _LEGAL = lazy(r"(?:\((?:中国|北京|上海)\))?(?:股份有限公司|有限责任公司|有限公司|[A-Za-z]股)$")
@@ -71,7 +80,7 @@ class Names:
     def places(self) -> frozenset[str]:
         found: set[str] = set()
         for text in self.texts:
-            for m in _RUN.finditer(text):
+            for m in _RUN.finditer(text):  # words apart: "Smith Packing of Utica, Ohio"
                 before = text[max(0, m.start() - 14) : m.start()].lower()
                 preposition = self.lex.place_preposition.search(before)
                 state = re.match(r", ([A-Z][a-z]+(?: [A-Z][a-z]+)?)", text[m.end() :])
@@ -142,7 +151,7 @@ def runs(
     never = lex.not_in_name if lex is not None else frozenset()
     found = []
     ends = lex.ends_before if lex is not None else ()
-    for m in _RUN.finditer(text):
+    for m in (lex.run if lex is not None else _RUN).finditer(text):
         for at, words, end in _segments(m.group(), m.start(), never, ends):
             run = _run(text, at, words, end, lex=lex, plain=stop_words)
             if run is not None:
@@ -164,9 +173,21 @@ def _run(
     # a Title Case headline: a word the article writes in lowercase elsewhere ends a run
     stop = None
     if plain is not None:
-        ends = (i for i, t in enumerate(words) if i and (t.lower() in plain or _ADVERB.search(t)))
+        joins = lex.name_joins if lex is not None else frozenset()
+        ends = (
+            i
+            for i, t in enumerate(words)
+            if i and t not in joins and (t.lower() in plain or _ADVERB.search(t))
+        )
         stop = next(ends, None)
     tokens = words[:stop]
+    if lex is not None and _LOCATED.match(text, end) and set(tokens) & lex.name_joins:
+        last = max(i for i, t in enumerate(tokens) if t in lex.name_joins)
+        tokens = tokens[:last]  # "Triple T Specialty Meats of Ackley, Iowa,": where it is
+    while tokens and lex is not None and tokens[-1] in lex.name_joins:
+        tokens = tokens[:-1]  # "Bank of" cut before "America": no dangling "of"
+    if not tokens or (lex is not None and tokens[0] in lex.name_joins):
+        return None
     model = bool(_MODEL_AFTER.match(text, end)) and stop is None
     cut = next((i for i, t in enumerate(tokens) if i and _MODEL_TOKEN.match(t)), None)
     if cut is not None:
@@ -258,13 +279,16 @@ def strip_leading(run: Run, names: Names, lex: CompanyLex) -> str:
     """Drop leading stop words (and plain words opening a sentence): "The FDA" -> "FDA"."""
     tokens = run.name.split()
     while (
-        len(tokens) > 1
-        # "Taiwan Railway", "China Airlines": a place before a bare suffix is part of the name
-        and not (len(tokens) == 2 and lex.org_suffix.fullmatch(tokens[1].lower()))
-    ) and (
-        lex.not_company.fullmatch(tokens[0].lower())
-        or lex.modifiers.fullmatch(tokens[0].lower())
-        or (run.initial and tokens[0].lower() in names.lower_words)
+        (
+            len(tokens) > 1
+            # "Taiwan Railway", "Alaska Air Group": a place before bare suffixes is part of the name
+            and not all(lex.org_suffix.fullmatch(t.lower()) for t in tokens[1:])
+        )
+        and (
+            lex.not_company.fullmatch(tokens[0].lower())
+            or lex.modifiers.fullmatch(tokens[0].lower())
+            or (run.initial and tokens[0].lower() in names.lower_words)
+        )
     ):
         tokens.pop(0)
     return " ".join(tokens)

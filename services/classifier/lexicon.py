@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from services.classifier.companies import name_run
 from services.classifier.lazyregex import Later, LazyRegexError, lazy
 from services.classifier.lexmodel import (
     BackgroundLex,
@@ -124,6 +125,8 @@ def _companies(r: Reader) -> CompanyLex:
         hides=_literals(r, "companies.hides"),
         not_in_name=frozenset(w.lower() for w in _literals(r, "companies.not_in_name")),
         ends_before=tuple(w.lower() + " " for w in _literals(r, "companies.ends_before")),
+        name_joins=frozenset(_literals(r, "companies.name_joins")),
+        run=r.compile(name_run(_literals(r, "companies.name_joins"))),
         makers=frozenset(w.lower() for w in _literals(r, "companies.makers")),
         craft_models=frozenset(w.lower() for w in _literals(r, "companies.craft_models")),
         operator_before=r.compile(rf"(?:{pattern('operator')})\s*$"),

@@ -110,6 +110,8 @@ class CompanyLex:
     hides: tuple[str, ...]  # (Chinese) words holding a watched name across their parts: 航空客机
     not_in_name: frozenset[str]  # words a capitalised run of a name never goes past: PT, Raised
     ends_before: tuple[str, ...]  # phrases a name stops before: "Nvidia Price Target"
+    name_joins: frozenset[str]  # lowercase words inside a name: "Bank of America"
+    run: Pattern  # a capitalised run, joined by `name_joins`
     makers: frozenset[str]  # craft makers before a model, not part of its operator: Boeing
     craft_models: frozenset[str]  # craft named by model family after its operator: Dreamliner
     # Derived once from the words above (and the vehicle and unit nouns) for naming.

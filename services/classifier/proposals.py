@@ -199,6 +199,9 @@ def _subject(hit: Hit, lex: Lexicon, found: list[tuple[Run, str]]) -> list[tuple
     return out
 
 
+# Between a stock and its price-target noun: "Moderna Tgt", "Nike's PT", "Corp. (BAC) target".
+_TICKER_GAP = lazy(r"(?:'s?|\.)?\s*(?:\([A-Z][A-Z.:]{0,9}\)\s*)?$")
+_TICKER = lazy(r"\([A-Z][A-Z.:]{0,9}\)$")
 _BY_BROKER = lazy(r"\d\)?\s+(?:at|by)\s+$")  # "... to $80 (from $125) at Leerink"
 
 
@@ -216,12 +219,14 @@ def _object(hit: Hit, lex: Lexicon, found: list[tuple[Run, str]]) -> list[tuple[
         ):  # "GM ..., Lowers Target to $55": the noun, unless no other name is there
             out.append((NOUN_NAME, name))  # ("Truist raises Target to $160": Target Corp)
             continue
+        if _TICKER.match(text, max(0, run.start - 1), run.end + 1) and name.isupper():
+            continue  # "Bank of America Corp. (BAC) target": the ticker of the name before
         if run.start > hit.anchor[1] and _BY_BROKER.search(before):
             continue  # "Moderna Tgt cut to $80 at Leerink": the broker that moved it
         on = re.search(r"\b(?:on|for)\s+$", before)
         low = hit.sentence.low
         if (
-            0 <= hit.anchor[0] - run.end <= 3
+            _TICKER_GAP.match(text, run.end, hit.anchor[0]) is not None
             and not lex.companies.move_before.match(name.lower())
             and not lex.target.price_target.match(low, run.start)
         ):
