@@ -192,12 +192,14 @@ def _run(
     cut = next((i for i, t in enumerate(tokens) if i and _MODEL_TOKEN.match(t)), None)
     if cut is not None:
         tokens, model = tokens[:cut], True
-    if (
+    while (
         lex is not None
         and len(tokens) > 1
         and (tokens[-1].lower() in lex.makers or tokens[-1].lower() in lex.craft_models)
     ):
         tokens = tokens[:-1]  # "Jeju Air Boeing 737-800", "Air India Dreamliner"
+        while tokens and lex is not None and tokens[-1] in lex.name_joins:
+            tokens = tokens[:-1]  # "Promech Air de Havilland Otter": no dangling "de"
     for i, token in enumerate(tokens[:-1]):
         if token.endswith(("'s", "s'")) and product is not None:
             rest = text[at + len(" ".join(tokens[: i + 1])) :].lower()
@@ -291,6 +293,8 @@ def strip_leading(run: Run, names: Names, lex: CompanyLex) -> str:
         )
     ):
         tokens.pop(0)
+        while len(tokens) > 1 and tokens[0] in lex.name_joins:
+            tokens.pop(0)  # "Wreckage of Maputo-Luanda flight": nothing before "of"
     return " ".join(tokens)
 
 

@@ -63,13 +63,18 @@ def vehicle_next(low: str, end: int, lex: Lexicon) -> bool:
     ):
         gap += len(word) + 1  # "TOTE Maritime cargo ship", "Sewol passenger ferry"
         word = low[end + gap : end + gap + 40].split(" ", 1)[0]
+    if word in lex.companies.name_joins:  # "Coastal Air de Havilland Otter"
+        word = low[end + gap + len(word) + 1 : end + gap + 40].split(" ", 1)[0]
     maker = word in lex.companies.makers  # "TransAsia ATR turboprop"
     return gap > 0 and (maker or lex.crash.vehicles.match(low, end + gap) is not None)
 
 
 def operated_by(low: str, run: Run, lex: Lexicon) -> bool:
-    """The run follows "operated by": a company, whatever its words ("Grace Ocean")."""
-    return lex.companies.operator_before.search(low[max(0, run.start - 30) : run.start]) is not None
+    """The run follows "operated by": a company, whatever its words ("Grace Ocean"); not
+    when what it runs is the track or network ("the network run by RFI")."""
+    c = lex.companies
+    m = c.operator_before.search(low, max(0, run.start - 40), run.start)
+    return m is not None and c.infrastructure.search(low, max(0, m.start() - 25), m.start()) is None
 
 
 def maker_after_name(text: str, at: int, lex: Lexicon) -> bool:

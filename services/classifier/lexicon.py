@@ -118,6 +118,8 @@ def _companies(r: Reader) -> CompanyLex:
         place_words=r.words("companies.place_words"),
         person_before=_ending(r, "companies.person_before", r"\s+$"),
         role_before=_ending(r, "companies.role_before", r"\s+$"),
+        role_after=r.compile(rf"\s+(?:{r.source('companies.role_after', bare=True) or '(?!)'})\b"),
+        infrastructure=_ending(r, "companies.infrastructure", r"\s+$"),
         move_before=_ending(r, "companies.move_before", r"\w*\s+$"),
         clause_opening=_opening(r, "companies.clause_opening"),
         subject_end=_never_if_empty(r, "companies.subject_end"),

@@ -103,6 +103,8 @@ class CompanyLex:
     place_words: Pattern  # a word that makes a name a place: "lake", "county", "airport"
     person_before: Pattern  # ends right before a person's name: "analyst ", "ceo "
     role_before: Pattern  # ends right before the company a brand belongs to: "Jif maker "
+    role_after: Pattern  # starts right after a descriptor of a name: " operator" in "X operator Y"
+    infrastructure: Pattern  # ends right before "run by": what it runs is no craft ("network ")
     move_before: Pattern  # ends right before a rated stock: "upgrades ", "raises "
     clause_opening: Pattern  # (Chinese) words opening a clause before its subject: 近日, 据悉
     subject_end: Pattern  # (Chinese) words that end a subject: 向, 将, 宣布, 的

@@ -16,6 +16,7 @@ from services.classifier.companies import (
 from services.classifier.config import Company
 from services.classifier.crafts import cargo, maker_after_name
 from services.classifier.evidence import Hit
+from services.classifier.lazyregex import lazy
 from services.classifier.lexmodel import Lexicon
 from services.classifier.proposals import (
     MODIFIER,
@@ -30,6 +31,7 @@ from services.classifier.text import Sentence, Zone
 from services.classifier.watchlist import Watchlist
 
 REPEAT_BONUS, MAX_REPEATS = 0.15, 4
+_MODEL_NAME = lazy(r" [A-Z][a-z]+\b(?!\s+(?:[A-Z]|said|says))")  # "Ford Excursion,"
 _OFTEN, _PAGE_CHARS = 3, 20_000
 
 
@@ -131,6 +133,9 @@ def _watched(hit: Hit, watchlist: Watchlist, lex: Lexicon, *, makers: bool = Fal
                     or c.company.lower() in lex.companies.makers  # "Airbus goes down"
                 )
             ]
+        if hit.type == "crash" and not makers and lex.companies.operator.search(low):
+            text = hit.sentence.text  # "2001 Ford Excursion, operated by Prestige Limousine"
+            mentions = [(p, c) for p, c in mentions if not _maker_of_model(text, p, watchlist)]
         # "Apple supplier Foxconn raises ...": the watched name describes the subject
         mentions = [(p, c) for p, c in mentions if not _relation(hit.sentence, watchlist, p, lex)]
         if not mentions:
@@ -141,6 +146,12 @@ def _watched(hit: Hit, watchlist: Watchlist, lex: Lexicon, *, makers: bool = Fal
             return None  # "WanaBana Issues Recall of Apple Cinnamon Pouches": the product's name
         pick = before[0] if before else mentions[0][1]
     return Named(pick.company, pick.tickers, True)
+
+
+def _maker_of_model(text: str, at: int, watchlist: Watchlist) -> bool:
+    """The watched name at `at` is a model's maker: "Ford Excursion", "Tesla Model 3"."""
+    end = watchlist.name_end(text, at)
+    return end is not None and (model_after(text, end) or _MODEL_NAME.match(text, end) is not None)
 
 
 def _other_name(

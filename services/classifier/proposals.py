@@ -150,7 +150,7 @@ def accepted_name(
     if (
         len(name) < 2  # "vitamin D"
         or _MODEL_CODE.match(name)
-        or (crash and _CRAFT_CODE.match(name))
+        or ((crash or len(name) <= 3) and _CRAFT_CODE.match(name))  # "H3 rocket", "t:slim X2"
         or (
             not acceptable(name, run.initial, names, lex.companies, place_ok=operated)
             or lex.target.brokers.fullmatch(low)
@@ -245,13 +245,15 @@ def _operator(hit: Hit, lex: Lexicon, found: list[tuple[Run, str]]) -> list[tupl
     """Crash: who operates or makes what crashed ("an Amtrak train", "SpaceX's Starship")."""
     low = hit.sentence.low
     vehicle_after = lex.companies.vehicle_follows
-    operator, owner = lex.companies.operator_before, lex.companies.owner_follows
+    owner = lex.companies.owner_follows
     out: list[tuple[float, str]] = []
     for run, name in found:
+        if lex.companies.role_after.match(low, run.end):
+            continue  # "Budapest operator Panorama Deck": a descriptor of the operator
         suffix = (
             SUFFIX_BONUS if lex.companies.org_suffix.fullmatch(name.lower().split()[-1]) else 0.0
         )
-        if operator.search(low[max(0, run.start - 30) : run.start]) or owner.match(low, run.end):
+        if operated_by(low, run, lex) or owner.match(low, run.end):
             out.append((OPERATOR + suffix, name))
         elif suffix and lex.companies.speaks_follows.match(low, run.end):
             out.append((OPERATOR + suffix, name))  # "..., Indian Railways said"

@@ -16,10 +16,13 @@ from collections.abc import Sequence
 from services.classifier.companies import Named, Names, runs, zh_name, zh_subject
 from services.classifier.config import Company
 from services.classifier.crafts import cargo, operated_by, vehicle_next
+from services.classifier.lazyregex import lazy
 from services.classifier.lexmodel import Lexicon
 from services.classifier.proposals import accepted_name
 from services.classifier.text import Sentence, Zone
 from services.classifier.watchlist import Watchlist
+
+_ITS = lazy(r"\s+(?:that\s+)?(?:its|one of its)\b")  # "DSB said its service ...": the owner speaks
 
 
 def crash_company(
@@ -103,8 +106,10 @@ def _en_speaker(s: Sentence, lex: Lexicon, watchlist: Watchlist) -> str | None:
         craft = craft and not cargo(s.low, run.start, lex)
         # "Ever Given runs aground": a craft's own name before the accident, not its operator
         craft = craft and not lex.crash.strong.match(s.low, run.end + 1)
-        if not (operated or craft or c.speaks_follows.match(s.low, run.end)):
+        spoke = c.speaks_follows.match(s.low, run.end)
+        if not (operated or craft or spoke) or c.role_after.match(s.low, run.end):
             continue
+        own = spoke is not None and _ITS.match(s.low, spoke.end()) is not None  # "said its"
         said = s.low[: run.start] + s.low[run.end :]  # not the name: "Volvo Cars said ..."
         if not (operated or _about_accident(said, lex)):
             continue
@@ -114,7 +119,7 @@ def _en_speaker(s: Sentence, lex: Lexicon, watchlist: Watchlist) -> str | None:
         if name is None:
             continue
         last = name.lower().split()[-1]
-        if operated or craft or watchlist.lookup(name) or c.org_suffix.fullmatch(last):
+        if operated or craft or own or watchlist.lookup(name) or c.org_suffix.fullmatch(last):
             return name
     return None
 
