@@ -39,7 +39,16 @@ _LOCATED = lazy(r", [A-Z][a-z]+(?: [A-Z][a-z]+)?,")  # "..., Iowa," after "X of 
 _MODEL_TOKEN = lazy(r"^(?:Models?|[A-Z]{1,4}\d[\w-]*|[A-Z][a-z]?-\d[\w-]*)$")
 _LOWER_WORD = lazy(r"(?<![A-Za-z'-])[a-z][a-z-]+")
 _LEGAL = lazy(r"(?:\((?:中国|北京|上海)\))?(?:股份有限公司|有限责任公司|有限公司|[A-Za-z]股)$")
-_ZH_NAME = lazy(f"[{IDEOGRAPHS}A-Za-z0-9()\uff08\uff09·]{{2,20}}")
+_ZH_NAME = lazy(f"(?:[{IDEOGRAPHS}A-Za-z0-9()\uff08\uff09·]|(?<=[A-Za-z]) (?=[A-Za-z])){{2,24}}")
+# What no name holds: a possessive or owner before it, a verb after it, a parenthesised
+# English name ("亚利安太空公司(Arianespace)", in either width of bracket).
+_ZH_LEAD = lazy(
+    r"(?<=[0-9岁年月日号])的|所属|旗下|由|在(?!线)|(?:研制|制造|运营|承运)方"
+)  # not 美的
+_ZH_TRAIL = lazy(
+    r"(?:研制|研发|设计|生产|制造|运营)(?:和|及|与|并)$|(?:租用|承租|包租|营运|运营|经营|执飞)+的?$"
+)
+_ZH_PAREN = lazy(r"[\uff08(][^\uff08\uff09()]*[\uff09)]$")
 _ZH_CLAUSE = lazy(f"[{CLAUSE_BREAKS}{ENUMERATION}\\s]")
 _ZH_OBJECT = lazy(r"将|把|对|予以")  # "X将Y目标价上调": Y is the stock
 _ZH_GIVEN = lazy(
@@ -359,8 +368,16 @@ def zh_name(raw: str, lex: Lexicon) -> str | None:
     m = _ZH_NAME.search(raw)
     if not m:
         return None
-    name = _LEGAL.sub("", m.group()).strip("()\uff08\uff09")
+    parts = [p for p in _ZH_LEAD.split(_ZH_PAREN.sub("", m.group())) if len(p) >= 2]
+    name = parts[-1] if parts else ""  # "集团所属上海航天" -> "上海航天"
+    name = _ZH_TRAIL.sub("", name)  # "……有限公司研制和" -> "……有限公司"
+    name = _LEGAL.sub("", name).strip("()\uff08\uff09")
     companies = lex.companies
-    if len(name) < 2 or companies.generic.search(name) or companies.not_company.fullmatch(name):
+    if (
+        len(name) < 2
+        or companies.generic.search(name)
+        or companies.not_company.fullmatch(name)
+        or companies.org_suffix.fullmatch(name)  # "客运" alone: a kind, no name
+    ):
         return None
     return name

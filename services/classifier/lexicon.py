@@ -63,7 +63,8 @@ def load_lexicons(directory: Path = LEXICON_DIR) -> tuple[Lexicon, ...]:
 
 
 _FUNCTION = r"(?:of|an?|the|to|in|on|with|for|from|by|and|at|as|that|which|who)\b"
-_CJK_NAME = f"[{IDEOGRAPHS}A-Za-z]"
+# A character of a Chinese-text name; a space only between Latin words ("Sea World Helicopters").
+_CJK_NAME = f"(?:[{IDEOGRAPHS}A-Za-z]|(?<=[A-Za-z]) (?=[A-Za-z]))"
 
 
 _NEVER = lazy(r"(?!)")
@@ -148,7 +149,11 @@ def _companies(r: Reader) -> CompanyLex:
         ),
         name_suffix=r.compile(pattern("name_suffix")),
         short_name_not=r.compile(pattern("short_name_not")),
-        cjk_operator=r.compile(rf"({_CJK_NAME}{{2,10}}?)(?:{pattern('operator')})"),
+        cjk_operator=r.compile(rf"({_CJK_NAME}{{2,24}}?)(?:{pattern('operator')})"),
+        named_craft_kinds=_never_if_empty(r, "companies.named_craft_kinds"),
+        cjk_owned_by=r.compile(
+            rf"(?:{pattern('owned_by') or '(?!)'})({_CJK_NAME}{{2,16}}?)(?=[{CLAUSE_BREAKS}\s]|$)"
+        ),
         cjk_org=r.compile(rf"{_CJK_NAME}{{2,10}}?(?:{pattern('org_suffix')})"),
         cjk_vehicle_operator=r.compile(
             rf"(?:^|[{CLAUSE_BREAKS}\s])({_CJK_NAME}{{2,12}}?)(?=({pattern('operated_vehicles')}))"

@@ -133,6 +133,8 @@ class CompanyLex:
     cjk_operator: Pattern  # "百度旗下"
     cjk_vehicle_operator: Pattern  # at a clause start: "诺福克南方铁路一列火车", "FlixBus大巴"
     cjk_org: Pattern  # "河南航空"
+    cjk_owned_by: Pattern  # an operator named after its marker: "隶属马南航空"
+    named_craft_kinds: Pattern  # after an operator's name: "运输船" in "商船三井运输船"
     cjk_org_after: Pattern  # "百度回应"
     cjk_operator_form: Pattern  # how news names an operator: "台铁自强号", "北京地铁昌平线"
 

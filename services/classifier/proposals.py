@@ -301,6 +301,10 @@ def _zhcandidates(hit: Hit, lex: Lexicon) -> list[tuple[float, str]]:
     if hit.type != "crash":
         subject = zh_subject(text, min(a, hit.verb[0] if hit.verb else a), lex)
         return [(SUBJECT, subject)] if subject else []
+    for m in lex.companies.cjk_owned_by.finditer(text):  # "隶属马南航空"
+        name = zh_name(m.group(1), lex)
+        if name:
+            out.append((OPERATOR, name))
     for m in lex.companies.cjk_operator.finditer(text):
         name = zh_name(m.group(1).rsplit("由", 1)[-1], lex)  # "这艘由商船三井营运的"
         if name:
@@ -319,7 +323,10 @@ def _zhcandidates(hit: Hit, lex: Lexicon) -> list[tuple[float, str]]:
         # "X一列火车" names its train; before a car or a bare vehicle noun only an org. name
         # counts ("FlixBus大巴", "美国国铁"), never "日凌晨" or "胶济铁路两列".
         if name and (
-            m.group(2)[:2] in {"一列", "一架", "一艘", "一趟"} or name.isascii() or suffix
+            m.group(2)[:2] in {"一列", "一架", "一艘", "一趟"}
+            or name.isascii()
+            or suffix
+            or lex.companies.named_craft_kinds.fullmatch(m.group(2))  # "商船三井运输船"
         ):
             out.append((OPERATOR, name))
     for m in lex.companies.cjk_org.finditer(text):

@@ -133,6 +133,10 @@ def _zh_speaker(s: Sentence, lex: Lexicon, watchlist: Watchlist) -> str | None:
             return name
     for m in lex.companies.cjk_operator.finditer(s.text):  # "星河航天研制的运载火箭……异常"
         name = zh_name(m.group(1).rsplit("由", 1)[-1], lex)
-        if name and _about_accident(s.low[m.end() :], lex):
+        if name and _about_accident(s.low.replace(name, ""), lex):
+            return name
+    for m in lex.companies.cjk_owned_by.finditer(s.text):  # "失事直升机隶属马南航空"
+        name = zh_name(m.group(1), lex)
+        if name and _about_accident(s.low, lex):
             return name
     return None
