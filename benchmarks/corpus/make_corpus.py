@@ -31,6 +31,8 @@ from round7en import round7en_items
 from round7zh import round7zh_items
 from round8en import round8en_items
 from round8zh import round8zh_items
+from round9en import round9en_items
+from round9zh import round9zh_items
 from wire import wire_items
 from wire_held import wire_held_items
 
@@ -726,6 +728,8 @@ def build() -> tuple[list[Item], list[Item]]:
     dev.extend(round7zh_items())  # dev, round seven (Chinese): food-safety removals, HK/TW brokers
     dev.extend(round8en_items())  # dev, round eight (English): who an event is about
     dev.extend(round8zh_items())  # dev, round eight (Chinese): names, abbreviations, brokers
+    dev.extend(round9en_items())  # dev, round nine (English): crash operators, recall senses
+    dev.extend(round9zh_items())  # dev, round nine (Chinese): crash operators, recall senses
     _hant_labels(dev)
     _hant_labels(held)
     for prefix, items in (("cd", dev), ("ch", held)):
