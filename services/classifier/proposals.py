@@ -13,11 +13,6 @@ from services.classifier.companies import (
     acceptable,
     runs,
     strip_leading,
-    zh_brand,
-    zh_name,
-    zh_stock,
-    zh_subject,
-    zh_unquantified,
 )
 from services.classifier.companies import (
     title_case as _title_case,
@@ -33,6 +28,7 @@ from services.classifier.crafts import (
 from services.classifier.evidence import Hit
 from services.classifier.lazyregex import lazy
 from services.classifier.lexmodel import Lexicon
+from services.classifier.zhnames import zh_brand, zh_name, zh_stock, zh_subject, zh_unquantified
 from services.core.cjk import ENUMERATION
 
 NOUN_NAME = 0.5  # a name that is also the target noun: "Lowers Target to $55"

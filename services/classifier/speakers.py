@@ -13,7 +13,7 @@ in it), not one about results ("比亚迪...公司表示将继续加大研发投
 
 from collections.abc import Sequence
 
-from services.classifier.companies import Named, Names, runs, zh_name, zh_subject
+from services.classifier.companies import Named, Names, runs
 from services.classifier.config import Company
 from services.classifier.crafts import cargo, operated_by, vehicle_next
 from services.classifier.lazyregex import lazy
@@ -21,6 +21,7 @@ from services.classifier.lexmodel import Lexicon
 from services.classifier.proposals import accepted_name
 from services.classifier.text import Sentence, Zone
 from services.classifier.watchlist import Watchlist
+from services.classifier.zhnames import zh_name, zh_subject
 
 _ITS = lazy(r"\s+(?:that\s+)?(?:its|one of its)\b")  # "DSB said its service ...": the owner speaks
 
