@@ -67,3 +67,17 @@ def test_no_accident(rules: Rules, title: str, summary: str) -> None:
 def test_a_name_that_holds_de_or_he_stays(rules: Rules) -> None:
     assert events(rules, "美的集团召回7万台电暖器")[0] == ("recall", "美的集团")
     assert events(rules, "福特六和召修逾2万辆Kuga")[0] == ("recall", "福特六和")
+
+
+@pytest.mark.parametrize(
+    ("title", "kind", "company"),
+    [
+        # a name that opens with 超 or 多 is a name; a count or "多地" is not
+        ("超微上調全年AI晶片營收預估至50億美元", "target_change", "超微"),
+        ("多美滋召回部分批次婴儿奶粉", "recall", "多美滋"),
+        ("联发科拉高今年资本支出下缘至20亿美元", "target_change", "联发科"),
+        ("天兵航天天龙三号首飞未能入轨", "crash", "天兵航天"),
+    ],
+)
+def test_names_opening_with_count_words(rules: Rules, title: str, kind: str, company: str) -> None:
+    assert events(rules, title)[0] == (kind, company)
