@@ -122,9 +122,7 @@ class Run:
     initial: bool  # opens the sentence, where any word is capitalised
 
 
-def runs(
-    text: str, lex: CompanyLex | None = None, plain: Container[str] | None = None
-) -> list[Run]:
+def runs(text: str, lex: CompanyLex, plain: Container[str] | None = None) -> list[Run]:
     """Capitalised runs; "X's Product" is cut to its possessor when a product noun follows.
 
     In a Title Case headline every word is capitalised: there a run also ends at a word the
@@ -133,11 +131,9 @@ def runs(
     model is not part of its operator ("Jeju Air Boeing 737-800" -> "Jeju Air").
     """
     stop_words = plain if plain is not None and title_case(text) else None
-    never = lex.not_in_name if lex is not None else frozenset()
     found = []
-    ends = lex.ends_before if lex is not None else ()
-    for m in (lex.run if lex is not None else _RUN).finditer(text):
-        for at, words, end in _segments(m.group(), m.start(), never, ends):
+    for m in lex.run.finditer(text):
+        for at, words, end in _segments(m.group(), m.start(), lex.not_in_name, lex.ends_before):
             run = _run(text, at, words, end, lex=lex, plain=stop_words)
             if run is not None:
                 found.append(run)
@@ -150,15 +146,14 @@ def _run(
     words: list[str],
     end: int,
     *,
-    lex: CompanyLex | None,
+    lex: CompanyLex,
     plain: Container[str] | None,
 ) -> Run | None:
     """One part of a capitalised run as a Run, or None when nothing of a name is left."""
-    product = lex.product_follows if lex is not None else None
+    joins = lex.name_joins
     # a Title Case headline: a word the article writes in lowercase elsewhere ends a run
     stop = None
     if plain is not None:
-        joins = lex.name_joins if lex is not None else frozenset()
         ends = (
             i
             for i, t in enumerate(words)
@@ -166,27 +161,24 @@ def _run(
         )
         stop = next(ends, None)
     tokens = words[:stop]
-    if lex is not None and _LOCATED.match(text, end) and set(tokens) & lex.name_joins:
-        last = max(i for i, t in enumerate(tokens) if t in lex.name_joins)
+    if _LOCATED.match(text, end) and set(tokens) & joins:
+        last = max(i for i, t in enumerate(tokens) if t in joins)
         tokens = tokens[:last]  # "Triple T Specialty Meats of Ackley, Iowa,": where it is
-    while tokens and lex is not None and tokens[-1] in lex.name_joins:
-        tokens = tokens[:-1]  # "Bank of" cut before "America": no dangling "of"
-    if not tokens or (lex is not None and tokens[0] in lex.name_joins):
+    tokens = _no_dangling(tokens, joins)  # "Bank of" cut before "America"
+    if not tokens or tokens[0] in joins:
         return None
     model = bool(_MODEL_AFTER.match(text, end)) and stop is None
     cut = next((i for i, t in enumerate(tokens) if i and _MODEL_TOKEN.match(t)), None)
     if cut is not None:
         tokens, model = tokens[:cut], True
-    while (
-        lex is not None
-        and len(tokens) > 1
-        and (tokens[-1].lower() in lex.makers or tokens[-1].lower() in lex.craft_models)
+    while len(tokens) > 1 and (
+        tokens[-1].lower() in lex.makers or tokens[-1].lower() in lex.craft_models
     ):
-        tokens = tokens[:-1]  # "Jeju Air Boeing 737-800", "Air India Dreamliner"
-        while tokens and lex is not None and tokens[-1] in lex.name_joins:
-            tokens = tokens[:-1]  # "Promech Air de Havilland Otter": no dangling "de"
+        # "Jeju Air Boeing 737-800", "Air India Dreamliner", "Promech Air de Havilland Otter"
+        tokens = _no_dangling(tokens[:-1], joins)
+    product = lex.product_follows
     for i, token in enumerate(tokens[:-1]):
-        if token.endswith(("'s", "s'")) and product is not None:
+        if token.endswith(("'s", "s'")):
             rest = text[at + len(" ".join(tokens[: i + 1])) :].lower()
             if product.match(rest.lstrip()) or product.match(
                 rest[len(" ".join(tokens[i + 1 :])) + 1 :].lstrip()
@@ -194,7 +186,7 @@ def _run(
                 tokens = tokens[: i + 1]
                 break
     start = at
-    tag = lex.wire_tag.match(" ".join(tokens).lower()) if lex is not None else None
+    tag = lex.wire_tag.match(" ".join(tokens).lower())
     if tag:  # "BRIEF-Nio ...", "UPDATE 2-Ford ...": the wire's tag, not the name
         rest = " ".join(tokens)[tag.end() :]
         start += tag.end()
@@ -211,6 +203,13 @@ def _run(
         possessive = raw.endswith(("'s", "s'"))
         return Run(start, start + len(raw), name, possessive, model, initial)
     return None
+
+
+def _no_dangling(tokens: list[str], joins: Container[str]) -> list[str]:
+    """The words without the joining words left at their end ("Bank of", "Promech Air de")."""
+    while tokens and tokens[-1] in joins:
+        tokens = tokens[:-1]
+    return tokens
 
 
 def _segments(

@@ -20,9 +20,8 @@ def local_currency(events: list[Event], *, hant: bool, markets: Mapping[str, str
 
 
 def _resolved(event: Event, hant: bool, markets: Mapping[str, str]) -> Event:
-    by_market = {
-        markets[t.rpartition(".")[2]] for t in event.tickers if t.rpartition(".")[2] in markets
-    }
+    exchanges = (ticker.rpartition(".")[2] for ticker in event.tickers)
+    by_market = {markets[x] for x in exchanges if x in markets}
     currency = by_market.pop() if len(by_market) == 1 else None if hant else "CNY"
     facts = event.facts.model_copy(update={"currency": currency})
     return event.model_copy(update={"facts": facts})

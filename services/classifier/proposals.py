@@ -28,7 +28,14 @@ from services.classifier.crafts import (
 from services.classifier.evidence import Hit
 from services.classifier.lazyregex import lazy
 from services.classifier.lexmodel import Lexicon
-from services.classifier.zhnames import zh_brand, zh_name, zh_stock, zh_subject, zh_unquantified
+from services.classifier.zhnames import (
+    zh_brand,
+    zh_name,
+    zh_operators,
+    zh_stock,
+    zh_subject,
+    zh_unquantified,
+)
 from services.core.cjk import ENUMERATION
 
 NOUN_NAME = 0.5  # a name that is also the target noun: "Lowers Target to $55"
@@ -60,6 +67,10 @@ _ACCIDENT_AFTER = lazy(r"\s+(?:crash|derailment|collision|accident|explosion|wre
 _MODEL_CODE = lazy(r"^\d{2,}[A-Za-z]{0,2}$")  # "520d", "737": a model, not a company
 _CRAFT_CODE = lazy(r"^[A-Z]{1,3}-?\d{1,4}[A-Za-z]?$")  # "H3 rocket", "SU7": a craft in a crash
 _JOINT = lazy(r"^(?:(?:,|,? and| &)\s+[A-Z][\w&'.-]*(?:\s[A-Z][\w&'.-]*)*)+")
+# Between a stock and its price-target noun: "Moderna Tgt", "Nike's PT", "Corp. (BAC) target".
+_TICKER_GAP = lazy(r"(?:'s?|\.)?\s*(?:\([A-Z][A-Z.:]{0,9}\)\s*)?$")
+_TICKER = lazy(r"\([A-Z][A-Z.:]{0,9}\)$")
+_BY_BROKER = lazy(r"\d\)?\s+(?:at|by)\s+$")  # "... to $80 (from $125) at Leerink"
 _ZH_SEVERAL = lazy(r"[两多](?:列|辆|艘|架|趟)")  # several craft: the place they met, no operator
 _ZH_LIST = lazy(f"[{ENUMERATION},\uff0c]")  # "上调比亚迪、吉利目标价": the first
 _LISTED = lazy(r"\s+(?:shares|stock)\b")  # "Orbital Sciences shares": a listed company
@@ -119,8 +130,7 @@ def candidates(hit: Hit, lex: Lexicon, names: Names) -> list[tuple[float, str]]:
 
 def _right_before_noun(hit: Hit, run: Run, lex: Lexicon) -> bool:
     """The run stands right before the price-target noun: "JPMorgan Chase PT", "Citi's PT"."""
-    gap = hit.sentence.text[run.end : hit.anchor[0]].strip()
-    return gap in {"", "'s", "'"} and bool(
+    return _TICKER_GAP.match(hit.sentence.text, run.end, hit.anchor[0]) is not None and bool(
         lex.target.price_target.match(hit.sentence.low, hit.anchor[0])
     )
 
@@ -193,12 +203,6 @@ def _subject(hit: Hit, lex: Lexicon, found: list[tuple[Run, str]]) -> list[tuple
                 (OBJECT, name)
             )  # "recall of 21,000 Megadyne pads"; not "Recalls Cooked Meat"
     return out
-
-
-# Between a stock and its price-target noun: "Moderna Tgt", "Nike's PT", "Corp. (BAC) target".
-_TICKER_GAP = lazy(r"(?:'s?|\.)?\s*(?:\([A-Z][A-Z.:]{0,9}\)\s*)?$")
-_TICKER = lazy(r"\([A-Z][A-Z.:]{0,9}\)$")
-_BY_BROKER = lazy(r"\d\)?\s+(?:at|by)\s+$")  # "... to $80 (from $125) at Leerink"
 
 
 def _object(hit: Hit, lex: Lexicon, found: list[tuple[Run, str]]) -> list[tuple[float, str]]:
@@ -297,14 +301,7 @@ def _zhcandidates(hit: Hit, lex: Lexicon) -> list[tuple[float, str]]:
     if hit.type != "crash":
         subject = zh_subject(text, min(a, hit.verb[0] if hit.verb else a), lex)
         return [(SUBJECT, subject)] if subject else []
-    for m in lex.companies.cjk_owned_by.finditer(text):  # "隶属马南航空"
-        name = zh_name(m.group(1), lex)
-        if name:
-            out.append((OPERATOR, name))
-    for m in lex.companies.cjk_operator.finditer(text):
-        name = zh_name(m.group(1).rsplit("由", 1)[-1], lex)  # "这艘由商船三井营运的"
-        if name:
-            out.append((OPERATOR, name))
+    out.extend((OPERATOR, name) for name in zh_operators(text, lex))
     shorts = [m.group() for m in lex.companies.cjk_operator_form.finditer(text)]
     out.extend((OPERATOR, short) for short in shorts)  # "台铁自强号", "港铁观塘线一列列车"
     for m in lex.companies.cjk_vehicle_operator.finditer(text):

@@ -21,7 +21,7 @@ from services.classifier.lexmodel import Lexicon
 from services.classifier.proposals import accepted_name
 from services.classifier.text import Sentence, Zone
 from services.classifier.watchlist import Watchlist
-from services.classifier.zhnames import zh_name, zh_subject
+from services.classifier.zhnames import zh_operators, zh_subject
 
 _ITS = lazy(r"\s+(?:that\s+)?(?:its|one of its)\b")  # "DSB said its service ...": the owner speaks
 
@@ -132,12 +132,7 @@ def _zh_speaker(s: Sentence, lex: Lexicon, watchlist: Watchlist) -> str | None:
         name = zh_subject(s.text, m.start(), lex)
         if name and (watchlist.find(name) or lex.companies.cjk_org.fullmatch(name)):
             return name
-    for m in lex.companies.cjk_operator.finditer(s.text):  # "星河航天研制的运载火箭……异常"
-        name = zh_name(m.group(1).rsplit("由", 1)[-1], lex)
-        if name and _about_accident(s.low.replace(name, ""), lex):
-            return name
-    for m in lex.companies.cjk_owned_by.finditer(s.text):  # "失事直升机隶属马南航空"
-        name = zh_name(m.group(1), lex)
-        if name and _about_accident(s.low, lex):
+    for name in zh_operators(s.text, lex):  # "星河航天研制的运载火箭……异常", "隶属马南航空"
+        if _about_accident(s.low.replace(name, ""), lex):
             return name
     return None

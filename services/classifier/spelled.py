@@ -17,7 +17,7 @@ _TEN_THOUSAND = "万"  # inside a run: "一万二千" is 12,000
 
 
 def latin_pattern(
-    words: Mapping[str, int], scales: Mapping[str, object], fractions: Mapping[str, str] = {}
+    words: Mapping[str, int], scales: Mapping[str, object], fractions: Mapping[str, str]
 ) -> re.Pattern[str]:
     """Number words ("two", "twenty-five") or a fraction ("half a") right before a scale word
     ("million")."""
@@ -57,14 +57,14 @@ def respell(
     pattern: re.Pattern[str] | None,
     words: Mapping[str, int],
     units: Mapping[str, int],
-    fractions: Mapping[str, str] = {},
+    fractions: Mapping[str, str] | None = None,
 ) -> str:
     """`text` with its spelled counts as digits, every offset unchanged."""
     if pattern is None or (units and text.isascii()):
         return text
     if units:
         return pattern.sub(lambda m: _cjk_sub(m.group(), words, units), text)
-    return pattern.sub(lambda m: _latin_sub(m.group(), words, fractions), text)
+    return pattern.sub(lambda m: _latin_sub(m.group(), words, fractions or {}), text)
 
 
 def _latin_sub(spelled: str, words: Mapping[str, int], fractions: Mapping[str, str]) -> str:

@@ -7,6 +7,8 @@ the verb ("比亚迪召回"), after a broker's verb or call ("花旗降小米目
 from capitalised runs.
 """
 
+from collections.abc import Iterator
+
 from services.classifier.lazyregex import lazy
 from services.classifier.lexmodel import Lexicon
 from services.core.cjk import CLAUSE_BREAKS, ENUMERATION, IDEOGRAPHS
@@ -110,3 +112,13 @@ def zh_name(raw: str, lex: Lexicon) -> str | None:
     ):
         return None
     return name
+
+
+def zh_operators(text: str, lex: Lexicon) -> Iterator[str]:
+    """Operators a line names by ownership or operation: "隶属马南航空", "由商船三井营运的",
+    "星河航天研制的" (zh_name drops the 由 before a name and the verb after it)."""
+    for pattern in (lex.companies.cjk_owned_by, lex.companies.cjk_operator):
+        for m in pattern.finditer(text):
+            name = zh_name(m.group(1), lex)
+            if name:
+                yield name

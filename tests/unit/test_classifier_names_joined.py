@@ -2,17 +2,12 @@
 
 import pytest
 
-from services.classifier.core import Rules, classify, load_rules
-from tests.support.texts import Text
-
-
-@pytest.fixture(scope="module")
-def rules() -> Rules:
-    return load_rules()
+from services.classifier.core import Rules
+from tests.support.texts import named_events
 
 
 def companies(rules: Rules, title: str, summary: str = "") -> list[str | None]:
-    return [e.company for e in classify(Text(title, summary), rules)]
+    return [company for _, company in named_events(rules, title, summary)]
 
 
 @pytest.mark.parametrize(

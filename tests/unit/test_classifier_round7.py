@@ -3,17 +3,8 @@ happened to whom, recalls of products named by kind, and names with accents."""
 
 import pytest
 
-from services.classifier.core import Rules, classify, load_rules
-from tests.support.texts import Text
-
-
-@pytest.fixture(scope="module")
-def rules() -> Rules:
-    return load_rules()
-
-
-def events(rules: Rules, title: str, summary: str = "") -> list[tuple[str, str | None]]:
-    return [(e.type, e.company) for e in classify(Text(title, summary), rules)]
+from services.classifier.core import Rules, classify
+from tests.support.texts import Text, named_events
 
 
 def facts(rules: Rules, kind: str, title: str, summary: str = "") -> dict[str, object]:
@@ -40,7 +31,7 @@ def facts(rules: Rules, kind: str, title: str, summary: str = "") -> dict[str, o
     ],
 )
 def test_rating_feeds_name_the_covered_stock(rules: Rules, title: str, company: str) -> None:
-    assert events(rules, title) == [("target_change", company)]
+    assert named_events(rules, title) == [("target_change", company)]
 
 
 def test_pence_and_fractions_are_read(rules: Rules) -> None:
@@ -74,7 +65,7 @@ def test_pence_and_fractions_are_read(rules: Rules) -> None:
 def test_crashes_told_by_what_happened(
     rules: Rules, title: str, summary: str, company: str | None
 ) -> None:
-    assert events(rules, title, summary) == [("crash", company)]
+    assert named_events(rules, title, summary) == [("crash", company)]
 
 
 @pytest.mark.parametrize(
@@ -86,7 +77,7 @@ def test_crashes_told_by_what_happened(
     ],
 )
 def test_recalls_of_products_named_by_kind(rules: Rules, title: str, company: str) -> None:
-    assert events(rules, title) == [("recall", company)]
+    assert named_events(rules, title) == [("recall", company)]
 
 
 @pytest.mark.parametrize(
@@ -108,6 +99,6 @@ def test_recalls_of_products_named_by_kind(rules: Rules, title: str, company: st
 def test_rules_defects_and_films_are_no_crash_or_recall(
     rules: Rules, title: str, summary: str
 ) -> None:
-    assert [kind for kind, _ in events(rules, title, summary) if kind == "crash"] == []
+    assert [kind for kind, _ in named_events(rules, title, summary) if kind == "crash"] == []
     if "recall" not in title.lower() or "power" in title:
-        assert events(rules, title, summary) == []
+        assert named_events(rules, title, summary) == []

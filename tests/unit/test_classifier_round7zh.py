@@ -3,17 +3,8 @@ listed fires, targets kept or not a company's, brokers' calls, and operators nam
 
 import pytest
 
-from services.classifier.core import Rules, classify, load_rules
-from tests.support.texts import Text
-
-
-@pytest.fixture(scope="module")
-def rules() -> Rules:
-    return load_rules()
-
-
-def events(rules: Rules, title: str, summary: str = "") -> list[tuple[str, str | None]]:
-    return [(e.type, e.company) for e in classify(Text(title, summary), rules)]
+from services.classifier.core import Rules
+from tests.support.texts import named_events
 
 
 @pytest.mark.parametrize(
@@ -30,7 +21,7 @@ def events(rules: Rules, title: str, summary: str = "") -> list[tuple[str, str |
     ],
 )
 def test_removals_and_recalls(rules: Rules, title: str, company: str | None) -> None:
-    assert events(rules, title) == [("recall", company)]
+    assert named_events(rules, title) == [("recall", company)]
 
 
 @pytest.mark.parametrize(
@@ -46,7 +37,7 @@ def test_removals_and_recalls(rules: Rules, title: str, company: str | None) -> 
     ],
 )
 def test_not_events(rules: Rules, title: str, summary: str) -> None:
-    assert events(rules, title, summary) == []
+    assert named_events(rules, title, summary) == []
 
 
 @pytest.mark.parametrize(
@@ -59,7 +50,7 @@ def test_not_events(rules: Rules, title: str, summary: str) -> None:
     ],
 )
 def test_brokers_calls_name_the_stock(rules: Rules, title: str, company: str) -> None:
-    assert events(rules, title) == [("target_change", company)]
+    assert named_events(rules, title) == [("target_change", company)]
 
 
 @pytest.mark.parametrize(
@@ -75,4 +66,4 @@ def test_brokers_calls_name_the_stock(rules: Rules, title: str, company: str) ->
     ],
 )
 def test_crash_operators(rules: Rules, title: str, summary: str, company: str | None) -> None:
-    assert events(rules, title, summary) == [("crash", company)]
+    assert named_events(rules, title, summary) == [("crash", company)]

@@ -3,17 +3,8 @@ recalls announced as a "first recall", and what is not an event: duties, memorie
 
 import pytest
 
-from services.classifier.core import Rules, classify, load_rules
-from tests.support.texts import Text
-
-
-@pytest.fixture(scope="module")
-def rules() -> Rules:
-    return load_rules()
-
-
-def events(rules: Rules, title: str, summary: str = "") -> list[tuple[str, str | None]]:
-    return [(e.type, e.company) for e in classify(Text(title, summary), rules)]
+from services.classifier.core import Rules
+from tests.support.texts import named_events
 
 
 @pytest.mark.parametrize(
@@ -39,11 +30,11 @@ def events(rules: Rules, title: str, summary: str = "") -> list[tuple[str, str |
 def test_operators_around_the_craft(
     rules: Rules, title: str, summary: str, company: str | None
 ) -> None:
-    assert events(rules, title, summary)[0] == ("crash", company)
+    assert named_events(rules, title, summary)[0] == ("crash", company)
 
 
 def test_a_craft_flying_for_an_airline_is_the_airlines(rules: Rules) -> None:
-    found = events(rules, "Embraer 190 flying for Aerolitoral crashes after takeoff; 20 dead")
+    found = named_events(rules, "Embraer 190 flying for Aerolitoral crashes after takeoff; 20 dead")
     assert found[0] == ("crash", "Aerolitoral")
 
 
@@ -55,15 +46,17 @@ def test_a_craft_flying_for_an_airline_is_the_airlines(rules: Rules) -> None:
     ],
 )
 def test_a_bank_covered_as_a_stock(rules: Rules, title: str, company: str) -> None:
-    assert events(rules, title) == [("target_change", company)]
+    assert named_events(rules, title) == [("target_change", company)]
 
 
 def test_a_first_recall_is_news_and_vitamin_d_no_company(rules: Rules) -> None:
-    assert events(rules, "Rivian R1S gets first recall: 13,000 SUVs over seat belts") == [
+    assert named_events(rules, "Rivian R1S gets first recall: 13,000 SUVs over seat belts") == [
         ("recall", "Rivian")
     ]
-    assert events(rules, "The automaker had its first recall in 2015") == []
-    found = events(rules, "Canned dog food recalled over vitamin D", "Hill's Pet Nutrition acted.")
+    assert named_events(rules, "The automaker had its first recall in 2015") == []
+    found = named_events(
+        rules, "Canned dog food recalled over vitamin D", "Hill's Pet Nutrition acted."
+    )
     assert [kind for kind, _ in found] == ["recall"]
     assert found[0][1] != "D"
 
@@ -77,11 +70,11 @@ def test_a_first_recall_is_news_and_vitamin_d_no_company(rules: Rules) -> None:
     ],
 )
 def test_duties_and_memories_are_no_recall(rules: Rules, title: str, summary: str) -> None:
-    assert events(rules, title, summary) == []
+    assert named_events(rules, title, summary) == []
 
 
 def test_a_fire_a_defect_could_cause_is_no_crash(rules: Rules) -> None:
-    found = events(
+    found = named_events(
         rules,
         "Ford recalls 20,000 SUVs over loose battery cable",
         "The cable could rub against the frame, overheat and cause a fire, the company said.",

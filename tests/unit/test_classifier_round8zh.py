@@ -6,16 +6,7 @@ import pytest
 
 from services.classifier.config import Company
 from services.classifier.core import Rules, classify, load_rules
-from tests.support.texts import Text
-
-
-@pytest.fixture(scope="module")
-def rules() -> Rules:
-    return load_rules()
-
-
-def events(rules: Rules, title: str, summary: str = "") -> list[tuple[str, str | None]]:
-    return [(e.type, e.company) for e in classify(Text(title, summary), rules)]
+from tests.support.texts import Text, named_events
 
 
 @pytest.mark.parametrize(
@@ -27,11 +18,11 @@ def events(rules: Rules, title: str, summary: str = "") -> list[tuple[str, str |
     ],
 )
 def test_taiwan_and_hong_kong_recalls(rules: Rules, title: str, company: str | None) -> None:
-    assert events(rules, title) == [("recall", company)]
+    assert named_events(rules, title) == [("recall", company)]
 
 
 def test_recycling_is_still_no_recall(rules: Rules) -> None:
-    assert events(rules, "回收率恐下降 資源回收業者叫苦") == []
+    assert named_events(rules, "回收率恐下降 資源回收業者叫苦") == []
 
 
 def test_a_count_in_wan_and_digits(rules: Rules) -> None:
@@ -40,7 +31,7 @@ def test_a_count_in_wan_and_digits(rules: Rules) -> None:
 
 
 def test_launch_failure_with_the_payload_named(rules: Rules) -> None:
-    assert events(rules, "快舟一号甲火箭发射吉林一号卫星失利") == [("crash", None)]
+    assert named_events(rules, "快舟一号甲火箭发射吉林一号卫星失利") == [("crash", None)]
 
 
 @pytest.mark.parametrize(
@@ -53,7 +44,7 @@ def test_launch_failure_with_the_payload_named(rules: Rules) -> None:
     ],
 )
 def test_not_crashes_or_targets(rules: Rules, title: str, summary: str) -> None:
-    assert [k for k, _ in events(rules, title, summary) if k != "recall"] == []
+    assert [k for k, _ in named_events(rules, title, summary) if k != "recall"] == []
 
 
 def test_hidden_short_names() -> None:
@@ -90,4 +81,4 @@ def test_hidden_short_names() -> None:
 def test_rail_and_rocket_operators(
     rules: Rules, title: str, summary: str, company: str | None
 ) -> None:
-    assert events(rules, title, summary) == [("crash", company)]
+    assert named_events(rules, title, summary) == [("crash", company)]

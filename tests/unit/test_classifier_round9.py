@@ -4,17 +4,8 @@ senses (a feature's name, remembering doing something)."""
 
 import pytest
 
-from services.classifier.core import Rules, classify, load_rules
-from tests.support.texts import Text
-
-
-@pytest.fixture(scope="module")
-def rules() -> Rules:
-    return load_rules()
-
-
-def events(rules: Rules, title: str, summary: str = "") -> list[tuple[str, str | None]]:
-    return [(e.type, e.company) for e in classify(Text(title, summary), rules)]
+from services.classifier.core import Rules
+from tests.support.texts import named_events
 
 
 @pytest.mark.parametrize(
@@ -59,11 +50,11 @@ def events(rules: Rules, title: str, summary: str = "") -> list[tuple[str, str |
     ],
 )
 def test_crash_operators(rules: Rules, title: str, summary: str, company: str | None) -> None:
-    assert events(rules, title, summary)[0] == ("crash", company)
+    assert named_events(rules, title, summary)[0] == ("crash", company)
 
 
 def test_a_craft_found_after_it_vanished(rules: Rules) -> None:
-    found = events(rules, "Turboprop found in jungle three days after it vanished; 20 dead")
+    found = named_events(rules, "Turboprop found in jungle three days after it vanished; 20 dead")
     assert [kind for kind, _ in found] == ["crash"]
 
 
@@ -79,12 +70,12 @@ def test_a_craft_found_after_it_vanished(rules: Rules) -> None:
     ],
 )
 def test_not_crashes_or_recalls(rules: Rules, title: str, summary: str) -> None:
-    assert events(rules, title, summary) == []
+    assert named_events(rules, title, summary) == []
 
 
 def test_over_the_counter_drugs_and_codes(rules: Rules) -> None:
-    assert events(rules, "Sanofi recalls over-the-counter Zantac on NDMA concerns") == [
+    assert named_events(rules, "Sanofi recalls over-the-counter Zantac on NDMA concerns") == [
         ("recall", "Sanofi")
     ]
-    found = events(rules, "Class I recall: Acme t:slim X2 pump app drains batteries")
+    found = named_events(rules, "Class I recall: Acme t:slim X2 pump app drains batteries")
     assert found and found[0][1] != "X2"

@@ -4,17 +4,8 @@ of incidents and 意外关机 are no accident."""
 
 import pytest
 
-from services.classifier.core import Rules, classify, load_rules
-from tests.support.texts import Text
-
-
-@pytest.fixture(scope="module")
-def rules() -> Rules:
-    return load_rules()
-
-
-def events(rules: Rules, title: str, summary: str = "") -> list[tuple[str, str | None]]:
-    return [(e.type, e.company) for e in classify(Text(title, summary), rules)]
+from services.classifier.core import Rules
+from tests.support.texts import named_events
 
 
 @pytest.mark.parametrize(
@@ -37,7 +28,7 @@ def events(rules: Rules, title: str, summary: str = "") -> list[tuple[str, str |
     ],
 )
 def test_operators(rules: Rules, title: str, summary: str, company: str | None) -> None:
-    assert events(rules, title, summary)[0] == ("crash", company)
+    assert named_events(rules, title, summary)[0] == ("crash", company)
 
 
 @pytest.mark.parametrize(
@@ -50,7 +41,7 @@ def test_operators(rules: Rules, title: str, summary: str, company: str | None) 
     ],
 )
 def test_accidents_told_without_a_crash_word(rules: Rules, title: str) -> None:
-    assert [kind for kind, _ in events(rules, title)] == ["crash"]
+    assert [kind for kind, _ in named_events(rules, title)] == ["crash"]
 
 
 @pytest.mark.parametrize(
@@ -61,12 +52,12 @@ def test_accidents_told_without_a_crash_word(rules: Rules, title: str) -> None:
     ],
 )
 def test_no_accident(rules: Rules, title: str, summary: str) -> None:
-    assert [kind for kind, _ in events(rules, title, summary) if kind == "crash"] == []
+    assert [kind for kind, _ in named_events(rules, title, summary) if kind == "crash"] == []
 
 
 def test_a_name_that_holds_de_or_he_stays(rules: Rules) -> None:
-    assert events(rules, "美的集团召回7万台电暖器")[0] == ("recall", "美的集团")
-    assert events(rules, "福特六和召修逾2万辆Kuga")[0] == ("recall", "福特六和")
+    assert named_events(rules, "美的集团召回7万台电暖器")[0] == ("recall", "美的集团")
+    assert named_events(rules, "福特六和召修逾2万辆Kuga")[0] == ("recall", "福特六和")
 
 
 @pytest.mark.parametrize(
@@ -80,4 +71,4 @@ def test_a_name_that_holds_de_or_he_stays(rules: Rules) -> None:
     ],
 )
 def test_names_opening_with_count_words(rules: Rules, title: str, kind: str, company: str) -> None:
-    assert events(rules, title)[0] == (kind, company)
+    assert named_events(rules, title)[0] == (kind, company)
